@@ -1,0 +1,241 @@
+package dev.pixelgrad.kernels.cpu;
+
+/**
+ * 2-D convolution on the CPU by im2col + GEMM, the method of Caffe (Jia et al. 2014) and of PyTorch's
+ * CPU fallback. For one image, with K = Cin*kh*kw rows and P = Ho*Wo output positions:
+ *
+ * <pre>
+ * forward:          Y[Cout, P]  = W[Cout, K]   . col(X)[K, P]
+ * backward data:    col(dX)     = W^T[K, Cout] . dY[Cout, P]      then col2im adds it back into dX
+ * backward weight:  dW[Cout, K] += dY[Cout, P] . col(X)^T[P, K]   summed over images
+ * </pre>
+ *
+ * col(X) holds, in row (ci, ky, kx) and column (oy, ox), the input pixel under that kernel tap:
+ * X[ci, oy*sh - ph + ky, ox*sw - pw + kx], or 0 in the padding. It is built for a band of output
+ * positions at a time, so its memory stays bounded at any image size. A 1x1 stride-1 unpadded conv
+ * needs no col(X): the input already is that matrix.
+ *
+ * <p>A transposed convolution is the adjoint of a convolution, so it reuses these three routines with
+ * roles swapped (see {@link CpuBackend}).
+ *
+ * <p>Plain version, for reading (and as the tests' reference):
+ * {@code Y[n,co,oy,ox] = b[co] + sum over ci,ky,kx of W[co,ci,ky,kx] * X[n,ci,oy*sh-ph+ky,ox*sw-pw+kx]}.
+ */
+final class ConvCpu {
+    /** Upper bound on the floats of one col(X) band. */
+    private static final int COL_BUDGET = 1 << 22;
+
+    private static final ThreadLocal<float[]> COL = new ThreadLocal<>();
+
+    private ConvCpu() {}
+
+    /** Shapes of one convolution: input [n, cIn, h, w], weight [cOut, cIn, kh, kw], output [n, cOut, ho, wo]. */
+    record Geometry(int n, int cIn, int h, int w, int cOut, int kh, int kw,
+                    int sh, int sw, int ph, int pw, int ho, int wo) {
+        int k() {
+            return cIn * kh * kw;
+        }
+
+        int p() {
+            return ho * wo;
+        }
+
+        /** Output positions per band, so that a K x band col(X) stays within budget. */
+        int band() {
+            int b = Math.max(1, COL_BUDGET / Math.max(1, k()));
+            return Math.min(p(), b);
+        }
+
+        boolean isPointwise() {
+            return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+        }
+    }
+
+    /** y = conv(x, w) (+ bias, when not null), overwriting y. */
+    static void forward(Geometry g, float[] x, float[] w, float[] bias, float[] y) {
+        Sgemm gemm = Sgemm.get();
+        int k = g.k();
+        int p = g.p();
+        int xImage = g.cIn() * g.h() * g.w();
+        int yImage = g.cOut() * p;
+        for (int img = 0; img < g.n(); img++) {
+            if (g.isPointwise()) {
+                gemm.gemm(false, false, g.cOut(), p, k, 1f, w, 0, k, x, img * xImage, p, 0f, y, img * yImage, p);
+                continue;
+            }
+            int band = g.band();
+            float[] col = colBuffer(k * band);
+            for (int p0 = 0; p0 < p; p0 += band) {
+                int pc = Math.min(band, p - p0);
+                im2col(g, x, img * xImage, p0, pc, col);
+                gemm.gemm(false, false, g.cOut(), pc, k, 1f, w, 0, k, col, 0, pc, 0f, y, img * yImage + p0, p);
+            }
+        }
+        if (bias != null) {
+            addBias(y, bias, g.n(), g.cOut(), p);
+        }
+    }
+
+    /** gx = the gradient of conv(x, w) with respect to x, given gy; overwrites gx. */
+    static void backwardData(Geometry g, float[] gy, float[] w, float[] gx) {
+        Sgemm gemm = Sgemm.get();
+        int k = g.k();
+        int p = g.p();
+        int xImage = g.cIn() * g.h() * g.w();
+        int yImage = g.cOut() * p;
+        if (!g.isPointwise()) {
+            java.util.Arrays.fill(gx, 0, g.n() * xImage, 0f);
+        }
+        for (int img = 0; img < g.n(); img++) {
+            if (g.isPointwise()) {
+                gemm.gemm(true, false, k, p, g.cOut(), 1f, w, 0, k, gy, img * yImage, p, 0f, gx, img * xImage, p);
+                continue;
+            }
+            int band = g.band();
+            float[] col = colBuffer(k * band);
+            for (int p0 = 0; p0 < p; p0 += band) {
+                int pc = Math.min(band, p - p0);
+                gemm.gemm(true, false, k, pc, g.cOut(), 1f, w, 0, k, gy, img * yImage + p0, p, 0f, col, 0, pc);
+                col2im(g, col, p0, pc, gx, img * xImage);
+            }
+        }
+    }
+
+    /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */
+    static void backwardWeight(Geometry g, float[] gy, float[] x, float[] gw) {
+        Sgemm gemm = Sgemm.get();
+        int k = g.k();
+        int p = g.p();
+        int xImage = g.cIn() * g.h() * g.w();
+        int yImage = g.cOut() * p;
+        boolean first = true;
+        for (int img = 0; img < g.n(); img++) {
+            if (g.isPointwise()) {
+                gemm.gemm(false, true, g.cOut(), k, p, 1f, gy, img * yImage, p, x, img * xImage, p,
+                        first ? 0f : 1f, gw, 0, k);
+                first = false;
+                continue;
+            }
+            int band = g.band();
+            float[] col = colBuffer(k * band);
+            for (int p0 = 0; p0 < p; p0 += band) {
+                int pc = Math.min(band, p - p0);
+                im2col(g, x, img * xImage, p0, pc, col);
+                gemm.gemm(false, true, g.cOut(), k, pc, 1f, gy, img * yImage + p0, p, col, 0, pc,
+                        first ? 0f : 1f, gw, 0, k);
+                first = false;
+            }
+        }
+        if (first) {
+            java.util.Arrays.fill(gw, 0, g.cOut() * k, 0f); // no images: the gradient is zero
+        }
+    }
+
+    /** y[img, c, :] += bias[c]. */
+    static void addBias(float[] y, float[] bias, int n, int c, int plane) {
+        Parallel.forRange(n * c, Math.max(1, (1 << 14) / Math.max(1, plane)), (from, to) -> {
+            for (int nc = from; nc < to; nc++) {
+                float b = bias[nc % c];
+                int o = nc * plane;
+                for (int i = 0; i < plane; i++) {
+                    y[o + i] += b;
+                }
+            }
+        });
+    }
+
+    private static float[] colBuffer(int size) {
+        float[] col = COL.get();
+        if (col == null || col.length < size) {
+            col = new float[size];
+            COL.set(col);
+        }
+        return col;
+    }
+
+    /**
+     * Fills col[r * pc + (q - p0)] for every row r = (ci, ky, kx) and output position q in [p0, p0 + pc)
+     * with the input pixel under that tap, or 0 in the padding. Rows are independent: split by row.
+     */
+    static void im2col(Geometry g, float[] x, int xOff, int p0, int pc, float[] col) {
+        int rows = g.k();
+        Parallel.forRange(rows, Math.max(1, (1 << 13) / Math.max(1, pc)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                tapRow(g, r, p0, pc, x, xOff, col, r * pc, false);
+            }
+        });
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: adds col back into gx at the pixels each entry came from. Rows of
+     * one input channel touch only that channel's plane, so the work splits by channel without races.
+     */
+    static void col2im(Geometry g, float[] col, int p0, int pc, float[] gx, int gxOff) {
+        int taps = g.kh() * g.kw();
+        Parallel.forRange(g.cIn(), 1, (from, to) -> {
+            for (int ci = from; ci < to; ci++) {
+                for (int t = 0; t < taps; t++) {
+                    int r = ci * taps + t;
+                    tapRow(g, r, p0, pc, gx, gxOff, col, r * pc, true);
+                }
+            }
+        });
+    }
+
+    /**
+     * Walks one col row (one kernel tap of one input channel) over output positions [p0, p0 + pc):
+     * gathers image pixels into the row, or with {@code scatter} adds the row back into the image.
+     * Each output row segment splits into a padded prefix, a valid middle and a padded suffix.
+     */
+    private static void tapRow(Geometry g, int r, int p0, int pc, float[] img, int imgOff,
+                               float[] row, int rowOff, boolean scatter) {
+        int taps = g.kh() * g.kw();
+        int ci = r / taps;
+        int ky = (r % taps) / g.kw();
+        int kx = r % g.kw();
+        int wo = g.wo();
+        int sw = g.sw();
+        int plane = imgOff + ci * g.h() * g.w();
+        // Output columns whose tap lands inside the image: ox*sw - pw + kx in [0, w).
+        int oxLo = Math.max(0, ceilDiv(g.pw() - kx, sw));
+        int oxHi = Math.min(wo, Math.floorDiv(g.w() - 1 + g.pw() - kx, sw) + 1);
+        int q = p0;
+        int end = p0 + pc;
+        while (q < end) {
+            int oy = q / wo;
+            int oxs = q - oy * wo;
+            int oxe = Math.min(wo, oxs + (end - q));
+            int dst = rowOff + (q - p0);
+            int iy = oy * g.sh() - g.ph() + ky;
+            if (iy < 0 || iy >= g.h()) {
+                if (!scatter) {
+                    java.util.Arrays.fill(row, dst, dst + (oxe - oxs), 0f);
+                }
+            } else {
+                int lo = Math.min(Math.max(oxs, oxLo), oxe);
+                int hi = Math.max(Math.min(oxe, oxHi), lo);
+                int src = plane + iy * g.w() - g.pw() + kx; // image index of ox = 0 (before stride)
+                if (!scatter) {
+                    java.util.Arrays.fill(row, dst, dst + (lo - oxs), 0f);
+                    if (sw == 1) {
+                        System.arraycopy(img, src + lo, row, dst + (lo - oxs), hi - lo);
+                    } else {
+                        for (int ox = lo; ox < hi; ox++) {
+                            row[dst + (ox - oxs)] = img[src + ox * sw];
+                        }
+                    }
+                    java.util.Arrays.fill(row, dst + (hi - oxs), dst + (oxe - oxs), 0f);
+                } else {
+                    for (int ox = lo; ox < hi; ox++) {
+                        img[src + ox * sw] += row[dst + (ox - oxs)];
+                    }
+                }
+            }
+            q += oxe - oxs;
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.pixelgrad.kernels.cpu;
+
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.DeviceType;
+import dev.pixelgrad.tensor.HostStorage;
+import dev.pixelgrad.tensor.PoolParams;
+import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.Storage;
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.backend.Backend;
+
+/**
+ * The CPU backend: plain Java loops split across cores, and im2col + {@link Sgemm} for convolutions
+ * and matmul. It is the readable reference for every other backend, and fast enough to train small
+ * models. Arguments arrive checked by {@link dev.pixelgrad.tensor.Ops}.
+ */
+public final class CpuBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public DeviceType deviceType() {
+        return DeviceType.CPU;
+    }
+
+    @Override
+    public String unavailableReason() {
+        return null;
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Device device) {
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(numel + " elements do not fit in one host array");
+        }
+        return HostStorage.allocate(dtype, (int) numel);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        int n = (int) src.numel();
+        if (src.dtype() == DType.FLOAT32) {
+            System.arraycopy(src.hostFloats(), 0, dst.hostFloats(), 0, n);
+        } else {
+            System.arraycopy(src.hostInts(), 0, dst.hostInts(), 0, n);
+        }
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        if (dst.dtype() == DType.FLOAT32) {
+            java.util.Arrays.fill(dst.hostFloats(), 0, (int) dst.numel(), value);
+        } else {
+            java.util.Arrays.fill(dst.hostInts(), 0, (int) dst.numel(), (int) value);
+        }
+    }
+
+    // ------------------------------------------------------------------ element-wise
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        ElementwiseCpu.add(a.hostFloats(), b.hostFloats(), out.hostFloats(), (int) out.numel());
+    }
+
+    @Override
+    public void addChannelBias(Tensor x, Tensor bias, Tensor out) {
+        ElementwiseCpu.addChannelBias(x.hostFloats(), bias.hostFloats(), out.hostFloats(), x.dim(0), x.dim(1),
+                (int) x.shape().numelFrom(2));
+    }
+
+    @Override
+    public void scale(Tensor x, float s, Tensor out) {
+        ElementwiseCpu.scale(x.hostFloats(), s, out.hostFloats(), (int) out.numel());
+    }
+
+    @Override
+    public void relu(Tensor x, Tensor out) {
+        ElementwiseCpu.relu(x.hostFloats(), out.hostFloats(), (int) out.numel());
+    }
+
+    @Override
+    public void reluBackward(Tensor gy, Tensor y, Tensor gx) {
+        ElementwiseCpu.reluBackward(gy.hostFloats(), y.hostFloats(), gx.hostFloats(), (int) gx.numel());
+    }
+
+    @Override
+    public void crop(Tensor x, int offH, int offW, Tensor out) {
+        ElementwiseCpu.crop(x.hostFloats(), x.dim(2), x.dim(3), offH, offW, out.hostFloats(), out.dim(2), out.dim(3),
+                x.dim(0) * x.dim(1));
+    }
+
+    @Override
+    public void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {
+        ElementwiseCpu.cropBackward(gy.hostFloats(), gy.dim(2), gy.dim(3), offH, offW, gx.hostFloats(), gx.dim(2),
+                gx.dim(3), gx.dim(0) * gx.dim(1));
+    }
+
+    @Override
+    public void dropout(Tensor x, float p, long seed, Tensor out) {
+        ElementwiseCpu.dropout(x.hostFloats(), p, seed, out.hostFloats(), (int) out.numel());
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    @Override
+    public void sum(Tensor x, Tensor out) {
+        out.hostFloats()[0] = ReductionCpu.sum(x.hostFloats(), (int) x.numel());
+    }
+
+    @Override
+    public void sumPerChannel(Tensor x, Tensor out) {
+        ReductionCpu.sumPerChannel(x.hostFloats(), x.dim(0), x.dim(1), (int) x.shape().numelFrom(2), out.hostFloats());
+    }
+
+    @Override
+    public void broadcastScalar(Tensor scalar, float scale, Tensor out) {
+        java.util.Arrays.fill(out.hostFloats(), 0, (int) out.numel(), scale * scalar.hostFloats()[0]);
+    }
+
+    @Override
+    public void argmaxChannels(Tensor x, Tensor out) {
+        ReductionCpu.argmaxChannels(x.hostFloats(), x.dim(0), x.dim(1), (int) x.shape().numelFrom(2), out.hostInts());
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    private static ConvCpu.Geometry convGeometry(Tensor x, Tensor w, ConvParams p, Tensor y) {
+        return new ConvCpu.Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                p.strideH(), p.strideW(), p.padH(), p.padW(), y.dim(2), y.dim(3));
+    }
+
+    /**
+     * A transposed conv with input x [N, Cin, H, W] and weight [Cin, Cout, kh, kw] is the adjoint of the
+     * conv whose input is its output y [N, Cout, Ho, Wo], whose output is x, and whose weight is the same
+     * array read as [Cin (conv outputs), Cout (conv inputs), kh, kw].
+     */
+    private static ConvCpu.Geometry transposedGeometry(Tensor x, Tensor w, ConvParams p, Tensor y) {
+        return new ConvCpu.Geometry(y.dim(0), w.dim(1), y.dim(2), y.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                p.strideH(), p.strideW(), p.padH(), p.padW(), x.dim(2), x.dim(3));
+    }
+
+    @Override
+    public void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        ConvCpu.forward(convGeometry(x, w, p, out), x.hostFloats(), w.hostFloats(),
+                bias == null ? null : bias.hostFloats(), out.hostFloats());
+    }
+
+    @Override
+    public void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
+        ConvCpu.backwardData(convGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), gx.hostFloats());
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
+        ConvCpu.backwardWeight(convGeometry(x, gw, p, gy), gy.hostFloats(), x.hostFloats(), gw.hostFloats());
+    }
+
+    @Override
+    public void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        ConvCpu.Geometry g = transposedGeometry(x, w, p, out);
+        ConvCpu.backwardData(g, x.hostFloats(), w.hostFloats(), out.hostFloats());
+        if (bias != null) {
+            ConvCpu.addBias(out.hostFloats(), bias.hostFloats(), out.dim(0), out.dim(1), out.dim(2) * out.dim(3));
+        }
+    }
+
+    @Override
+    public void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
+        ConvCpu.forward(transposedGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null, gx.hostFloats());
+    }
+
+    @Override
+    public void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
+        // The conv's weight gradient with its output gradient = x and its input = gy.
+        ConvCpu.backwardWeight(transposedGeometry(x, gw, p, gy), x.hostFloats(), gy.hostFloats(), gw.hostFloats());
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    @Override
+    public void maxPool2d(Tensor x, PoolParams p, Tensor out, Tensor indices) {
+        PoolCpu.forward(x.hostFloats(), x.dim(0) * x.dim(1), x.dim(2), x.dim(3), p, out.dim(2), out.dim(3),
+                out.hostFloats(), indices.hostInts());
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor gy, Tensor indices, Tensor gx) {
+        PoolCpu.backward(gy.hostFloats(), indices.hostInts(), gy.dim(0) * gy.dim(1), gy.dim(2) * gy.dim(3),
+                gx.hostFloats(), gx.dim(2) * gx.dim(3));
+    }
+
+    // ------------------------------------------------------------------ loss and matmul
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
+                                    Tensor loss, Tensor gradLogits) {
+        int n = logits.dim(0);
+        int c = logits.dim(1);
+        int plane = (int) logits.shape().numelFrom(2);
+        long valid = CrossEntropyCpu.validate(labels.hostInts(), n * plane, c, ignoreIndex, labels.shape());
+        loss.hostFloats()[0] = CrossEntropyCpu.forwardBackward(logits.hostFloats(), labels.hostInts(), n, c, plane,
+                ignoreIndex, reduction, valid, gradLogits == null ? null : gradLogits.hostFloats());
+    }
+
+    @Override
+    public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out) {
+        int m = out.dim(0);
+        int n = out.dim(1);
+        int k = transA ? a.dim(0) : a.dim(1);
+        Sgemm.get().gemm(transA, transB, m, n, k, 1f, a.hostFloats(), 0, a.dim(1), b.hostFloats(), 0, b.dim(1),
+                0f, out.hostFloats(), 0, n);
+    }
+}

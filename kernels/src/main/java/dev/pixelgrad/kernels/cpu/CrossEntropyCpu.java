@@ -1,0 +1,124 @@
+package dev.pixelgrad.kernels.cpu;
+
+import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.Shape;
+
+/**
+ * Softmax cross-entropy over channels, forward and backward in one pass. For logits z[n, :, i] and
+ * label t at a pixel that is not ignored:
+ *
+ * <pre>
+ * loss  = log(sum_c exp(z_c)) - z_t              (computed as m + log(sum exp(z_c - m)), m = max z)
+ * dz_c  = softmax(z)_c - [c == t]                (times 1/count for the mean)
+ * </pre>
+ *
+ * Pixels are processed in blocks along the contiguous spatial axis so that each channel's values are
+ * read with unit stride.
+ */
+final class CrossEntropyCpu {
+    private static final int BLOCK = 256;
+
+    private CrossEntropyCpu() {}
+
+    /** Checks every label first, so a bad one fails before anything is written; returns the valid count. */
+    static long validate(int[] labels, int count, int classes, int ignoreIndex, Shape labelShape) {
+        long valid = 0;
+        for (int q = 0; q < count; q++) {
+            int t = labels[q];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            if (t < 0 || t >= classes) {
+                throw new IllegalArgumentException("softmax_cross_entropy: label " + t + " at position "
+                        + position(q, labelShape) + " is outside [0, " + classes + ") and is not the ignore index "
+                        + ignoreIndex);
+            }
+            valid++;
+        }
+        return valid;
+    }
+
+    /** Returns the reduced loss; writes the gradient into {@code grad} when it is not null. */
+    static float forwardBackward(float[] z, int[] labels, int n, int c, int plane, int ignoreIndex,
+                                 Reduction reduction, long valid, float[] grad) {
+        float scale = reduction == Reduction.MEAN ? (valid == 0 ? 0f : (float) (1.0 / valid)) : 1f;
+        int blocksPerImage = (plane + BLOCK - 1) / BLOCK;
+        int blocks = n * blocksPerImage;
+        double[] partial = new double[blocks];
+        Parallel.forRange(blocks, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
+            float[] max = new float[BLOCK];
+            float[] sum = new float[BLOCK];
+            for (int bi = from; bi < to; bi++) {
+                int img = bi / blocksPerImage;
+                int i0 = (bi % blocksPerImage) * BLOCK;
+                int len = Math.min(BLOCK, plane - i0);
+                int base = img * c * plane + i0;
+                int lab = img * plane + i0;
+                java.util.Arrays.fill(max, 0, len, Float.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(sum, 0, len, 0f);
+                for (int ch = 0; ch < c; ch++) {
+                    int o = base + ch * plane;
+                    for (int i = 0; i < len; i++) {
+                        max[i] = Math.max(max[i], z[o + i]);
+                    }
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    int o = base + ch * plane;
+                    for (int i = 0; i < len; i++) {
+                        float e = (float) Math.exp(z[o + i] - max[i]);
+                        sum[i] += e;
+                        if (grad != null) {
+                            grad[o + i] = e;
+                        }
+                    }
+                }
+                double loss = 0;
+                for (int i = 0; i < len; i++) {
+                    int t = labels[lab + i];
+                    if (t != ignoreIndex) {
+                        loss += Math.log(sum[i]) + max[i] - z[base + t * plane + i];
+                    }
+                }
+                partial[bi] = loss;
+                if (grad != null) {
+                    for (int i = 0; i < len; i++) {
+                        int t = labels[lab + i];
+                        // Ignored pixels get no gradient; others are scaled once by 1/sum and the reduction.
+                        sum[i] = t == ignoreIndex ? 0f : scale / sum[i];
+                    }
+                    for (int ch = 0; ch < c; ch++) {
+                        int o = base + ch * plane;
+                        for (int i = 0; i < len; i++) {
+                            grad[o + i] *= sum[i];
+                        }
+                    }
+                    for (int i = 0; i < len; i++) {
+                        int t = labels[lab + i];
+                        if (t != ignoreIndex) {
+                            grad[base + t * plane + i] -= scale;
+                        }
+                    }
+                }
+            }
+        });
+        double total = 0;
+        for (double v : partial) {
+            total += v;
+        }
+        if (reduction == Reduction.MEAN) {
+            return valid == 0 ? 0f : (float) (total / valid);
+        }
+        return (float) total;
+    }
+
+    /** "[n, i, j]" for flat index q in a tensor of this shape. */
+    private static String position(int q, Shape shape) {
+        int[] d = shape.dims();
+        int[] at = new int[d.length];
+        for (int i = d.length - 1; i >= 0; i--) {
+            at[i] = q % d[i];
+            q /= d[i];
+        }
+        return java.util.Arrays.toString(at);
+    }
+}

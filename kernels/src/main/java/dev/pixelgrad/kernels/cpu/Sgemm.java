@@ -1,0 +1,70 @@
+package dev.pixelgrad.kernels.cpu;
+
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+
+/**
+ * Single-precision matrix multiply, BLAS style, on row-major arrays:
+ * {@code C = alpha * op(A) * op(B) + beta * C}, where op(A) is m x k, op(B) is k x n and C is m x n.
+ * With {@code transA}, A is stored k x m (likewise B). {@code lda}, {@code ldb}, {@code ldc} are the
+ * distances between consecutive stored rows. With {@code beta == 0}, C is overwritten (never read).
+ *
+ * <p>Two implementations: {@link EjmlSgemm} (EJML, portable, the project's reference) and
+ * {@link VectorSgemm} (packed and register-blocked on the JDK's Vector API, about ten times faster).
+ * {@link #get()} picks one: the system property {@code pixelgrad.cpu.gemm} = {@code auto} (default),
+ * {@code vector} or {@code ejml}; auto takes the Vector API when the JVM runs with
+ * {@code --add-modules=jdk.incubator.vector} and says once, on the log, when it cannot.
+ */
+public interface Sgemm {
+
+    String name();
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** The implementation chosen for this JVM (see the class comment). */
+    static Sgemm get() {
+        return Choice.CHOSEN;
+    }
+
+    /** Whether the Vector API module is present in this JVM. */
+    static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** The implementation with this name ("vector" or "ejml"). */
+    static Sgemm named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "ejml" -> new EjmlSgemm();
+            case "vector" -> {
+                if (!vectorApiAvailable()) {
+                    throw new IllegalStateException("pixelgrad.cpu.gemm=vector needs the JVM flag "
+                            + "--add-modules=jdk.incubator.vector");
+                }
+                yield new VectorSgemm();
+            }
+            default -> throw new IllegalArgumentException("unknown gemm '" + name + "' (auto, vector or ejml)");
+        };
+    }
+
+    /** Holds the choice, made once, when first needed. */
+    final class Choice {
+        static final Sgemm CHOSEN = choose();
+
+        private Choice() {}
+
+        private static Sgemm choose() {
+            String want = System.getProperty("pixelgrad.cpu.gemm", "auto");
+            if (!want.equalsIgnoreCase("auto")) {
+                return named(want);
+            }
+            if (vectorApiAvailable()) {
+                return new VectorSgemm();
+            }
+            System.getLogger("dev.pixelgrad.kernels").log(Level.INFO, "CPU matrix multiply: EJML (portable); "
+                    + "run the JVM with --add-modules=jdk.incubator.vector for the much faster Vector API kernel");
+            return new EjmlSgemm();
+        }
+    }
+}

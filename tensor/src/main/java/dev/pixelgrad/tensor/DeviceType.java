@@ -1,0 +1,7 @@
+package dev.pixelgrad.tensor;
+
+/** Kinds of device a backend can drive. */
+public enum DeviceType {
+    CPU,
+    CUDA
+}

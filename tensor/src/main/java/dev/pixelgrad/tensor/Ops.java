@@ -1,0 +1,436 @@
+package dev.pixelgrad.tensor;
+
+import dev.pixelgrad.tensor.backend.Backend;
+
+/**
+ * The tensor operations, without gradients. Each method checks its arguments (shapes, dtypes, one
+ * device) and fails with a message naming the op and the shapes before any memory is touched, then
+ * allocates the output on the inputs' device and hands the work to that device's {@link Backend}.
+ *
+ * <p>The autograd module builds differentiable functions from these forward and backward pieces.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ================================================================== element-wise
+
+    /** a + b, same shape. */
+    public static Tensor add(Tensor a, Tensor b) {
+        requireSameShape("add", a, b);
+        Backend k = backend("add", a, b);
+        Tensor out = Tensor.empty(a.shape(), DType.FLOAT32, a.device());
+        k.add(a, b, out);
+        return out;
+    }
+
+    /** acc += b in place (gradient accumulation). */
+    public static void addInPlace(Tensor acc, Tensor b) {
+        requireSameShape("add_", acc, b);
+        backend("add_", acc, b).add(acc, b, acc);
+    }
+
+    /** x [N, C, ...] + bias [C], broadcast over every other axis. */
+    public static Tensor addChannelBias(Tensor x, Tensor bias) {
+        requireFloat("add", x, bias);
+        if (x.rank() < 2 || bias.rank() != 1 || bias.dim(0) != x.dim(1)) {
+            throw new IllegalArgumentException("add: bias " + bias.shape() + " does not broadcast over the channels of "
+                    + x.shape() + " (expected a bias of shape [" + (x.rank() >= 2 ? x.dim(1) : "C") + "])");
+        }
+        Backend k = backend("add", x, bias);
+        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        k.addChannelBias(x, bias, out);
+        return out;
+    }
+
+    /** s * x. */
+    public static Tensor scale(Tensor x, float s) {
+        requireFloat("scale", x);
+        Backend k = backend("scale", x);
+        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        k.scale(x, s, out);
+        return out;
+    }
+
+    public static Tensor relu(Tensor x) {
+        requireFloat("relu", x);
+        Backend k = backend("relu", x);
+        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        k.relu(x, out);
+        return out;
+    }
+
+    /** The relu gradient, from the upstream gradient and the relu output. */
+    public static Tensor reluBackward(Tensor gy, Tensor y) {
+        requireSameShape("relu_backward", gy, y);
+        Backend k = backend("relu_backward", gy, y);
+        Tensor gx = Tensor.empty(y.shape(), DType.FLOAT32, y.device());
+        k.reluBackward(gy, y, gx);
+        return gx;
+    }
+
+    /**
+     * The window [offH, offH + height) x [offW, offW + width) of the spatial axes of x [N, C, H, W], as
+     * Caffe's crop layer in FCN (offsets measured from the top-left, not centred).
+     */
+    public static Tensor crop(Tensor x, int offH, int offW, int height, int width) {
+        requireFloat("crop", x);
+        requireRank("crop", x, 4, "[N, C, H, W]");
+        if (offH < 0 || offW < 0 || height < 0 || width < 0 || offH + height > x.dim(2) || offW + width > x.dim(3)) {
+            throw new IllegalArgumentException("crop: window rows [" + offH + ", " + (offH + height) + ") x columns ["
+                    + offW + ", " + (offW + width) + ") does not fit input " + x.shape());
+        }
+        Backend k = backend("crop", x);
+        Tensor out = Tensor.empty(Shape.of(x.dim(0), x.dim(1), height, width), DType.FLOAT32, x.device());
+        k.crop(x, offH, offW, out);
+        return out;
+    }
+
+    public static Tensor cropBackward(Tensor gy, Shape inputShape, int offH, int offW) {
+        requireRank("crop_backward", gy, 4, "[N, C, H, W]");
+        if (inputShape.rank() != 4 || inputShape.dim(0) != gy.dim(0) || inputShape.dim(1) != gy.dim(1)
+                || offH < 0 || offW < 0 || offH + gy.dim(2) > inputShape.dim(2) || offW + gy.dim(3) > inputShape.dim(3)) {
+            throw new IllegalArgumentException("crop_backward: gradient " + gy.shape() + " at offset (" + offH + ", "
+                    + offW + ") does not fit input " + inputShape);
+        }
+        Backend k = backend("crop_backward", gy);
+        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        k.cropBackward(gy, offH, offW, gx);
+        return gx;
+    }
+
+    /**
+     * Inverted dropout with drop probability {@code p}: each element is kept with probability 1 - p and
+     * scaled by 1 / (1 - p). The mask is a pure function of (seed, element index), so calling this on
+     * the upstream gradient with the same seed gives the backward pass.
+     */
+    public static Tensor dropout(Tensor x, float p, long seed) {
+        requireFloat("dropout", x);
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException("dropout: probability must be in [0, 1), got " + p);
+        }
+        Backend k = backend("dropout", x);
+        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        k.dropout(x, p, seed, out);
+        return out;
+    }
+
+    // ================================================================== reductions
+
+    /** The sum of all elements, as a scalar tensor. */
+    public static Tensor sum(Tensor x) {
+        requireFloat("sum", x);
+        Backend k = backend("sum", x);
+        Tensor out = Tensor.empty(Shape.scalar(), DType.FLOAT32, x.device());
+        k.sum(x, out);
+        return out;
+    }
+
+    /** The mean of all elements, as a scalar tensor. */
+    public static Tensor mean(Tensor x) {
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException("mean: input " + x.shape() + " is empty");
+        }
+        try (Tensor s = sum(x)) {
+            return scale(s, (float) (1.0 / x.numel()));
+        }
+    }
+
+    /** x [N, C, ...] summed over every axis but the channel axis: [C]. The gradient of a bias. */
+    public static Tensor sumPerChannel(Tensor x) {
+        requireFloat("sum_per_channel", x);
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException("sum_per_channel: input " + x.shape() + " has no channel axis");
+        }
+        Backend k = backend("sum_per_channel", x);
+        Tensor out = Tensor.empty(Shape.of(x.dim(1)), DType.FLOAT32, x.device());
+        k.sumPerChannel(x, out);
+        return out;
+    }
+
+    /** A tensor of {@code shape} filled with scale * scalar (the backward pass of sum and mean). */
+    public static Tensor broadcastScalar(Tensor scalar, float scale, Shape shape) {
+        requireFloat("broadcast", scalar);
+        if (scalar.numel() != 1) {
+            throw new IllegalArgumentException("broadcast: expected a one-element tensor, got " + scalar.shape());
+        }
+        Backend k = backend("broadcast", scalar);
+        Tensor out = Tensor.empty(shape, DType.FLOAT32, scalar.device());
+        k.broadcastScalar(scalar, scale, out);
+        return out;
+    }
+
+    /** The index of the largest channel of x [N, C, ...] at each position: int32 [N, ...]. */
+    public static Tensor argmax(Tensor x) {
+        requireFloat("argmax", x);
+        if (x.rank() < 2 || x.dim(1) == 0) {
+            throw new IllegalArgumentException("argmax: input " + x.shape() + " needs a non-empty channel axis 1");
+        }
+        int[] dims = x.shape().dims();
+        int[] outDims = new int[dims.length - 1];
+        outDims[0] = dims[0];
+        System.arraycopy(dims, 2, outDims, 1, dims.length - 2);
+        Backend k = backend("argmax", x);
+        Tensor out = Tensor.empty(Shape.of(outDims), DType.INT32, x.device());
+        k.argmaxChannels(x, out);
+        return out;
+    }
+
+    // ================================================================== convolution
+
+    /** 2-D convolution: x [N, Cin, H, W], w [Cout, Cin, kh, kw], optional bias [Cout]. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        Shape outShape = conv2dOutputShape(x, w, bias, p);
+        Backend k = bias == null ? backend("conv2d", x, w) : backend("conv2d", x, w, bias);
+        Tensor out = Tensor.empty(outShape, DType.FLOAT32, x.device());
+        k.conv2d(x, w, bias, p, out);
+        return out;
+    }
+
+    public static Tensor conv2dBackwardData(Tensor gy, Tensor w, Shape inputShape, ConvParams p) {
+        checkConvBackward("conv2d_backward_data", gy, inputShape, w.shape(), p, false);
+        Backend k = backend("conv2d_backward_data", gy, w);
+        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        k.conv2dBackwardData(gy, w, p, gx);
+        return gx;
+    }
+
+    public static Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Shape weightShape, ConvParams p) {
+        checkConvBackward("conv2d_backward_weight", gy, x.shape(), weightShape, p, false);
+        Backend k = backend("conv2d_backward_weight", gy, x);
+        Tensor gw = Tensor.empty(weightShape, DType.FLOAT32, gy.device());
+        k.conv2dBackwardWeight(gy, x, p, gw);
+        return gw;
+    }
+
+    /** 2-D transposed convolution: x [N, Cin, H, W], w [Cin, Cout, kh, kw], optional bias [Cout]. */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        Shape outShape = convTranspose2dOutputShape(x, w, bias, p);
+        Backend k = bias == null ? backend("conv_transpose2d", x, w) : backend("conv_transpose2d", x, w, bias);
+        Tensor out = Tensor.empty(outShape, DType.FLOAT32, x.device());
+        k.convTranspose2d(x, w, bias, p, out);
+        return out;
+    }
+
+    public static Tensor convTranspose2dBackwardData(Tensor gy, Tensor w, Shape inputShape, ConvParams p) {
+        checkConvBackward("conv_transpose2d_backward_data", gy, inputShape, w.shape(), p, true);
+        Backend k = backend("conv_transpose2d_backward_data", gy, w);
+        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        k.convTranspose2dBackwardData(gy, w, p, gx);
+        return gx;
+    }
+
+    public static Tensor convTranspose2dBackwardWeight(Tensor gy, Tensor x, Shape weightShape, ConvParams p) {
+        checkConvBackward("conv_transpose2d_backward_weight", gy, x.shape(), weightShape, p, true);
+        Backend k = backend("conv_transpose2d_backward_weight", gy, x);
+        Tensor gw = Tensor.empty(weightShape, DType.FLOAT32, gy.device());
+        k.convTranspose2dBackwardWeight(gy, x, p, gw);
+        return gw;
+    }
+
+    /** The output shape of {@link #conv2d}, after checking every argument. */
+    public static Shape conv2dOutputShape(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        String op = "conv2d";
+        checkConvArgs(op, x, w, bias);
+        if (x.dim(1) != w.dim(1)) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " has " + x.dim(1)
+                    + " channels but weight " + w.shape() + " expects " + w.dim(1));
+        }
+        if (bias != null && bias.dim(0) != w.dim(0)) {
+            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the "
+                    + w.dim(0) + " output channels of weight " + w.shape());
+        }
+        int ho = p.convOutH(x.dim(2), w.dim(2));
+        int wo = p.convOutW(x.dim(3), w.dim(3));
+        if (ho < 1 || wo < 1) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " is smaller than kernel " + w.shape()
+                    + " with " + p + " (output would be " + ho + "x" + wo + ")");
+        }
+        return Shape.of(x.dim(0), w.dim(0), ho, wo);
+    }
+
+    /** The output shape of {@link #convTranspose2d}, after checking every argument. */
+    public static Shape convTranspose2dOutputShape(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        String op = "conv_transpose2d";
+        checkConvArgs(op, x, w, bias);
+        if (x.dim(1) != w.dim(0)) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " has " + x.dim(1)
+                    + " channels but weight " + w.shape() + " expects " + w.dim(0));
+        }
+        if (bias != null && bias.dim(0) != w.dim(1)) {
+            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the "
+                    + w.dim(1) + " output channels of weight " + w.shape());
+        }
+        int ho = p.transposedOutH(x.dim(2), w.dim(2));
+        int wo = p.transposedOutW(x.dim(3), w.dim(3));
+        if (ho < 1 || wo < 1) {
+            throw new IllegalArgumentException(op + ": padding " + p + " leaves no output for input " + x.shape()
+                    + " and kernel " + w.shape());
+        }
+        return Shape.of(x.dim(0), w.dim(1), ho, wo);
+    }
+
+    private static void checkConvArgs(String op, Tensor x, Tensor w, Tensor bias) {
+        requireFloat(op, x, w);
+        requireRank(op, x, 4, "[N, C, H, W]");
+        if (w.rank() != 4) {
+            throw new IllegalArgumentException(op + ": weight " + w.shape() + " must have rank 4");
+        }
+        if (bias != null) {
+            requireFloat(op, bias);
+            if (bias.rank() != 1) {
+                throw new IllegalArgumentException(op + ": bias " + bias.shape() + " must have rank 1");
+            }
+        }
+    }
+
+    /** Checks that gy is exactly the output shape the forward op gives for this input and weight. */
+    private static void checkConvBackward(String op, Tensor gy, Shape in, Shape w, ConvParams p, boolean transposed) {
+        requireFloat(op, gy);
+        if (in.rank() != 4 || w.rank() != 4 || gy.rank() != 4) {
+            throw new IllegalArgumentException(op + ": expected rank-4 shapes, got gradient " + gy.shape()
+                    + ", input " + in + ", weight " + w);
+        }
+        int inChannels = transposed ? w.dim(0) : w.dim(1);
+        int outChannels = transposed ? w.dim(1) : w.dim(0);
+        int ho = transposed ? p.transposedOutH(in.dim(2), w.dim(2)) : p.convOutH(in.dim(2), w.dim(2));
+        int wo = transposed ? p.transposedOutW(in.dim(3), w.dim(3)) : p.convOutW(in.dim(3), w.dim(3));
+        Shape expected = Shape.of(in.dim(0), outChannels, ho, wo);
+        if (in.dim(1) != inChannels || !gy.shape().equals(expected)) {
+            throw new IllegalArgumentException(op + ": gradient " + gy.shape() + " does not match input " + in
+                    + " and weight " + w + " with " + p + " (expected gradient " + expected + ")");
+        }
+    }
+
+    // ================================================================== pooling
+
+    /** The output and the argmax indices of a max pooling; the indices feed {@link #maxPool2dBackward}. */
+    public record Pooled(Tensor output, Tensor indices) {}
+
+    public static Pooled maxPool2d(Tensor x, PoolParams p) {
+        requireFloat("max_pool2d", x);
+        requireRank("max_pool2d", x, 4, "[N, C, H, W]");
+        int ho = p.outH(x.dim(2));
+        int wo = p.outW(x.dim(3));
+        if (ho < 1 || wo < 1) {
+            throw new IllegalArgumentException("max_pool2d: input " + x.shape() + " is too small for " + p
+                    + " (output would be " + ho + "x" + wo + ")");
+        }
+        Backend k = backend("max_pool2d", x);
+        Shape outShape = Shape.of(x.dim(0), x.dim(1), ho, wo);
+        Tensor out = Tensor.empty(outShape, DType.FLOAT32, x.device());
+        Tensor idx = Tensor.empty(outShape, DType.INT32, x.device());
+        k.maxPool2d(x, p, out, idx);
+        return new Pooled(out, idx);
+    }
+
+    public static Tensor maxPool2dBackward(Tensor gy, Tensor indices, Shape inputShape) {
+        requireFloat("max_pool2d_backward", gy);
+        if (indices.dtype() != DType.INT32 || !indices.shape().equals(gy.shape()) || inputShape.rank() != 4
+                || gy.rank() != 4 || gy.dim(0) != inputShape.dim(0) || gy.dim(1) != inputShape.dim(1)) {
+            throw new IllegalArgumentException("max_pool2d_backward: gradient " + gy.shape() + ", indices "
+                    + indices.shape() + " " + indices.dtype() + " and input " + inputShape + " do not fit together");
+        }
+        Backend k = backend("max_pool2d_backward", gy, indices);
+        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        k.maxPool2dBackward(gy, indices, gx);
+        return gx;
+    }
+
+    // ================================================================== loss
+
+    /** The loss (a scalar) and, when asked for, its gradient with respect to the logits. */
+    public record LossAndGrad(Tensor loss, Tensor gradLogits) {}
+
+    /**
+     * Softmax cross-entropy over the channel axis: logits [N, C, ...] float32, labels [N, ...] int32.
+     * Pixels labelled {@code ignoreIndex} count for nothing.
+     */
+    public static LossAndGrad softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
+                                                  boolean withGrad) {
+        String op = "softmax_cross_entropy";
+        requireFloat(op, logits);
+        if (labels.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": labels must be int32, got " + labels.dtype());
+        }
+        boolean fits = logits.rank() >= 2 && labels.rank() == logits.rank() - 1 && labels.dim(0) == logits.dim(0);
+        for (int i = 1; fits && i < labels.rank(); i++) {
+            fits = labels.dim(i) == logits.dim(i + 1);
+        }
+        if (!fits || logits.dim(1) == 0) {
+            throw new IllegalArgumentException(op + ": logits " + logits.shape() + " and labels " + labels.shape()
+                    + " do not match (expected logits [N, C, ...] and labels [N, ...])");
+        }
+        Backend k = backend(op, logits, labels);
+        Tensor loss = Tensor.empty(Shape.scalar(), DType.FLOAT32, logits.device());
+        Tensor grad = withGrad ? Tensor.empty(logits.shape(), DType.FLOAT32, logits.device()) : null;
+        try {
+            k.softmaxCrossEntropy(logits, labels, ignoreIndex, reduction, loss, grad);
+        } catch (RuntimeException e) {
+            loss.close();
+            if (grad != null) {
+                grad.close();
+            }
+            throw e;
+        }
+        return new LossAndGrad(loss, grad);
+    }
+
+    // ================================================================== matmul
+
+    /** op(a) @ op(b) for 2-D a and b, where op transposes when asked. */
+    public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
+        requireFloat("matmul", a, b);
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("matmul: expected 2-D operands, got " + a.shape() + " and " + b.shape());
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int ka = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + a.shape() + (transA ? "^T" : "") + " and "
+                    + b.shape() + (transB ? "^T" : "") + " do not chain (" + ka + " != " + kb + ")");
+        }
+        Backend k = backend("matmul", a, b);
+        Tensor out = Tensor.empty(Shape.of(m, n), DType.FLOAT32, a.device());
+        k.matmul(a, transA, b, transB, out);
+        return out;
+    }
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return matmul(a, false, b, false);
+    }
+
+    // ================================================================== checks
+
+    private static Backend backend(String op, Tensor first, Tensor... rest) {
+        Device d = first.device();
+        for (Tensor t : rest) {
+            if (!t.device().equals(d)) {
+                throw new IllegalArgumentException(op + ": tensors on different devices (" + d + " and " + t.device() + ")");
+            }
+        }
+        return first.backend();
+    }
+
+    private static void requireSameShape(String op, Tensor a, Tensor b) {
+        requireFloat(op, a, b);
+        if (!a.shape().equals(b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes " + a.shape() + " and " + b.shape() + " differ");
+        }
+    }
+
+    private static void requireFloat(String op, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.dtype() != DType.FLOAT32) {
+                throw new IllegalArgumentException(op + ": expected float32, got " + t.dtype() + " tensor " + t.shape());
+            }
+        }
+    }
+
+    private static void requireRank(String op, Tensor t, int rank, String layout) {
+        if (t.rank() != rank) {
+            throw new IllegalArgumentException(op + ": input " + t.shape() + " must have rank " + rank + " " + layout);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.pixelgrad.tensor;
+
+import java.util.Arrays;
+
+/**
+ * An immutable list of dimension sizes. Rank 0 is a scalar. Tensors are NCHW and row-major, so the
+ * last dimension is contiguous.
+ */
+public final class Shape {
+    private static final Shape SCALAR = new Shape(new int[0]);
+
+    private final int[] dims;
+    private final long numel;
+
+    private Shape(int[] dims) {
+        long n = 1;
+        for (int d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        this.dims = dims;
+        this.numel = n;
+    }
+
+    public static Shape of(int... dims) {
+        return dims.length == 0 ? SCALAR : new Shape(dims.clone());
+    }
+
+    public static Shape scalar() {
+        return SCALAR;
+    }
+
+    public int rank() {
+        return dims.length;
+    }
+
+    /** Size of dimension {@code i}; negative {@code i} counts from the end, as in Python. */
+    public int dim(int i) {
+        int j = i < 0 ? dims.length + i : i;
+        if (j < 0 || j >= dims.length) {
+            throw new IndexOutOfBoundsException("dimension " + i + " of shape " + this);
+        }
+        return dims[j];
+    }
+
+    public int[] dims() {
+        return dims.clone();
+    }
+
+    public long numel() {
+        return numel;
+    }
+
+    /** Element count as an int, for host arrays; fails clearly when the shape is too large for one. */
+    public int numelInt() {
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("shape " + this + " has " + numel + " elements, more than one array holds");
+        }
+        return (int) numel;
+    }
+
+    /** Product of the dimensions from {@code from} (inclusive) to the end. */
+    public long numelFrom(int from) {
+        long n = 1;
+        for (int i = from; i < dims.length; i++) {
+            n *= dims[i];
+        }
+        return n;
+    }
+
+    /**
+     * This shape with one {@code -1} (at most) replaced so that the element count matches {@code numel}.
+     */
+    public static Shape inferred(long numel, int... dims) {
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1) {
+                if (unknown >= 0) {
+                    throw new IllegalArgumentException("reshape: only one -1 allowed in " + Arrays.toString(dims));
+                }
+                unknown = i;
+            } else if (dims[i] < 0) {
+                throw new IllegalArgumentException("reshape: negative size in " + Arrays.toString(dims));
+            } else {
+                known *= dims[i];
+            }
+        }
+        int[] out = dims.clone();
+        if (unknown >= 0) {
+            if (known == 0 || numel % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot infer -1 in " + Arrays.toString(dims)
+                        + " for " + numel + " elements");
+            }
+            out[unknown] = (int) (numel / known);
+        }
+        return of(out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Shape s && Arrays.equals(dims, s.dims);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(dims);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(dims);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.pixelgrad.tensor.backend;
+
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.DeviceType;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** Finds the backend of each device type on the class path (ServiceLoader), once. */
+public final class Backends {
+    private static volatile Map<DeviceType, Backend> byType;
+
+    private Backends() {}
+
+    /** The backend that runs tensors on {@code device}; fails with the reason when it cannot run here. */
+    public static Backend of(Device device) {
+        Backend b = load().get(device.type());
+        if (b == null) {
+            throw new IllegalStateException("no " + device.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " backend on the class path (add the pixelgrad-kernels jar)");
+        }
+        String reason = b.unavailableReason();
+        if (reason != null) {
+            throw new IllegalStateException("the " + b.name() + " backend is unavailable: " + reason);
+        }
+        return b;
+    }
+
+    /** Whether {@code device} can be used here. */
+    public static boolean isAvailable(DeviceType type) {
+        Backend b = load().get(type);
+        return b != null && b.unavailableReason() == null;
+    }
+
+    /** Why a device type cannot be used here, or null when it can. */
+    public static String unavailableReason(DeviceType type) {
+        Backend b = load().get(type);
+        return b == null ? "no backend for " + type + " on the class path" : b.unavailableReason();
+    }
+
+    public static List<Backend> all() {
+        return List.copyOf(load().values());
+    }
+
+    private static Map<DeviceType, Backend> load() {
+        Map<DeviceType, Backend> m = byType;
+        if (m == null) {
+            synchronized (Backends.class) {
+                m = byType;
+                if (m == null) {
+                    m = new EnumMap<>(DeviceType.class);
+                    for (Backend b : ServiceLoader.load(Backend.class, Backends.class.getClassLoader())) {
+                        m.putIfAbsent(b.deviceType(), b);
+                    }
+                    byType = m;
+                }
+            }
+        }
+        return m;
+    }
+}

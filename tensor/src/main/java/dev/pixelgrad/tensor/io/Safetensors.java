@@ -1,0 +1,126 @@
+package dev.pixelgrad.tensor.io;
+
+import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loads and saves whole safetensors files. See {@link SafetensorsReader} for the format and checks. */
+public final class Safetensors {
+    private Safetensors() {}
+
+    /** Every tensor of the file, as CPU tensors, in file order. */
+    public static Map<String, Tensor> load(Path path) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(path)) {
+            return r.loadAll();
+        }
+    }
+
+    /**
+     * Writes {@code tensors} (float32 as F32, int32 as I32, from any device) and string metadata,
+     * atomically: the bytes go to a temporary file in the same folder, which is flushed to disk and then
+     * renamed over {@code path}. A crash at any moment leaves either the old file or the new one, never
+     * a half-written file.
+     */
+    public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isEmpty()) {
+            header.put("__metadata__", new LinkedHashMap<>(metadata));
+        }
+        long offset = 0;
+        List<Tensor> order = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getKey().equals("__metadata__") || e.getKey().isEmpty()) {
+                throw new IllegalArgumentException("invalid tensor name \"" + e.getKey() + "\"");
+            }
+            Tensor t = e.getValue();
+            long bytes = t.numel() * 4;
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", t.dtype() == DType.FLOAT32 ? "F32" : "I32");
+            info.put("shape", t.shape().dims());
+            info.put("data_offsets", new long[] {offset, offset + bytes});
+            header.put(e.getKey(), info);
+            offset += bytes;
+            order.add(t);
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8; // keeps the data 8-byte aligned; spaces are valid JSON padding
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        head.flip();
+
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(ch, head);
+                ByteBuffer buf = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : order) {
+                    writeTensor(ch, buf, t);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        syncDirectory(dir);
+    }
+
+    public static void save(Path path, Map<String, Tensor> tensors) throws IOException {
+        save(path, tensors, Map.of());
+    }
+
+    private static void writeTensor(FileChannel ch, ByteBuffer buf, Tensor t) throws IOException {
+        buf.clear();
+        if (t.dtype() == DType.FLOAT32) {
+            for (float v : t.toFloatArray()) {
+                if (!buf.hasRemaining()) {
+                    writeFully(ch, buf.flip());
+                    buf.clear();
+                }
+                buf.putFloat(v);
+            }
+        } else {
+            for (int v : t.toIntArray()) {
+                if (!buf.hasRemaining()) {
+                    writeFully(ch, buf.flip());
+                    buf.clear();
+                }
+                buf.putInt(v);
+            }
+        }
+        writeFully(ch, buf.flip());
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    /** Makes the rename itself durable (the directory entry), where the file system allows it. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open or sync a directory; the rename is still atomic there.
+        }
+    }
+}

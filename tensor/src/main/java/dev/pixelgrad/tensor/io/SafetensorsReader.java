@@ -1,0 +1,341 @@
+package dev.pixelgrad.tensor.io;
+
+import dev.pixelgrad.tensor.HostStorage;
+import dev.pixelgrad.tensor.Shape;
+import dev.pixelgrad.tensor.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a safetensors file: an 8-byte little-endian header length N, N bytes of JSON describing each
+ * tensor ({@code dtype}, {@code shape}, {@code data_offsets} into the data section), then the raw
+ * little-endian data.
+ *
+ * <p>{@link #open} validates every header field before any tensor memory is allocated: the header fits
+ * in the file, each dtype is known, each byte range matches its shape and dtype, lies inside the data
+ * section, and no two ranges overlap or leave a hole (as the format's reference reader requires). A
+ * violation raises a {@link SafetensorsException} naming the file and the tensor.
+ *
+ * <p>Tensors load lazily, one at a time, as CPU tensors: floating types (F32, F64, F16, BF16) become
+ * float32 and integer types (I32, I64, I16, I8, U8, BOOL) int32; an I64 value outside the int32 range
+ * is an error.
+ */
+public final class SafetensorsReader implements AutoCloseable {
+    /** The format's own limit on the header size. */
+    static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    /** One tensor's entry in the header. {@code begin} and {@code end} are offsets in the data section. */
+    public record Entry(String name, String dtype, Shape shape, long begin, long end) {}
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long dataStart;
+    private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
+
+    private SafetensorsReader(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
+                              Map<String, String> metadata) {
+        this.path = path;
+        this.channel = channel;
+        this.dataStart = dataStart;
+        this.entries = entries;
+        this.metadata = metadata;
+    }
+
+    public static SafetensorsReader open(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return parse(path, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static SafetensorsReader parse(Path path, FileChannel ch) throws IOException {
+        long fileSize = ch.size();
+        if (fileSize < 8) {
+            throw fail(path, "file is " + fileSize + " bytes, too short for the 8-byte header length");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.getLong(0);
+        if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > fileSize - 8) {
+            throw fail(path, "header length " + Long.toUnsignedString(headerLen) + " is impossible for a file of "
+                    + fileSize + " bytes (it must be at least 2, at most " + MAX_HEADER_BYTES
+                    + " and fit in the file)");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8);
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(hb.flip()).toString();
+        } catch (CharacterCodingException e) {
+            throw fail(path, "header is not valid UTF-8");
+        }
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw fail(path, "header is not valid JSON: " + e.getMessage());
+        }
+        if (!(root instanceof Map<?, ?> rootMap)) {
+            throw fail(path, "header must be a JSON object");
+        }
+        long dataStart = 8 + headerLen;
+        long dataLen = fileSize - dataStart;
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Entry> list = new ArrayList<>();
+        for (Map.Entry<?, ?> e : rootMap.entrySet()) {
+            String name = (String) e.getKey();
+            if (name.equals("__metadata__")) {
+                if (!(e.getValue() instanceof Map<?, ?> md)) {
+                    throw fail(path, "__metadata__ must be an object of strings");
+                }
+                for (Map.Entry<?, ?> m : md.entrySet()) {
+                    if (!(m.getValue() instanceof String s)) {
+                        throw fail(path, "__metadata__ value for \"" + m.getKey() + "\" is not a string");
+                    }
+                    metadata.put((String) m.getKey(), s);
+                }
+                continue;
+            }
+            list.add(entry(path, name, e.getValue(), dataLen));
+        }
+
+        // Byte ranges, in file order, must tile the data section exactly: no overlap, no hole.
+        List<Entry> byOffset = new ArrayList<>(list);
+        byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expect = 0;
+        for (Entry en : byOffset) {
+            if (en.begin() < expect) {
+                throw fail(path, "tensor \"" + en.name() + "\" bytes [" + en.begin() + ", " + en.end()
+                        + ") overlap the previous tensor, which ends at " + expect);
+            }
+            if (en.begin() > expect) {
+                throw fail(path, "data bytes [" + expect + ", " + en.begin() + ") before tensor \"" + en.name()
+                        + "\" belong to no tensor");
+            }
+            expect = en.end();
+        }
+        if (expect != dataLen) {
+            throw fail(path, "data section is " + dataLen + " bytes but the tensors cover " + expect);
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Entry en : byOffset) {
+            entries.put(en.name(), en);
+        }
+        return new SafetensorsReader(path, ch, dataStart, Collections.unmodifiableMap(entries),
+                Collections.unmodifiableMap(metadata));
+    }
+
+    private static Entry entry(Path path, String name, Object value, long dataLen) throws SafetensorsException {
+        String where = "tensor \"" + name + "\"";
+        if (name.isEmpty()) {
+            throw fail(path, "a tensor has an empty name");
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw fail(path, where + " must be an object");
+        }
+        for (Object k : m.keySet()) {
+            if (!k.equals("dtype") && !k.equals("shape") && !k.equals("data_offsets")) {
+                throw fail(path, where + " has an unknown field \"" + k + "\"");
+            }
+        }
+        if (!(m.get("dtype") instanceof String dtype)) {
+            throw fail(path, where + " has no dtype string");
+        }
+        int elemSize = elementSize(dtype);
+        if (elemSize == 0) {
+            throw fail(path, where + " has unsupported dtype " + dtype
+                    + " (supported: F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
+        }
+        if (!(m.get("shape") instanceof List<?> shapeList)) {
+            throw fail(path, where + " has no shape array");
+        }
+        int[] dims = new int[shapeList.size()];
+        long numel = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (!(shapeList.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw fail(path, where + " has an invalid shape " + shapeList);
+            }
+            dims[i] = (int) (long) d;
+            numel = multiplyOrFail(path, where, numel, d);
+        }
+        if (!(m.get("data_offsets") instanceof List<?> off) || off.size() != 2
+                || !(off.get(0) instanceof Long begin) || !(off.get(1) instanceof Long end)) {
+            throw fail(path, where + " needs data_offsets [begin, end] as two integers");
+        }
+        if (begin < 0 || end < begin || end > dataLen) {
+            throw fail(path, where + " data_offsets [" + begin + ", " + end + "] fall outside the data section of "
+                    + dataLen + " bytes");
+        }
+        long bytes = multiplyOrFail(path, where, numel, elemSize);
+        if (end - begin != bytes) {
+            throw fail(path, where + " has " + (end - begin) + " bytes but shape " + Shape.of(dims).toString()
+                    + " of " + dtype + " needs " + bytes);
+        }
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw fail(path, where + " has " + numel + " elements, more than one Java array holds");
+        }
+        return new Entry(name, dtype, Shape.of(dims), begin, end);
+    }
+
+    private static long multiplyOrFail(Path path, String where, long a, long b) throws SafetensorsException {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw fail(path, where + " size overflows");
+        }
+    }
+
+    static int elementSize(String dtype) {
+        return switch (dtype) {
+            case "F64", "I64" -> 8;
+            case "F32", "I32" -> 4;
+            case "F16", "BF16", "I16" -> 2;
+            case "I8", "U8", "BOOL" -> 1;
+            default -> 0;
+        };
+    }
+
+    private static boolean isFloating(String dtype) {
+        return dtype.startsWith("F") || dtype.equals("BF16");
+    }
+
+    // ------------------------------------------------------------------ access
+
+    public Path path() {
+        return path;
+    }
+
+    /** Tensor names, in file order. */
+    public List<String> names() {
+        return List.copyOf(entries.keySet());
+    }
+
+    public boolean contains(String name) {
+        return entries.containsKey(name);
+    }
+
+    public Entry entry(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException(path + ": no tensor named \"" + name + "\"");
+        }
+        return e;
+    }
+
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Reads one tensor into a new CPU tensor (float32 or int32, see the class comment). */
+    public Tensor load(String name) throws IOException {
+        Entry e = entry(name);
+        int n = e.shape().numelInt();
+        int size = elementSize(e.dtype());
+        if (isFloating(e.dtype())) {
+            float[] out = new float[n];
+            readElements(e, size, (buf, from, count) -> {
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = switch (e.dtype()) {
+                        case "F32" -> buf.getFloat(i * 4);
+                        case "F64" -> (float) buf.getDouble(i * 8);
+                        case "F16" -> Float.float16ToFloat(buf.getShort(i * 2));
+                        default -> Float.intBitsToFloat((buf.getShort(i * 2) & 0xFFFF) << 16); // BF16
+                    };
+                }
+            });
+            return Tensor.wrap(e.shape(), HostStorage.wrap(out));
+        }
+        int[] out = new int[n];
+        readElements(e, size, (buf, from, count) -> {
+            for (int i = 0; i < count; i++) {
+                out[from + i] = switch (e.dtype()) {
+                    case "I32" -> buf.getInt(i * 4);
+                    case "I64" -> {
+                        long v = buf.getLong(i * 8);
+                        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                            throw new IllegalArgumentException(path + ": tensor \"" + name + "\" element " + (from + i)
+                                    + " = " + v + " does not fit in int32");
+                        }
+                        yield (int) v;
+                    }
+                    case "I16" -> buf.getShort(i * 2);
+                    case "I8" -> buf.get(i);
+                    default -> buf.get(i) & 0xFF; // U8, BOOL
+                };
+            }
+        });
+        return Tensor.wrap(e.shape(), HostStorage.wrap(out));
+    }
+
+    /** Loads every tensor, in file order. */
+    public Map<String, Tensor> loadAll() throws IOException {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (String name : entries.keySet()) {
+            m.put(name, load(name));
+        }
+        return m;
+    }
+
+    private interface Chunk {
+        void accept(ByteBuffer littleEndian, int firstElement, int count);
+    }
+
+    /** Streams the tensor's bytes through a bounded buffer, a whole number of elements at a time. */
+    private void readElements(Entry e, int size, Chunk sink) throws IOException {
+        long total = e.end() - e.begin();
+        int chunkElems = Math.max(1, (1 << 22) / size);
+        ByteBuffer buf = ByteBuffer.allocate(chunkElems * size).order(ByteOrder.LITTLE_ENDIAN);
+        long done = 0;
+        int element = 0;
+        while (done < total) {
+            int bytes = (int) Math.min(buf.capacity(), total - done);
+            buf.clear().limit(bytes);
+            readFully(channel, buf, dataStart + e.begin() + done);
+            buf.flip();
+            sink.accept(buf, element, bytes / size);
+            element += bytes / size;
+            done += bytes;
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw new IOException("unexpected end of file at byte " + pos);
+            }
+            pos += r;
+        }
+    }
+
+    private static SafetensorsException fail(Path path, String what) {
+        return new SafetensorsException(path + ": not a valid safetensors file: " + what);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.pixelgrad.tensor.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.pixelgrad.tensor.Tensor;
+
+/**
+ * Comparisons for tests. The relative error of an array against a reference is
+ * max_i |actual_i - expected_i| / max_i |expected_i|: one number per tensor, meaningful for tensors
+ * that contain zeros (where an element-wise ratio is not).
+ */
+public final class Approx {
+    private Approx() {}
+
+    public static double relativeError(float[] actual, float[] expected) {
+        if (actual.length != expected.length) {
+            throw new AssertionError("lengths differ: " + actual.length + " vs " + expected.length);
+        }
+        double maxDiff = 0;
+        double maxRef = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double d = Math.abs((double) actual[i] - expected[i]);
+            if (Double.isNaN(d)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            maxDiff = Math.max(maxDiff, d);
+            maxRef = Math.max(maxRef, Math.abs(expected[i]));
+        }
+        if (maxRef == 0) {
+            return maxDiff; // an all-zero reference: the absolute error is the only meaningful measure
+        }
+        return maxDiff / maxRef;
+    }
+
+    public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
+        double err = relativeError(actual, expected);
+        if (!(err <= tolerance)) {
+            int worst = 0;
+            for (int i = 1; i < actual.length; i++) {
+                if (Math.abs(actual[i] - expected[i]) > Math.abs(actual[worst] - expected[worst])) {
+                    worst = i;
+                }
+            }
+            fail(what + ": relative error " + err + " > " + tolerance + " (worst at element " + worst + ": expected "
+                    + expected[worst] + ", got " + actual[worst] + ")");
+        }
+    }
+
+    public static void assertClose(Tensor expected, Tensor actual, double tolerance, String what) {
+        assertEquals(expected.shape(), actual.shape(), what + ": shape");
+        assertClose(expected.toFloatArray(), actual.toFloatArray(), tolerance, what);
+    }
+
+    public static void assertSameInts(Tensor expected, Tensor actual, String what) {
+        assertEquals(expected.shape(), actual.shape(), what + ": shape");
+        assertArrayEquals(expected.toIntArray(), actual.toIntArray(), what);
+    }
+}

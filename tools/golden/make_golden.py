@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Golden fixtures for Pixelgrad's op tests, computed by PyTorch.
+
+For every op, a few cases on odd shapes: inputs are drawn at random, rounded to float32, then the
+forward pass and the gradients are computed in float64 from those exact float32 values, and stored
+as float32 in one safetensors file per op. The Java tests run the same ops in float32 and compare.
+
+Run with Debian's PyTorch (apt-get install python3-torch):
+    /usr/bin/python3 tools/golden/make_golden.py [output folder]
+The default output folder is autograd/src/test/resources/golden. CI never runs this; the fixtures
+are committed.
+"""
+import json
+import os
+import struct
+import sys
+
+import torch
+import torch.nn.functional as F
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "autograd", "src", "test", "resources", "golden")
+
+GEN = torch.Generator().manual_seed(20261121)
+
+
+def rand(*shape, lo=-1.0, hi=1.0):
+    """Uniform float32 values, returned as float64 (exactly representable)."""
+    t = torch.rand(*shape, generator=GEN, dtype=torch.float32) * (hi - lo) + lo
+    return t.double()
+
+
+def randn(*shape, scale=1.0):
+    return (torch.randn(*shape, generator=GEN, dtype=torch.float32) * scale).double()
+
+
+def save(name, tensors, metadata):
+    """A minimal safetensors writer: 8-byte header length, JSON header, little-endian data."""
+    header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = {k: json.dumps(v) for k, v in metadata.items()}
+    for key, t in tensors.items():
+        t = t.detach().contiguous()
+        if t.is_floating_point():
+            t, dtype = t.to(torch.float32), "F32"
+        else:
+            t, dtype = t.to(torch.int32), "I32"
+        data = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
+        header[key] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    raw += b" " * (-len(raw) % 8)
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, name + ".safetensors"), "wb") as f:
+        f.write(struct.pack("<Q", len(raw)))
+        f.write(raw)
+        for b in blobs:
+            f.write(b)
+    print(f"{name}: {len(metadata)} cases")
+
+
+def leaf(t):
+    return t.clone().requires_grad_(True)
+
+
+def run(inputs, forward):
+    """Forward in float64, backward with a random upstream gradient; returns y, gy and input grads."""
+    leaves = {k: leaf(v) for k, v in inputs.items() if v is not None and v.is_floating_point()}
+    args = {k: leaves.get(k, v) for k, v in inputs.items()}
+    y = forward(**args)
+    gy = randn(*y.shape) if y.dim() > 0 else torch.tensor(0.7, dtype=torch.float64)
+    y.backward(gy)
+    out = {"y": y, "gy": gy}
+    for k, v in leaves.items():
+        out["g" + k] = v.grad
+    return out
+
+
+def cases(name, specs, make):
+    tensors, meta = {}, {}
+    for i, spec in enumerate(specs):
+        inputs, forward = make(spec)
+        result = run(inputs, forward)
+        for k, v in list(inputs.items()) + list(result.items()):
+            if v is not None:
+                tensors[f"case{i}.{k}"] = v
+        meta[f"case{i}"] = spec
+    save(name, tensors, meta)
+
+
+# ------------------------------------------------------------------------------------------ ops
+
+def conv2d_case(s):
+    n, cin, h, w, cout, kh, kw = s["n"], s["cin"], s["h"], s["w"], s["cout"], s["k"][0], s["k"][1]
+    inputs = {"x": rand(n, cin, h, w), "w": rand(cout, cin, kh, kw, lo=-0.5, hi=0.5),
+              "b": rand(cout) if s["bias"] else None}
+    return inputs, lambda x, w, b: F.conv2d(x, w, b, stride=tuple(s["stride"]), padding=tuple(s["pad"]))
+
+
+def conv_transpose2d_case(s):
+    n, cin, h, w, cout, kh, kw = s["n"], s["cin"], s["h"], s["w"], s["cout"], s["k"][0], s["k"][1]
+    inputs = {"x": rand(n, cin, h, w), "w": rand(cin, cout, kh, kw, lo=-0.5, hi=0.5),
+              "b": rand(cout) if s["bias"] else None}
+    return inputs, lambda x, w, b: F.conv_transpose2d(x, w, b, stride=tuple(s["stride"]), padding=tuple(s["pad"]))
+
+
+def max_pool2d_case(s):
+    # A random permutation keeps every value distinct, so each window has one clear winner.
+    shape = s["shape"]
+    numel = 1
+    for d in shape:
+        numel *= d
+    x = (torch.randperm(numel, generator=GEN).double() / numel - 0.5).reshape(shape)
+    return {"x": x}, lambda x: F.max_pool2d(x, tuple(s["k"]), tuple(s["stride"]), tuple(s["pad"]),
+                                            ceil_mode=s["ceil"])
+
+
+def relu_case(s):
+    x = rand(*s["shape"])
+    x[x.abs() < 1e-3] = 0.5  # keep away from the kink
+    return {"x": x}, lambda x: F.relu(x)
+
+
+def add_case(s):
+    a = rand(*s["a"])
+    b = rand(*s["b"])
+    if s["a"] == s["b"]:
+        return {"a": a, "b": b}, lambda a, b: a + b
+    return {"a": a, "b": b}, lambda a, b: a + b.reshape(1, -1, *([1] * (a.dim() - 2)))
+
+
+def scale_case(s):
+    return {"x": rand(*s["shape"])}, lambda x: x * s["s"]
+
+
+def crop_case(s):
+    oh, ow = s["offset"]
+    h, w = s["size"]
+    return {"x": rand(*s["shape"])}, lambda x: x[:, :, oh:oh + h, ow:ow + w]
+
+
+MASK64 = (1 << 64) - 1
+
+
+def counter_uniform(seed, i):
+    """Pixelgrad's CounterRng.uniform: SplitMix64's finaliser on seed + (i + 1) * golden, top 24 bits."""
+    z = (seed + (i + 1) * 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    z = z ^ (z >> 31)
+    return (z >> 40) * 2.0 ** -24
+
+
+def dropout_case(s):
+    shape, p, seed = s["shape"], s["p"], s["seed"]
+    x = rand(*shape)
+    numel = x.numel()
+    keep = torch.tensor([counter_uniform(seed, i) >= p for i in range(numel)], dtype=torch.float64).reshape(shape)
+    # float32 arithmetic of the scale, as the kernels compute it
+    scale = float(torch.tensor(1.0, dtype=torch.float32) / (1.0 - torch.tensor(p, dtype=torch.float32)))
+    return {"x": x}, lambda x: x * keep * scale
+
+
+def cross_entropy_case(s):
+    n, c = s["n"], s["c"]
+    spatial = s["spatial"]
+    logits = randn(n, c, *spatial, scale=2.0)
+    labels = torch.randint(0, c, (n, *spatial), generator=GEN)
+    ignore = torch.rand(labels.shape, generator=GEN) < s["ignored"]
+    labels[ignore] = 255
+    return ({"logits": logits, "labels": labels.to(torch.int32)},
+            lambda logits, labels: F.cross_entropy(logits, labels.long(), ignore_index=255,
+                                                   reduction=s["reduction"]))
+
+
+def matmul_case(s):
+    return {"a": rand(*s["a"]), "b": rand(*s["b"])}, lambda a, b: a @ b
+
+
+def sum_case(s):
+    return {"x": rand(*s["shape"])}, (lambda x: x.sum()) if s["mean"] is False else (lambda x: x.mean())
+
+
+def argmax_cases():
+    tensors, meta = {}, {}
+    for i, shape in enumerate([[2, 5, 3, 4], [3, 21, 1, 7], [4, 3]]):
+        x = rand(*shape)
+        tensors[f"case{i}.x"] = x
+        tensors[f"case{i}.y"] = x.argmax(dim=1).to(torch.int32)
+        meta[f"case{i}"] = {"shape": shape}
+    save("argmax", tensors, meta)
+
+
+def main():
+    torch.set_default_dtype(torch.float64)
+    cases("conv2d", [
+        dict(n=2, cin=3, h=7, w=9, cout=4, k=[3, 3], stride=[1, 1], pad=[1, 1], bias=True),
+        dict(n=1, cin=2, h=10, w=7, cout=5, k=[3, 2], stride=[2, 3], pad=[0, 1], bias=False),
+        dict(n=3, cin=5, h=6, w=5, cout=2, k=[1, 1], stride=[1, 1], pad=[0, 0], bias=True),
+        dict(n=1, cin=3, h=11, w=13, cout=4, k=[5, 5], stride=[3, 2], pad=[2, 1], bias=True),
+        dict(n=2, cin=4, h=5, w=5, cout=3, k=[7, 7], stride=[1, 1], pad=[3, 3], bias=True),
+        dict(n=1, cin=2, h=3, w=4, cout=3, k=[3, 3], stride=[1, 1], pad=[30, 25], bias=True),
+    ], conv2d_case)
+    cases("conv_transpose2d", [
+        dict(n=2, cin=3, h=5, w=4, cout=2, k=[4, 4], stride=[2, 2], pad=[1, 1], bias=True),
+        dict(n=1, cin=2, h=3, w=5, cout=3, k=[3, 2], stride=[3, 2], pad=[0, 1], bias=False),
+        dict(n=1, cin=4, h=2, w=3, cout=4, k=[4, 4], stride=[2, 2], pad=[0, 0], bias=False),
+        dict(n=2, cin=3, h=4, w=3, cout=5, k=[1, 1], stride=[1, 1], pad=[0, 0], bias=True),
+        dict(n=1, cin=2, h=3, w=2, cout=2, k=[16, 16], stride=[8, 8], pad=[0, 0], bias=False),
+    ], conv_transpose2d_case)
+    cases("max_pool2d", [
+        dict(shape=[2, 3, 7, 9], k=[2, 2], stride=[2, 2], pad=[0, 0], ceil=True),
+        dict(shape=[1, 2, 10, 11], k=[3, 3], stride=[2, 2], pad=[1, 1], ceil=True),
+        dict(shape=[1, 3, 5, 7], k=[3, 3], stride=[3, 3], pad=[0, 0], ceil=False),
+        dict(shape=[2, 2, 1, 3], k=[2, 2], stride=[2, 2], pad=[0, 0], ceil=True),
+        dict(shape=[1, 1, 6, 5], k=[3, 2], stride=[2, 1], pad=[1, 0], ceil=True),
+        dict(shape=[1, 2, 9, 8], k=[3, 3], stride=[1, 1], pad=[1, 1], ceil=False),
+    ], max_pool2d_case)
+    cases("relu", [dict(shape=[2, 3, 5, 7]), dict(shape=[1, 1, 3, 1])], relu_case)
+    cases("add", [dict(a=[2, 3, 4, 5], b=[2, 3, 4, 5]), dict(a=[3, 4, 5, 6], b=[4]), dict(a=[5, 3], b=[3])], add_case)
+    cases("scale", [dict(shape=[2, 3, 5, 3], s=0.01), dict(shape=[1, 4, 3, 3], s=-1e-4)], scale_case)
+    cases("crop", [dict(shape=[2, 3, 11, 13], offset=[5, 3], size=[4, 7]),
+                   dict(shape=[1, 2, 40, 37], offset=[19, 19], size=[16, 15]),
+                   dict(shape=[1, 1, 5, 5], offset=[0, 0], size=[5, 5])], crop_case)
+    cases("dropout", [dict(shape=[2, 3, 5, 7], p=0.5, seed=1234),
+                      dict(shape=[1, 4, 3, 11], p=0.3, seed=-7),
+                      dict(shape=[3, 2, 2, 2], p=0.0, seed=99)], dropout_case)
+    cases("softmax_cross_entropy", [
+        dict(n=2, c=5, spatial=[4, 3], ignored=0.2, reduction="mean"),
+        dict(n=2, c=5, spatial=[4, 3], ignored=0.2, reduction="sum"),
+        dict(n=1, c=21, spatial=[5, 7], ignored=0.1, reduction="mean"),
+        dict(n=7, c=4, spatial=[], ignored=0.0, reduction="mean"),
+        dict(n=3, c=2, spatial=[3, 5], ignored=0.3, reduction="sum"),
+    ], cross_entropy_case)
+    cases("matmul", [dict(a=[5, 7], b=[7, 3]), dict(a=[1, 9], b=[9, 4]), dict(a=[13, 1], b=[1, 6]),
+                     dict(a=[33, 70], b=[70, 35])], matmul_case)
+    cases("sum", [dict(shape=[3, 4, 5], mean=False), dict(shape=[2, 3, 7, 5], mean=True),
+                  dict(shape=[1], mean=False)], sum_case)
+    argmax_cases()
+
+
+if __name__ == "__main__":
+    main()

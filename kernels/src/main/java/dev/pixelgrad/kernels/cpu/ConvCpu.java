@@ -52,8 +52,7 @@ final class ConvCpu {
     }
 
     /** y = conv(x, w) (+ bias, when not null), overwriting y. */
-    static void forward(Geometry g, float[] x, float[] w, float[] bias, float[] y) {
-        Sgemm gemm = Sgemm.get();
+    static void forward(Sgemm gemm, Geometry g, float[] x, float[] w, float[] bias, float[] y) {
         int k = g.k();
         int p = g.p();
         int xImage = g.cIn() * g.h() * g.w();
@@ -77,8 +76,7 @@ final class ConvCpu {
     }
 
     /** gx = the gradient of conv(x, w) with respect to x, given gy; overwrites gx. */
-    static void backwardData(Geometry g, float[] gy, float[] w, float[] gx) {
-        Sgemm gemm = Sgemm.get();
+    static void backwardData(Sgemm gemm, Geometry g, float[] gy, float[] w, float[] gx) {
         int k = g.k();
         int p = g.p();
         int xImage = g.cIn() * g.h() * g.w();
@@ -102,8 +100,7 @@ final class ConvCpu {
     }
 
     /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */
-    static void backwardWeight(Geometry g, float[] gy, float[] x, float[] gw) {
-        Sgemm gemm = Sgemm.get();
+    static void backwardWeight(Sgemm gemm, Geometry g, float[] gy, float[] x, float[] gw) {
         int k = g.k();
         int p = g.p();
         int xImage = g.cIn() * g.h() * g.w();

@@ -148,24 +148,24 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        ConvCpu.forward(convGeometry(x, w, p, out), x.hostFloats(), w.hostFloats(),
+        ConvCpu.forward(Sgemm.get(), convGeometry(x, w, p, out), x.hostFloats(), w.hostFloats(),
                 bias == null ? null : bias.hostFloats(), out.hostFloats());
     }
 
     @Override
     public void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        ConvCpu.backwardData(convGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), gx.hostFloats());
+        ConvCpu.backwardData(Sgemm.get(), convGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), gx.hostFloats());
     }
 
     @Override
     public void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
-        ConvCpu.backwardWeight(convGeometry(x, gw, p, gy), gy.hostFloats(), x.hostFloats(), gw.hostFloats());
+        ConvCpu.backwardWeight(Sgemm.get(), convGeometry(x, gw, p, gy), gy.hostFloats(), x.hostFloats(), gw.hostFloats());
     }
 
     @Override
     public void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
         ConvCpu.Geometry g = transposedGeometry(x, w, p, out);
-        ConvCpu.backwardData(g, x.hostFloats(), w.hostFloats(), out.hostFloats());
+        ConvCpu.backwardData(Sgemm.get(), g, x.hostFloats(), w.hostFloats(), out.hostFloats());
         if (bias != null) {
             ConvCpu.addBias(out.hostFloats(), bias.hostFloats(), out.dim(0), out.dim(1), out.dim(2) * out.dim(3));
         }
@@ -173,13 +173,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        ConvCpu.forward(transposedGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null, gx.hostFloats());
+        ConvCpu.forward(Sgemm.get(), transposedGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null, gx.hostFloats());
     }
 
     @Override
     public void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
         // The conv's weight gradient with its output gradient = x and its input = gy.
-        ConvCpu.backwardWeight(transposedGeometry(x, gw, p, gy), x.hostFloats(), gy.hostFloats(), gw.hostFloats());
+        ConvCpu.backwardWeight(Sgemm.get(), transposedGeometry(x, gw, p, gy), x.hostFloats(), gy.hostFloats(), gw.hostFloats());
     }
 
     // ------------------------------------------------------------------ pooling

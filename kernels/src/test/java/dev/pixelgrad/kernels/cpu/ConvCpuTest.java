@@ -1,0 +1,64 @@
+package dev.pixelgrad.kernels.cpu;
+
+import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** im2col + GEMM convolution, with each GEMM, against the plain seven-loop convolution. */
+class ConvCpuTest {
+
+    /** n, cIn, h, w, cOut, kh, kw, sh, sw, ph, pw. */
+    private static final int[][] CASES = {
+        {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1},
+        {1, 2, 10, 7, 5, 3, 2, 2, 3, 0, 1},
+        {3, 5, 6, 5, 7, 1, 1, 1, 1, 0, 0},    // pointwise: no im2col
+        {1, 3, 11, 13, 4, 5, 5, 3, 2, 2, 1},
+        {2, 4, 5, 5, 3, 7, 7, 1, 1, 3, 3},    // kernel larger than the input
+        {1, 2, 3, 4, 3, 3, 3, 1, 1, 9, 7},    // padding much larger than the input (FCN's conv1_1 uses 100)
+        {1, 1, 9, 9, 2, 1, 1, 2, 2, 1, 0},    // 1x1 with stride and padding: im2col path
+        {1, 3, 400, 401, 2, 3, 3, 1, 1, 1, 1}, // more output positions than one col(X) band holds
+    };
+
+    private static ConvCpu.Geometry geometry(int[] c) {
+        int ho = Math.floorDiv(c[2] + 2 * c[9] - c[5], c[7]) + 1;
+        int wo = Math.floorDiv(c[3] + 2 * c[10] - c[6], c[8]) + 1;
+        return new ConvCpu.Geometry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], ho, wo);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> forwardAndBothBackwardsMatchPlainLoops() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Sgemm gemm : SgemmTest.implementations()) {
+            for (int[] c : CASES) {
+                ConvCpu.Geometry g = geometry(c);
+                tests.add(DynamicTest.dynamicTest(gemm.name() + " " + g, () -> {
+                    float[] x = SgemmTest.random(g.n() * g.cIn() * g.h() * g.w(), 11);
+                    float[] w = SgemmTest.random(g.cOut() * g.k(), 12);
+                    float[] b = SgemmTest.random(g.cOut(), 13);
+                    float[] gy = SgemmTest.random(g.n() * g.cOut() * g.p(), 14);
+
+                    float[] y = new float[gy.length];
+                    java.util.Arrays.fill(y, Float.NaN); // forward must overwrite, never read
+                    ConvCpu.forward(gemm, g, x, w, b, y);
+                    assertClose(Reference.conv2d(g, x, w, b), y, 1e-5, "forward");
+
+                    float[][] ref = Reference.conv2dBackward(g, x, w, gy);
+                    float[] gx = new float[x.length];
+                    java.util.Arrays.fill(gx, Float.NaN);
+                    ConvCpu.backwardData(gemm, g, gy, w, gx);
+                    assertClose(ref[0], gx, 1e-5, "backward data");
+
+                    float[] gw = new float[w.length];
+                    java.util.Arrays.fill(gw, Float.NaN);
+                    ConvCpu.backwardWeight(gemm, g, gy, x, gw);
+                    assertClose(ref[1], gw, 1e-5, "backward weight");
+                }));
+            }
+        }
+        return tests.stream();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.pixelgrad.kernels.cpu;
+
+import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pixelgrad.tensor.CounterRng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Both GEMMs against the plain triple loop, on shapes that straddle every block and tile edge. */
+class SgemmTest {
+
+    static List<Sgemm> implementations() {
+        List<Sgemm> list = new ArrayList<>();
+        list.add(new EjmlSgemm());
+        if (Sgemm.vectorApiAvailable()) {
+            list.add(new VectorSgemm());
+        }
+        return list;
+    }
+
+    static float[] random(int n, long seed) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = CounterRng.uniform(seed, i) * 2 - 1;
+        }
+        return v;
+    }
+
+    /** m, n, k: ones, primes, just past the micro-tile (6 x 2 vectors), the A block (96) and the K block (256). */
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {7, 33, 13}, {6, 32, 256}, {13, 17, 257}, {97, 65, 31},
+        {100, 3, 300}, {3, 130, 520}, {64, 700, 27}, {37, 41, 0},
+    };
+
+    @TestFactory
+    Stream<DynamicTest> matchesPlainLoops() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Sgemm impl : implementations()) {
+            for (int[] s : SHAPES) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0;
+                    boolean tb = (t & 2) != 0;
+                    tests.add(DynamicTest.dynamicTest(impl.name() + " m=" + s[0] + " n=" + s[1] + " k=" + s[2]
+                            + (ta ? " A^T" : "") + (tb ? " B^T" : ""), () -> compare(impl, ta, tb, s[0], s[1], s[2])));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Operands sit at offsets inside larger arrays with padded rows; alpha and beta are not 1 or 0. */
+    private static void compare(Sgemm impl, boolean ta, boolean tb, int m, int n, int k) {
+        int aRows = ta ? k : m;
+        int aCols = ta ? m : k;
+        int bRows = tb ? n : k;
+        int bCols = tb ? k : n;
+        int lda = aCols + 3;
+        int ldb = bCols + 1;
+        int ldc = n + 2;
+        float[] a = random(5 + aRows * lda, 1);
+        float[] b = random(7 + bRows * ldb, 2);
+        float[] c = random(4 + m * ldc, 3);
+        float[] expected = c.clone();
+        Reference.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, expected, 4, ldc);
+        impl.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, c, 4, ldc);
+        assertClose(expected, c, 1e-5, impl.name());
+    }
+
+    @Test
+    void betaZeroNeverReadsC() {
+        for (Sgemm impl : implementations()) {
+            float[] a = random(9 * 11, 4);
+            float[] b = random(11 * 40, 5);
+            float[] c = new float[9 * 40];
+            java.util.Arrays.fill(c, Float.NaN);
+            impl.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, c, 0, 40);
+            float[] expected = new float[9 * 40];
+            Reference.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, expected, 0, 40);
+            assertClose(expected, c, 1e-5, impl.name() + " with NaN garbage in C");
+        }
+    }
+
+    @Test
+    void largeProductIsSplitAcrossThreadsCorrectly() {
+        // Big enough to take the parallel path in both implementations, with ragged edges.
+        int m = 211;
+        int n = 1030;
+        int k = 300;
+        float[] a = random(m * k, 6);
+        float[] b = random(k * n, 7);
+        float[] expected = new float[m * n];
+        Reference.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+        for (Sgemm impl : implementations()) {
+            float[] c = new float[m * n];
+            impl.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            assertClose(expected, c, 1e-5, impl.name());
+        }
+    }
+
+    @Test
+    void autoChoiceIsTheVectorKernelWhenTheModuleIsPresent() {
+        // The tests run with --add-modules=jdk.incubator.vector (see the parent pom), as the launcher does.
+        assertEquals(Sgemm.vectorApiAvailable() ? new VectorSgemm().name() : "ejml", Sgemm.get().name());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.pixelgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The tape itself: order, accumulation, freezing, no-grad, and memory. */
+class AutogradTest {
+
+    private static Variable param(float... v) {
+        return Variable.parameter(Tensor.of(v, v.length));
+    }
+
+    @Test
+    void gradientsAccumulateAcrossBackwardCallsUntilZeroed() {
+        Variable x = param(1f, 2f, 3f);
+        F.sum(F.scale(x, 2f)).backward();
+        F.sum(F.scale(x, 2f)).backward();
+        assertArrayEquals(new float[] {4f, 4f, 4f}, x.grad().toFloatArray());
+        x.zeroGrad();
+        assertNull(x.grad());
+        F.sum(x).backward();
+        assertArrayEquals(new float[] {1f, 1f, 1f}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void aVariableUsedTwiceGetsBothContributions() {
+        // y = sum(x*2 + x*3 + x) -> dy/dx = 6; x feeds three nodes (a diamond in the graph).
+        Variable x = param(1f, -1f);
+        Variable y = F.sum(F.add(F.add(F.scale(x, 2f), F.scale(x, 3f)), x));
+        y.backward();
+        assertArrayEquals(new float[] {6f, 6f}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void aFrozenParameterGetsNoGradientButPassesItOn() {
+        // Like FCN's frozen bilinear upsampling: the weight is fixed, its input still learns.
+        Variable x = Variable.parameter(Tensor.uniform(dev.pixelgrad.tensor.Shape.of(1, 2, 3, 3), -1, 1, 1,
+                dev.pixelgrad.tensor.Device.CPU));
+        Variable w = Variable.parameter(Tensor.uniform(dev.pixelgrad.tensor.Shape.of(2, 2, 4, 4), -1, 1, 2,
+                dev.pixelgrad.tensor.Device.CPU)).requiresGrad(false);
+        F.sum(F.convTranspose2d(x, w, null, ConvParams.of(2, 0))).backward();
+        assertNull(w.grad());
+        assertNotNull(x.grad());
+        assertTrue(java.util.Arrays.stream(box(x.grad().toFloatArray())).anyMatch(v -> v != 0f));
+    }
+
+    private static Float[] box(float[] a) {
+        Float[] b = new Float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = a[i];
+        }
+        return b;
+    }
+
+    @Test
+    void gradModeOffRecordsNothing() {
+        Variable x = param(1f, 2f);
+        Variable y;
+        try (GradMode off = GradMode.off()) {
+            y = F.sum(F.scale(x, 3f));
+        }
+        assertFalse(y.requiresGrad());
+        assertTrue(GradMode.isEnabled());
+        assertThrows(IllegalStateException.class, y::backward);
+    }
+
+    @Test
+    void opsOnConstantsRecordNothing() {
+        Variable c = Variable.of(Tensor.of(new float[] {1f}, 1));
+        assertFalse(F.scale(c, 2f).requiresGrad());
+    }
+
+    @Test
+    void secondBackwardThroughTheSameGraphFailsClearly() {
+        Variable x = param(1f);
+        Variable y = F.sum(F.scale(x, 2f));
+        y.backward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("second time"), e.getMessage());
+    }
+
+    @Test
+    void backwardNeedsAScalarOrAnExplicitSeed() {
+        Variable x = param(1f, 2f);
+        Variable y = F.scale(x, 2f);
+        assertThrows(IllegalStateException.class, y::backward);
+        y.backward(Tensor.of(new float[] {1f, 10f}, 2));
+        assertArrayEquals(new float[] {2f, 20f}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void aTrainingStepScopeReleasesIntermediatesButKeepsParameterGradients() {
+        Variable w = param(0.5f, -0.5f);
+        Tensor[] intermediate = new Tensor[1];
+        for (int step = 0; step < 3; step++) {
+            try (Scope s = Scope.open()) {
+                Variable x = Variable.of(Tensor.of(new float[] {1f, 2f}, 2));
+                Variable h = F.add(x, w);
+                intermediate[0] = h.data();
+                F.sum(F.scale(h, 2f)).backward();
+            }
+            assertTrue(intermediate[0].isClosed(), "intermediates die with the step's scope");
+            assertFalse(w.grad().isClosed(), "parameter gradients survive it");
+        }
+        assertArrayEquals(new float[] {6f, 6f}, w.grad().toFloatArray());
+    }
+}

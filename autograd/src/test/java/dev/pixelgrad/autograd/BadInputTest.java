@@ -1,0 +1,115 @@
+package dev.pixelgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.PoolParams;
+import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Bad input gets an error that names the op and the shapes (or the bad value), and changes nothing. */
+class BadInputTest {
+
+    private static String message(Executable e) {
+        return assertThrows(IllegalArgumentException.class, e).getMessage();
+    }
+
+    private static void assertMentions(String msg, String... parts) {
+        for (String p : parts) {
+            assertTrue(msg.contains(p), "message should mention '" + p + "': " + msg);
+        }
+    }
+
+    @Test
+    void shapeMismatchesNameTheOpAndBothShapes() {
+        Variable a = Variable.parameter(Tensor.zeros(2, 3, 4, 5));
+        Variable b = Variable.parameter(Tensor.zeros(2, 3, 5, 4));
+        assertMentions(message(() -> F.add(a, b)), "add", "[2, 3, 4, 5]", "[2, 3, 5, 4]");
+
+        Variable x = Variable.of(Tensor.zeros(1, 3, 8, 8));
+        Variable w = Variable.parameter(Tensor.zeros(4, 5, 3, 3));
+        assertMentions(message(() -> F.conv2d(x, w, null, ConvParams.of(1, 1))), "conv2d", "[1, 3, 8, 8]", "[4, 5, 3, 3]");
+
+        Variable wt = Variable.parameter(Tensor.zeros(2, 4, 4, 4));
+        assertMentions(message(() -> F.convTranspose2d(x, wt, null, ConvParams.of(2, 0))), "conv_transpose2d",
+                "[1, 3, 8, 8]", "[2, 4, 4, 4]");
+
+        Variable m1 = Variable.of(Tensor.zeros(3, 4));
+        Variable m2 = Variable.of(Tensor.zeros(5, 2));
+        assertMentions(message(() -> F.matmul(m1, m2)), "matmul", "[3, 4]", "[5, 2]");
+
+        assertMentions(message(() -> F.crop(x, 5, 0, 4, 4)), "crop", "[1, 3, 8, 8]");
+        assertMentions(message(() -> F.maxPool2d(Variable.of(Tensor.zeros(1, 3, 8)), PoolParams.of(2, 2, 0, true))),
+                "max_pool2d", "[1, 3, 8]");
+        Variable small = Variable.of(Tensor.zeros(1, 1, 2, 2));
+        Variable big = Variable.parameter(Tensor.zeros(1, 1, 5, 5));
+        assertMentions(message(() -> F.conv2d(small, big, null, ConvParams.of(1, 0))), "conv2d", "smaller than kernel");
+    }
+
+    @Test
+    void lossShapeMismatchNamesBothShapes() {
+        Variable logits = Variable.parameter(Tensor.zeros(2, 5, 4, 3));
+        Tensor labels = Tensor.ofInts(new int[2 * 4 * 4], 2, 4, 4);
+        assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, 255, Reduction.MEAN)),
+                "softmax_cross_entropy", "[2, 5, 4, 3]", "[2, 4, 4]");
+    }
+
+    @Test
+    void aLabelOutsideTheClassesNamesTheValueAndItsPosition() {
+        int[] lab = new int[2 * 3 * 4];
+        lab[5] = 255;        // the ignore index is fine
+        lab[1 * 12 + 2 * 4 + 1] = 7; // image 1, row 2, column 1
+        Tensor labels = Tensor.ofInts(lab, 2, 3, 4);
+        Variable logits = Variable.parameter(Tensor.zeros(2, 5, 3, 4));
+        try (Scope s = Scope.open()) {
+            String msg = message(() -> F.softmaxCrossEntropy(logits, labels, 255, Reduction.MEAN));
+            assertMentions(msg, "label 7", "[1, 2, 1]", "[0, 5)", "255");
+            assertEquals(0, s.liveCount(), "a failed loss leaves no tensors behind");
+        }
+        lab[1 * 12 + 2 * 4 + 1] = -1;
+        Tensor negative = Tensor.ofInts(lab, 2, 3, 4);
+        assertMentions(message(() -> F.softmaxCrossEntropy(logits, negative, 255, Reduction.SUM)), "label -1");
+        assertNull(logits.grad(), "nothing was accumulated");
+    }
+
+    @Test
+    void aFailedInPlaceAddLeavesTheAccumulatorUnchanged() {
+        Tensor acc = Tensor.of(new float[] {1f, 2f, 3f}, 3);
+        Tensor other = Tensor.of(new float[] {1f, 1f}, 2);
+        assertMentions(message(() -> Ops.addInPlace(acc, other)), "add_", "[3]", "[2]");
+        assertArrayEquals(new float[] {1f, 2f, 3f}, acc.toFloatArray());
+    }
+
+    @Test
+    void wrongDtypesAndBadParametersAreNamed() {
+        Variable ints = Variable.of(Tensor.ofInts(new int[] {1, 2}, 2));
+        assertMentions(message(() -> F.relu(ints)), "relu", "int32");
+        assertMentions(message(() -> new ConvParams(0, 1, 0, 0)), "stride");
+        assertMentions(message(() -> PoolParams.of(2, 2, 2, true)), "max_pool2d", "padding");
+        assertMentions(message(() -> F.dropout(Variable.of(Tensor.zeros(2)), 1f, 0)), "dropout", "[0, 1)");
+    }
+
+    @Test
+    void theAllIgnoredMeanLossIsZeroWithZeroGradient() {
+        // As Caffe (the normaliser is at least 1) rather than PyTorch's 0/0 = NaN: a crop that is all void
+        // must not poison training.
+        int[] lab = new int[6];
+        java.util.Arrays.fill(lab, 255);
+        Variable logits = Variable.parameter(Tensor.uniform(dev.pixelgrad.tensor.Shape.of(1, 3, 2, 3), -1, 1, 3,
+                dev.pixelgrad.tensor.Device.CPU));
+        Variable loss = F.softmaxCrossEntropy(logits, Tensor.ofInts(lab, 1, 2, 3), 255, Reduction.MEAN);
+        assertEquals(0f, loss.item());
+        loss.backward();
+        for (float g : logits.grad().toFloatArray()) {
+            assertEquals(0f, g);
+        }
+    }
+}

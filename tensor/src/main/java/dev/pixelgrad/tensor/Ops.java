@@ -229,58 +229,44 @@ public final class Ops {
 
     /** The output shape of {@link #conv2d}, after checking every argument. */
     public static Shape conv2dOutputShape(Tensor x, Tensor w, Tensor bias, ConvParams p) {
-        String op = "conv2d";
-        checkConvArgs(op, x, w, bias);
-        if (x.dim(1) != w.dim(1)) {
-            throw new IllegalArgumentException(op + ": input " + x.shape() + " has " + x.dim(1)
-                    + " channels but weight " + w.shape() + " expects " + w.dim(1));
-        }
-        if (bias != null && bias.dim(0) != w.dim(0)) {
-            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the "
-                    + w.dim(0) + " output channels of weight " + w.shape());
-        }
-        int ho = p.convOutH(x.dim(2), w.dim(2));
-        int wo = p.convOutW(x.dim(3), w.dim(3));
-        if (ho < 1 || wo < 1) {
-            throw new IllegalArgumentException(op + ": input " + x.shape() + " is smaller than kernel " + w.shape()
-                    + " with " + p + " (output would be " + ho + "x" + wo + ")");
-        }
-        return Shape.of(x.dim(0), w.dim(0), ho, wo);
+        return convOutputShape("conv2d", x, w, bias, p, false);
     }
 
     /** The output shape of {@link #convTranspose2d}, after checking every argument. */
     public static Shape convTranspose2dOutputShape(Tensor x, Tensor w, Tensor bias, ConvParams p) {
-        String op = "conv_transpose2d";
-        checkConvArgs(op, x, w, bias);
-        if (x.dim(1) != w.dim(0)) {
-            throw new IllegalArgumentException(op + ": input " + x.shape() + " has " + x.dim(1)
-                    + " channels but weight " + w.shape() + " expects " + w.dim(0));
-        }
-        if (bias != null && bias.dim(0) != w.dim(1)) {
-            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the "
-                    + w.dim(1) + " output channels of weight " + w.shape());
-        }
-        int ho = p.transposedOutH(x.dim(2), w.dim(2));
-        int wo = p.transposedOutW(x.dim(3), w.dim(3));
-        if (ho < 1 || wo < 1) {
-            throw new IllegalArgumentException(op + ": padding " + p + " leaves no output for input " + x.shape()
-                    + " and kernel " + w.shape());
-        }
-        return Shape.of(x.dim(0), w.dim(1), ho, wo);
+        return convOutputShape("conv_transpose2d", x, w, bias, p, true);
     }
 
-    private static void checkConvArgs(String op, Tensor x, Tensor w, Tensor bias) {
+    /**
+     * Checks a (transposed) convolution's arguments and returns its output shape. A conv weight is
+     * [Cout, Cin, kh, kw]; a transposed conv weight is [Cin, Cout, kh, kw].
+     */
+    private static Shape convOutputShape(String op, Tensor x, Tensor w, Tensor bias, ConvParams p, boolean transposed) {
         requireFloat(op, x, w);
         requireRank(op, x, 4, "[N, C, H, W]");
         if (w.rank() != 4) {
             throw new IllegalArgumentException(op + ": weight " + w.shape() + " must have rank 4");
         }
+        int inChannels = transposed ? w.dim(0) : w.dim(1);
+        int outChannels = transposed ? w.dim(1) : w.dim(0);
+        if (x.dim(1) != inChannels) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " has " + x.dim(1)
+                    + " channels but weight " + w.shape() + " expects " + inChannels);
+        }
         if (bias != null) {
             requireFloat(op, bias);
-            if (bias.rank() != 1) {
-                throw new IllegalArgumentException(op + ": bias " + bias.shape() + " must have rank 1");
+            if (bias.rank() != 1 || bias.dim(0) != outChannels) {
+                throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the "
+                        + outChannels + " output channels of weight " + w.shape());
             }
         }
+        int ho = transposed ? p.transposedOutH(x.dim(2), w.dim(2)) : p.convOutH(x.dim(2), w.dim(2));
+        int wo = transposed ? p.transposedOutW(x.dim(3), w.dim(3)) : p.convOutW(x.dim(3), w.dim(3));
+        if (ho < 1 || wo < 1) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + (transposed ? " with kernel " : " is smaller than kernel ")
+                    + w.shape() + " and " + p + " leaves no output (" + ho + "x" + wo + ")");
+        }
+        return Shape.of(x.dim(0), outChannels, ho, wo);
     }
 
     /** Checks that gy is exactly the output shape the forward op gives for this input and weight. */

@@ -29,27 +29,10 @@ public final class EjmlSgemm implements Sgemm {
         if (k > 0) {
             FMatrixRMaj ma = matrix(a, aOff, lda, transA ? k : m, transA ? m : k);
             FMatrixRMaj mb = matrix(b, bOff, ldb, transB ? n : k, transB ? k : n);
-            boolean mt = (long) m * n * k >= PARALLEL_WORK && !Parallel.inParallelRegion();
-            if (mt) {
-                if (!transA && !transB) {
-                    CommonOps_MT_FDRM.mult(alpha, ma, mb, prod);
-                } else if (transA && !transB) {
-                    CommonOps_MT_FDRM.multTransA(alpha, ma, mb, prod);
-                } else if (!transA) {
-                    CommonOps_MT_FDRM.multTransB(alpha, ma, mb, prod);
-                } else {
-                    CommonOps_MT_FDRM.multTransAB(alpha, ma, mb, prod);
-                }
+            if ((long) m * n * k >= PARALLEL_WORK && !Parallel.inParallelRegion()) {
+                multiplyThreaded(transA, transB, alpha, ma, mb, prod);
             } else {
-                if (!transA && !transB) {
-                    CommonOps_FDRM.mult(alpha, ma, mb, prod);
-                } else if (transA && !transB) {
-                    CommonOps_FDRM.multTransA(alpha, ma, mb, prod);
-                } else if (!transA) {
-                    CommonOps_FDRM.multTransB(alpha, ma, mb, prod);
-                } else {
-                    CommonOps_FDRM.multTransAB(alpha, ma, mb, prod);
-                }
+                multiply(transA, transB, alpha, ma, mb, prod);
             }
         }
         float[] p = prod.data;
@@ -66,11 +49,35 @@ public final class EjmlSgemm implements Sgemm {
         }
     }
 
+    private static void multiply(boolean ta, boolean tb, float alpha, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        if (ta && tb) {
+            CommonOps_FDRM.multTransAB(alpha, a, b, c);
+        } else if (ta) {
+            CommonOps_FDRM.multTransA(alpha, a, b, c);
+        } else if (tb) {
+            CommonOps_FDRM.multTransB(alpha, a, b, c);
+        } else {
+            CommonOps_FDRM.mult(alpha, a, b, c);
+        }
+    }
+
+    private static void multiplyThreaded(boolean ta, boolean tb, float alpha, FMatrixRMaj a, FMatrixRMaj b,
+                                         FMatrixRMaj c) {
+        if (ta && tb) {
+            CommonOps_MT_FDRM.multTransAB(alpha, a, b, c);
+        } else if (ta) {
+            CommonOps_MT_FDRM.multTransA(alpha, a, b, c);
+        } else if (tb) {
+            CommonOps_MT_FDRM.multTransB(alpha, a, b, c);
+        } else {
+            CommonOps_MT_FDRM.mult(alpha, a, b, c);
+        }
+    }
+
     /** The rows x cols matrix stored at data[off] with leading dimension ld, copied only if it must be. */
     private static FMatrixRMaj matrix(float[] data, int off, int ld, int rows, int cols) {
         if (off == 0 && ld == cols) {
-            FMatrixRMaj w = FMatrixRMaj.wrap(rows, cols, data);
-            return w;
+            return FMatrixRMaj.wrap(rows, cols, data);
         }
         FMatrixRMaj copy = new FMatrixRMaj(rows, cols);
         for (int r = 0; r < rows; r++) {

@@ -7,7 +7,8 @@ as float32 in one safetensors file per op. The Java tests run the same ops in fl
 
 Run with Debian's PyTorch (apt-get install python3-torch):
     /usr/bin/python3 tools/golden/make_golden.py [output folder]
-The default output folder is autograd/src/test/resources/golden. CI never runs this; the fixtures
+The default output folder is tensor/src/test/resources/golden (every module's tests read it through
+the tensor test jar). CI never runs this; the fixtures
 are committed.
 """
 import json
@@ -19,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "autograd", "src", "test", "resources", "golden")
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "tensor", "src", "test", "resources", "golden")
 
 GEN = torch.Generator().manual_seed(20261121)
 
@@ -192,6 +193,38 @@ def argmax_cases():
     save("argmax", tensors, meta)
 
 
+def optimizer_cases():
+    """Three steps of torch.optim.SGD and torch.optim.Adam from the same start, with weight decay.
+
+    Pixelgrad's SGD is Caffe's form (lr inside the velocity); with a fixed learning rate it follows the
+    same trajectory as PyTorch's, which is what this checks.
+    """
+    tensors, meta = {}, {}
+    specs = [
+        dict(kind="sgd", lr=0.1, momentum=0.9, weight_decay=5e-4),
+        dict(kind="sgd", lr=0.01, momentum=0.99, weight_decay=0.0),
+        dict(kind="adam", lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0),
+        dict(kind="adam", lr=5e-2, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=1e-2),
+    ]
+    for i, s in enumerate(specs):
+        w = rand(3, 5).to(torch.float32)
+        grads = [randn(3, 5).to(torch.float32) for _ in range(3)]
+        p = torch.nn.Parameter(w.clone())
+        if s["kind"] == "sgd":
+            opt = torch.optim.SGD([p], lr=s["lr"], momentum=s["momentum"], weight_decay=s["weight_decay"])
+        else:
+            opt = torch.optim.Adam([p], lr=s["lr"], betas=(s["beta1"], s["beta2"]), eps=s["eps"],
+                                   weight_decay=s["weight_decay"])
+        tensors[f"case{i}.w0"] = w
+        for k, g in enumerate(grads):
+            p.grad = g.clone()
+            opt.step()
+            tensors[f"case{i}.g{k + 1}"] = g
+            tensors[f"case{i}.w{k + 1}"] = p.detach().clone()
+        meta[f"case{i}"] = s
+    save("optimizers", tensors, meta)
+
+
 def main():
     torch.set_default_dtype(torch.float64)
     cases("conv2d", [
@@ -238,6 +271,7 @@ def main():
     cases("sum", [dict(shape=[3, 4, 5], mean=False), dict(shape=[2, 3, 7, 5], mean=True),
                   dict(shape=[1], mean=False)], sum_case)
     argmax_cases()
+    optimizer_cases()
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import java.util.Set;
  * survive the scope of the training step that computed them; {@link #zeroGrad()} releases them.
  */
 public final class Variable {
-    private final Tensor data;
+    private Tensor data;
     private final Node creator;
     private boolean requiresGrad;
     private Tensor grad;
@@ -106,6 +106,25 @@ public final class Variable {
     /** A constant sharing this variable's value, cut from the graph. */
     public Variable detach() {
         return of(data);
+    }
+
+    /**
+     * Replaces the value of a leaf (moving a parameter to another device, or loading weights into it),
+     * closing the old value unless it is the same tensor. The gradient is released.
+     */
+    public void assign(Tensor value) {
+        if (creator != null) {
+            throw new IllegalStateException("assign is for leaves; this is the output of " + creator.op);
+        }
+        if (!value.shape().equals(data.shape())) {
+            throw new IllegalArgumentException("assign: " + value.shape() + " does not match " + data.shape()
+                    + (name != null ? " for " + name : ""));
+        }
+        zeroGrad();
+        if (value != data) {
+            data.close();
+            data = value.detachFromScope();
+        }
     }
 
     /** Releases the accumulated gradient; the next backward starts from zero. */

@@ -387,6 +387,46 @@ public final class Ops {
         return matmul(a, false, b, false);
     }
 
+    // ================================================================== optimizers and metrics
+
+    /** In place: v = momentum v + lr (g + weightDecay w); w -= v (Caffe's SGD). */
+    public static void sgdStep(Tensor w, Tensor g, Tensor v, float lr, float momentum, float weightDecay) {
+        requireSameShape("sgd_step", w, g);
+        requireSameShape("sgd_step", w, v);
+        backend("sgd_step", w, g, v).sgdStep(w, g, v, lr, momentum, weightDecay);
+    }
+
+    /** In place, PyTorch's Adam with L2 weight decay; {@code step} counts from 1. */
+    public static void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                                float eps, float weightDecay, long step) {
+        requireSameShape("adam_step", w, g);
+        requireSameShape("adam_step", w, m);
+        requireSameShape("adam_step", w, v);
+        if (step < 1) {
+            throw new IllegalArgumentException("adam_step: step counts from 1, got " + step);
+        }
+        backend("adam_step", w, g, m, v).adamStep(w, g, m, v, lr, beta1, beta2, eps, weightDecay, step);
+    }
+
+    /**
+     * Adds per-pixel counts at (label, prediction) to the int32 [C, C] {@code counts}; predictions and
+     * labels are int32 of one shape, and pixels labelled {@code ignoreIndex} are skipped.
+     */
+    public static void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
+        String op = "confusion_matrix";
+        if (predictions.dtype() != DType.INT32 || labels.dtype() != DType.INT32 || counts.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": predictions, labels and counts must be int32");
+        }
+        if (!predictions.shape().equals(labels.shape())) {
+            throw new IllegalArgumentException(op + ": predictions " + predictions.shape() + " and labels "
+                    + labels.shape() + " differ");
+        }
+        if (counts.rank() != 2 || counts.dim(0) != counts.dim(1)) {
+            throw new IllegalArgumentException(op + ": counts " + counts.shape() + " must be [C, C]");
+        }
+        backend(op, predictions, labels, counts).confusionMatrix(predictions, labels, ignoreIndex, counts);
+    }
+
     // ================================================================== checks
 
     private static Backend backend(String op, Tensor first, Tensor... rest) {

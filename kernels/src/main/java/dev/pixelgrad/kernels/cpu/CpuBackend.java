@@ -217,4 +217,34 @@ public final class CpuBackend implements Backend {
         Sgemm.get().gemm(transA, transB, m, n, k, 1f, a.hostFloats(), 0, a.dim(1), b.hostFloats(), 0, b.dim(1),
                 0f, out.hostFloats(), 0, n);
     }
+
+    // ------------------------------------------------------------------ optimizer updates and metrics
+
+    @Override
+    public void sgdStep(Tensor w, Tensor g, Tensor v, float lr, float momentum, float weightDecay) {
+        OptimizerCpu.sgd(w.hostFloats(), g.hostFloats(), v.hostFloats(), (int) w.numel(), lr, momentum, weightDecay);
+    }
+
+    @Override
+    public void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, long step) {
+        OptimizerCpu.adam(w.hostFloats(), g.hostFloats(), m.hostFloats(), v.hostFloats(), (int) w.numel(), lr, beta1,
+                beta2, eps, weightDecay, step);
+    }
+
+    @Override
+    public void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
+        int c = counts.dim(0);
+        int n = (int) labels.numel();
+        CrossEntropyCpu.validate(labels.hostInts(), n, c, ignoreIndex, labels.shape());
+        int[] pred = predictions.hostInts();
+        int[] lab = labels.hostInts();
+        int[] out = counts.hostInts();
+        for (int i = 0; i < n; i++) {
+            int t = lab[i];
+            if (t != ignoreIndex) {
+                out[t * c + pred[i]]++;
+            }
+        }
+    }
 }

@@ -120,4 +120,27 @@ public interface Backend {
 
     /** out [M, N] = op(a) op(b), where op transposes when asked; all row-major 2-D. */
     void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out);
+
+    // ------------------------------------------------------------------ optimizer updates and metrics
+
+    /**
+     * One SGD step with momentum and L2 weight decay, in place, in Caffe's form (the learning rate is
+     * inside the velocity): v = momentum * v + lr * (g + weightDecay * w); w = w - v.
+     */
+    void sgdStep(Tensor w, Tensor g, Tensor v, float lr, float momentum, float weightDecay);
+
+    /**
+     * One Adam step (Kingma and Ba) with L2 weight decay, in place, as PyTorch computes it:
+     * g' = g + weightDecay * w; m = b1 m + (1 - b1) g'; v = b2 v + (1 - b2) g'^2;
+     * w = w - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps), where t = {@code step} (from 1).
+     */
+    void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                  float weightDecay, long step);
+
+    /**
+     * Adds to the int32 [C, C] {@code counts} one count per pixel at (label, prediction), skipping
+     * pixels labelled {@code ignoreIndex}. A label outside [0, C) that is not ignored raises an
+     * {@link IllegalArgumentException} naming the value and its position, before anything is counted.
+     */
+    void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts);
 }

@@ -1,0 +1,70 @@
+package dev.pixelgrad.nn;
+
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.io.Safetensors;
+import dev.pixelgrad.tensor.io.SafetensorsReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A training checkpoint in one safetensors file: the model's parameters under {@code model/<name>}, the
+ * optimizer's state under {@code optimizer/<kind>/<name>}, and string metadata (step, random state,
+ * configuration). Written atomically (temporary file in the same folder, fsync, rename), so a crash
+ * leaves the previous checkpoint intact.
+ */
+public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimizer, Map<String, String> metadata) {
+    private static final String MODEL = "model/";
+    private static final String OPTIMIZER = "optimizer/";
+
+    public static void save(Path path, Module model, Optimizer optimizer, Map<String, String> metadata)
+            throws IOException {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : model.state().entrySet()) {
+            all.put(MODEL + e.getKey(), e.getValue());
+        }
+        if (optimizer != null) {
+            for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+                all.put(OPTIMIZER + e.getKey(), e.getValue());
+            }
+        }
+        Map<String, String> md = new LinkedHashMap<>(metadata);
+        if (optimizer != null) {
+            md.put("optimizer", optimizer.name());
+        }
+        Safetensors.save(path, all, md);
+    }
+
+    /** Reads a checkpoint (CPU tensors). */
+    public static Checkpoint load(Path path) throws IOException {
+        Map<String, Tensor> model = new LinkedHashMap<>();
+        Map<String, Tensor> optimizer = new LinkedHashMap<>();
+        Map<String, String> metadata;
+        try (SafetensorsReader r = SafetensorsReader.open(path)) {
+            metadata = r.metadata();
+            for (String name : r.names()) {
+                if (name.startsWith(MODEL)) {
+                    model.put(name.substring(MODEL.length()), r.load(name));
+                } else if (name.startsWith(OPTIMIZER)) {
+                    optimizer.put(name.substring(OPTIMIZER.length()), r.load(name));
+                } else {
+                    throw new IOException(path + ": tensor \"" + name + "\" is neither model/ nor optimizer/ state;"
+                            + " is this a Pixelgrad checkpoint?");
+                }
+            }
+        }
+        if (model.isEmpty()) {
+            throw new IOException(path + ": no model/ tensors; is this a Pixelgrad checkpoint?");
+        }
+        return new Checkpoint(model, optimizer, metadata);
+    }
+
+    public String meta(String key) {
+        String v = metadata.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("checkpoint has no '" + key + "' entry");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.pixelgrad.nn;
+
+import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A layer or a network: its own parameters, its child modules, and a forward pass. Parameter names are
+ * dotted paths through the tree, as in PyTorch ({@code features.0.weight}), which is what checkpoints
+ * and weight importers use.
+ */
+public abstract class Module {
+    private final Map<String, Variable> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    public abstract Variable forward(Variable x);
+
+    /** Registers a trainable parameter holding {@code init} (which the module now owns). */
+    protected Variable registerParameter(String name, Tensor init) {
+        checkName(name);
+        Variable v = Variable.parameter(init.detachFromScope());
+        parameters.put(name, v);
+        return v;
+    }
+
+    protected <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains(".") || parameters.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("invalid or duplicate name '" + name + "' in " + getClass().getSimpleName());
+        }
+    }
+
+    /** Every parameter of this module and its descendants, by dotted name, in registration order. */
+    public Map<String, Variable> namedParameters() {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        collect("", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private void collect(String prefix, Map<String, Variable> out) {
+        for (Map.Entry<String, Variable> e : parameters.entrySet()) {
+            out.put(prefix + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collect(prefix + e.getKey() + ".", out);
+        }
+    }
+
+    public List<Variable> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** The child modules, by name (not recursive). */
+    public Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    public Module child(String name) {
+        Module m = children.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + name + "'");
+        }
+        return m;
+    }
+
+    /** Training mode (dropout active) or evaluation mode, for this module and all descendants. */
+    public Module train(boolean mode) {
+        training = mode;
+        for (Module m : children.values()) {
+            m.train(mode);
+        }
+        return this;
+    }
+
+    public Module eval() {
+        return train(false);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Moves every parameter to {@code device}. Do this before making an optimizer. */
+    public Module to(Device device) {
+        for (Variable v : namedParameters().values()) {
+            if (!v.data().device().equals(device)) {
+                v.assign(v.data().to(device));
+            }
+        }
+        return this;
+    }
+
+    /** The parameter values by name (the tensors themselves, not copies). */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Variable> e : namedParameters().entrySet()) {
+            out.put(e.getKey(), e.getValue().data());
+        }
+        return out;
+    }
+
+    /**
+     * Copies values into the parameters of the same names. With {@code strict}, every parameter must be
+     * given and every given name must exist. Shapes must match; errors name the parameter and both shapes,
+     * and all checks run before any value is copied.
+     */
+    public void loadState(Map<String, Tensor> state, boolean strict) {
+        Map<String, Variable> mine = namedParameters();
+        if (strict) {
+            Set<String> missing = new TreeSet<>(mine.keySet());
+            missing.removeAll(state.keySet());
+            Set<String> unexpected = new TreeSet<>(state.keySet());
+            unexpected.removeAll(mine.keySet());
+            if (!missing.isEmpty() || !unexpected.isEmpty()) {
+                throw new IllegalArgumentException("state does not match " + getClass().getSimpleName()
+                        + (missing.isEmpty() ? "" : "; missing " + missing)
+                        + (unexpected.isEmpty() ? "" : "; unexpected " + unexpected));
+            }
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Variable v = mine.get(e.getKey());
+            if (v != null && !v.shape().equals(e.getValue().shape())) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + " has shape " + v.shape()
+                        + " but the state gives " + e.getValue().shape());
+            }
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Variable v = mine.get(e.getKey());
+            if (v != null) {
+                v.data().copyFrom(e.getValue());
+            }
+        }
+    }
+
+    /** Releases every parameter gradient. */
+    public void zeroGrad() {
+        for (Variable v : namedParameters().values()) {
+            v.zeroGrad();
+        }
+    }
+
+    /** Number of trainable scalars (parameters that require grad). */
+    public long trainableCount() {
+        long n = 0;
+        for (Variable v : namedParameters().values()) {
+            if (v.requiresGrad()) {
+                n += v.data().numel();
+            }
+        }
+        return n;
+    }
+}

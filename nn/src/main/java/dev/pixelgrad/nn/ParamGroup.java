@@ -1,0 +1,42 @@
+package dev.pixelgrad.nn;
+
+import dev.pixelgrad.autograd.Variable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parameters that share a learning-rate multiplier and a weight-decay multiplier (Caffe's lr_mult and
+ * decay_mult). Names are the module's dotted parameter names; optimizers key their state by them.
+ */
+public record ParamGroup(String label, Map<String, Variable> params, float lrMult, float decayMult) {
+
+    /** One group: every trainable parameter, multipliers 1. */
+    public static java.util.List<ParamGroup> all(Module model) {
+        return java.util.List.of(new ParamGroup("all", trainable(model, ""), 1f, 1f));
+    }
+
+    /**
+     * The reference FCN recipe: weights at the base learning rate with weight decay, biases at twice the
+     * learning rate and without decay. Frozen parameters (requiresGrad false, such as FCN's bilinear
+     * upsampling) are left out.
+     */
+    public static java.util.List<ParamGroup> caffeRecipe(Module model) {
+        return java.util.List.of(
+                new ParamGroup("weights", trainable(model, "weight"), 1f, 1f),
+                new ParamGroup("biases", trainable(model, "bias"), 2f, 0f));
+    }
+
+    private static Map<String, Variable> trainable(Module model, String lastName) {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
+            String name = e.getKey();
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            boolean matches = lastName.isEmpty() || last.equals(lastName)
+                    || (lastName.equals("weight") && !last.equals("bias"));
+            if (e.getValue().requiresGrad() && matches) {
+                out.put(name, e.getValue());
+            }
+        }
+        return out;
+    }
+}

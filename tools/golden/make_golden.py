@@ -225,6 +225,125 @@ def optimizer_cases():
     save("optimizers", tensors, meta)
 
 
+def counter_bits(seed, i):
+    """Pixelgrad's CounterRng.bits as an unsigned 64-bit integer (the seed of a dropout mask)."""
+    z = (seed + (i + 1) * 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def bilinear(channels, k):
+    """The reference FCN's upsample_filt on the diagonal channel pairs."""
+    factor = (k + 1) // 2
+    center = factor - 1 if k % 2 == 1 else factor - 0.5
+    og = torch.arange(k, dtype=torch.float64)
+    filt1 = 1 - (og - center).abs() / factor
+    filt = filt1[:, None] * filt1[None, :]
+    w = torch.zeros(channels, channels, k, k)
+    for c in range(channels):
+        w[c, c] = filt
+    return w.to(torch.float32).double()
+
+
+VGG_BLOCKS = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]]
+
+
+def fcn_params(width, classes):
+    """Random weights for every layer of an FCN-8s of this width (upsampling: bilinear, frozen)."""
+    ch = lambda c: max(1, round(c * width))
+    params, frozen = {}, set()
+    index, cin = 0, 3
+    for block in VGG_BLOCKS:
+        for c in block:
+            cout = ch(c)
+            params[f"features.{index}.weight"] = randn(cout, cin, 3, 3, scale=(2.0 / (cin * 9)) ** 0.5)
+            params[f"features.{index}.bias"] = rand(cout, lo=-0.1, hi=0.1)
+            index += 2
+            cin = cout
+        index += 1  # the pool
+    fc = ch(4096)
+    params["fc6.weight"] = randn(fc, cin, 7, 7, scale=(2.0 / (cin * 49)) ** 0.5)
+    params["fc6.bias"] = rand(fc, lo=-0.1, hi=0.1)
+    params["fc7.weight"] = randn(fc, fc, 1, 1, scale=(2.0 / fc) ** 0.5)
+    params["fc7.bias"] = rand(fc, lo=-0.1, hi=0.1)
+    for name, c in [("score_fr", fc), ("score_pool4", ch(512)), ("score_pool3", ch(256))]:
+        params[f"{name}.weight"] = randn(classes, c, 1, 1, scale=0.1)
+        params[f"{name}.bias"] = rand(classes, lo=-0.1, hi=0.1)
+    for name, k in [("upscore2", 4), ("upscore_pool4", 4), ("upscore8", 16)]:
+        params[f"{name}.weight"] = bilinear(classes, k)
+        frozen.add(f"{name}.weight")
+    return params, frozen
+
+
+def fcn8s_forward(x, P, seed, at_once):
+    """A small FCN-8s mirroring the reference prototxt (voc-fcn8s / voc-fcn8s-atonce), in training mode.
+
+    Dropout masks come from Pixelgrad's counter-based generator: the model's random state has seed
+    `seed`, and drop6 and drop7 draw the first and second mask seeds from it.
+    """
+    h, index, pools = x, 0, []
+    for bi, block in enumerate(VGG_BLOCKS):
+        for ci, _ in enumerate(block):
+            pad = 100 if index == 0 else 1
+            h = F.relu(F.conv2d(h, P[f"features.{index}.weight"], P[f"features.{index}.bias"], padding=pad))
+            index += 2
+        h = F.max_pool2d(h, 2, 2, ceil_mode=True)
+        index += 1
+        pools.append(h)
+    pool3, pool4, pool5 = pools[2], pools[3], pools[4]
+
+    def dropout(t, draw):
+        mask_seed = counter_bits(seed, draw)
+        keep = torch.tensor([counter_uniform(mask_seed, i) >= 0.5 for i in range(t.numel())],
+                            dtype=torch.float64).reshape(t.shape)
+        return t * keep * 2.0
+
+    h = dropout(F.relu(F.conv2d(pool5, P["fc6.weight"], P["fc6.bias"])), 0)
+    h = dropout(F.relu(F.conv2d(h, P["fc7.weight"], P["fc7.bias"])), 1)
+    h = F.conv2d(h, P["score_fr.weight"], P["score_fr.bias"])
+    up2 = F.conv_transpose2d(h, P["upscore2.weight"], stride=2)
+    p4 = F.conv2d(pool4 * 0.01 if at_once else pool4, P["score_pool4.weight"], P["score_pool4.bias"])
+    h = up2 + p4[:, :, 5:5 + up2.shape[2], 5:5 + up2.shape[3]]
+    up4 = F.conv_transpose2d(h, P["upscore_pool4.weight"], stride=2)
+    p3 = F.conv2d(pool3 * 0.0001 if at_once else pool3, P["score_pool3.weight"], P["score_pool3.bias"])
+    h = up4 + p3[:, :, 9:9 + up4.shape[2], 9:9 + up4.shape[3]]
+    h = F.conv_transpose2d(h, P["upscore8.weight"], stride=8)
+    return h[:, :, 31:31 + x.shape[2], 31:31 + x.shape[3]]
+
+
+def fcn8s_cases():
+    """FCN-8s and FCN-8s at-once, forward and backward (mean cross-entropy), at two odd input sizes."""
+    width, classes, seed = 1.0 / 32, 3, 11
+    params, frozen = fcn_params(width, classes)
+    tensors = {f"param.{k}": v for k, v in params.items()}
+    meta = {}
+    case = 0
+    for at_once in (False, True):
+        for h, w in [(13, 17), (29, 22)]:
+            x = rand(1, 3, h, w, lo=-60.0, hi=60.0)
+            labels = torch.randint(0, classes, (1, h, w), generator=GEN)
+            labels[torch.rand(labels.shape, generator=GEN) < 0.15] = 255
+            leaves = {k: v.clone().requires_grad_(k not in frozen) for k, v in params.items()}
+            xv = x.clone().requires_grad_(True)
+            logits = fcn8s_forward(xv, leaves, seed, at_once)
+            loss = F.cross_entropy(logits, labels, ignore_index=255)
+            loss.backward()
+            prefix = f"case{case}"
+            tensors[f"{prefix}.x"] = x
+            tensors[f"{prefix}.labels"] = labels.to(torch.int32)
+            tensors[f"{prefix}.logits"] = logits
+            tensors[f"{prefix}.loss"] = loss
+            tensors[f"{prefix}.gx"] = xv.grad
+            for k, v in leaves.items():
+                if v.grad is not None:
+                    tensors[f"{prefix}.grad.{k}"] = v.grad
+            meta[prefix] = dict(model="fcn8s-atonce" if at_once else "fcn8s", width=width, classes=classes,
+                                seed=seed, height=h, width_px=w)
+            case += 1
+    save("fcn8s", tensors, meta)
+
+
 def main():
     torch.set_default_dtype(torch.float64)
     cases("conv2d", [
@@ -272,6 +391,7 @@ def main():
                   dict(shape=[1], mean=False)], sum_case)
     argmax_cases()
     optimizer_cases()
+    fcn8s_cases()
 
 
 if __name__ == "__main__":

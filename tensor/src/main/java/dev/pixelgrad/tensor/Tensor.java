@@ -107,19 +107,25 @@ public final class Tensor implements AutoCloseable {
     /** Uniform in [lo, hi), a pure function of (seed, element index): the same on every device. */
     public static Tensor uniform(Shape shape, float lo, float hi, long seed, Device device) {
         float[] v = new float[shape.numelInt()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = lo + (hi - lo) * CounterRng.uniform(seed, i);
-        }
+        fillInParallel(v, i -> lo + (hi - lo) * CounterRng.uniform(seed, i));
         return onDevice(v, shape, device);
     }
 
     /** Normal with the given mean and standard deviation, a pure function of (seed, element index). */
     public static Tensor normal(Shape shape, float mean, float std, long seed, Device device) {
         float[] v = new float[shape.numelInt()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = mean + std * CounterRng.normal(seed, i);
-        }
+        fillInParallel(v, i -> mean + std * CounterRng.normal(seed, i));
         return onDevice(v, shape, device);
+    }
+
+    /** v[i] = f(i). Every element is independent (counter-based), so chunks can run on any core. */
+    private static void fillInParallel(float[] v, java.util.function.IntToDoubleFunction f) {
+        int chunk = 1 << 16;
+        java.util.stream.IntStream.range(0, (v.length + chunk - 1) / chunk).parallel().forEach(c -> {
+            for (int i = c * chunk, end = Math.min(v.length, i + chunk); i < end; i++) {
+                v[i] = (float) f.applyAsDouble(i);
+            }
+        });
     }
 
     private static Tensor onDevice(float[] hostData, Shape shape, Device device) {

@@ -19,6 +19,15 @@ import java.util.Map;
 public final class Golden {
     /** One case of a fixture: its parameters and access to its tensors. */
     public record Case(String id, Map<String, Object> params, SafetensorsReader file) {
+        /** A tensor of the fixture outside any case (shared inputs such as weights). */
+        public Tensor shared(String name) {
+            try {
+                return file.load(name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         public Tensor tensor(String name) {
             try {
                 return file.load(id + "." + name);

@@ -1,0 +1,154 @@
+package dev.pixelgrad.fcn;
+
+import dev.pixelgrad.autograd.F;
+import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.nn.Conv2d;
+import dev.pixelgrad.nn.ConvTranspose2d;
+import dev.pixelgrad.nn.Dropout;
+import dev.pixelgrad.nn.Init;
+import dev.pixelgrad.nn.MaxPool2d;
+import dev.pixelgrad.nn.Module;
+import dev.pixelgrad.nn.RandomState;
+import dev.pixelgrad.nn.ReLU;
+import dev.pixelgrad.nn.Sequential;
+import dev.pixelgrad.tensor.Tensor;
+
+/**
+ * A fully convolutional network on a VGG16 encoder, as the reference Caffe models of Long, Shelhamer
+ * and Darrell ("Fully Convolutional Networks for Semantic Segmentation", CVPR 2015;
+ * fcn.berkeleyvision.org). The variants differ only in their heads: {@link Fcn32s}, {@link Fcn16s},
+ * {@link Fcn8s}, {@link Fcn8sAtOnce}.
+ *
+ * <p>The encoder is VGG16 with two changes that make it fully convolutional ("network surgery"):
+ * <ul>
+ *   <li>conv1_1 pads by 100, so that even a tiny input survives five poolings and the 7x7 fc6, and the
+ *       final crop can always take a window of the input's size;</li>
+ *   <li>the fully connected fc6 (25088 -> 4096) and fc7 (4096 -> 4096) become a 7x7 and a 1x1
+ *       convolution with the same weights, so the net slides over images of any size.</li>
+ * </ul>
+ * Every max-pool rounds its output size up (Caffe's default; ceil mode), which with the padding above
+ * makes every input size from 1 upwards produce valid crops.
+ *
+ * <p>Parameter names follow torchvision's VGG16 ({@code features.0.weight} is conv1_1, ...), then
+ * {@code fc6}, {@code fc7} and the head's layer names from the reference prototxt ({@code score_fr},
+ * {@code upscore2}, {@code score_pool4}, ...).
+ */
+public abstract class Fcn extends Module {
+    /** Index in {@code features} just after pool3, pool4 and pool5. */
+    static final int POOL3_END = 17;
+    static final int POOL4_END = 24;
+    static final int POOL5_END = 31;
+
+    protected final FcnConfig config;
+    protected final RandomState random;
+    protected final Sequential features;
+    protected final Conv2d fc6;
+    protected final Conv2d fc7;
+    private final Dropout drop6;
+    private final Dropout drop7;
+    private final ReLU relu = new ReLU();
+
+    /** The encoder's outputs that the heads read. */
+    public record Encoded(Variable pool3, Variable pool4, Variable fc7) {}
+
+    protected Fcn(FcnConfig config) {
+        this.config = config;
+        this.random = new RandomState(config.seed());
+        long seed = config.seed();
+        int c1 = channels(64);
+        int c2 = channels(128);
+        int c3 = channels(256);
+        int c4 = channels(512);
+        int fc = channels(4096);
+        // torchvision's VGG16 'features' layout: conv and relu pairs, a pool ending each block.
+        Sequential f = new Sequential();
+        int[][] blocks = {{3, c1, c1}, {c1, c2, c2}, {c2, c3, c3, c3}, {c3, c4, c4, c4}, {c4, c4, c4, c4}};
+        int layer = 0;
+        for (int[] block : blocks) {
+            for (int i = 1; i < block.length; i++) {
+                int pad = layer == 0 ? 100 : 1; // conv1_1: the reference net's padding of 100
+                f.add(new Conv2d(block[i - 1], block[i], 3, 1, pad, seed + layer));
+                f.add(new ReLU());
+                layer++;
+            }
+            f.add(new MaxPool2d(2, 2, 0, true));
+        }
+        this.features = registerModule("features", f);
+        this.fc6 = registerModule("fc6", new Conv2d(c4, fc, 7, 1, 0, seed + 100));
+        this.drop6 = registerModule("drop6", new Dropout(0.5f, random));
+        this.fc7 = registerModule("fc7", new Conv2d(fc, fc, 1, 1, 0, seed + 101));
+        this.drop7 = registerModule("drop7", new Dropout(0.5f, random));
+    }
+
+    /** Channels of a reference layer under the width multiplier (at least 1). */
+    protected final int channels(int reference) {
+        return Math.max(1, Math.round(reference * config.width()));
+    }
+
+    public FcnConfig config() {
+        return config;
+    }
+
+    public int numClasses() {
+        return config.numClasses();
+    }
+
+    /** The stream that dropout draws its masks from; checkpoints save its position. */
+    public RandomState random() {
+        return random;
+    }
+
+    /** VGG16 up to fc7, keeping pool3 and pool4 for the skip connections. */
+    public Encoded encode(Variable x) {
+        Variable pool3 = features.forward(x, 0, POOL3_END);
+        Variable pool4 = features.forward(pool3, POOL3_END, POOL4_END);
+        Variable pool5 = features.forward(pool4, POOL4_END, POOL5_END);
+        Variable h = drop6.forward(relu.forward(fc6.forward(pool5)));
+        h = drop7.forward(relu.forward(fc7.forward(h)));
+        return new Encoded(pool3, pool4, h);
+    }
+
+    /** Logits [N, classes, H, W] for images [N, 3, H, W]. */
+    @Override
+    public abstract Variable forward(Variable x);
+
+    /** A 1x1 scoring convolution to the class count, started at zero (the reference's choice). */
+    protected Conv2d scoreLayer(String name, int inChannels) {
+        Conv2d c = registerModule(name, new Conv2d(inChannels, numClasses(), 1, 1, 0, 0));
+        c.weight().data().copyFrom(Tensor.zeros(c.weight().shape()));
+        return c;
+    }
+
+    /**
+     * A transposed convolution that upsamples class maps by {@code factor}: kernel 2 x factor, no bias,
+     * bilinear weights on the diagonal, frozen unless the configuration lets it learn.
+     */
+    protected ConvTranspose2d upsampleLayer(String name, int factor) {
+        int k = 2 * factor;
+        ConvTranspose2d up = registerModule(name, new ConvTranspose2d(numClasses(), numClasses(), k, factor, 0, false, 0));
+        up.weight().data().copyFrom(Init.bilinear(numClasses(), k));
+        up.weight().requiresGrad(config.learnUpsample());
+        return up;
+    }
+
+    /** Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes. */
+    protected static Variable cropLike(Variable x, int offset, Variable like) {
+        return F.crop(x, offset, offset, like.shape().dim(2), like.shape().dim(3));
+    }
+
+    /** The final crop to the input's size. */
+    protected static Variable cropToInput(Variable x, int offset, Variable input) {
+        return F.crop(x, offset, offset, input.shape().dim(2), input.shape().dim(3));
+    }
+
+    /** Builds the variant a configuration names. */
+    public static Fcn create(FcnConfig config) {
+        return switch (config.model()) {
+            case "fcn32s" -> new Fcn32s(config);
+            case "fcn16s" -> new Fcn16s(config);
+            case "fcn8s" -> new Fcn8s(config);
+            case "fcn8s-atonce" -> new Fcn8sAtOnce(config);
+            default -> throw new IllegalArgumentException("unknown model " + config.model());
+        };
+    }
+}

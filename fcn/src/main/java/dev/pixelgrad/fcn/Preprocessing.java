@@ -1,0 +1,48 @@
+package dev.pixelgrad.fcn;
+
+import java.util.Locale;
+
+/**
+ * How an RGB image with values 0-255 becomes network input. It must follow where the weights came
+ * from: the Caffe and Keras VGG16 weights expect BGR, 0-255, minus the ImageNet mean pixel; torchvision's
+ * expect RGB scaled to [0, 1], minus mean and divided by standard deviation, per channel. (Users of FCN
+ * ports who mixed the two lost 3 to 5 points of mean IoU.)
+ */
+public enum Preprocessing {
+    /** BGR, 0-255, minus (104.00699, 116.66877, 122.67892) for (B, G, R): the reference FCN's input. */
+    CAFFE,
+    /** RGB / 255, minus (0.485, 0.456, 0.406), divided by (0.229, 0.224, 0.225). */
+    TORCHVISION;
+
+    private static final float[] CAFFE_MEAN_BGR = {104.00699f, 116.66877f, 122.67892f};
+    private static final float[] TV_MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] TV_STD = {0.229f, 0.224f, 0.225f};
+
+    public static Preprocessing parse(String s) {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Writes the network input for an RGB image (planar, channel c at c*plane, values 0-255) into
+     * {@code out} at {@code outOff} ([3, H, W] in the network's channel order).
+     */
+    public void apply(float[] rgb, int plane, float[] out, int outOff) {
+        for (int c = 0; c < 3; c++) {
+            int dst = outOff + c * plane;
+            if (this == CAFFE) {
+                int src = (2 - c) * plane; // BGR: network channel 0 is blue
+                float mean = CAFFE_MEAN_BGR[c];
+                for (int i = 0; i < plane; i++) {
+                    out[dst + i] = rgb[src + i] - mean;
+                }
+            } else {
+                int src = c * plane;
+                float scale = 1f / (255f * TV_STD[c]);
+                float shift = TV_MEAN[c] / TV_STD[c];
+                for (int i = 0; i < plane; i++) {
+                    out[dst + i] = rgb[src + i] * scale - shift;
+                }
+            }
+        }
+    }
+}

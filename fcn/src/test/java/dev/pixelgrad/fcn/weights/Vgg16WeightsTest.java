@@ -1,0 +1,201 @@
+package dev.pixelgrad.fcn.weights;
+
+import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelgrad.fcn.Fcn;
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.Preprocessing;
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.CounterRng;
+import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.Shape;
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.io.Safetensors;
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Both importers on small files this test writes itself, shaped like the real ones at 1/16 width
+ * (channels 4, 8, 16, 32, 32; fully connected 256).
+ */
+class Vgg16WeightsTest {
+    private static final float WIDTH = 1f / 16;
+    private static final int[] CHANNELS = {4, 4, 8, 8, 16, 16, 16, 32, 32, 32, 32, 32, 32};
+    private static final int C5 = 32;
+    private static final int FC = 256;
+
+    @TempDir
+    Path dir;
+
+    private static float[] random(int n, long seed) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = CounterRng.uniform(seed, i) - 0.5f;
+        }
+        return v;
+    }
+
+    private static Fcn model() {
+        return Fcn.create(new FcnConfig("fcn8s", 5, WIDTH, false, Preprocessing.CAFFE, 1));
+    }
+
+    @Test
+    void torchvisionStateDictLoadsWithFullyConnectedLayersAsConvolutions() throws IOException {
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        int in = 3;
+        for (int l = 0; l < 13; l++) {
+            int idx = Vgg16Weights.CONV_INDICES[l];
+            sd.put("features." + idx + ".weight", Tensor.of(random(CHANNELS[l] * in * 9, l), CHANNELS[l], in, 3, 3));
+            sd.put("features." + idx + ".bias", Tensor.of(random(CHANNELS[l], 100 + l), CHANNELS[l]));
+            in = CHANNELS[l];
+        }
+        Tensor fc6 = Tensor.of(random(FC * C5 * 49, 200), FC, C5 * 49);
+        sd.put("classifier.0.weight", fc6);
+        sd.put("classifier.0.bias", Tensor.of(random(FC, 201), FC));
+        sd.put("classifier.3.weight", Tensor.of(random(FC * FC, 202), FC, FC));
+        sd.put("classifier.3.bias", Tensor.of(random(FC, 203), FC));
+        sd.put("classifier.6.weight", Tensor.of(random(10 * FC, 204), 10, FC));
+        sd.put("classifier.6.bias", Tensor.of(random(10, 205), 10));
+        Path file = dir.resolve("vgg16.safetensors");
+        Safetensors.save(file, sd);
+
+        Vgg16Weights.Loaded loaded = Vgg16Weights.read(file);
+        assertEquals(Preprocessing.TORCHVISION, loaded.preprocessing());
+        Fcn model = model();
+        Vgg16Weights.loadInto(model, loaded);
+        var p = model.namedParameters();
+        assertArrayEquals(sd.get("features.17.weight").toFloatArray(), p.get("features.17.weight").data().toFloatArray());
+        assertEquals(Shape.of(FC, C5, 7, 7), p.get("fc6.weight").shape());
+        assertEquals(Shape.of(FC, FC, 1, 1), p.get("fc7.weight").shape());
+
+        // fc6 as a 7x7 convolution over a 7x7 map computes what the fully connected layer did on its
+        // flattened (C, H, W) input.
+        Tensor map = Tensor.of(random(C5 * 49, 300), 1, C5, 7, 7);
+        Tensor conv = Ops.conv2d(map, p.get("fc6.weight").data(), null, ConvParams.of(1, 0));
+        Tensor dense = Ops.matmul(fc6, false, map.reshape(C5 * 49, 1), false);
+        assertClose(dense.toFloatArray(), conv.toFloatArray(), 1e-5, "fc6 as a convolution");
+    }
+
+    @Test
+    void kerasHdf5LoadsWithKernelsAndFlattenReordered() throws IOException {
+        Path file = dir.resolve("vgg16_weights_tf_dim_ordering_tf_kernels.h5");
+        Map<String, float[][][][]> convKernels = new LinkedHashMap<>();
+        float[][] fc1;
+        try (WritableHdfFile h5 = HdfFile.write(file)) {
+            int in = 3;
+            for (int l = 0; l < 13; l++) {
+                String name = Vgg16Weights.KERAS_CONVS[l];
+                float[][][][] k = new float[3][3][in][CHANNELS[l]];
+                float[] flat = random(9 * in * CHANNELS[l], l);
+                int at = 0;
+                for (float[][][] a : k) {
+                    for (float[][] b : a) {
+                        for (float[] c : b) {
+                            for (int o = 0; o < c.length; o++) {
+                                c[o] = flat[at++];
+                            }
+                        }
+                    }
+                }
+                convKernels.put(name, k);
+                // Keras 2 nests the weights one group deeper; the older files do not. Both occur.
+                WritableGroup g = h5.putGroup(name);
+                WritableGroup inner = l % 2 == 0 ? g.putGroup(name) : g;
+                inner.putDataset(l % 2 == 0 ? "kernel:0" : name + "_W_1:0", k);
+                inner.putDataset(l % 2 == 0 ? "bias:0" : name + "_b_1:0", random(CHANNELS[l], 100 + l));
+                in = CHANNELS[l];
+            }
+            fc1 = new float[49 * C5][FC];
+            for (int r = 0; r < fc1.length; r++) {
+                fc1[r] = random(FC, 1000 + r);
+            }
+            WritableGroup f1 = h5.putGroup("fc1");
+            f1.putDataset("fc1_W_1:0", fc1);
+            f1.putDataset("fc1_b_1:0", random(FC, 2000));
+            float[][] fc2 = new float[FC][];
+            for (int r = 0; r < FC; r++) {
+                fc2[r] = random(FC, 3000 + r);
+            }
+            WritableGroup f2 = h5.putGroup("fc2");
+            f2.putDataset("fc2_W_1:0", fc2);
+            f2.putDataset("fc2_b_1:0", random(FC, 4000));
+        }
+
+        Vgg16Weights.Loaded loaded = Vgg16Weights.read(file);
+        assertEquals(Preprocessing.CAFFE, loaded.preprocessing());
+        Fcn model = model();
+        Vgg16Weights.loadInto(model, loaded);
+        var p = model.namedParameters();
+
+        // Conv kernels: w[o, i, y, x] = keras[y][x][i][o].
+        float[][][][] k = convKernels.get("block3_conv2");
+        float[] w = p.get("features.12.weight").data().toFloatArray();
+        int in = CHANNELS[4]; // block3_conv2 reads block3_conv1's output
+        int out = CHANNELS[5];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int y = 0; y < 3; y++) {
+                    for (int x = 0; x < 3; x++) {
+                        assertEquals(k[y][x][i][o], w[((o * in + i) * 3 + y) * 3 + x]);
+                    }
+                }
+            }
+        }
+        // fc6 over a 7x7 map equals Keras' dense layer over the same map flattened as H, W, C.
+        float[] chw = random(C5 * 49, 5);
+        float[] expected = new float[FC];
+        for (int o = 0; o < FC; o++) {
+            double s = 0;
+            for (int y = 0; y < 7; y++) {
+                for (int x = 0; x < 7; x++) {
+                    for (int c = 0; c < C5; c++) {
+                        s += chw[(c * 7 + y) * 7 + x] * fc1[(y * 7 + x) * C5 + c][o];
+                    }
+                }
+            }
+            expected[o] = (float) s;
+        }
+        Tensor conv = Ops.conv2d(Tensor.of(chw, 1, C5, 7, 7), p.get("fc6.weight").data(), null, ConvParams.of(1, 0));
+        assertClose(expected, conv.toFloatArray(), 1e-5, "fc6 from Keras fc1");
+    }
+
+    @Test
+    void badFilesAreNamed() throws IOException {
+        Path empty = dir.resolve("empty.safetensors");
+        Safetensors.save(empty, Map.of("features.0.weight", Tensor.zeros(4, 3, 3, 3)));
+        IOException e = assertThrows(IOException.class, () -> Vgg16Weights.read(empty));
+        assertTrue(e.getMessage().contains("features.0.bias") && e.getMessage().contains(empty.toString()), e.getMessage());
+
+        Path h5 = dir.resolve("partial.h5");
+        try (WritableHdfFile f = HdfFile.write(h5)) {
+            f.putGroup("block1_conv1").putDataset("k", new float[3][3][3][4]);
+        }
+        e = assertThrows(IOException.class, () -> Vgg16Weights.read(h5));
+        assertTrue(e.getMessage().contains("block1_conv1"), e.getMessage());
+
+        assertThrows(IOException.class, () -> Vgg16Weights.read(dir.resolve("missing.h5")));
+        assertThrows(IOException.class, () -> Vgg16Weights.read(dir.resolve("weights.bin")));
+    }
+
+    @Test
+    void weightsOfAnotherWidthAreRejectedWithTheParameterAndBothShapes() {
+        Map<String, Tensor> encoder = new LinkedHashMap<>();
+        encoder.put("features.0.weight", Tensor.zeros(64, 3, 3, 3));
+        Vgg16Weights.Loaded wrong = new Vgg16Weights.Loaded(encoder, Preprocessing.CAFFE, "test");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Vgg16Weights.loadInto(model(), wrong));
+        assertTrue(e.getMessage().contains("features.0.weight") && e.getMessage().contains("[64, 3, 3, 3]")
+                && e.getMessage().contains("[4, 3, 3, 3]"), e.getMessage());
+    }
+}

@@ -45,4 +45,12 @@ public enum Preprocessing {
             }
         }
     }
+
+    /** The RGB pixel (0-255) that this preprocessing maps to zero: what padding should look like. */
+    public float[] neutralRgb() {
+        if (this == CAFFE) {
+            return new float[] {CAFFE_MEAN_BGR[2], CAFFE_MEAN_BGR[1], CAFFE_MEAN_BGR[0]};
+        }
+        return new float[] {255 * TV_MEAN[0], 255 * TV_MEAN[1], 255 * TV_MEAN[2]};
+    }
 }

@@ -1,0 +1,105 @@
+package dev.pixelgrad.fcn.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The classes of a dataset, in index order, and for colour-coded masks the colour of each. A class
+ * file has one class per line, optionally with its mask colour: {@code road #ff00ff}. A line named
+ * {@code void} (with a colour) is not a class: pixels of that colour are ignored. Blank lines and
+ * lines starting with '#' are skipped.
+ *
+ * @param names  class names; index = class id
+ * @param colors 0xRRGGBB to class id (or 255 for void), or null for index masks
+ */
+public record ClassList(List<String> names, Map<Integer, Integer> colors) {
+    /** Pascal VOC's 21 classes. */
+    public static final ClassList VOC = new ClassList(List.of("background", "aeroplane", "bicycle", "bird", "boat",
+            "bottle", "bus", "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person",
+            "pottedplant", "sheep", "sofa", "train", "tvmonitor"), null);
+
+    public ClassList {
+        names = List.copyOf(names);
+        if (names.size() < 2 || names.size() > 255) {
+            throw new IllegalArgumentException("a class list needs 2 to 255 classes, got " + names.size());
+        }
+        colors = colors == null ? null : Map.copyOf(colors);
+    }
+
+    public int size() {
+        return names.size();
+    }
+
+    public boolean colorCoded() {
+        return colors != null;
+    }
+
+    public static ClassList read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException("class list " + file + " does not exist");
+        }
+        List<String> names = new ArrayList<>();
+        Map<Integer, Integer> colors = new LinkedHashMap<>();
+        int withColor = 0;
+        int lineNo = 0;
+        for (String raw : Files.readAllLines(file)) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            if (parts.length > 2 || (parts.length == 2 && !parts[1].matches("#[0-9a-fA-F]{6}"))) {
+                throw new DataException(file + " line " + lineNo + ": expected 'name' or 'name #rrggbb', got '" + line + "'");
+            }
+            boolean isVoid = parts[0].equalsIgnoreCase("void");
+            if (parts.length == 2) {
+                int rgb = Integer.parseInt(parts[1].substring(1), 16);
+                if (colors.containsKey(rgb)) {
+                    throw new DataException(file + " line " + lineNo + ": colour " + parts[1] + " is used twice");
+                }
+                colors.put(rgb, isVoid ? Sample.VOID : names.size());
+                withColor += isVoid ? 0 : 1;
+            } else if (isVoid) {
+                throw new DataException(file + " line " + lineNo + ": a void line needs a colour");
+            }
+            if (!isVoid) {
+                names.add(parts[0]);
+            }
+        }
+        if (withColor != 0 && withColor != names.size()) {
+            throw new DataException(file + ": either every class has a colour or none does (" + withColor + " of "
+                    + names.size() + " have one)");
+        }
+        return new ClassList(names, withColor == 0 ? null : colors);
+    }
+
+    public void write(Path file) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            sb.append(names.get(i));
+            if (colors != null) {
+                for (Map.Entry<Integer, Integer> e : colors.entrySet()) {
+                    if (e.getValue() == i) {
+                        sb.append(String.format(" #%06x", e.getKey()));
+                    }
+                }
+            }
+            sb.append('\n');
+        }
+        if (colors != null) {
+            for (Map.Entry<Integer, Integer> e : colors.entrySet()) {
+                if (e.getValue() == Sample.VOID) {
+                    sb.append(String.format("void #%06x%n", e.getKey()));
+                }
+            }
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, sb.toString());
+    }
+}

@@ -1,0 +1,195 @@
+package dev.pixelgrad.fcn.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/** Reading and writing images and label masks with the JDK's ImageIO; every error names the file. */
+public final class ImageFiles {
+    private ImageFiles() {}
+
+    /** A decoded image: size and planar RGB values 0-255. */
+    public record Rgb(int height, int width, float[] planes) {}
+
+    private static BufferedImage read(Path file, String what) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(what + " " + file + " does not exist");
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new DataException(what + " " + file + " is corrupt or unreadable: " + e.getMessage(), e);
+        }
+        if (img == null) {
+            throw new DataException(what + " " + file + " is not an image format this JVM can read");
+        }
+        return img;
+    }
+
+    public static Rgb readRgb(Path file) throws IOException {
+        BufferedImage img = read(file, "image");
+        int h = img.getHeight();
+        int w = img.getWidth();
+        int plane = h * w;
+        float[] out = new float[3 * plane];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = row[x];
+                out[y * w + x] = (p >> 16) & 0xFF;
+                out[plane + y * w + x] = (p >> 8) & 0xFF;
+                out[2 * plane + y * w + x] = p & 0xFF;
+            }
+        }
+        return new Rgb(h, w, out);
+    }
+
+    /** A decoded mask: size and one raw value per pixel. */
+    public record Mask(int height, int width, int[] values) {}
+
+    /**
+     * A mask of class indices: the palette index of an indexed PNG (VOC's SegmentationClass), or the
+     * value of a grey-level image. An RGB mask needs a colour table ({@link #readColorMask}).
+     */
+    public static Mask readIndexMask(Path file) throws IOException {
+        BufferedImage img = read(file, "mask");
+        Raster r = img.getRaster();
+        boolean indexed = img.getColorModel() instanceof IndexColorModel;
+        if (!indexed && r.getNumBands() != 1) {
+            throw new DataException("mask " + file + " has " + r.getNumBands() + " colour channels; index masks must "
+                    + "be palette or grey-level images (for colour-coded masks give a colour table)");
+        }
+        int h = img.getHeight();
+        int w = img.getWidth();
+        int[] v = new int[h * w];
+        r.getSamples(0, 0, w, h, 0, v);
+        return new Mask(h, w, v);
+    }
+
+    /**
+     * A colour-coded mask (CamVid, KITTI road): each pixel's RGB looked up in {@code table} (0xRRGGBB to
+     * class index, or to 255 for void). A colour not in the table is an error naming it and the pixel.
+     */
+    public static Mask readColorMask(Path file, Map<Integer, Integer> table) throws IOException {
+        BufferedImage img = read(file, "mask");
+        int h = img.getHeight();
+        int w = img.getWidth();
+        int[] v = new int[h * w];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int rgb = row[x] & 0xFFFFFF;
+                Integer c = table.get(rgb);
+                if (c == null) {
+                    throw new DataException("mask " + file + " has colour " + String.format("#%06x", rgb) + " at (x "
+                            + x + ", y " + y + "), which the colour table does not list");
+                }
+                v[y * w + x] = c;
+            }
+        }
+        return new Mask(h, w, v);
+    }
+
+    /** Writes class indices as an indexed PNG with the VOC palette (what VOC's masks are). */
+    public static void writePaletteMask(Path file, int[] labels, int height, int width) throws IOException {
+        byte[][] p = Palette.channels();
+        IndexColorModel cm = new IndexColorModel(8, 256, p[0], p[1], p[2]);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < labels.length; i++) {
+            data[i] = (byte) labels[i];
+        }
+        write(img, "png", file);
+    }
+
+    /** A picture from planar RGB values (clamped to 0-255). */
+    public static BufferedImage toImage(float[] planes, int height, int width) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int plane = height * width;
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                row[x] = (clamp(planes[i]) << 16) | (clamp(planes[plane + i]) << 8) | clamp(planes[2 * plane + i]);
+            }
+            img.setRGB(0, y, width, 1, row, 0, width);
+        }
+        return img;
+    }
+
+    /** Class indices as palette colours. */
+    public static BufferedImage labelImage(int[] labels, int height, int width) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, Palette.rgb(labels[y * width + x]));
+            }
+        }
+        return img;
+    }
+
+    /** The image with the label colours blended in at {@code alpha} (void and background left as they are). */
+    public static BufferedImage overlay(float[] planes, int[] labels, int height, int width, float alpha) {
+        BufferedImage img = toImage(planes, height, width);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int c = labels[y * width + x];
+                if (c == 0 || c == Sample.VOID) {
+                    continue;
+                }
+                int a = img.getRGB(x, y);
+                int b = Palette.rgb(c);
+                int r = Math.round((1 - alpha) * ((a >> 16) & 0xFF) + alpha * ((b >> 16) & 0xFF));
+                int g = Math.round((1 - alpha) * ((a >> 8) & 0xFF) + alpha * ((b >> 8) & 0xFF));
+                int bl = Math.round((1 - alpha) * (a & 0xFF) + alpha * (b & 0xFF));
+                img.setRGB(x, y, (r << 16) | (g << 8) | bl);
+            }
+        }
+        return img;
+    }
+
+    private static int clamp(float v) {
+        return Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    public static void writePng(BufferedImage img, Path file) throws IOException {
+        write(img, "png", file);
+    }
+
+    /** Writes a JPEG at the given quality (0-1). */
+    public static void writeJpeg(BufferedImage img, Path file, float quality) throws IOException {
+        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg");
+        ImageWriter writer = it.next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(img, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static void write(BufferedImage img, String format, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (!ImageIO.write(img, format, file.toFile())) {
+            throw new IOException("no " + format + " writer for " + file);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.pixelgrad.fcn.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Labelled images, loaded one at a time (from any thread) by index. */
+public interface SegmentationDataset {
+
+    ClassList classes();
+
+    int size();
+
+    /** A name for sample {@code index}, such as its file stem. */
+    String id(int index);
+
+    /** Loads sample {@code index}; a bad file raises a {@link DataException} naming it. */
+    Sample load(int index) throws IOException;
+
+    /**
+     * Puts an image and its mask together, checking what a demanding user would want checked: the two
+     * have one size, and every label is a class index or void. {@code where} says where the pair came
+     * from (a list file line), for the messages.
+     */
+    static Sample assemble(String id, Path imageFile, ImageFiles.Rgb image, Path maskFile, ImageFiles.Mask mask,
+                           int numClasses, String where) throws DataException {
+        if (image.height() != mask.height() || image.width() != mask.width()) {
+            throw new DataException("mask " + maskFile + " is " + mask.width() + "x" + mask.height() + " but image "
+                    + imageFile + " is " + image.width() + "x" + image.height() + where);
+        }
+        int[] v = mask.values();
+        for (int i = 0; i < v.length; i++) {
+            if ((v[i] < 0 || v[i] >= numClasses) && v[i] != Sample.VOID) {
+                throw new DataException("mask " + maskFile + " has class index " + v[i] + " at (x " + i % mask.width()
+                        + ", y " + i / mask.width() + "), outside the " + numClasses + " classes (0-" + (numClasses - 1)
+                        + ", or 255 for void)" + where);
+            }
+        }
+        return new Sample(id, image.height(), image.width(), image.planes(), v);
+    }
+}

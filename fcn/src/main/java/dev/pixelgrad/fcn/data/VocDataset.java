@@ -1,0 +1,79 @@
+package dev.pixelgrad.fcn.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A dataset in the Pascal VOC 2012 layout: {@code ImageSets/Segmentation/<split>.txt} lists image ids,
+ * {@code JPEGImages/<id>.jpg} are the images and {@code SegmentationClass/<id>.png} the palette masks
+ * (index 255 is void). The classes are VOC's 21, or those of {@code classes.txt} at the root when
+ * present (the built-in set uses this).
+ */
+public final class VocDataset implements SegmentationDataset {
+    private final Path root;
+    private final Path listFile;
+    private final List<String> ids = new ArrayList<>();
+    private final List<Integer> lines = new ArrayList<>();
+    private final ClassList classes;
+
+    public VocDataset(Path root, String split) throws IOException {
+        this.root = root;
+        this.listFile = root.resolve("ImageSets").resolve("Segmentation").resolve(split + ".txt");
+        if (!Files.isRegularFile(listFile)) {
+            throw new DataException("no split '" + split + "' under " + root + ": " + listFile
+                    + " does not exist (is this a VOC-layout folder?)");
+        }
+        int lineNo = 0;
+        for (String raw : Files.readAllLines(listFile)) {
+            lineNo++;
+            String id = raw.strip();
+            if (!id.isEmpty()) {
+                ids.add(id);
+                lines.add(lineNo);
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new DataException(listFile + " lists no images");
+        }
+        Path classFile = root.resolve("classes.txt");
+        this.classes = Files.isRegularFile(classFile) ? ClassList.read(classFile) : ClassList.VOC;
+        if (classes.colorCoded()) {
+            throw new DataException(classFile + ": VOC-layout masks are palette indices; the class list must not give colours");
+        }
+    }
+
+    @Override
+    public ClassList classes() {
+        return classes;
+    }
+
+    @Override
+    public int size() {
+        return ids.size();
+    }
+
+    @Override
+    public String id(int index) {
+        return ids.get(index);
+    }
+
+    @Override
+    public Sample load(int index) throws IOException {
+        String id = ids.get(index);
+        String where = " (line " + lines.get(index) + " of " + listFile + ")";
+        Path imageFile = root.resolve("JPEGImages").resolve(id + ".jpg");
+        Path maskFile = root.resolve("SegmentationClass").resolve(id + ".png");
+        ImageFiles.Rgb image;
+        ImageFiles.Mask mask;
+        try {
+            image = ImageFiles.readRgb(imageFile);
+            mask = ImageFiles.readIndexMask(maskFile);
+        } catch (DataException e) {
+            throw new DataException(e.getMessage() + where, e);
+        }
+        return SegmentationDataset.assemble(id, imageFile, image, maskFile, mask, classes.size(), where);
+    }
+}

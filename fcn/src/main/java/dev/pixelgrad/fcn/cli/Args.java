@@ -1,0 +1,119 @@
+package dev.pixelgrad.fcn.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Command-line options: {@code --name value} and bare flags {@code --name}. Every option a command reads
+ * is declared by reading it; {@link #finish} then rejects any option that was given but never read, so
+ * a typo fails loudly instead of being ignored.
+ */
+final class Args {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Set<String> flags = new LinkedHashSet<>();
+    private final Set<String> read = new LinkedHashSet<>();
+    private final List<String> positional = new java.util.ArrayList<>();
+
+    Args(List<String> args, Set<String> flagNames) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                String name = a.substring(2);
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    values.put(name.substring(0, eq), name.substring(eq + 1));
+                } else if (flagNames.contains(name)) {
+                    flags.add(name);
+                } else {
+                    if (i + 1 >= args.size()) {
+                        throw new UsageException("option --" + name + " needs a value");
+                    }
+                    values.put(name, args.get(++i));
+                }
+            } else {
+                positional.add(a);
+            }
+        }
+    }
+
+    String string(String name, String fallback) {
+        read.add(name);
+        return values.getOrDefault(name, fallback);
+    }
+
+    String required(String name) {
+        read.add(name);
+        String v = values.get(name);
+        if (v == null) {
+            throw new UsageException("missing --" + name);
+        }
+        return v;
+    }
+
+    Path path(String name) {
+        String v = string(name, null);
+        return v == null ? null : Path.of(v);
+    }
+
+    int integer(String name, int fallback) {
+        String v = string(name, null);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
+        }
+    }
+
+    long longValue(String name, long fallback) {
+        String v = string(name, null);
+        try {
+            return v == null ? fallback : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
+        }
+    }
+
+    float number(String name, float fallback) {
+        String v = string(name, null);
+        try {
+            return v == null ? fallback : Float.parseFloat(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects a number, got '" + v + "'");
+        }
+    }
+
+    boolean flag(String name) {
+        read.add(name);
+        return flags.contains(name);
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name) || flags.contains(name);
+    }
+
+    List<String> positional() {
+        return positional;
+    }
+
+    /** Fails on options that no code read: unknown or misspelt. */
+    void finish() {
+        Set<String> unknown = new LinkedHashSet<>(values.keySet());
+        unknown.addAll(flags);
+        unknown.removeAll(read);
+        if (!unknown.isEmpty()) {
+            throw new UsageException("unknown option" + (unknown.size() > 1 ? "s" : "") + ": --"
+                    + String.join(", --", unknown));
+        }
+    }
+
+    /** A mistake in the command line: printed with the usage, no stack trace. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.pixelgrad.fcn.cli;
+
+import dev.pixelgrad.fcn.Fcn;
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.Preprocessing;
+import dev.pixelgrad.fcn.data.Augmentation;
+import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.SegmentationDataset;
+import dev.pixelgrad.fcn.metrics.Scores;
+import dev.pixelgrad.fcn.train.Evaluator;
+import dev.pixelgrad.fcn.train.Predictor;
+import dev.pixelgrad.fcn.train.TrainOptions;
+import dev.pixelgrad.fcn.train.Trainer;
+import dev.pixelgrad.fcn.train.TrainingDivergedException;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Reduction;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** The {@code pixelgrad} command: train, eval, predict and demo. */
+public final class Main {
+    private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help");
+
+    static final String USAGE = """
+            usage: pixelgrad <command> [options]
+
+            commands:
+              demo       generate the built-in data, train a small FCN-8s on the CPU, evaluate, predict and
+                         write report.html (the README's main job)
+              train      train an FCN
+              eval       print the metrics of a checkpoint on a split
+              predict    write palette masks and overlays for images
+              example    the autograd engine alone: a tiny FCN written with raw ops, trained with plain SGD
+
+            train:
+              --model fcn32s|fcn16s|fcn8s|fcn8s-atonce   (fcn8s)
+              --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
+              --classes FILE         class list (one per line, 'name #rrggbb' for colour-coded masks)
+              --train-split NAME --val-split NAME        (train, val)
+              --device cpu|cuda      (cpu)
+              --iterations N | --epochs N                (1000 iterations)
+              --batch N              (8)
+              --optimizer adam|sgd   (adam)   --lr X (1e-3)   --momentum X (0.99)   --weight-decay X (0)
+              --loss mean|sum        (mean; sum is the reference's unnormalised loss, with tiny rates)
+              --width X              channel multiplier, 1 = reference VGG16 (1)
+              --learn-upsample       train the bilinear upsampling layers too
+              --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
+              --crop N  --scale-min X --scale-max X --no-flip                 augmentation
+              --output DIR           (runs/train)    --resume   continue from DIR/checkpoint.safetensors
+              --val-every N  --checkpoint-every N    (200, 100)
+              --seed N  --workers N
+
+            eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
+            predict:  --checkpoint FILE --input FILE|DIR [--output DIR] [--device cpu]
+            demo:     [--output DIR] (runs/demo)  [--iterations N]
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit status (0 ok, 1 failure, 2 usage error). */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        List<String> list = Arrays.asList(argv);
+        if (list.isEmpty() || list.get(0).equals("help") || list.get(0).equals("--help")) {
+            out.print(USAGE);
+            return list.isEmpty() ? 2 : 0;
+        }
+        Args a = new Args(list.subList(1, list.size()), FLAGS);
+        boolean debug = a.flag("debug");
+        try {
+            switch (list.get(0)) {
+                case "train" -> train(a, out, err);
+                case "eval" -> eval(a, out);
+                case "predict" -> predict(a, out);
+                case "demo" -> Demo.run(a, out, err);
+                case "example" -> {
+                    a.finish();
+                    dev.pixelgrad.autograd.examples.TinySegmentation.main(a.positional().toArray(new String[0]));
+                }
+                default -> throw new Args.UsageException("unknown command '" + list.get(0) + "'");
+            }
+            return 0;
+        } catch (Args.UsageException e) {
+            err.println("pixelgrad: " + e.getMessage());
+            err.println("run 'pixelgrad help' for the options");
+            return 2;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
+                 | TrainingDivergedException e) {
+            err.println("pixelgrad: error: " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    static TrainOptions trainOptions(Args a, int numClasses, long iterationsPerEpoch, Path defaultOutput) {
+        String model = a.string("model", "fcn8s");
+        float width = a.number("width", 1f);
+        long seed = a.longValue("seed", 1);
+        FcnConfig cfg = new FcnConfig(model, numClasses, width, a.flag("learn-upsample"), Preprocessing.CAFFE, seed);
+        long iterations = a.has("epochs") ? a.integer("epochs", 1) * iterationsPerEpoch : a.longValue("iterations", 1000);
+        a.integer("epochs", 0); // read either way
+        String loss = a.string("loss", "mean").toLowerCase(Locale.ROOT);
+        if (!loss.equals("mean") && !loss.equals("sum")) {
+            throw new Args.UsageException("--loss must be mean or sum, got " + loss);
+        }
+        Augmentation aug = new Augmentation(!a.flag("no-flip"), a.number("scale-min", 1f), a.number("scale-max", 1f),
+                a.integer("crop", 0));
+        return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations, a.integer("batch", 8),
+                a.string("optimizer", "adam").toLowerCase(Locale.ROOT), a.number("lr", 1e-3f), a.number("momentum", 0.99f),
+                a.number("weight-decay", 0f), loss.equals("sum") ? Reduction.SUM : Reduction.MEAN, aug, a.path("init"),
+                a.path("output") != null ? a.path("output") : defaultOutput, a.integer("val-every", 200),
+                a.integer("checkpoint-every", 100), a.integer("workers", 2), seed);
+    }
+
+    private static void train(Args a, PrintStream out, PrintStream err) throws IOException {
+        Path output = a.path("output") != null ? a.path("output") : Path.of("runs", "train");
+        DataSource source = DataSource.from(a, output.resolve("data"));
+        SegmentationDataset trainSet = source.open(a.string("train-split", "train"));
+        SegmentationDataset valSet = source.open(a.string("val-split", "val"));
+        int batch = a.integer("batch", 8);
+        TrainOptions opt = trainOptions(a, trainSet.classes().size(), (trainSet.size() + batch - 1) / batch, output);
+        boolean resume = a.flag("resume");
+        a.finish();
+        ProgressBar bar = new ProgressBar(err);
+        Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, out, opt.batchSize()));
+        out.println(r.scores().table());
+        out.println("checkpoint: " + r.checkpoint());
+    }
+
+    static Trainer.Listener listener(ProgressBar bar, PrintStream out, int batchSize) {
+        return new Trainer.Listener() {
+            @Override
+            public void started(Fcn model, long first, long last, String note) {
+                bar.message(String.format(Locale.ROOT, "%s, %d classes, width %s, %,d trainable parameters; %s; steps %d to %d",
+                        model.config().model(), model.numClasses(), model.config().width(), model.trainableCount(), note,
+                        first + 1, last));
+            }
+
+            @Override
+            public void step(long step, long last, float loss, double imagesPerSecond) {
+                bar.update(step, last, loss, imagesPerSecond, batchSize);
+            }
+
+            @Override
+            public void validated(long step, Scores s) {
+                bar.message(String.format(Locale.ROOT, "validation at step %d: mean IoU %.2f%%, pixel accuracy %.2f%%",
+                        step, 100 * s.meanIoU(), 100 * s.pixelAccuracy()));
+            }
+        };
+    }
+
+    private static void eval(Args a, PrintStream out) throws IOException {
+        Fcn model = Trainer.load(Path.of(a.required("checkpoint")));
+        DataSource source = DataSource.from(a, Path.of("runs", "train", "data"));
+        SegmentationDataset data = source.open(a.string("split", "val"));
+        Device device = Device.parse(a.string("device", "cpu"));
+        a.finish();
+        if (data.classes().size() != model.numClasses()) {
+            throw new IllegalArgumentException("the data has " + data.classes().size() + " classes but the checkpoint "
+                    + model.numClasses());
+        }
+        model.to(device);
+        try (DataLoader loader = new DataLoader(data, 1, false, Augmentation.NONE, model.config().preprocessing(), 0, 2)) {
+            out.print(Evaluator.evaluate(model, loader, device).table());
+        }
+    }
+
+    private static void predict(Args a, PrintStream out) throws IOException {
+        Fcn model = Trainer.load(Path.of(a.required("checkpoint")));
+        Path input = Path.of(a.required("input"));
+        Path output = a.path("output") != null ? a.path("output") : Path.of("predictions");
+        Device device = Device.parse(a.string("device", "cpu"));
+        a.finish();
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(input)) {
+            try (Stream<Path> s = Files.list(input)) {
+                s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpg|jpeg|png|bmp)"))
+                        .sorted().forEach(files::add);
+            }
+            if (files.isEmpty()) {
+                throw new IOException("no images in " + input);
+            }
+        } else {
+            files.add(input);
+        }
+        model.to(device);
+        List<Path> masks = Predictor.predictFiles(model, files, output, device);
+        out.println("wrote " + masks.size() + " masks and overlays to " + output);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.pixelgrad.fcn.train;
+
+import dev.pixelgrad.autograd.F;
+import dev.pixelgrad.autograd.GradMode;
+import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.fcn.Fcn;
+import dev.pixelgrad.fcn.data.Batch;
+import dev.pixelgrad.fcn.data.ImageFiles;
+import dev.pixelgrad.fcn.data.Sample;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Scope;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Runs a trained model over image files and writes, for each, a palette PNG mask and an overlay PNG. */
+public final class Predictor {
+    private Predictor() {}
+
+    /** The predicted class of every pixel of one image. */
+    public static int[] predict(Fcn model, Sample image, Device device) {
+        model.eval();
+        try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
+            Batch b = Batch.of(List.of(image), model.config().preprocessing());
+            return F.argmax(model.forward(Variable.of(b.imageTensor().to(device)))).toIntArray();
+        }
+    }
+
+    /** Writes {@code <stem>_mask.png} and {@code <stem>_overlay.png} into {@code outDir}; returns the masks written. */
+    public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device) throws IOException {
+        java.util.ArrayList<Path> written = new java.util.ArrayList<>();
+        for (Path file : images) {
+            ImageFiles.Rgb rgb = ImageFiles.readRgb(file);
+            int[] none = new int[rgb.height() * rgb.width()];
+            java.util.Arrays.fill(none, Sample.VOID);
+            String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            int[] pred = predict(model, new Sample(stem, rgb.height(), rgb.width(), rgb.planes(), none), device);
+            Path mask = outDir.resolve(stem + "_mask.png");
+            ImageFiles.writePaletteMask(mask, pred, rgb.height(), rgb.width());
+            ImageFiles.writePng(ImageFiles.overlay(rgb.planes(), pred, rgb.height(), rgb.width(), 0.5f),
+                    outDir.resolve(stem + "_overlay.png"));
+            written.add(mask);
+        }
+        return written;
+    }
+}

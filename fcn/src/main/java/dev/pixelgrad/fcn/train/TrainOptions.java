@@ -1,0 +1,44 @@
+package dev.pixelgrad.fcn.train;
+
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.data.Augmentation;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Reduction;
+import java.nio.file.Path;
+
+/**
+ * Everything a training run is, fixed before it starts (and so what a resumed run must share).
+ *
+ * @param model           the network to build (ignored on resume: the checkpoint's configuration wins)
+ * @param device          where to train
+ * @param iterations      total optimizer steps of the run
+ * @param batchSize       images per step
+ * @param optimizer       "adam" or "sgd"
+ * @param learningRate    base learning rate (biases get twice it, as the reference recipe)
+ * @param momentum        SGD momentum (0.99 in the reference); ignored by Adam
+ * @param weightDecay     L2 decay on weights (5e-4 in the reference); never on biases
+ * @param loss            mean over labelled pixels, or sum ("unnormalized", the reference's)
+ * @param augmentation    training-time augmentation
+ * @param init            VGG16 weights (.safetensors/.h5) or a previous FCN checkpoint, or null
+ * @param output          run folder: checkpoint, logs, report
+ * @param validateEvery   steps between validations (0: only at the end)
+ * @param checkpointEvery steps between checkpoints (0: only at the end)
+ * @param workers         data-loading threads
+ * @param seed            seed of the data order and augmentation (the model's own seed is in its config)
+ */
+public record TrainOptions(FcnConfig model, Device device, long iterations, int batchSize, String optimizer,
+                           float learningRate, float momentum, float weightDecay, Reduction loss,
+                           Augmentation augmentation, Path init, Path output, int validateEvery, int checkpointEvery,
+                           int workers, long seed) {
+    public TrainOptions {
+        if (iterations < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("iterations and batch size must be >= 1");
+        }
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("optimizer must be adam or sgd, got " + optimizer);
+        }
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.pixelgrad.fcn.train;
+
+import dev.pixelgrad.autograd.F;
+import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.fcn.Fcn;
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.Surgery;
+import dev.pixelgrad.fcn.data.Augmentation;
+import dev.pixelgrad.fcn.data.Batch;
+import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.SegmentationDataset;
+import dev.pixelgrad.fcn.metrics.Scores;
+import dev.pixelgrad.fcn.weights.Vgg16Weights;
+import dev.pixelgrad.nn.Adam;
+import dev.pixelgrad.nn.Checkpoint;
+import dev.pixelgrad.nn.Optimizer;
+import dev.pixelgrad.nn.ParamGroup;
+import dev.pixelgrad.nn.Sgd;
+import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.io.SafetensorsReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop: batches from a prefetching loader, forward, loss, backward, optimizer step; a
+ * validation every so many steps; an atomic checkpoint every so many steps and at the end; CSV logs.
+ * A run killed at any moment resumes from its last checkpoint and, on the CPU, repeats the losses an
+ * uninterrupted run would have had: the data order, the augmentation, the dropout masks and the
+ * optimizer state all come back with the step.
+ */
+public final class Trainer {
+    public static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String TRAIN_LOG = "train.csv";
+    public static final String VAL_LOG = "val.csv";
+
+    /** Progress callbacks (the CLI draws its progress bar from these). */
+    public interface Listener {
+        default void started(Fcn model, long firstStep, long lastStep, String note) {}
+
+        default void step(long step, long lastStep, float loss, double imagesPerSecond) {}
+
+        default void validated(long step, Scores scores) {}
+
+        default void checkpointed(long step, Path file) {}
+    }
+
+    /** What a finished run leaves: the model, its last validation and its checkpoint. */
+    public record Result(Fcn model, long steps, Scores scores, Path checkpoint) {}
+
+    private Trainer() {}
+
+    public static Result train(TrainOptions opt, SegmentationDataset trainSet, SegmentationDataset valSet,
+                               boolean resume, Listener listener) throws IOException {
+        Files.createDirectories(opt.output());
+        Path ckptPath = opt.output().resolve(CHECKPOINT);
+        Fcn model;
+        Optimizer optimizer;
+        long firstStep;
+        String note;
+        if (resume) {
+            if (!Files.exists(ckptPath)) {
+                throw new IOException("--resume: no checkpoint " + ckptPath + " to resume from");
+            }
+            Checkpoint ckpt = Checkpoint.load(ckptPath);
+            model = Fcn.create(FcnConfig.fromJson(ckpt.meta("fcn.config")));
+            model.loadState(ckpt.model(), true);
+            model.random().restore(Long.parseLong(ckpt.meta("rng.counter")));
+            firstStep = Long.parseLong(ckpt.meta("step"));
+            model.to(opt.device());
+            optimizer = optimizer(opt, model);
+            optimizer.loadState(ckpt.optimizer());
+            note = "resumed from " + ckptPath + " at step " + firstStep;
+        } else {
+            Initial init = initialise(opt);
+            model = init.model();
+            model.to(opt.device());
+            optimizer = optimizer(opt, model);
+            firstStep = 0;
+            note = init.note();
+        }
+        checkClasses(model, trainSet, "training");
+        checkClasses(model, valSet, "validation");
+        if (firstStep >= opt.iterations()) {
+            throw new IllegalArgumentException("the checkpoint is at step " + firstStep + ", already at or past --iterations "
+                    + opt.iterations());
+        }
+        model.train(true);
+        listener.started(model, firstStep, opt.iterations(), note);
+
+        TrainingLog trainLog = new TrainingLog(opt.output().resolve(TRAIN_LOG), "step,loss,images_per_second,learning_rate",
+                resume ? firstStep : -1);
+        TrainingLog valLog = new TrainingLog(opt.output().resolve(VAL_LOG), valHeader(valSet), resume ? firstStep : -1);
+        Scores last = null;
+        try (DataLoader train = new DataLoader(trainSet, opt.batchSize(), true, opt.augmentation(),
+                model.config().preprocessing(), opt.seed(), opt.workers());
+             DataLoader val = new DataLoader(valSet, 1, false, Augmentation.NONE, model.config().preprocessing(),
+                     opt.seed(), opt.workers())) {
+            long step = firstStep;
+            long lastGood = firstStep;
+            long t0 = System.nanoTime();
+            long stepsTimed = 0;
+            double imagesPerSecond = 0;
+            for (Batch b : train.range(firstStep, opt.iterations() - firstStep)) {
+                step++;
+                float loss;
+                long tStep = System.nanoTime();
+                try (Scope s = Scope.open()) {
+                    Variable x = Variable.of(b.imageTensor().to(opt.device()));
+                    Tensor labels = b.labelTensor().to(opt.device());
+                    Variable l = F.softmaxCrossEntropy(model.forward(x), labels, 255, opt.loss());
+                    loss = l.item();
+                    if (!Float.isFinite(loss)) {
+                        model.zeroGrad();
+                        throw new TrainingDivergedException(step, loss, lastGood == 0 && !Files.exists(ckptPath)
+                                ? "No checkpoint had been written yet."
+                                : "The last good checkpoint (step " + lastGood + ") is untouched: " + ckptPath);
+                    }
+                    l.backward();
+                    optimizer.step();
+                }
+                stepsTimed++;
+                double seconds = (System.nanoTime() - t0) * 1e-9;
+                imagesPerSecond = stepsTimed * opt.batchSize() / Math.max(seconds, 1e-9);
+                trainLog.append(String.format(Locale.ROOT, "%d,%.6f,%.3f,%g", step, loss, imagesPerSecond,
+                        optimizer.learningRate()));
+                listener.step(step, opt.iterations(), loss, opt.batchSize() / ((System.nanoTime() - tStep) * 1e-9));
+                boolean end = step == opt.iterations();
+                if (end || (opt.validateEvery() > 0 && step % opt.validateEvery() == 0)) {
+                    long tv = System.nanoTime();
+                    last = Evaluator.evaluate(model, val, opt.device());
+                    valLog.append(valRow(step, last));
+                    listener.validated(step, last);
+                    t0 += System.nanoTime() - tv; // images/s counts training time only
+                }
+                if (end || (opt.checkpointEvery() > 0 && step % opt.checkpointEvery() == 0)) {
+                    save(ckptPath, model, optimizer, step, opt);
+                    lastGood = step;
+                    listener.checkpointed(step, ckptPath);
+                }
+            }
+        }
+        return new Result(model, opt.iterations(), last, ckptPath);
+    }
+
+    private record Initial(Fcn model, String note) {}
+
+    /** A new model: random, or with VGG16 weights in the encoder, or staged from an earlier FCN. */
+    private static Initial initialise(TrainOptions opt) throws IOException {
+        FcnConfig cfg = opt.model();
+        Path init = opt.init();
+        if (init == null) {
+            return new Initial(Fcn.create(cfg), "initialised at random (seed " + cfg.seed() + ")");
+        }
+        if (isFcnCheckpoint(init)) {
+            Checkpoint source = Checkpoint.load(init);
+            FcnConfig from = FcnConfig.fromJson(source.meta("fcn.config"));
+            Fcn model = Fcn.create(new FcnConfig(cfg.model(), from.numClasses(), from.width(), cfg.learnUpsample(),
+                    from.preprocessing(), cfg.seed()));
+            List<String> copied = Surgery.stagedInit(model, source.model());
+            return new Initial(model, "staged init from " + from.model() + " (" + init + "): " + copied.size()
+                    + " tensors copied");
+        }
+        Vgg16Weights.Loaded vgg = Vgg16Weights.read(init);
+        Fcn model = Fcn.create(new FcnConfig(cfg.model(), cfg.numClasses(), cfg.width(), cfg.learnUpsample(),
+                vgg.preprocessing(), cfg.seed()));
+        Vgg16Weights.loadInto(model, vgg);
+        return new Initial(model, "encoder from " + vgg.source() + " VGG16 weights (" + init + "), preprocessing "
+                + vgg.preprocessing().name().toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean isFcnCheckpoint(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".safetensors")) {
+            return false;
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return r.metadata().containsKey("fcn.config");
+        }
+    }
+
+    private static Optimizer optimizer(TrainOptions opt, Fcn model) {
+        List<ParamGroup> groups = ParamGroup.caffeRecipe(model);
+        return opt.optimizer().equals("sgd")
+                ? new Sgd(groups, opt.learningRate(), opt.momentum(), opt.weightDecay())
+                : new Adam(groups, opt.learningRate(), 0.9f, 0.999f, 1e-8f, opt.weightDecay());
+    }
+
+    private static void checkClasses(Fcn model, SegmentationDataset data, String what) {
+        if (data.classes().size() != model.numClasses()) {
+            throw new IllegalArgumentException("the " + what + " data has " + data.classes().size()
+                    + " classes but the model has " + model.numClasses());
+        }
+    }
+
+    static void save(Path path, Fcn model, Optimizer optimizer, long step, TrainOptions opt) throws IOException {
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("format", "pixelgrad-fcn-checkpoint-1");
+        md.put("step", Long.toString(step));
+        md.put("fcn.config", model.config().toJson());
+        md.put("rng.counter", Long.toString(model.random().counter()));
+        md.put("train.options", String.format(Locale.ROOT,
+                "{\"optimizer\":\"%s\",\"lr\":%g,\"batch\":%d,\"iterations\":%d,\"loss\":\"%s\",\"seed\":%d}",
+                opt.optimizer(), opt.learningRate(), opt.batchSize(), opt.iterations(),
+                opt.loss().name().toLowerCase(Locale.ROOT), opt.seed()));
+        Checkpoint.save(path, model, optimizer, md);
+    }
+
+    /** Reads a trained model back from a checkpoint (for eval and predict). */
+    public static Fcn load(Path checkpoint) throws IOException {
+        if (!Files.exists(checkpoint)) {
+            throw new IOException("checkpoint " + checkpoint + " does not exist");
+        }
+        Checkpoint ckpt = Checkpoint.load(checkpoint);
+        Fcn model = Fcn.create(FcnConfig.fromJson(ckpt.meta("fcn.config")));
+        model.loadState(ckpt.model(), true);
+        model.eval();
+        return model;
+    }
+
+    private static String valHeader(SegmentationDataset data) {
+        StringBuilder sb = new StringBuilder("step,pixel_accuracy,mean_accuracy,mean_iou,fw_iou");
+        for (String name : data.classes().names()) {
+            sb.append(",iou_").append(name);
+        }
+        return sb.toString();
+    }
+
+    private static String valRow(long step, Scores s) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f", step, s.pixelAccuracy(),
+                s.meanAccuracy(), s.meanIoU(), s.frequencyWeightedIoU()));
+        for (double v : s.classIoU()) {
+            sb.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v));
+        }
+        return sb.toString();
+    }
+}

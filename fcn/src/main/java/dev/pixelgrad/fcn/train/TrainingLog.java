@@ -1,0 +1,61 @@
+package dev.pixelgrad.fcn.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A CSV log whose first column is the step. On resume it is cut back to the checkpoint's step, so rows
+ * written after the last checkpoint by a run that died are not duplicated.
+ */
+public final class TrainingLog {
+    private final Path file;
+
+    public TrainingLog(Path file, String header, long resumeStep) throws IOException {
+        this.file = file;
+        if (resumeStep < 0 || !Files.exists(file)) {
+            Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (kept.isEmpty()) {
+                kept.add(line); // the header
+                continue;
+            }
+            int comma = line.indexOf(',');
+            try {
+                if (Long.parseLong(comma < 0 ? line : line.substring(0, comma)) <= resumeStep) {
+                    kept.add(line);
+                }
+            } catch (NumberFormatException e) {
+                // a half-written last line from a killed run: drop it
+            }
+        }
+        Files.write(file, kept, StandardCharsets.UTF_8);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void append(String row) throws IOException {
+        Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** The rows (without the header), each split at commas. */
+    public static List<String[]> read(Path file) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                rows.add(lines.get(i).split(","));
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.pixelgrad.fcn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelgrad.fcn.train.Trainer;
+import dev.pixelgrad.fcn.train.TrainingLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pixelgrad command line, end to end on a tiny built-in set, including kill -9 and --resume. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(List<String> args) {
+        out.reset();
+        err.reset();
+        return Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private List<String> train(Path output, long iterations, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--data", "builtin", "--builtin-dir",
+                dir.resolve("data").toString(), "--builtin-train", "10", "--builtin-val", "2", "--builtin-size", "24",
+                "--width", "0.03125", "--iterations", Long.toString(iterations), "--batch", "2", "--crop", "24",
+                "--output", output.toString(), "--val-every", "50", "--checkpoint-every", "3", "--workers", "1",
+                "--optimizer", "sgd", "--lr", "1e-3"));
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    @Test
+    void trainThenEvalThenPredict() throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, run(train(run, 4)), stderr());
+        assertTrue(stdout().contains("mean IoU"), stdout());
+        Path ckpt = run.resolve(Trainer.CHECKPOINT);
+        assertTrue(Files.exists(ckpt));
+
+        assertEquals(0, run(List.of("eval", "--checkpoint", ckpt.toString(), "--data", "builtin", "--builtin-dir",
+                dir.resolve("data").toString(), "--split", "val")), stderr());
+        assertTrue(stdout().contains("pixel accuracy") && stdout().contains("cross"), stdout());
+
+        Path preds = dir.resolve("preds");
+        assertEquals(0, run(List.of("predict", "--checkpoint", ckpt.toString(), "--input",
+                dir.resolve("data/JPEGImages").toString(), "--output", preds.toString())), stderr());
+        assertTrue(Files.exists(preds.resolve("val_00001_mask.png")));
+        assertTrue(Files.exists(preds.resolve("train_00009_overlay.png")));
+    }
+
+    @Test
+    void mistakesGetOneClearLine() {
+        assertEquals(2, run(List.of("fly")));
+        assertTrue(stderr().contains("unknown command 'fly'"), stderr());
+        assertEquals(2, run(train(dir.resolve("x"), 1, "--learning-rate", "1")));
+        assertTrue(stderr().contains("unknown option: --learning-rate"), stderr());
+        assertEquals(2, run(List.of("eval")));
+        assertTrue(stderr().contains("missing --checkpoint"), stderr());
+        assertEquals(1, run(List.of("eval", "--checkpoint", dir.resolve("none.safetensors").toString())));
+        assertTrue(stderr().contains("does not exist"), stderr());
+        assertEquals(1, run(train(dir.resolve("y"), 1, "--model", "fcn4s")));
+        assertTrue(stderr().contains("unknown model 'fcn4s'"), stderr());
+        assertEquals(1, run(List.of("train", "--data", dir.resolve("nowhere").toString())));
+        assertTrue(stderr().contains("no such folder"), stderr());
+        assertEquals(2, run(List.of("train", "--iterations", "many")));
+        assertTrue(stderr().contains("--iterations expects an integer"), stderr());
+    }
+
+    private static List<String[]> rows(Path run) throws IOException {
+        return TrainingLog.read(run.resolve(Trainer.TRAIN_LOG));
+    }
+
+    /**
+     * Starts training in a separate JVM, kills it with SIGKILL once it has passed a checkpoint, then
+     * resumes: the run completes, and its per-step losses are those of a run that was never interrupted.
+     */
+    @Test
+    void killDashNineMidRunThenResumeCompletesTheRun() throws Exception {
+        long iterations = 120;
+        Path reference = dir.resolve("reference");
+        assertEquals(0, run(train(reference, iterations)), stderr());
+
+        Path run = dir.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--add-modules=jdk.incubator.vector", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(train(run, iterations));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (Files.exists(run.resolve(Trainer.CHECKPOINT)) && Files.exists(run.resolve(Trainer.TRAIN_LOG))
+                    && rows(run).size() >= 10) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertTrue(p.isAlive(), "the child finished before it could be killed: " + Files.readString(dir.resolve("child.log")));
+        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
+        p.waitFor();
+        int done = rows(run).size();
+        assertTrue(done < iterations, "killed mid-run, after " + done + " steps");
+
+        assertEquals(0, run(train(run, iterations, "--resume")), stderr());
+        assertTrue(stderr().contains("resumed from"), stderr());
+        List<String[]> resumed = rows(run);
+        List<String[]> expected = rows(reference);
+        assertEquals(iterations, resumed.size(), "every step logged once");
+        for (int i = 0; i < iterations; i++) {
+            assertEquals(expected.get(i)[0], resumed.get(i)[0]);
+            assertEquals(expected.get(i)[1], resumed.get(i)[1], "loss at step " + (i + 1));
+        }
+    }
+}

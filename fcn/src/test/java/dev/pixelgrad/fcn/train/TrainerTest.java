@@ -1,0 +1,111 @@
+package dev.pixelgrad.fcn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.Preprocessing;
+import dev.pixelgrad.fcn.data.Augmentation;
+import dev.pixelgrad.fcn.data.BuiltinDataset;
+import dev.pixelgrad.fcn.data.VocDataset;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Reduction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training runs of a tiny FCN-8s (1/32 width) on a tiny built-in set: end to end, resume, divergence. */
+class TrainerTest {
+    static final float WIDTH = 1f / 32;
+
+    @TempDir
+    static Path shared;
+
+    static Path data;
+
+    @BeforeAll
+    static void makeData() throws IOException {
+        data = shared.resolve("data");
+        BuiltinDataset.generate(data, 12, 3, 24, 3);
+    }
+
+    static TrainOptions options(Path out, long iterations, String optimizer, float lr, int checkpointEvery) {
+        FcnConfig cfg = new FcnConfig("fcn8s", 6, WIDTH, false, Preprocessing.CAFFE, 5);
+        return new TrainOptions(cfg, Device.CPU, iterations, 2, optimizer, lr, 0.9f, 5e-4f, Reduction.MEAN,
+                new Augmentation(true, 0.8f, 1.2f, 24), null, out, 4, checkpointEvery, 2, 11);
+    }
+
+    static List<String> losses(Path out) throws IOException {
+        List<String> l = new ArrayList<>();
+        for (String[] row : TrainingLog.read(out.resolve(Trainer.TRAIN_LOG))) {
+            l.add(row[0] + ":" + row[1]);
+        }
+        return l;
+    }
+
+    @Test
+    void aRunWritesCheckpointLogsAndScores(@TempDir Path out) throws IOException {
+        var r = Trainer.train(options(out, 8, "adam", 1e-3f, 4), new VocDataset(data, "train"),
+                new VocDataset(data, "val"), false, new Trainer.Listener() { });
+        assertEquals(8, losses(out).size());
+        assertEquals(2, TrainingLog.read(out.resolve(Trainer.VAL_LOG)).size(), "validations at steps 4 and 8");
+        assertTrue(Files.exists(out.resolve(Trainer.CHECKPOINT)));
+        assertTrue(r.scores().pixelAccuracy() >= 0 && r.scores().pixels() > 0);
+        var loaded = Trainer.load(out.resolve(Trainer.CHECKPOINT));
+        assertArrayEquals(r.model().state().get("fc6.weight").toFloatArray(), loaded.state().get("fc6.weight").toFloatArray());
+    }
+
+    /** Thrown from the listener to stop a run abruptly, as a crash would. */
+    static final class Crash extends RuntimeException {
+        Crash() {
+            super("simulated crash");
+        }
+    }
+
+    @Test
+    void aResumedRunRepeatsTheUninterruptedLosses(@TempDir Path a, @TempDir Path b) throws IOException {
+        Trainer.train(options(a, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"), new VocDataset(data, "val"),
+                false, new Trainer.Listener() { });
+        // The same run, crashing after step 7: its last checkpoint is step 5, its logs run to step 7.
+        assertThrows(Crash.class, () -> Trainer.train(options(b, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"),
+                new VocDataset(data, "val"), false, new Trainer.Listener() {
+                    @Override
+                    public void step(long step, long last, float loss, double imagesPerSecond) {
+                        if (step == 7) {
+                            throw new Crash();
+                        }
+                    }
+                }));
+        assertEquals(7, losses(b).size());
+        Trainer.train(options(b, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"), new VocDataset(data, "val"),
+                true, new Trainer.Listener() { });
+        assertEquals(losses(a), losses(b), "bit-identical per-step losses, and no duplicated log rows");
+    }
+
+    @Test
+    void aDivergingRunStopsWithTheStepAndLeavesTheCheckpointAlone(@TempDir Path out) throws IOException {
+        Trainer.train(options(out, 4, "sgd", 1e-3f, 4), new VocDataset(data, "train"), new VocDataset(data, "val"),
+                false, new Trainer.Listener() { });
+        byte[] before = Files.readAllBytes(out.resolve(Trainer.CHECKPOINT));
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.train(
+                options(out, 40, "sgd", 1e12f, 100), new VocDataset(data, "train"), new VocDataset(data, "val"),
+                true, new Trainer.Listener() { }));
+        assertTrue(e.step() > 4, "diverged after the resumed step 4, at " + e.step());
+        assertTrue(e.getMessage().contains("step " + e.step()) && e.getMessage().contains("untouched"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve(Trainer.CHECKPOINT)), "the last good checkpoint is untouched");
+    }
+
+    @Test
+    void resumingWithoutACheckpointSaysSo(@TempDir Path out) {
+        IOException e = assertThrows(IOException.class, () -> Trainer.train(options(out, 4, "adam", 1e-3f, 2),
+                new VocDataset(data, "train"), new VocDataset(data, "val"), true, new Trainer.Listener() { }));
+        assertTrue(e.getMessage().contains("no checkpoint"), e.getMessage());
+    }
+}

@@ -41,9 +41,8 @@ public final class F {
     /** Max pooling; the gradient goes to the position that won each window. */
     public static Variable maxPool2d(Variable x, PoolParams p) {
         Ops.Pooled pooled = Ops.maxPool2d(x.data(), p);
-        Tensor indices = pooled.indices();
         return Variable.fromOp("max_pool2d", pooled.output(), new Variable[] {x}, (gy, needs) -> new Tensor[] {
-            Ops.maxPool2dBackward(gy, indices, x.shape()),
+            Ops.maxPool2dBackward(gy, x.data(), pooled, p),
         });
     }
 

@@ -309,16 +309,21 @@ public final class Ops {
         return new Pooled(out, idx);
     }
 
-    public static Tensor maxPool2dBackward(Tensor gy, Tensor indices, Shape inputShape) {
+    /** The gradient of {@link #maxPool2d} with respect to x, from the forward pass's input, output and indices. */
+    public static Tensor maxPool2dBackward(Tensor gy, Tensor x, Pooled forward, PoolParams p) {
         requireFloat("max_pool2d_backward", gy);
-        if (indices.dtype() != DType.INT32 || !indices.shape().equals(gy.shape()) || inputShape.rank() != 4
-                || gy.rank() != 4 || gy.dim(0) != inputShape.dim(0) || gy.dim(1) != inputShape.dim(1)) {
-            throw new IllegalArgumentException("max_pool2d_backward: gradient " + gy.shape() + ", indices "
-                    + indices.shape() + " " + indices.dtype() + " and input " + inputShape + " do not fit together");
+        Tensor y = forward.output();
+        Tensor indices = forward.indices();
+        if (indices.dtype() != DType.INT32 || !indices.shape().equals(gy.shape()) || !y.shape().equals(gy.shape())
+                || x.rank() != 4 || gy.rank() != 4 || gy.dim(0) != x.dim(0) || gy.dim(1) != x.dim(1)
+                || gy.dim(2) != p.outH(x.dim(2)) || gy.dim(3) != p.outW(x.dim(3))) {
+            throw new IllegalArgumentException("max_pool2d_backward: gradient " + gy.shape() + ", output " + y.shape()
+                    + ", indices " + indices.shape() + " " + indices.dtype() + " and input " + x.shape() + " with " + p
+                    + " do not fit together");
         }
-        Backend k = backend("max_pool2d_backward", gy, indices);
-        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
-        k.maxPool2dBackward(gy, indices, gx);
+        Backend k = backend("max_pool2d_backward", gy, x, y, indices);
+        Tensor gx = Tensor.empty(x.shape(), DType.FLOAT32, gy.device());
+        k.maxPool2dBackward(gy, x, y, indices, p, gx);
         return gx;
     }
 

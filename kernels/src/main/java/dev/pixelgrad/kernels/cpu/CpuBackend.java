@@ -191,7 +191,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPool2dBackward(Tensor gy, Tensor indices, Tensor gx) {
+    public void maxPool2dBackward(Tensor gy, Tensor x, Tensor y, Tensor indices, PoolParams p, Tensor gx) {
         PoolCpu.backward(gy.hostFloats(), indices.hostInts(), gy.dim(0) * gy.dim(1), gy.dim(2) * gy.dim(3),
                 gx.hostFloats(), gx.dim(2) * gx.dim(3));
     }
@@ -204,7 +204,8 @@ public final class CpuBackend implements Backend {
         int n = logits.dim(0);
         int c = logits.dim(1);
         int plane = (int) logits.shape().numelFrom(2);
-        long valid = CrossEntropyCpu.validate(labels.hostInts(), n * plane, c, ignoreIndex, labels.shape());
+        long valid = CrossEntropyCpu.validate("softmax_cross_entropy", labels.hostInts(), n * plane, c, ignoreIndex,
+                labels.shape());
         loss.hostFloats()[0] = CrossEntropyCpu.forwardBackward(logits.hostFloats(), labels.hostInts(), n, c, plane,
                 ignoreIndex, reduction, valid, gradLogits == null ? null : gradLogits.hostFloats());
     }
@@ -236,7 +237,7 @@ public final class CpuBackend implements Backend {
     public void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
         int c = counts.dim(0);
         int n = (int) labels.numel();
-        CrossEntropyCpu.validate(labels.hostInts(), n, c, ignoreIndex, labels.shape());
+        CrossEntropyCpu.validate("confusion_matrix", labels.hostInts(), n, c, ignoreIndex, labels.shape());
         int[] pred = predictions.hostInts();
         int[] lab = labels.hostInts();
         int[] out = counts.hostInts();

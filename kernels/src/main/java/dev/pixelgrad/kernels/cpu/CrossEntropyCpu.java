@@ -1,5 +1,6 @@
 package dev.pixelgrad.kernels.cpu;
 
+import dev.pixelgrad.kernels.LabelCheck;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Shape;
 
@@ -21,7 +22,7 @@ final class CrossEntropyCpu {
     private CrossEntropyCpu() {}
 
     /** Checks every label first, so a bad one fails before anything is written; returns the valid count. */
-    static long validate(int[] labels, int count, int classes, int ignoreIndex, Shape labelShape) {
+    static long validate(String op, int[] labels, int count, int classes, int ignoreIndex, Shape labelShape) {
         long valid = 0;
         for (int q = 0; q < count; q++) {
             int t = labels[q];
@@ -29,9 +30,7 @@ final class CrossEntropyCpu {
                 continue;
             }
             if (t < 0 || t >= classes) {
-                throw new IllegalArgumentException("softmax_cross_entropy: label " + t + " at position "
-                        + position(q, labelShape) + " is outside [0, " + classes + ") and is not the ignore index "
-                        + ignoreIndex);
+                throw LabelCheck.badLabel(op, t, q, labelShape, classes, ignoreIndex);
             }
             valid++;
         }
@@ -109,16 +108,5 @@ final class CrossEntropyCpu {
             return valid == 0 ? 0f : (float) (total / valid);
         }
         return (float) total;
-    }
-
-    /** "[n, i, j]" for flat index q in a tensor of this shape. */
-    private static String position(int q, Shape shape) {
-        int[] d = shape.dims();
-        int[] at = new int[d.length];
-        for (int i = d.length - 1; i >= 0; i--) {
-            at[i] = q % d[i];
-            q /= d[i];
-        }
-        return java.util.Arrays.toString(at);
     }
 }

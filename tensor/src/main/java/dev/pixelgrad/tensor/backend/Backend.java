@@ -32,6 +32,19 @@ public interface Backend {
 
     Storage allocate(DType dtype, long numel, Device device);
 
+    /**
+     * Memory figures worth watching (a device backend: live, cached and peak bytes, driver
+     * allocations), by name; empty where there is nothing to report.
+     */
+    default java.util.Map<String, Long> memoryStats() {
+        return java.util.Map.of();
+    }
+
+    /** One line about the hardware and libraries behind this backend, for logs. */
+    default String describe() {
+        return name();
+    }
+
     /** Copies between tensors of equal shape and dtype; one of them is on this backend's device. */
     void copy(Tensor src, Tensor dst);
 
@@ -100,11 +113,18 @@ public interface Backend {
 
     // ------------------------------------------------------------------ pooling
 
-    /** out [N, C, Ho, Wo]; indices (int32, same shape) hold h * W + w of each max in its input plane. */
+    /**
+     * out [N, C, Ho, Wo]; indices (int32, same shape) hold h * W + w of each max in its input plane. A
+     * backend whose pooling library recomputes the winners in backward (cuDNN) may leave them unset.
+     */
     void maxPool2d(Tensor x, PoolParams p, Tensor out, Tensor indices);
 
-    /** gx = 0, then gx[plane][indices[i]] += gy[i]. */
-    void maxPool2dBackward(Tensor gy, Tensor indices, Tensor gx);
+    /**
+     * The gradient of max pooling: each output gradient goes to the input position that won its window
+     * (gx = 0, then gx[plane][indices[i]] += gy[i]). The forward input x and output y are passed too,
+     * for libraries that find the winners again instead of keeping indices.
+     */
+    void maxPool2dBackward(Tensor gy, Tensor x, Tensor y, Tensor indices, PoolParams p, Tensor gx);
 
     // ------------------------------------------------------------------ loss and matmul
 

@@ -1,0 +1,37 @@
+// Shared helpers for Pixelgrad's CUDA kernels.
+#pragma once
+#include <stdint.h>
+
+// Grid-stride loop over [0, n): every kernel here is launched with a bounded grid and walks the rest.
+#define FOR_EACH(i, n) for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
+                            i += (long)blockDim.x * gridDim.x)
+
+// Pixelgrad's CounterRng (tensor/CounterRng.java): SplitMix64's finaliser on seed + (i + 1) * golden.
+// The value at index i is a pure function of (seed, i), so CPU and GPU draw the same dropout masks.
+__device__ __forceinline__ unsigned long long counter_bits(unsigned long long seed, unsigned long long i) {
+    unsigned long long z = seed + (i + 1ULL) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// A float uniform in [0, 1) with 24 random bits: exactly CounterRng.uniform.
+__device__ __forceinline__ float counter_uniform(unsigned long long seed, unsigned long long i) {
+    return (float)(counter_bits(seed, i) >> 40) * 0x1.0p-24f;
+}
+
+// Sum of a double over the block (blockDim.x a power of two, at most 1024), returned to thread 0.
+__device__ __forceinline__ double block_sum(double v) {
+    __shared__ double partial[32];
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (lane == 0) partial[warp] = v;
+    __syncthreads();
+    int warps = (blockDim.x + 31) >> 5;
+    v = threadIdx.x < warps ? partial[threadIdx.x] : 0.0;
+    if (warp == 0) {
+        for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    }
+    __syncthreads();
+    return v;
+}

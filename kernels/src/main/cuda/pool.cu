@@ -1,0 +1,77 @@
+// Max pooling, one thread per output (forward) or per input element (backward). Windows are clipped
+// to the input, so padding and ceil mode's overhang never win; NaN wins. Plain version (PoolCpu.java):
+//   y[p, oy, ox] = max of x[p, y, x] over the window; idx = y * W + x of that max
+//   gx[p, j] = sum of gy[p, o] over the outputs o whose idx is j
+// The backward pass gathers (each input looks at the few windows that can contain it) instead of
+// scattering with atomics, so it is deterministic.
+#include "common.cuh"
+
+extern "C" __global__ void maxpool_forward_f32(const float* x, float* y, int* idx, long planes, int h, int w, int oh,
+                                               int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+    long total = planes * oh * ow;
+    FOR_EACH(o, total) {
+        long p = o / ((long)oh * ow);
+        int oy = (int)((o / ow) % oh);
+        int ox = (int)(o % ow);
+        int y0 = oy * sh - ph, x0 = ox * sw - pw;
+        int y1 = min(y0 + kh, h), x1 = min(x0 + kw, w);
+        y0 = max(y0, 0);
+        x0 = max(x0, 0);
+        const float* xp = x + p * h * w;
+        float best = -INFINITY;
+        int arg = y0 * w + x0;
+        bool nan = false;
+        for (int yy = y0; yy < y1 && !nan; yy++) {
+            for (int xx = x0; xx < x1; xx++) {
+                float v = xp[yy * w + xx];
+                if (v > best || isnan(v)) {
+                    best = v;
+                    arg = yy * w + xx;
+                    if (isnan(v)) {
+                        nan = true;
+                        break;
+                    }
+                }
+            }
+        }
+        y[o] = best;
+        idx[o] = arg;
+    }
+}
+
+extern "C" __global__ void maxpool_backward_f32(const float* gy, const int* idx, float* gx, long planes, int h, int w,
+                                                int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+    long total = planes * h * w;
+    FOR_EACH(i, total) {
+        long p = i / ((long)h * w);
+        int j = (int)(i % ((long)h * w));
+        int yy = j / w, xx = j % w;
+        // Outputs o whose window [o*s - pad, o*s - pad + k) contains this row: (r + pad - k) / s < o <= (r + pad) / s.
+        int ay = yy + ph - kh, ax = xx + pw - kw;
+        int oy0 = ay < 0 ? 0 : ay / sh + 1;
+        int oy1 = min(oh - 1, (yy + ph) / sh);
+        int ox0 = ax < 0 ? 0 : ax / sw + 1;
+        int ox1 = min(ow - 1, (xx + pw) / sw);
+        float s = 0.f;
+        const float* gp = gy + p * oh * ow;
+        const int* ip = idx + p * oh * ow;
+        for (int oy = oy0; oy <= oy1; oy++) {
+            for (int ox = ox0; ox <= ox1; ox++) {
+                if (ip[oy * ow + ox] == j) s += gp[oy * ow + ox];
+            }
+        }
+        gx[i] = s;
+    }
+}
+
+// Pads x [planes, h, w] into y [planes, h + extraH, w + extraW] with -infinity at the bottom and right,
+// so that a floor-mode pooling library computes ceil mode's windows.
+extern "C" __global__ void pad_neg_inf_f32(const float* x, float* y, long planes, int h, int w, int ph, int pw) {
+    long total = planes * ph * pw;
+    FOR_EACH(i, total) {
+        long p = i / ((long)ph * pw);
+        int r = (int)((i / pw) % ph);
+        int q = (int)(i % pw);
+        y[i] = (r < h && q < w) ? x[(p * h + r) * w + q] : -INFINITY;
+    }
+}

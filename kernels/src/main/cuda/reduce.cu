@@ -1,0 +1,81 @@
+// Reductions, label checks and the confusion matrix. Partial sums are double and combined in a fixed
+// order, so results do not depend on scheduling. Plain versions (ReductionCpu.java):
+//   sum:              out = sum_i x[i]
+//   sum_per_channel:  out[c] = sum over n, i of x[n, c, i]
+//   argmax_channels:  out[n, i] = the first c with the largest x[n, c, i] (NaN wins)
+//   confusion:        counts[label * C + pred] += 1 for every pixel whose label is not ignored
+#include "common.cuh"
+
+// Pass 1 of sum: block b adds up its grid-stride share into partial[b].
+extern "C" __global__ void sum_partial_f32(const float* x, double* partial, long n) {
+    double s = 0.0;
+    FOR_EACH(i, n) s += x[i];
+    s = block_sum(s);
+    if (threadIdx.x == 0) partial[blockIdx.x] = s;
+}
+
+// Pass 2 of sum (one block): out[0] = scale * sum of the partials, as a float.
+extern "C" __global__ void sum_finish_f32(const double* partial, int count, double scale, float* out) {
+    double s = 0.0;
+    for (int i = threadIdx.x; i < count; i += blockDim.x) s += partial[i];
+    s = block_sum(s);
+    if (threadIdx.x == 0) out[0] = (float)(s * scale);
+}
+
+// One block per channel.
+extern "C" __global__ void sum_per_channel_f32(const float* x, float* out, int n, int channels, long plane) {
+    int c = blockIdx.x;
+    double s = 0.0;
+    long total = (long)n * plane;
+    for (long j = threadIdx.x; j < total; j += blockDim.x) {
+        long img = j / plane;
+        long i = j - img * plane;
+        s += x[(img * channels + c) * plane + i];
+    }
+    s = block_sum(s);
+    if (threadIdx.x == 0) out[c] = (float)s;
+}
+
+extern "C" __global__ void argmax_channels_f32(const float* x, int* out, int n, int channels, long plane) {
+    long total = (long)n * plane;
+    FOR_EACH(q, total) {
+        long img = q / plane;
+        long i = q - img * plane;
+        const float* p = x + img * channels * plane + i;
+        float best = p[0];
+        int arg = 0;
+        for (int c = 1; c < channels && !isnan(best); c++) {
+            float v = p[c * plane];
+            if (v > best || isnan(v)) {
+                best = v;
+                arg = c;
+            }
+        }
+        out[q] = arg;
+    }
+}
+
+// Finds the first label outside [0, classes) that is not `ignore` (its index, in first_bad, which the
+// host initialises to n) and counts the labels that are used (in used).
+extern "C" __global__ void check_labels_i32(const int* labels, int classes, int ignore, long n,
+                                            unsigned long long* first_bad, unsigned long long* used) {
+    unsigned long long mine = 0;
+    FOR_EACH(i, n) {
+        int t = labels[i];
+        if (t == ignore) continue;
+        if (t < 0 || t >= classes) {
+            atomicMin(first_bad, (unsigned long long)i);
+        } else {
+            mine++;
+        }
+    }
+    if (mine) atomicAdd(used, mine);
+}
+
+extern "C" __global__ void confusion_matrix_i32(const int* pred, const int* labels, int* counts, int classes,
+                                                int ignore, long n) {
+    FOR_EACH(i, n) {
+        int t = labels[i];
+        if (t != ignore) atomicAdd(&counts[t * classes + pred[i]], 1);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.pixelgrad.kernels;
+
+import dev.pixelgrad.tensor.Shape;
+import java.util.Arrays;
+
+/** The error every backend raises for a label outside [0, classes) that is not the ignore index. */
+public final class LabelCheck {
+    private LabelCheck() {}
+
+    public static IllegalArgumentException badLabel(String op, int value, long flatIndex, Shape labelShape, int classes,
+                                                    int ignoreIndex) {
+        return new IllegalArgumentException(op + ": label " + value + " at position " + position(flatIndex, labelShape)
+                + " is outside [0, " + classes + ") and is not the ignore index " + ignoreIndex);
+    }
+
+    /** "[n, i, j]" for a flat index into a tensor of this shape. */
+    static String position(long q, Shape shape) {
+        int[] d = shape.dims();
+        long[] at = new long[d.length];
+        for (int i = d.length - 1; i >= 0; i--) {
+            at[i] = q % d[i];
+            q /= d[i];
+        }
+        return Arrays.toString(at);
+    }
+}

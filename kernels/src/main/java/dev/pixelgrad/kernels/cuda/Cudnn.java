@@ -1,0 +1,376 @@
+package dev.pixelgrad.kernels.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * cuDNN through java.lang.foreign: convolution forward, backward-data, backward-filter and bias
+ * gradient, and max pooling, with the legacy descriptor API (present in cuDNN 8 and 9). (JCudnn is not
+ * used: its Java API on Maven Central stops at cuDNN 7/8 and its native part does not load next to
+ * cuDNN 9.) Convolutions run in FP32 FMA math (no TF32 tensor cores), so results match the CPU to
+ * float rounding. Algorithms come from cuDNN's heuristics, once per shape.
+ */
+final class Cudnn {
+    private static final int NCHW = 0;
+    private static final int FLOAT = 0;
+    private static final int CROSS_CORRELATION = 1;
+    private static final int FMA_MATH = 3;
+    private static final int POOLING_MAX = 0;
+    private static final int PROPAGATE_NAN = 1;
+    /** cudnnConvolution*AlgoPerf_t: int algo, int status, float time, size_t memory, int determinism, int mathType, int[3]. */
+    private static final long PERF_BYTES = 48;
+    private static final int PERF_COUNT = 8;
+    private static final long WORKSPACE_LIMIT = 1L << 30;
+
+    private final MethodHandle getErrorString;
+    private final MethodHandle createTensor;
+    private final MethodHandle setTensor4d;
+    private final MethodHandle destroyTensor;
+    private final MethodHandle createFilter;
+    private final MethodHandle setFilter4d;
+    private final MethodHandle destroyFilter;
+    private final MethodHandle createConv;
+    private final MethodHandle setConv2d;
+    private final MethodHandle setConvMath;
+    private final MethodHandle destroyConv;
+    private final MethodHandle fwdAlgo;
+    private final MethodHandle fwdWorkspace;
+    private final MethodHandle fwd;
+    private final MethodHandle bwdDataAlgo;
+    private final MethodHandle bwdDataWorkspace;
+    private final MethodHandle bwdData;
+    private final MethodHandle bwdFilterAlgo;
+    private final MethodHandle bwdFilterWorkspace;
+    private final MethodHandle bwdFilter;
+    private final MethodHandle bwdBias;
+    private final MethodHandle createPool;
+    private final MethodHandle setPool2d;
+    private final MethodHandle destroyPool;
+    private final MethodHandle poolFwd;
+    private final MethodHandle poolBwd;
+    private final MemorySegment handle;
+    private final Arena arena = Arena.global();
+    private final MemorySegment one = arena.allocate(JAVA_FLOAT);
+    private final MemorySegment zero = arena.allocate(JAVA_FLOAT);
+    private final Map<String, long[]> algorithms = new HashMap<>();
+    final long version;
+
+    private Cudnn(SymbolLookup lib) throws Throwable {
+        MethodHandle getVersion = NativeLibraries.function(lib, "cudnnGetVersion", JAVA_LONG);
+        getErrorString = NativeLibraries.function(lib, "cudnnGetErrorString", ADDRESS, JAVA_INT);
+        MethodHandle create = NativeLibraries.function(lib, "cudnnCreate", JAVA_INT, ADDRESS);
+        createTensor = NativeLibraries.function(lib, "cudnnCreateTensorDescriptor", JAVA_INT, ADDRESS);
+        setTensor4d = NativeLibraries.function(lib, "cudnnSetTensor4dDescriptor", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        destroyTensor = NativeLibraries.function(lib, "cudnnDestroyTensorDescriptor", JAVA_INT, ADDRESS);
+        createFilter = NativeLibraries.function(lib, "cudnnCreateFilterDescriptor", JAVA_INT, ADDRESS);
+        setFilter4d = NativeLibraries.function(lib, "cudnnSetFilter4dDescriptor", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        destroyFilter = NativeLibraries.function(lib, "cudnnDestroyFilterDescriptor", JAVA_INT, ADDRESS);
+        createConv = NativeLibraries.function(lib, "cudnnCreateConvolutionDescriptor", JAVA_INT, ADDRESS);
+        setConv2d = NativeLibraries.function(lib, "cudnnSetConvolution2dDescriptor", JAVA_INT, ADDRESS, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        setConvMath = NativeLibraries.function(lib, "cudnnSetConvolutionMathType", JAVA_INT, ADDRESS, JAVA_INT);
+        destroyConv = NativeLibraries.function(lib, "cudnnDestroyConvolutionDescriptor", JAVA_INT, ADDRESS);
+        fwdAlgo = NativeLibraries.function(lib, "cudnnGetConvolutionForwardAlgorithm_v7", JAVA_INT, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        fwdWorkspace = NativeLibraries.function(lib, "cudnnGetConvolutionForwardWorkspaceSize", JAVA_INT, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+        fwd = NativeLibraries.function(lib, "cudnnConvolutionForward", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS);
+        bwdDataAlgo = NativeLibraries.function(lib, "cudnnGetConvolutionBackwardDataAlgorithm_v7", JAVA_INT, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        bwdDataWorkspace = NativeLibraries.function(lib, "cudnnGetConvolutionBackwardDataWorkspaceSize", JAVA_INT,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+        bwdData = NativeLibraries.function(lib, "cudnnConvolutionBackwardData", JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS);
+        bwdFilterAlgo = NativeLibraries.function(lib, "cudnnGetConvolutionBackwardFilterAlgorithm_v7", JAVA_INT, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        bwdFilterWorkspace = NativeLibraries.function(lib, "cudnnGetConvolutionBackwardFilterWorkspaceSize", JAVA_INT,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+        bwdFilter = NativeLibraries.function(lib, "cudnnConvolutionBackwardFilter", JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS);
+        bwdBias = NativeLibraries.function(lib, "cudnnConvolutionBackwardBias", JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        createPool = NativeLibraries.function(lib, "cudnnCreatePoolingDescriptor", JAVA_INT, ADDRESS);
+        setPool2d = NativeLibraries.function(lib, "cudnnSetPooling2dDescriptor", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        destroyPool = NativeLibraries.function(lib, "cudnnDestroyPoolingDescriptor", JAVA_INT, ADDRESS);
+        poolFwd = NativeLibraries.function(lib, "cudnnPoolingForward", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        poolBwd = NativeLibraries.function(lib, "cudnnPoolingBackward", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        one.set(JAVA_FLOAT, 0, 1f);
+        zero.set(JAVA_FLOAT, 0, 0f);
+        version = (long) getVersion.invokeExact();
+        MemorySegment slot = arena.allocate(ADDRESS);
+        check((int) create.invokeExact(slot), "cudnnCreate");
+        handle = slot.get(ADDRESS, 0);
+    }
+
+    /** Loads libcudnn (9, then 8); throws with where it looked when it cannot. */
+    static Cudnn load() {
+        SymbolLookup lib = NativeLibraries.load("libcudnn.so.9", "libcudnn.so.8");
+        try {
+            return new Cudnn(lib);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cuDNN initialisation failed: " + t, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ descriptors
+
+    /** Descriptors made for one call and destroyed after it, with their handle slots in a call-local arena. */
+    private final class Descriptors implements AutoCloseable {
+        private record Made(MethodHandle destroy, MemorySegment descriptor) {}
+
+        private final Arena local = Arena.ofConfined();
+        private final java.util.List<Made> made = new java.util.ArrayList<>();
+
+        private MemorySegment create(MethodHandle create, MethodHandle destroy, String what) throws Throwable {
+            MemorySegment slot = local.allocate(ADDRESS);
+            check((int) create.invokeExact(slot), what);
+            MemorySegment d = slot.get(ADDRESS, 0);
+            made.add(new Made(destroy, d));
+            return d;
+        }
+
+        MemorySegment tensor(int n, int c, int h, int w) throws Throwable {
+            MemorySegment d = create(createTensor, destroyTensor, "cudnnCreateTensorDescriptor");
+            check((int) setTensor4d.invokeExact(d, NCHW, FLOAT, n, c, h, w), "cudnnSetTensor4dDescriptor");
+            return d;
+        }
+
+        MemorySegment filter(int k, int c, int h, int w) throws Throwable {
+            MemorySegment d = create(createFilter, destroyFilter, "cudnnCreateFilterDescriptor");
+            check((int) setFilter4d.invokeExact(d, FLOAT, NCHW, k, c, h, w), "cudnnSetFilter4dDescriptor");
+            return d;
+        }
+
+        MemorySegment conv(int ph, int pw, int sh, int sw) throws Throwable {
+            MemorySegment d = create(createConv, destroyConv, "cudnnCreateConvolutionDescriptor");
+            check((int) setConv2d.invokeExact(d, ph, pw, sh, sw, 1, 1, CROSS_CORRELATION, FLOAT),
+                    "cudnnSetConvolution2dDescriptor");
+            check((int) setConvMath.invokeExact(d, FMA_MATH), "cudnnSetConvolutionMathType");
+            return d;
+        }
+
+        MemorySegment pool(int kh, int kw, int ph, int pw, int sh, int sw) throws Throwable {
+            MemorySegment d = create(createPool, destroyPool, "cudnnCreatePoolingDescriptor");
+            check((int) setPool2d.invokeExact(d, POOLING_MAX, PROPAGATE_NAN, kh, kw, ph, pw, sh, sw),
+                    "cudnnSetPooling2dDescriptor");
+            return d;
+        }
+
+        MemorySegment scratch(long bytes) {
+            return local.allocate(bytes, 8);
+        }
+
+        @Override
+        public void close() {
+            try {
+                for (Made m : made) {
+                    int ignored = (int) m.destroy().invokeExact(m.descriptor());
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            } finally {
+                local.close();
+            }
+        }
+    }
+
+    private static MemorySegment at(long address) {
+        return MemorySegment.ofAddress(address);
+    }
+
+    /** The chosen algorithm and its workspace bytes, from cuDNN's heuristics, cached by key. */
+    private long[] choose(Descriptors d, String key, AlgoQuery query, WorkspaceQuery workspace) throws Throwable {
+        long[] cached = algorithms.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        MemorySegment perf = d.scratch(PERF_BYTES * PERF_COUNT);
+        MemorySegment returned = d.scratch(4);
+        check(query.run(PERF_COUNT, returned, perf), "cudnnGet*Algorithm_v7 (" + key + ")");
+        int n = returned.get(JAVA_INT, 0);
+        for (int i = 0; i < n; i++) {
+            long base = i * PERF_BYTES;
+            int algo = perf.get(JAVA_INT, base);
+            int status = perf.get(JAVA_INT, base + 4);
+            long memory = perf.get(JAVA_LONG, base + 16);
+            if (status == 0 && memory <= WORKSPACE_LIMIT) {
+                MemorySegment size = d.scratch(8);
+                check(workspace.run(algo, size), "cudnnGet*WorkspaceSize (" + key + ")");
+                long[] choice = {algo, size.get(JAVA_LONG, 0)};
+                algorithms.put(key, choice);
+                return choice;
+            }
+        }
+        throw new IllegalStateException("cuDNN offers no algorithm for " + key);
+    }
+
+    @FunctionalInterface
+    private interface AlgoQuery {
+        int run(int requested, MemorySegment returned, MemorySegment perf) throws Throwable;
+    }
+
+    @FunctionalInterface
+    private interface WorkspaceQuery {
+        int run(int algo, MemorySegment size) throws Throwable;
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    /** Shapes of one convolution in cuDNN's terms: x [n, c, h, w], w [k, c, r, s], y [n, k, p, q]. */
+    record Conv(int n, int c, int h, int w, int k, int r, int s, int p, int q, int ph, int pw, int sh, int sw) {
+        String key() {
+            return n + "," + c + "," + h + "," + w + "," + k + "," + r + "," + s + "," + ph + "," + pw + "," + sh + "," + sw;
+        }
+    }
+
+    /** y = conv(x, w), overwriting y. */
+    void forward(Conv g, long x, long w, long y, CachingAllocator memory) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment xd = d.tensor(g.n(), g.c(), g.h(), g.w());
+            MemorySegment wd = d.filter(g.k(), g.c(), g.r(), g.s());
+            MemorySegment yd = d.tensor(g.n(), g.k(), g.p(), g.q());
+            MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
+            long[] algo = choose(d, "fwd " + g.key(),
+                    (req, ret, perf) -> (int) fwdAlgo.invokeExact(handle, xd, wd, cd, yd, req, ret, perf),
+                    (a, size) -> (int) fwdWorkspace.invokeExact(handle, xd, wd, cd, yd, a, size));
+            CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
+            try {
+                check((int) fwd.invokeExact(handle, one, xd, at(x), wd, at(w), cd, (int) algo[0],
+                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1], zero, yd, at(y)),
+                        "cudnnConvolutionForward");
+            } finally {
+                if (ws != null) {
+                    memory.release(ws);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** dx = the gradient with respect to x, from dy and w, overwriting dx. */
+    void backwardData(Conv g, long w, long dy, long dx, CachingAllocator memory) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment dxd = d.tensor(g.n(), g.c(), g.h(), g.w());
+            MemorySegment wd = d.filter(g.k(), g.c(), g.r(), g.s());
+            MemorySegment dyd = d.tensor(g.n(), g.k(), g.p(), g.q());
+            MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
+            long[] algo = choose(d, "bwd-data " + g.key(),
+                    (req, ret, perf) -> (int) bwdDataAlgo.invokeExact(handle, wd, dyd, cd, dxd, req, ret, perf),
+                    (a, size) -> (int) bwdDataWorkspace.invokeExact(handle, wd, dyd, cd, dxd, a, size));
+            CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
+            try {
+                check((int) bwdData.invokeExact(handle, one, wd, at(w), dyd, at(dy), cd, (int) algo[0],
+                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1], zero, dxd, at(dx)),
+                        "cudnnConvolutionBackwardData");
+            } finally {
+                if (ws != null) {
+                    memory.release(ws);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** dw = the gradient with respect to w, from x and dy, overwriting dw. */
+    void backwardFilter(Conv g, long x, long dy, long dw, CachingAllocator memory) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment xd = d.tensor(g.n(), g.c(), g.h(), g.w());
+            MemorySegment dwd = d.filter(g.k(), g.c(), g.r(), g.s());
+            MemorySegment dyd = d.tensor(g.n(), g.k(), g.p(), g.q());
+            MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
+            long[] algo = choose(d, "bwd-filter " + g.key(),
+                    (req, ret, perf) -> (int) bwdFilterAlgo.invokeExact(handle, xd, dyd, cd, dwd, req, ret, perf),
+                    (a, size) -> (int) bwdFilterWorkspace.invokeExact(handle, xd, dyd, cd, dwd, a, size));
+            CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
+            try {
+                check((int) bwdFilter.invokeExact(handle, one, xd, at(x), dyd, at(dy), cd, (int) algo[0],
+                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1], zero, dwd, at(dw)),
+                        "cudnnConvolutionBackwardFilter");
+            } finally {
+                if (ws != null) {
+                    memory.release(ws);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** db[c] = sum of dy[n, c, i, j]: the bias gradient (dy viewed as [n, c, h, w]). */
+    void biasGrad(int n, int c, int h, int w, long dy, long db) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment dyd = d.tensor(n, c, h, w);
+            MemorySegment dbd = d.tensor(1, c, 1, 1);
+            check((int) bwdBias.invokeExact(handle, one, dyd, at(dy), zero, dbd, at(db)), "cudnnConvolutionBackwardBias");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    /** Max pooling of x [n, c, h, w] into y [n, c, oh, ow]; the caller makes oh, ow cuDNN's floor sizes. */
+    void maxPoolForward(int n, int c, int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int sh, int sw,
+                        long x, long y) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment pd = d.pool(kh, kw, ph, pw, sh, sw);
+            MemorySegment xd = d.tensor(n, c, h, w);
+            MemorySegment yd = d.tensor(n, c, oh, ow);
+            check((int) poolFwd.invokeExact(handle, pd, one, xd, at(x), zero, yd, at(y)), "cudnnPoolingForward");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    void maxPoolBackward(int n, int c, int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int sh, int sw,
+                         long y, long dy, long x, long dx) {
+        try (Descriptors d = new Descriptors()) {
+            MemorySegment pd = d.pool(kh, kw, ph, pw, sh, sw);
+            MemorySegment xd = d.tensor(n, c, h, w);
+            MemorySegment yd = d.tensor(n, c, oh, ow);
+            check((int) poolBwd.invokeExact(handle, pd, one, yd, at(y), yd, at(dy), xd, at(x), zero, xd, at(dx)),
+                    "cudnnPoolingBackward");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private void check(int status, String what) throws Throwable {
+        if (status != 0) {
+            MemorySegment msg = (MemorySegment) getErrorString.invokeExact(status);
+            String text = msg.reinterpret(256).getString(0);
+            throw new IllegalStateException(what + " failed: " + text + " (status " + status + ")");
+        }
+    }
+}

@@ -55,7 +55,7 @@ final class Demo {
         out.printf(Locale.ROOT, "training FCN-8s (width %s) with Adam, batch %d, %d steps%n", WIDTH, opt.batchSize(),
                 iterations);
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, out, opt.batchSize()));
+        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device(), opt.batchSize()));
         Scores scores = r.scores();
         out.print(scores.table());
 

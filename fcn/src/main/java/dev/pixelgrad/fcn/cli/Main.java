@@ -14,6 +14,7 @@ import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingDivergedException;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.backend.Backends;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -40,6 +42,7 @@ public final class Main {
               eval       print the metrics of a checkpoint on a split
               predict    write palette masks and overlays for images
               example    the autograd engine alone: a tiny FCN written with raw ops, trained with plain SGD
+              devices    the backends on this machine: which can run, on what hardware, or why not
 
             train:
               --model fcn32s|fcn16s|fcn8s|fcn8s-atonce   (fcn8s)
@@ -86,6 +89,7 @@ public final class Main {
                 case "eval" -> eval(a, out);
                 case "predict" -> predict(a, out);
                 case "demo" -> Demo.run(a, out, err);
+                case "devices" -> devices(a, out);
                 case "example" -> {
                     a.finish();
                     dev.pixelgrad.autograd.examples.TinySegmentation.main(a.positional().toArray(new String[0]));
@@ -137,15 +141,18 @@ public final class Main {
         boolean resume = a.flag("resume");
         a.finish();
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, out, opt.batchSize()));
+        Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), opt.batchSize()));
         out.println(r.scores().table());
         out.println("checkpoint: " + r.checkpoint());
     }
 
-    static Trainer.Listener listener(ProgressBar bar, PrintStream out, int batchSize) {
+    static Trainer.Listener listener(ProgressBar bar, Device device, int batchSize) {
         return new Trainer.Listener() {
             @Override
             public void started(Fcn model, long first, long last, String note) {
+                if (!device.isCpu()) {
+                    bar.message(Backends.of(device).describe());
+                }
                 bar.message(String.format(Locale.ROOT, "%s, %d classes, width %s, %,d trainable parameters; %s; steps %d to %d",
                         model.config().model(), model.numClasses(), model.config().width(), model.trainableCount(), note,
                         first + 1, last));
@@ -160,8 +167,23 @@ public final class Main {
             public void validated(long step, Scores s) {
                 bar.message(String.format(Locale.ROOT, "validation at step %d: mean IoU %.2f%%, pixel accuracy %.2f%%",
                         step, 100 * s.meanIoU(), 100 * s.pixelAccuracy()));
+                if (!device.isCpu()) {
+                    Map<String, Long> m = Backends.of(device).memoryStats();
+                    bar.message(String.format(Locale.ROOT, "  %s memory: live %.1f MiB, cached %.1f MiB, peak %.1f MiB, "
+                            + "%d driver allocations so far", device, m.getOrDefault("live_bytes", 0L) / 1048576.0,
+                            m.getOrDefault("cached_bytes", 0L) / 1048576.0, m.getOrDefault("peak_bytes", 0L) / 1048576.0,
+                            m.getOrDefault("driver_allocations", 0L)));
+                }
             }
         };
+    }
+
+    private static void devices(Args a, PrintStream out) {
+        a.finish();
+        for (dev.pixelgrad.tensor.backend.Backend b : Backends.all()) {
+            String reason = b.unavailableReason();
+            out.println(reason == null ? b.describe() : b.name() + ": unavailable: " + reason);
+        }
     }
 
     private static void eval(Args a, PrintStream out) throws IOException {

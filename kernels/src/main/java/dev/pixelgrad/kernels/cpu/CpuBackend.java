@@ -33,6 +33,12 @@ public final class CpuBackend implements Backend {
         return null;
     }
 
+    @Override
+    public String describe() {
+        return "cpu: " + Parallel.THREADS + " threads, " + Runtime.getRuntime().availableProcessors()
+                + " processors, GEMM " + Sgemm.get().name();
+    }
+
     // ------------------------------------------------------------------ memory
 
     @Override

@@ -146,6 +146,14 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void synchronize() {
+        State s = state();
+        synchronized (s.rt()) {
+            s.rt().synchronize();
+        }
+    }
+
+    @Override
     public Map<String, Long> memoryStats() {
         CachingAllocator.Stats st = state().rt().allocator.stats();
         Map<String, Long> m = new LinkedHashMap<>();

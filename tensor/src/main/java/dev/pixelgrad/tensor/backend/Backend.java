@@ -40,6 +40,9 @@ public interface Backend {
         return java.util.Map.of();
     }
 
+    /** Waits until all work queued on this backend's device has finished (for timing); a no-op on the CPU. */
+    default void synchronize() {}
+
     /** One line about the hardware and libraries behind this backend, for logs. */
     default String describe() {
         return name();

@@ -1,0 +1,104 @@
+package dev.pixelgrad.fcn;
+
+import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pixelgrad.autograd.F;
+import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.nn.ParamGroup;
+import dev.pixelgrad.nn.Sgd;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.DeviceType;
+import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Shape;
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.backend.Backends;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole FCN-8s training step on the GPU against the same step on the CPU, with each implementation
+ * setting, and device memory across steps. Skipped, with the reason, where there is no GPU.
+ */
+class FcnCudaTest {
+    static final Device GPU = Device.cuda(0);
+
+    @BeforeEach
+    void needsGpu() {
+        Assumptions.assumeTrue(Backends.isAvailable(DeviceType.CUDA),
+                "no usable GPU: " + Backends.unavailableReason(DeviceType.CUDA));
+    }
+
+    @AfterEach
+    void resetImplementation() {
+        System.clearProperty("pixelgrad.cuda.impl");
+    }
+
+    private static Tensor labels() {
+        int[] lab = new int[29 * 22];
+        for (int i = 0; i < lab.length; i++) {
+            lab[i] = i % 9 == 0 ? 255 : (i / 7) % 3;
+        }
+        return Tensor.ofInts(lab, 1, 29, 22);
+    }
+
+    /** One SGD step; returns the loss. Dropout is on, drawing the same counter-based masks on both devices. */
+    private static float step(Fcn model, Sgd sgd, Tensor image, Tensor labels, Device device) {
+        try (Scope s = Scope.open()) {
+            Variable loss = F.softmaxCrossEntropy(model.forward(Variable.of(image.to(device))), labels.to(device), 255,
+                    Reduction.MEAN);
+            loss.backward();
+            sgd.step();
+            return loss.item();
+        }
+    }
+
+    @Test
+    void aTrainingStepMatchesTheCpu() {
+        for (String impl : List.of("auto", "own")) {
+            System.setProperty("pixelgrad.cuda.impl", impl);
+            FcnConfig cfg = new FcnConfig("fcn8s", 3, 1f / 16, false, Preprocessing.CAFFE, 3);
+            Fcn cpu = Fcn.create(cfg);
+            Fcn gpu = Fcn.create(cfg);
+            gpu.to(GPU);
+            Sgd sgdCpu = new Sgd(ParamGroup.caffeRecipe(cpu), 1e-3f, 0.9f, 5e-4f);
+            Sgd sgdGpu = new Sgd(ParamGroup.caffeRecipe(gpu), 1e-3f, 0.9f, 5e-4f);
+            Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+            for (int k = 0; k < 2; k++) {
+                float lc = step(cpu, sgdCpu, image, labels(), Device.CPU);
+                float lg = step(gpu, sgdGpu, image, labels(), GPU);
+                assertEquals(lc, lg, 1e-4 * Math.abs(lc), impl + ": loss at step " + k);
+            }
+            Map<String, Tensor> a = cpu.state();
+            Map<String, Tensor> b = gpu.state();
+            for (String name : a.keySet()) {
+                assertClose(a.get(name), b.get(name).to(Device.CPU), 1e-4, impl + ": " + name + " after two steps");
+            }
+        }
+    }
+
+    @Test
+    void deviceMemoryStaysFlatAcrossTrainingSteps() {
+        FcnConfig cfg = new FcnConfig("fcn8s", 3, 1f / 8, false, Preprocessing.CAFFE, 3);
+        Fcn model = Fcn.create(cfg);
+        model.to(GPU);
+        Sgd sgd = new Sgd(ParamGroup.caffeRecipe(model), 1e-4f, 0.9f, 5e-4f);
+        Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+        List<Map<String, Long>> stats = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            step(model, sgd, image, labels(), GPU);
+            stats.add(Backends.of(GPU).memoryStats());
+        }
+        for (int k = 3; k < 8; k++) {
+            assertEquals(stats.get(2).get("live_bytes"), stats.get(k).get("live_bytes"), "live bytes after step " + k);
+            assertEquals(stats.get(2).get("driver_allocations"), stats.get(k).get("driver_allocations"),
+                    "driver allocations after step " + k);
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.pixelgrad.kernels.cuda;
+
+import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.DeviceType;
+import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.PoolParams;
+import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Shape;
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.backend.Backends;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every op on the GPU against the CPU backend, forward and backward, on random odd-sized inputs, for
+ * each implementation where there are two (ours and NVIDIA's). Relative error at most 1e-5, 1e-4 for
+ * convolutions. Skipped, with the reason in the report, where there is no GPU.
+ */
+class CudaParityTest {
+    static final Device GPU = Device.cuda(0);
+    static final List<Impl> BOTH = List.of(Impl.OWN, Impl.VENDOR);
+    private Scope scope;
+    private long seed = 1;
+
+    /** Each test is reported as skipped, with the reason, where there is no GPU (CI). */
+    @BeforeEach
+    void open() {
+        Assumptions.assumeTrue(Backends.isAvailable(DeviceType.CUDA),
+                "no usable GPU: " + Backends.unavailableReason(DeviceType.CUDA));
+        scope = Scope.open();
+    }
+
+    @AfterEach
+    void close() {
+        if (scope == null) {
+            return;
+        }
+        scope.close();
+        for (String op : CudaBackend.SWITCHABLE_OPS) {
+            CudaBackend.setImplementation(op, null);
+        }
+    }
+
+    private Tensor rand(int... dims) {
+        return Tensor.uniform(Shape.of(dims), -1f, 1f, seed++, Device.CPU);
+    }
+
+    private static Tensor gpu(Tensor t) {
+        return t.to(GPU);
+    }
+
+    private static void same(Tensor cpu, Tensor cuda, double tol, String what) {
+        assertEquals(GPU, cuda.device(), what + " ran on the GPU");
+        assertClose(cpu, cuda.to(Device.CPU), tol, what);
+    }
+
+    private static void forEachImpl(String op, Runnable body) {
+        for (Impl impl : BOTH) {
+            CudaBackend.setImplementation(op, impl);
+            try {
+                body.run();
+            } catch (AssertionError e) {
+                throw new AssertionError(op + " (" + impl + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Test
+    void copiesRoundTripIncludingTransfersLargerThanTheStagingBuffer() {
+        Tensor big = rand(21_000_011); // 84 MB: two pieces through the 64 MB pinned buffer
+        assertArrayEquals(big.toFloatArray(), gpu(big).toFloatArray());
+        Tensor ints = Tensor.ofInts(new int[] {3, -7, 255, 0, Integer.MAX_VALUE}, 5);
+        assertArrayEquals(ints.toIntArray(), gpu(ints).toIntArray());
+        assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f}, Tensor.full(Shape.of(3), 2.5f, GPU).toFloatArray());
+        assertArrayEquals(new float[5], Tensor.zeros(Shape.of(5), DType.FLOAT32, GPU).toFloatArray());
+    }
+
+    @Test
+    void elementWiseOps() {
+        Tensor a = rand(3, 5, 7, 9);
+        Tensor b = rand(3, 5, 7, 9);
+        Tensor bias = rand(5);
+        same(Ops.add(a, b), Ops.add(gpu(a), gpu(b)), 1e-6, "add");
+        same(Ops.addChannelBias(a, bias), Ops.addChannelBias(gpu(a), gpu(bias)), 1e-6, "add bias");
+        same(Ops.scale(a, -0.37f), Ops.scale(gpu(a), -0.37f), 1e-6, "scale");
+        Tensor y = Ops.relu(a);
+        same(y, Ops.relu(gpu(a)), 0, "relu");
+        same(Ops.reluBackward(b, y), Ops.reluBackward(gpu(b), gpu(y)), 0, "relu backward");
+        same(Ops.crop(a, 2, 3, 4, 5), Ops.crop(gpu(a), 2, 3, 4, 5), 0, "crop");
+        Tensor g = rand(3, 5, 4, 5);
+        same(Ops.cropBackward(g, a.shape(), 2, 3), Ops.cropBackward(gpu(g), a.shape(), 2, 3), 0, "crop backward");
+        same(Ops.dropout(a, 0.5f, 1234), Ops.dropout(gpu(a), 0.5f, 1234), 0, "dropout (the same counter-based mask)");
+        same(Ops.dropout(a, 0.3f, -7), Ops.dropout(gpu(a), 0.3f, -7), 0, "dropout p=0.3");
+        Tensor acc = a.copy();
+        Tensor accGpu = gpu(a);
+        Ops.addInPlace(acc, b);
+        Ops.addInPlace(accGpu, gpu(b));
+        same(acc, accGpu, 1e-6, "add in place");
+        Tensor s = Tensor.scalar(0.75f);
+        same(Ops.broadcastScalar(s, 2f, Shape.of(4, 3)), Ops.broadcastScalar(gpu(s), 2f, Shape.of(4, 3)), 0, "broadcast");
+    }
+
+    @Test
+    void reductions() {
+        Tensor big = rand(1_000_003);
+        same(Ops.sum(big), Ops.sum(gpu(big)), 1e-5, "sum over many blocks");
+        Tensor x = rand(3, 7, 11, 13);
+        same(Ops.mean(x), Ops.mean(gpu(x)), 1e-5, "mean");
+        forEachImpl("bias_grad", () -> same(Ops.sumPerChannel(x), Ops.sumPerChannel(gpu(x)), 1e-5, "sum per channel"));
+        Tensor flat = rand(9, 4);
+        same(Ops.sumPerChannel(flat), Ops.sumPerChannel(gpu(flat)), 1e-5, "sum per channel, rank 2");
+        assertArrayEquals(Ops.argmax(x).toIntArray(), Ops.argmax(gpu(x)).toIntArray(), "argmax");
+    }
+
+    /** n, cin, h, w, cout, kh, kw, sh, sw, ph, pw. */
+    private static final int[][] CONVS = {
+        {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1},
+        {1, 2, 10, 7, 5, 3, 2, 2, 3, 0, 1},
+        {3, 5, 6, 5, 7, 1, 1, 1, 1, 0, 0},
+        {1, 3, 11, 13, 4, 5, 5, 3, 2, 2, 1},
+        {1, 2, 3, 4, 3, 3, 3, 1, 1, 30, 25},
+        {2, 64, 30, 31, 130, 3, 3, 1, 1, 1, 1},
+    };
+
+    @Test
+    void conv2dForwardAndBackward() {
+        for (int[] c : CONVS) {
+            Tensor x = rand(c[0], c[1], c[2], c[3]);
+            Tensor w = Ops.scale(rand(c[4], c[1], c[5], c[6]), 0.5f);
+            Tensor b = rand(c[4]);
+            ConvParams p = new ConvParams(c[7], c[8], c[9], c[10]);
+            Tensor y = Ops.conv2d(x, w, b, p);
+            Tensor gy = rand(y.shape().dims());
+            Tensor gx = Ops.conv2dBackwardData(gy, w, x.shape(), p);
+            Tensor gw = Ops.conv2dBackwardWeight(gy, x, w.shape(), p);
+            String what = "conv2d " + java.util.Arrays.toString(c);
+            forEachImpl("conv2d", () -> {
+                same(y, Ops.conv2d(gpu(x), gpu(w), gpu(b), p), 1e-4, what + " forward");
+                same(gx, Ops.conv2dBackwardData(gpu(gy), gpu(w), x.shape(), p), 1e-4, what + " backward data");
+                same(gw, Ops.conv2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 1e-4, what + " backward weight");
+            });
+        }
+    }
+
+    @Test
+    void convTranspose2dForwardAndBackward() {
+        int[][] cases = {{2, 3, 5, 4, 2, 4, 2, 1}, {1, 2, 3, 5, 3, 3, 3, 0}, {1, 21, 3, 4, 21, 64, 32, 0},
+            {2, 3, 4, 3, 5, 1, 1, 0}};
+        for (int[] c : cases) {
+            Tensor x = rand(c[0], c[1], c[2], c[3]);
+            Tensor w = rand(c[1], c[4], c[5], c[5]);
+            Tensor b = rand(c[4]);
+            ConvParams p = ConvParams.of(c[6], c[7]);
+            Tensor y = Ops.convTranspose2d(x, w, b, p);
+            Tensor gy = rand(y.shape().dims());
+            Tensor gx = Ops.convTranspose2dBackwardData(gy, w, x.shape(), p);
+            Tensor gw = Ops.convTranspose2dBackwardWeight(gy, x, w.shape(), p);
+            String what = "conv_transpose2d " + java.util.Arrays.toString(c);
+            forEachImpl("conv_transpose2d", () -> {
+                same(y, Ops.convTranspose2d(gpu(x), gpu(w), gpu(b), p), 1e-4, what + " forward");
+                same(gx, Ops.convTranspose2dBackwardData(gpu(gy), gpu(w), x.shape(), p), 1e-4, what + " backward data");
+                same(gw, Ops.convTranspose2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 1e-4, what + " backward weight");
+            });
+        }
+    }
+
+    @Test
+    void maxPoolForwardAndBackward() {
+        PoolParams[] params = {PoolParams.of(2, 2, 0, true), PoolParams.of(3, 2, 1, true), PoolParams.of(3, 3, 0, false),
+            new PoolParams(3, 2, 2, 1, 1, 0, true), PoolParams.of(3, 1, 1, false)};
+        int[][] shapes = {{2, 3, 7, 9}, {1, 2, 10, 11}, {2, 2, 1, 3}, {1, 4, 25, 24}};
+        for (PoolParams p : params) {
+            for (int[] s : shapes) {
+                if (p.outH(s[2]) < 1 || p.outW(s[3]) < 1) {
+                    continue;
+                }
+                Tensor x = rand(s);
+                Ops.Pooled ref = Ops.maxPool2d(x, p);
+                Tensor gy = rand(ref.output().shape().dims());
+                Tensor gx = Ops.maxPool2dBackward(gy, x, ref, p);
+                String what = "max_pool2d " + p + " on " + java.util.Arrays.toString(s);
+                forEachImpl("max_pool2d", () -> {
+                    Tensor xg = gpu(x);
+                    Ops.Pooled got = Ops.maxPool2d(xg, p);
+                    same(ref.output(), got.output(), 0, what + " forward");
+                    same(gx, Ops.maxPool2dBackward(gpu(gy), xg, got, p), 1e-6, what + " backward");
+                });
+            }
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyFusedForwardAndBackward() {
+        for (Reduction r : Reduction.values()) {
+            Tensor logits = Ops.scale(rand(2, 21, 9, 13), 3f);
+            int[] lab = new int[2 * 9 * 13];
+            for (int i = 0; i < lab.length; i++) {
+                lab[i] = i % 11 == 0 ? 255 : (i * 7) % 21;
+            }
+            Tensor labels = Tensor.ofInts(lab, 2, 9, 13);
+            Ops.LossAndGrad cpu = Ops.softmaxCrossEntropy(logits, labels, 255, r, true);
+            Ops.LossAndGrad cuda = Ops.softmaxCrossEntropy(gpu(logits), gpu(labels), 255, r, true);
+            same(cpu.loss(), cuda.loss(), 1e-5, "loss " + r);
+            same(cpu.gradLogits(), cuda.gradLogits(), 1e-5, "gradient " + r);
+        }
+        Tensor logits = rand(1, 3, 2, 2);
+        Tensor bad = Tensor.ofInts(new int[] {0, 1, 7, 2}, 1, 2, 2);
+        IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class,
+                () -> Ops.softmaxCrossEntropy(logits, bad, 255, Reduction.MEAN, true));
+        IllegalArgumentException cuda = assertThrows(IllegalArgumentException.class,
+                () -> Ops.softmaxCrossEntropy(gpu(logits), gpu(bad), 255, Reduction.MEAN, true));
+        assertEquals(cpu.getMessage(), cuda.getMessage(), "the same message, naming the value and its position");
+    }
+
+    @Test
+    void matmulAllTransposes() {
+        int[][] sizes = {{1, 1, 1}, {5, 7, 3}, {129, 257, 65}, {300, 200, 513}};
+        for (int[] s : sizes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                Tensor a = ta ? rand(s[2], s[0]) : rand(s[0], s[2]);
+                Tensor b = tb ? rand(s[1], s[2]) : rand(s[2], s[1]);
+                Tensor ref = Ops.matmul(a, ta, b, tb);
+                forEachImpl("matmul", () -> same(ref, Ops.matmul(gpu(a), ta, gpu(b), tb), 1e-5,
+                        "matmul " + java.util.Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : "")));
+            }
+        }
+    }
+
+    @Test
+    void optimizerStepsAndTheConfusionMatrix() {
+        Tensor w = rand(7, 13);
+        Tensor wg = gpu(w);
+        Tensor v = Tensor.zeros(7, 13);
+        Tensor vg = gpu(v);
+        Tensor m2 = Tensor.zeros(7, 13);
+        Tensor v2 = Tensor.zeros(7, 13);
+        Tensor w2 = w.copy();
+        Tensor w2g = gpu(w);
+        Tensor m2g = gpu(m2);
+        Tensor v2g = gpu(v2);
+        for (int step = 1; step <= 3; step++) {
+            Tensor g = rand(7, 13);
+            Ops.sgdStep(w, g, v, 0.1f, 0.9f, 5e-4f);
+            Ops.sgdStep(wg, gpu(g), vg, 0.1f, 0.9f, 5e-4f);
+            Ops.adamStep(w2, g, m2, v2, 1e-2f, 0.9f, 0.999f, 1e-8f, 1e-2f, step);
+            Ops.adamStep(w2g, gpu(g), m2g, v2g, 1e-2f, 0.9f, 0.999f, 1e-8f, 1e-2f, step);
+        }
+        same(w, wg, 1e-5, "sgd");
+        same(w2, w2g, 1e-5, "adam");
+
+        int[] pred = new int[500];
+        int[] lab = new int[500];
+        for (int i = 0; i < 500; i++) {
+            pred[i] = (i * 13) % 6;
+            lab[i] = i % 17 == 0 ? 255 : (i * 5) % 6;
+        }
+        Tensor counts = Tensor.zeros(Shape.of(6, 6), DType.INT32, Device.CPU);
+        Tensor countsGpu = Tensor.zeros(Shape.of(6, 6), DType.INT32, GPU);
+        Ops.confusionMatrix(Tensor.ofInts(pred, 500), Tensor.ofInts(lab, 500), 255, counts);
+        Ops.confusionMatrix(gpu(Tensor.ofInts(pred, 500)), gpu(Tensor.ofInts(lab, 500)), 255, countsGpu);
+        assertArrayEquals(counts.toIntArray(), countsGpu.toIntArray(), "confusion matrix");
+    }
+
+    @Test
+    void steadyRepetitionMakesNoNewDriverAllocations() {
+        CudaBackend cuda = (CudaBackend) Backends.of(GPU);
+        Supplier<Long> driver = () -> cuda.memoryStats().get("driver_allocations");
+        Tensor x = gpu(rand(2, 8, 33, 35));
+        Tensor w = gpu(rand(16, 8, 3, 3));
+        long after = 0;
+        for (int round = 0; round < 5; round++) {
+            try (Scope s = Scope.open()) {
+                Tensor y = Ops.relu(Ops.conv2d(x, w, null, ConvParams.of(1, 1)));
+                Ops.sum(y).item();
+            }
+            if (round == 1) {
+                after = driver.get();
+            }
+        }
+        assertEquals(after, driver.get(), "no cuMemAlloc once the sizes have been seen");
+    }
+}

@@ -16,6 +16,8 @@ if [ -z "${PIXELGRAD_CUDA_LIBS:-}" ]; then
       -not -path '/proc/*' 2>/dev/null | xargs -r -n1 dirname | sort -u | paste -sd: -)"
   export PIXELGRAD_CUDA_LIBS
 fi
+# cuDNN 9's loader library opens its parts (cnn, ops, engines) by name: let the dynamic loader see them.
+export LD_LIBRARY_PATH="${PIXELGRAD_CUDA_LIBS}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 gpu_tests=(--select-class dev.pixelgrad.kernels.cuda.CudaParityTest --select-class dev.pixelgrad.fcn.FcnCudaTest)
 

@@ -72,10 +72,13 @@ extern "C" __global__ void check_labels_i32(const int* labels, int classes, int 
     if (mine) atomicAdd(used, mine);
 }
 
+// Labels and predictions are checked beforehand (check_labels_i32 on both); the guard keeps a bad
+// prediction from writing outside the matrix even so.
 extern "C" __global__ void confusion_matrix_i32(const int* pred, const int* labels, int* counts, int classes,
                                                 int ignore, long n) {
     FOR_EACH(i, n) {
         int t = labels[i];
-        if (t != ignore) atomicAdd(&counts[t * classes + pred[i]], 1);
+        int p = pred[i];
+        if (t != ignore && p >= 0 && p < classes) atomicAdd(&counts[t * classes + p], 1);
     }
 }

@@ -13,6 +13,12 @@ public final class LabelCheck {
                 + " is outside [0, " + classes + ") and is not the ignore index " + ignoreIndex);
     }
 
+    /** The error for a predicted class outside [0, classes) (a confusion matrix fed something other than argmax). */
+    public static IllegalArgumentException badPrediction(String op, int value, long flatIndex, Shape shape, int classes) {
+        return new IllegalArgumentException(op + ": prediction " + value + " at position " + position(flatIndex, shape)
+                + " is outside [0, " + classes + ")");
+    }
+
     /** "[n, i, j]" for a flat index into a tensor of this shape. */
     static String position(long q, Shape shape) {
         int[] d = shape.dims();

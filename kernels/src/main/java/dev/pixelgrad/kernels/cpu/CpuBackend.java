@@ -1,5 +1,6 @@
 package dev.pixelgrad.kernels.cpu;
 
+import dev.pixelgrad.kernels.LabelCheck;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
@@ -245,6 +246,11 @@ public final class CpuBackend implements Backend {
         int n = (int) labels.numel();
         CrossEntropyCpu.validate("confusion_matrix", labels.hostInts(), n, c, ignoreIndex, labels.shape());
         int[] pred = predictions.hostInts();
+        for (int i = 0; i < n; i++) {
+            if (pred[i] < 0 || pred[i] >= c) {
+                throw LabelCheck.badPrediction("confusion_matrix", pred[i], i, predictions.shape(), c);
+            }
+        }
         int[] lab = labels.hostInts();
         int[] out = counts.hostInts();
         for (int i = 0; i < n; i++) {

@@ -146,11 +146,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void synchronize() {
-        State s = state();
-        synchronized (s.rt()) {
-            s.rt().synchronize();
-        }
+    public synchronized void synchronize() {
+        state().rt().synchronize();
     }
 
     @Override
@@ -165,14 +162,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public Storage allocate(DType dtype, long numel, Device device) {
+    public synchronized Storage allocate(DType dtype, long numel, Device device) {
         if (device.index() != 0) {
             throw new IllegalArgumentException("only cuda:0 is supported, got " + device);
         }
-        State s = state();
-        synchronized (s.rt()) {
-            return new CudaStorage(device, dtype, numel, s.rt().allocator);
-        }
+        return new CudaStorage(device, dtype, numel, state().rt().allocator);
     }
 
     private static CudaStorage dev(Tensor t) {
@@ -183,36 +177,36 @@ public final class CudaBackend implements Backend {
         return t == null ? 0L : dev(t).address();
     }
 
+    /**
+     * Every op, copy and allocation holds this backend's lock: kernels share their parameter slots and
+     * transfers share the pinned buffer. (Releasing memory needs only the allocator's own lock.)
+     */
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        State s = state();
-        synchronized (s.rt()) {
-            long n = src.numel();
-            if (src.storage() instanceof HostStorage h) {
-                if (src.dtype() == DType.FLOAT32) {
-                    s.rt().upload(h.floats(), dev(dst).pointer(), n);
-                } else {
-                    s.rt().upload(h.ints(), dev(dst).pointer(), n);
-                }
-            } else if (dst.storage() instanceof HostStorage h) {
-                if (dst.dtype() == DType.FLOAT32) {
-                    s.rt().download(dev(src).pointer(), h.floats(), n);
-                } else {
-                    s.rt().download(dev(src).pointer(), h.ints(), n);
-                }
+    public synchronized void copy(Tensor src, Tensor dst) {
+        CudaRuntime rt = state().rt();
+        long n = src.numel();
+        if (src.storage() instanceof HostStorage h) {
+            if (src.dtype() == DType.FLOAT32) {
+                rt.upload(h.floats(), dev(dst).pointer(), n);
             } else {
-                cuMemcpyDtoD(dev(dst).pointer(), dev(src).pointer(), n * 4);
+                rt.upload(h.ints(), dev(dst).pointer(), n);
             }
+        } else if (dst.storage() instanceof HostStorage h) {
+            if (dst.dtype() == DType.FLOAT32) {
+                rt.download(dev(src).pointer(), h.floats(), n);
+            } else {
+                rt.download(dev(src).pointer(), h.ints(), n);
+            }
+        } else {
+            cuMemcpyDtoD(dev(dst).pointer(), dev(src).pointer(), n * 4);
         }
     }
 
     @Override
-    public void fill(Tensor dst, float value) {
-        State s = state();
-        synchronized (s.rt()) {
-            int bits = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(value) : (int) value;
-            cuMemsetD32(dev(dst).pointer(), bits, dst.numel());
-        }
+    public synchronized void fill(Tensor dst, float value) {
+        state();
+        int bits = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(value) : (int) value;
+        cuMemsetD32(dev(dst).pointer(), bits, dst.numel());
     }
 
     // ------------------------------------------------------------------ element-wise
@@ -294,6 +288,13 @@ public final class CudaBackend implements Backend {
         int n = x.dim(0);
         int c = x.dim(1);
         long plane = x.shape().numelFrom(2);
+        if (c == 0) {
+            return;
+        }
+        if (n == 0 || plane == 0) {
+            fill(out, 0f);
+            return;
+        }
         if (usesVendor("bias_grad") && plane <= Integer.MAX_VALUE) {
             state().cudnn().biasGrad(n, c, (int) plane, 1, a(x), a(out));
             return;
@@ -338,8 +339,22 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** An empty batch: nothing to compute, and a weight gradient of zero. (cuDNN rejects n = 0.) */
+    private boolean emptyBatch(Tensor batch, Tensor weightGradient) {
+        if (batch.dim(0) != 0) {
+            return false;
+        }
+        if (weightGradient != null) {
+            fill(weightGradient, 0f);
+        }
+        return true;
+    }
+
     @Override
     public synchronized void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        if (emptyBatch(x, null)) {
+            return;
+        }
         State s = state();
         ConvCuda.Geometry g = convGeometry(x, w, p, out);
         if (usesVendor("conv2d")) {
@@ -352,6 +367,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
+        if (emptyBatch(gy, null)) {
+            return;
+        }
         State s = state();
         ConvCuda.Geometry g = convGeometry(gx, w, p, gy);
         if (usesVendor("conv2d")) {
@@ -363,6 +381,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
+        if (emptyBatch(gy, gw)) {
+            return;
+        }
         State s = state();
         ConvCuda.Geometry g = convGeometry(x, gw, p, gy);
         if (usesVendor("conv2d")) {
@@ -374,6 +395,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        if (emptyBatch(x, null)) {
+            return;
+        }
         State s = state();
         ConvCuda.Geometry g = transposedGeometry(x, w, p, out);
         if (usesVendor("conv_transpose2d")) {
@@ -386,6 +410,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
+        if (emptyBatch(gy, null)) {
+            return;
+        }
         State s = state();
         ConvCuda.Geometry g = transposedGeometry(gx, w, p, gy);
         if (usesVendor("conv_transpose2d")) {
@@ -397,6 +424,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
+        if (emptyBatch(gy, gw)) {
+            return;
+        }
         State s = state();
         ConvCuda.Geometry g = transposedGeometry(x, gw, p, gy);
         // The conv's weight gradient with its input = gy and its output gradient = x.
@@ -428,6 +458,8 @@ public final class CudaBackend implements Backend {
         int oh = out.dim(2);
         int ow = out.dim(3);
         if (usesVendor("max_pool2d")) {
+            // cuDNN finds the winners again in backward; mark the indices unset (-1) rather than leave garbage.
+            cuMemsetD32(dev(indices).pointer(), -1, indices.numel());
             int[] extra = ceilPadding(h, w, oh, ow, p);
             CachingAllocator.Block padded = extra[0] + extra[1] > 0
                     ? padNegInf(x, h + extra[0], w + extra[1]) : null;
@@ -498,22 +530,39 @@ public final class CudaBackend implements Backend {
      * raises the same error as the CPU backend, naming the value and its position.
      */
     private long checkLabels(String op, Tensor labels, int classes, int ignoreIndex) {
+        long[] used = new long[1];
+        long[] bad = firstOutOfRange(labels, classes, ignoreIndex, used);
+        if (bad != null) {
+            throw LabelCheck.badLabel(op, (int) bad[1], bad[0], labels.shape(), classes, ignoreIndex);
+        }
+        return used[0];
+    }
+
+    private long[] firstOutOfRange(Tensor values, int classes, int ignoreIndex) {
+        return firstOutOfRange(values, classes, ignoreIndex, new long[1]);
+    }
+
+    /**
+     * The first value outside [0, classes) that is not {@code ignoreIndex}, as {index, value}, or null;
+     * {@code used[0]} receives how many values are in range.
+     */
+    private long[] firstOutOfRange(Tensor values, int classes, int ignoreIndex, long[] used) {
         State s = state();
-        long n = labels.numel();
+        long n = values.numel();
         CachingAllocator.Block flags = s.rt().allocator.allocate(16);
         try {
-            long[] init = {n, 0};
-            s.rt().upload(init, flags.pointer());
-            k("check_labels_i32").ptr(0, a(labels)).i32(1, classes).i32(2, ignoreIndex).i64(3, n)
+            s.rt().upload(new long[] {n, 0}, flags.pointer());
+            k("check_labels_i32").ptr(0, a(values)).i32(1, classes).i32(2, ignoreIndex).i64(3, n)
                     .ptr(4, flags.pointer().address()).ptr(5, flags.pointer().address() + 8).launch1d(n);
             long[] result = new long[2];
             s.rt().download(flags.pointer(), result);
-            if (result[0] < n) {
-                int[] value = new int[1];
-                s.rt().download(dev(labels).pointer().withByteOffset(result[0] * 4), value, 1);
-                throw LabelCheck.badLabel(op, value[0], result[0], labels.shape(), classes, ignoreIndex);
+            used[0] = result[1];
+            if (result[0] >= n) {
+                return null;
             }
-            return result[1];
+            int[] value = new int[1];
+            s.rt().download(dev(values).pointer().withByteOffset(result[0] * 4), value, 1);
+            return new long[] {result[0], value[0]};
         } finally {
             s.rt().allocator.release(flags);
         }
@@ -538,6 +587,10 @@ public final class CudaBackend implements Backend {
         int m = out.dim(0);
         int n = out.dim(1);
         int kk = transA ? a.dim(0) : a.dim(1);
+        if (kk == 0 || m == 0 || n == 0) {
+            fill(out, 0f); // an empty sum (and cuBLAS rejects a leading dimension of 0)
+            return;
+        }
         if (usesVendor("matmul")) {
             s.gemm().vendor(transA, transB, m, n, kk, 1f, a(a), a.dim(1), a(b), b.dim(1), 0f, a(out), n);
         } else {
@@ -564,6 +617,11 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
         int c = counts.dim(0);
+        long[] badPrediction = firstOutOfRange(predictions, c, Integer.MIN_VALUE);
+        if (badPrediction != null) {
+            throw LabelCheck.badPrediction("confusion_matrix", (int) badPrediction[1], badPrediction[0],
+                    predictions.shape(), c);
+        }
         checkLabels("confusion_matrix", labels, c, ignoreIndex);
         k("confusion_matrix_i32").ptr(0, a(predictions)).ptr(1, a(labels)).ptr(2, a(counts)).i32(3, c)
                 .i32(4, ignoreIndex).i64(5, labels.numel()).launch1d(labels.numel());

@@ -76,7 +76,13 @@ final class CudaRuntime {
         makeCurrent();
         for (String module : MODULES) {
             CUmodule m = new CUmodule();
-            cuModuleLoadData(m, ptx(module));
+            try {
+                cuModuleLoadData(m, ptx(module));
+            } catch (jcuda.CudaException e) {
+                throw new IllegalStateException("the driver (CUDA " + driverVersion / 1000 + "." + driverVersion % 1000 / 10
+                        + ") cannot load our PTX (" + e.getMessage() + "); it was built by nvcc 13 and needs a CUDA 13 "
+                        + "driver (R580 or newer)", e);
+            }
             for (Map.Entry<String, String> k : CudaKernels.signaturesOf(module).entrySet()) {
                 CUfunction f = new CUfunction();
                 cuModuleGetFunction(f, m, k.getKey());
@@ -174,48 +180,50 @@ final class CudaRuntime {
         return pinnedBuffer;
     }
 
-    void upload(float[] src, DevicePointer dst, long count) {
+    /** Moves {@code count} elements between a Java array and the pinned buffer, from element {@code from}. */
+    @FunctionalInterface
+    private interface Piece {
+        void move(ByteBuffer pinnedBuffer, int from, int count);
+    }
+
+    /** Host to device through the pinned buffer, a piece at a time. */
+    private void toDevice(CUdeviceptr dst, long count, Piece fill) {
         ByteBuffer b = staging();
         long perPiece = STAGING_BYTES / 4;
         for (long done = 0; done < count; done += perPiece) {
             int n = (int) Math.min(perPiece, count - done);
             b.clear();
-            b.asFloatBuffer().put(src, (int) done, n);
+            fill.move(b, (int) done, n);
             cuMemcpyHtoD(dst.withByteOffset(done * 4), pinned, (long) n * 4);
         }
     }
 
-    void upload(int[] src, DevicePointer dst, long count) {
+    /** Device to host through the pinned buffer, a piece at a time. */
+    private void toHost(CUdeviceptr src, long count, Piece drain) {
         ByteBuffer b = staging();
         long perPiece = STAGING_BYTES / 4;
         for (long done = 0; done < count; done += perPiece) {
             int n = (int) Math.min(perPiece, count - done);
+            cuMemcpyDtoH(pinned, src.withByteOffset(done * 4), (long) n * 4);
             b.clear();
-            b.asIntBuffer().put(src, (int) done, n);
-            cuMemcpyHtoD(dst.withByteOffset(done * 4), pinned, (long) n * 4);
+            drain.move(b, (int) done, n);
         }
+    }
+
+    void upload(float[] src, CUdeviceptr dst, long count) {
+        toDevice(dst, count, (b, from, n) -> b.asFloatBuffer().put(src, from, n));
+    }
+
+    void upload(int[] src, CUdeviceptr dst, long count) {
+        toDevice(dst, count, (b, from, n) -> b.asIntBuffer().put(src, from, n));
     }
 
     void download(CUdeviceptr src, float[] dst, long count) {
-        ByteBuffer b = staging();
-        long perPiece = STAGING_BYTES / 4;
-        for (long done = 0; done < count; done += perPiece) {
-            int n = (int) Math.min(perPiece, count - done);
-            cuMemcpyDtoH(pinned, src.withByteOffset(done * 4), (long) n * 4);
-            b.clear();
-            b.asFloatBuffer().get(dst, (int) done, n);
-        }
+        toHost(src, count, (b, from, n) -> b.asFloatBuffer().get(dst, from, n));
     }
 
     void download(CUdeviceptr src, int[] dst, long count) {
-        ByteBuffer b = staging();
-        long perPiece = STAGING_BYTES / 4;
-        for (long done = 0; done < count; done += perPiece) {
-            int n = (int) Math.min(perPiece, count - done);
-            cuMemcpyDtoH(pinned, src.withByteOffset(done * 4), (long) n * 4);
-            b.clear();
-            b.asIntBuffer().get(dst, (int) done, n);
-        }
+        toHost(src, count, (b, from, n) -> b.asIntBuffer().get(dst, from, n));
     }
 
     /** Reads a few 64-bit values back (flags, counters). */

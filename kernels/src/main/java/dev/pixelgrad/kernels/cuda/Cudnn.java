@@ -24,7 +24,8 @@ final class Cudnn {
     private static final int FLOAT = 0;
     private static final int CROSS_CORRELATION = 1;
     private static final int FMA_MATH = 3;
-    private static final int POOLING_MAX = 0;
+    /** CUDNN_POOLING_MAX_DETERMINISTIC: repeatable backward passes. */
+    private static final int POOLING_MAX = 3;
     private static final int PROPAGATE_NAN = 1;
     /** cudnnConvolution*AlgoPerf_t: int algo, int status, float time, size_t memory, int determinism, int mathType, int[3]. */
     private static final long PERF_BYTES = 48;
@@ -196,6 +197,22 @@ final class Cudnn {
     }
 
     /** The chosen algorithm and its workspace bytes, from cuDNN's heuristics, cached by key. */
+    /**
+     * Algorithms left out: FFT and Winograd trade FP32 accuracy for speed (errors well above float
+     * rounding), which would break parity with the CPU. Forward: FFT 4, FFT_TILING 5, WINOGRAD 6 and 7;
+     * backward data: FFT 2, FFT_TILING 3, WINOGRAD 4 and 5; backward filter: FFT 2, WINOGRAD_NONFUSED 4,
+     * FFT_TILING 5.
+     */
+    private static boolean inexact(String key, int algo) {
+        if (key.startsWith("fwd")) {
+            return algo >= 4;
+        }
+        if (key.startsWith("bwd-data")) {
+            return algo >= 2;
+        }
+        return algo == 2 || algo == 4 || algo == 5;
+    }
+
     private long[] choose(Descriptors d, String key, AlgoQuery query, WorkspaceQuery workspace) throws Throwable {
         long[] cached = algorithms.get(key);
         if (cached != null) {
@@ -210,7 +227,7 @@ final class Cudnn {
             int algo = perf.get(JAVA_INT, base);
             int status = perf.get(JAVA_INT, base + 4);
             long memory = perf.get(JAVA_LONG, base + 16);
-            if (status == 0 && memory <= WORKSPACE_LIMIT) {
+            if (status == 0 && memory <= WORKSPACE_LIMIT && !inexact(key, algo)) {
                 MemorySegment size = d.scratch(8);
                 check(workspace.run(algo, size), "cudnnGet*WorkspaceSize (" + key + ")");
                 long[] choice = {algo, size.get(JAVA_LONG, 0)};
@@ -240,21 +257,31 @@ final class Cudnn {
         }
     }
 
-    /** y = conv(x, w), overwriting y. */
-    void forward(Conv g, long x, long w, long y, CachingAllocator memory) {
+    /** The last call of a convolution pass, given its descriptors, algorithm and workspace. */
+    @FunctionalInterface
+    private interface ConvCall {
+        int run(MemorySegment xd, MemorySegment wd, MemorySegment yd, MemorySegment cd, int algo, MemorySegment ws,
+                long wsBytes) throws Throwable;
+    }
+
+    /**
+     * One pass of a convolution: descriptors for x, w, y and the convolution, the algorithm (chosen once
+     * per shape and pass), a workspace from the caching allocator, then the call.
+     */
+    private void convolve(String pass, Conv g, AlgoQueryFor query, WorkspaceQueryFor workspace, ConvCall call,
+                          CachingAllocator memory) {
         try (Descriptors d = new Descriptors()) {
             MemorySegment xd = d.tensor(g.n(), g.c(), g.h(), g.w());
             MemorySegment wd = d.filter(g.k(), g.c(), g.r(), g.s());
             MemorySegment yd = d.tensor(g.n(), g.k(), g.p(), g.q());
             MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
-            long[] algo = choose(d, "fwd " + g.key(),
-                    (req, ret, perf) -> (int) fwdAlgo.invokeExact(handle, xd, wd, cd, yd, req, ret, perf),
-                    (a, size) -> (int) fwdWorkspace.invokeExact(handle, xd, wd, cd, yd, a, size));
+            long[] algo = choose(d, pass + " " + g.key(),
+                    (req, ret, perf) -> query.run(xd, wd, yd, cd, req, ret, perf),
+                    (a, size) -> workspace.run(xd, wd, yd, cd, a, size));
             CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
             try {
-                check((int) fwd.invokeExact(handle, one, xd, at(x), wd, at(w), cd, (int) algo[0],
-                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1], zero, yd, at(y)),
-                        "cudnnConvolutionForward");
+                check(call.run(xd, wd, yd, cd, (int) algo[0],
+                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1]), "cudnnConvolution " + pass);
             } finally {
                 if (ws != null) {
                     memory.release(ws);
@@ -265,60 +292,45 @@ final class Cudnn {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    @FunctionalInterface
+    private interface AlgoQueryFor {
+        int run(MemorySegment xd, MemorySegment wd, MemorySegment yd, MemorySegment cd, int requested,
+                MemorySegment returned, MemorySegment perf) throws Throwable;
+    }
+
+    @FunctionalInterface
+    private interface WorkspaceQueryFor {
+        int run(MemorySegment xd, MemorySegment wd, MemorySegment yd, MemorySegment cd, int algo, MemorySegment size)
+                throws Throwable;
+    }
+
+    /** y = conv(x, w), overwriting y. */
+    void forward(Conv g, long x, long w, long y, CachingAllocator memory) {
+        convolve("fwd", g,
+                (xd, wd, yd, cd, req, ret, perf) -> (int) fwdAlgo.invokeExact(handle, xd, wd, cd, yd, req, ret, perf),
+                (xd, wd, yd, cd, a, size) -> (int) fwdWorkspace.invokeExact(handle, xd, wd, cd, yd, a, size),
+                (xd, wd, yd, cd, a, ws, bytes) -> (int) fwd.invokeExact(handle, one, xd, at(x), wd, at(w), cd, a, ws,
+                        bytes, zero, yd, at(y)), memory);
     }
 
     /** dx = the gradient with respect to x, from dy and w, overwriting dx. */
     void backwardData(Conv g, long w, long dy, long dx, CachingAllocator memory) {
-        try (Descriptors d = new Descriptors()) {
-            MemorySegment dxd = d.tensor(g.n(), g.c(), g.h(), g.w());
-            MemorySegment wd = d.filter(g.k(), g.c(), g.r(), g.s());
-            MemorySegment dyd = d.tensor(g.n(), g.k(), g.p(), g.q());
-            MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
-            long[] algo = choose(d, "bwd-data " + g.key(),
-                    (req, ret, perf) -> (int) bwdDataAlgo.invokeExact(handle, wd, dyd, cd, dxd, req, ret, perf),
-                    (a, size) -> (int) bwdDataWorkspace.invokeExact(handle, wd, dyd, cd, dxd, a, size));
-            CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
-            try {
-                check((int) bwdData.invokeExact(handle, one, wd, at(w), dyd, at(dy), cd, (int) algo[0],
-                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1], zero, dxd, at(dx)),
-                        "cudnnConvolutionBackwardData");
-            } finally {
-                if (ws != null) {
-                    memory.release(ws);
-                }
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        convolve("bwd-data", g,
+                (xd, wd, yd, cd, req, ret, perf) -> (int) bwdDataAlgo.invokeExact(handle, wd, yd, cd, xd, req, ret, perf),
+                (xd, wd, yd, cd, a, size) -> (int) bwdDataWorkspace.invokeExact(handle, wd, yd, cd, xd, a, size),
+                (xd, wd, yd, cd, a, ws, bytes) -> (int) bwdData.invokeExact(handle, one, wd, at(w), yd, at(dy), cd, a, ws,
+                        bytes, zero, xd, at(dx)), memory);
     }
 
     /** dw = the gradient with respect to w, from x and dy, overwriting dw. */
     void backwardFilter(Conv g, long x, long dy, long dw, CachingAllocator memory) {
-        try (Descriptors d = new Descriptors()) {
-            MemorySegment xd = d.tensor(g.n(), g.c(), g.h(), g.w());
-            MemorySegment dwd = d.filter(g.k(), g.c(), g.r(), g.s());
-            MemorySegment dyd = d.tensor(g.n(), g.k(), g.p(), g.q());
-            MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
-            long[] algo = choose(d, "bwd-filter " + g.key(),
-                    (req, ret, perf) -> (int) bwdFilterAlgo.invokeExact(handle, xd, dyd, cd, dwd, req, ret, perf),
-                    (a, size) -> (int) bwdFilterWorkspace.invokeExact(handle, xd, dyd, cd, dwd, a, size));
-            CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
-            try {
-                check((int) bwdFilter.invokeExact(handle, one, xd, at(x), dyd, at(dy), cd, (int) algo[0],
-                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1], zero, dwd, at(dw)),
-                        "cudnnConvolutionBackwardFilter");
-            } finally {
-                if (ws != null) {
-                    memory.release(ws);
-                }
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        convolve("bwd-filter", g,
+                (xd, wd, yd, cd, req, ret, perf) -> (int) bwdFilterAlgo.invokeExact(handle, xd, yd, cd, wd, req, ret, perf),
+                (xd, wd, yd, cd, a, size) -> (int) bwdFilterWorkspace.invokeExact(handle, xd, yd, cd, wd, a, size),
+                (xd, wd, yd, cd, a, ws, bytes) -> (int) bwdFilter.invokeExact(handle, one, xd, at(x), yd, at(dy), cd, a,
+                        ws, bytes, zero, wd, at(dw)), memory);
     }
 
     /** db[c] = sum of dy[n, c, i, j]: the bias gradient (dy viewed as [n, c, h, w]). */

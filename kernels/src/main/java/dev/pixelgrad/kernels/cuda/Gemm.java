@@ -17,6 +17,9 @@ final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        if ((m + TILE - 1) / TILE > 65535) {
+            throw new IllegalArgumentException("sgemm: " + m + " rows exceed the kernel's grid (65535 tiles of " + TILE + ")");
+        }
         String name = "sgemm_" + (ta ? "t" : "n") + (tb ? "t" : "n");
         rt.kernel(name).i32(0, m).i32(1, n).i32(2, k).f32(3, alpha).ptr(4, a).i32(5, lda).ptr(6, b).i32(7, ldb)
                 .f32(8, beta).ptr(9, c).i32(10, ldc).launch((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, 256);

@@ -29,6 +29,11 @@ info() {
 tests() {
   "${java[@]}" -jar "$junit" execute --class-path "$cp" "${gpu_tests[@]}" --details=tree \
       --reports-dir "$out/test-reports" 2>&1 | tee "$out/tests.log"
+  # Without a usable GPU the tests are skipped, not failed: say plainly whether they ran.
+  local ok aborted
+  ok="$(sed -n 's/.* \([0-9]*\) tests successful.*/\1/p' "$out/tests.log" | tail -n 1)"
+  aborted="$(sed -n 's/.* \([0-9]*\) tests aborted.*/\1/p' "$out/tests.log" | tail -n 1)"
+  echo "GPU tests: ${ok:-0} passed, ${aborted:-0} skipped (skipped means the GPU backend did not start)" | tee -a "$out/tests.log"
 }
 
 sanitize() {

@@ -1,7 +1,7 @@
 // Element-wise ops. The plain version of each is one line of the CPU backend (ElementwiseCpu.java):
 //   add:        y[i] = a[i] + b[i]
 //   scale:      y[i] = s * x[i]
-//   relu:       y[i] = max(x[i], 0)            relu_backward: gx[i] = y[i] > 0 ? gy[i] : 0
+//   relu:       y[i] = x[i] <= 0 ? 0 : x[i]    relu_backward: gx[i] = y[i] > 0 ? gy[i] : 0
 //   bias:       y[n, c, i] = x[n, c, i] + b[c]
 //   crop:       y[p, r, q] = x[p, offH + r, offW + q]        crop_backward: its adjoint (zeros elsewhere)
 //   dropout:    y[i] = uniform(seed, i) >= p ? x[i] * scale : 0   (the same call maps gy to gx)
@@ -19,7 +19,7 @@ extern "C" __global__ void scale_f32(const float* x, float s, float* y, long n) 
 extern "C" __global__ void relu_f32(const float* x, float* y, long n) {
     FOR_EACH(i, n) {
         float v = x[i];
-        y[i] = v > 0.f ? v : 0.f;
+        y[i] = v <= 0.f ? 0.f : v;  // NaN stays NaN, as on the CPU
     }
 }
 

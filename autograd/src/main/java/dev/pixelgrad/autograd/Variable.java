@@ -140,6 +140,9 @@ public final class Variable {
         if (g != null && !g.shape().equals(data.shape())) {
             throw new IllegalArgumentException("gradient " + g.shape() + " does not match variable " + data.shape());
         }
+        if (g == grad) {
+            return;
+        }
         zeroGrad();
         grad = g == null ? null : g.detachFromScope();
     }

@@ -63,6 +63,23 @@ class AutogradTest {
     }
 
     @Test
+    void settingTheSameGradientAgainKeepsIt() {
+        Variable x = param(1f, 2f);
+        F.sum(x).backward();
+        x.setGrad(x.grad());
+        assertArrayEquals(new float[] {1f, 1f}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void reluKeepsNaNSoABlownUpNetworkShows() {
+        Variable x = Variable.of(Tensor.of(new float[] {Float.NaN, -1f, 2f}, 3));
+        float[] y = F.relu(x).data().toFloatArray();
+        assertTrue(Float.isNaN(y[0]));
+        assertEquals(0f, y[1]);
+        assertEquals(2f, y[2]);
+    }
+
+    @Test
     void gradModeOffRecordsNothing() {
         Variable x = param(1f, 2f);
         Variable y;

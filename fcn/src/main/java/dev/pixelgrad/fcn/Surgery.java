@@ -16,7 +16,8 @@ import java.util.Map;
  *       convolution with the same numbers (VGG16's fc6 and fc7);</li>
  *   <li>bilinear initialisation of the upsampling layers: {@link dev.pixelgrad.nn.Init#bilinear};</li>
  *   <li>{@link #stagedInit}: FCN-16s starts from a trained FCN-32s and FCN-8s from FCN-16s, taking every
- *       layer they share by name; the new score layers start at zero and the new upsampling bilinear.</li>
+ *       layer they share by name except the upsampling, which starts bilinear again (as the reference's
+ *       solve.py re-initialises it); the new score layers start at zero.</li>
  * </ul>
  */
 public final class Surgery {
@@ -44,8 +45,8 @@ public final class Surgery {
         Map<String, Tensor> take = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : target.namedParameters().entrySet()) {
             Tensor t = source.get(e.getKey());
-            if (t == null) {
-                continue;
+            if (t == null || e.getKey().startsWith("upscore")) {
+                continue; // upsampling stays bilinear: the reference re-initialises it after the transplant
             }
             Shape want = e.getValue().shape();
             if (!t.shape().equals(want)) {

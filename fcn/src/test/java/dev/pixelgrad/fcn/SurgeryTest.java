@@ -32,6 +32,7 @@ class SurgeryTest {
         List<String> copied = Surgery.stagedInit(f16, f32.state());
         assertTrue(copied.contains("features.0.weight") && copied.contains("fc7.bias") && copied.contains("score_fr.weight"));
         assertTrue(!copied.contains("upscore.weight") && !copied.contains("score_pool4.weight"));
+        assertTrue(copied.stream().noneMatch(n -> n.startsWith("upscore")), "upsampling is never transplanted");
         Map<String, Tensor> s16 = f16.state();
         assertArrayEquals(f32.state().get("fc6.weight").toFloatArray(), s16.get("fc6.weight").toFloatArray());
         assertArrayEquals(f32.state().get("score_fr.bias").toFloatArray(), s16.get("score_fr.bias").toFloatArray());
@@ -42,8 +43,10 @@ class SurgeryTest {
 
         Fcn f8 = Fcn.create(new FcnConfig("fcn8s", 4, WIDTH, false, Preprocessing.CAFFE, 3));
         List<String> copied8 = Surgery.stagedInit(f8, trained("fcn16s", 4).state());
-        assertTrue(copied8.contains("score_pool4.weight") && copied8.contains("upscore2.weight"));
-        assertTrue(!copied8.contains("score_pool3.weight"));
+        assertTrue(copied8.contains("score_pool4.weight") && copied8.contains("fc7.weight"));
+        assertTrue(!copied8.contains("score_pool3.weight") && !copied8.contains("upscore2.weight"));
+        // The source's upsampling was "trained" (random here); the reference re-initialises it to bilinear.
+        assertArrayEquals(Init.bilinear(4, 4).toFloatArray(), f8.state().get("upscore2.weight").toFloatArray());
     }
 
     @Test

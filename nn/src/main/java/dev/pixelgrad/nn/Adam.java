@@ -46,6 +46,11 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    protected java.util.Set<String> slotKinds() {
+        return java.util.Set.of("m", "v", "step");
+    }
+
+    @Override
     protected void update(String name, Variable p, float lr, float decay) {
         // The step count lives in a one-element int32 tensor on the host, so it saves with the rest.
         Tensor count = slots.computeIfAbsent("step/" + name,

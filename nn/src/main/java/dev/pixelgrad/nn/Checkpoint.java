@@ -38,6 +38,15 @@ public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimize
 
     /** Reads a checkpoint (CPU tensors). */
     public static Checkpoint load(Path path) throws IOException {
+        return read(path, true);
+    }
+
+    /** Reads only the model and the metadata (for evaluation, prediction or a staged start): no optimizer state. */
+    public static Checkpoint loadModel(Path path) throws IOException {
+        return read(path, false);
+    }
+
+    private static Checkpoint read(Path path, boolean withOptimizer) throws IOException {
         Map<String, Tensor> model = new LinkedHashMap<>();
         Map<String, Tensor> optimizer = new LinkedHashMap<>();
         Map<String, String> metadata;
@@ -47,7 +56,9 @@ public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimize
                 if (name.startsWith(MODEL)) {
                     model.put(name.substring(MODEL.length()), r.load(name));
                 } else if (name.startsWith(OPTIMIZER)) {
-                    optimizer.put(name.substring(OPTIMIZER.length()), r.load(name));
+                    if (withOptimizer) {
+                        optimizer.put(name.substring(OPTIMIZER.length()), r.load(name));
+                    }
                 } else {
                     throw new IOException(path + ": tensor \"" + name + "\" is neither model/ nor optimizer/ state;"
                             + " is this a Pixelgrad checkpoint?");

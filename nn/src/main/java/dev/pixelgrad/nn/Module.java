@@ -136,6 +136,10 @@ public abstract class Module {
                 throw new IllegalArgumentException("parameter " + e.getKey() + " has shape " + v.shape()
                         + " but the state gives " + e.getValue().shape());
             }
+            if (v != null && e.getValue().dtype() != v.data().dtype()) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + " is " + v.data().dtype()
+                        + " but the state gives " + e.getValue().dtype());
+            }
         }
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             Variable v = mine.get(e.getKey());

@@ -40,6 +40,9 @@ public abstract class Optimizer {
     /** Hyper-parameters, for checkpoints and logs. */
     public abstract Map<String, Object> config();
 
+    /** The kinds of per-parameter state this optimizer keeps ("momentum"; "m", "v", "step"). */
+    protected abstract java.util.Set<String> slotKinds();
+
     /** Updates one parameter with its group's effective learning rate and weight decay. */
     protected abstract void update(String name, Variable p, float lr, float decay);
 
@@ -98,6 +101,11 @@ public abstract class Optimizer {
             if (p == null) {
                 throw new IllegalArgumentException("optimizer state " + key + " names no parameter of this optimizer");
             }
+            String kind = key.substring(0, slash);
+            if (!slotKinds().contains(kind)) {
+                throw new IllegalArgumentException("optimizer state " + key + " is not " + name() + " state (it keeps "
+                        + slotKinds() + "); was the run trained with another optimizer?");
+            }
             Tensor t = e.getValue();
             if (t.dtype() == DType.FLOAT32 && !t.shape().equals(p.shape())) {
                 throw new IllegalArgumentException("optimizer state " + key + " has shape " + t.shape()
@@ -110,7 +118,9 @@ public abstract class Optimizer {
         slots.clear();
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             String name = e.getKey().substring(e.getKey().indexOf('/') + 1);
-            Tensor copy = e.getValue().to(byName.get(name).data().device());
+            // Float state lives beside its parameter; integer counters (Adam's steps) stay on the host.
+            Tensor t = e.getValue();
+            Tensor copy = t.dtype() == DType.FLOAT32 ? t.to(byName.get(name).data().device()) : t.to(dev.pixelgrad.tensor.Device.CPU);
             slots.put(e.getKey(), copy.detachFromScope());
         }
     }

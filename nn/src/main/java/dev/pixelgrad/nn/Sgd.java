@@ -34,6 +34,11 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
+    protected java.util.Set<String> slotKinds() {
+        return java.util.Set.of("momentum");
+    }
+
+    @Override
     protected void update(String name, Variable p, float lr, float decay) {
         Ops.sgdStep(p.data(), p.grad(), slot("momentum", name, p), lr, momentum, decay);
     }

@@ -101,6 +101,11 @@ class OptimizerTest {
         restored.step();
         org.junit.jupiter.api.Assertions.assertArrayEquals(w.data().toFloatArray(), w2.data().toFloatArray());
 
+        Map<String, Tensor> sgdState = Map.of("momentum/layer.weight", Tensor.zeros(3));
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> restored.loadState(sgdState));
+        assertTrue(other.getMessage().contains("another optimizer"), other.getMessage());
+        assertEquals(dev.pixelgrad.tensor.Device.CPU, restored.state().get("step/layer.weight").device(),
+                "step counters stay on the host");
         Map<String, Tensor> wrong = Map.of("m/other", Tensor.zeros(3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> restored.loadState(wrong));
         assertTrue(e.getMessage().contains("m/other"), e.getMessage());

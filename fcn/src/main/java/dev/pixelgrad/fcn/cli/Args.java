@@ -25,6 +25,9 @@ final class Args {
                 String name = a.substring(2);
                 int eq = name.indexOf('=');
                 if (eq >= 0) {
+                    if (flagNames.contains(name.substring(0, eq))) {
+                        throw new UsageException("--" + name.substring(0, eq) + " is a flag and takes no value");
+                    }
                     values.put(name.substring(0, eq), name.substring(eq + 1));
                 } else if (flagNames.contains(name)) {
                     flags.add(name);
@@ -95,7 +98,11 @@ final class Args {
         return values.containsKey(name) || flags.contains(name);
     }
 
+    private boolean positionalRead;
+
+    /** The arguments that are not options; a command that takes none leaves them unread, and finish() fails. */
     List<String> positional() {
+        positionalRead = true;
         return positional;
     }
 
@@ -107,6 +114,10 @@ final class Args {
         if (!unknown.isEmpty()) {
             throw new UsageException("unknown option" + (unknown.size() > 1 ? "s" : "") + ": --"
                     + String.join(", --", unknown));
+        }
+        if (!positionalRead && !positional.isEmpty()) {
+            throw new UsageException("unexpected argument" + (positional.size() > 1 ? "s" : "") + ": "
+                    + String.join(" ", positional));
         }
     }
 

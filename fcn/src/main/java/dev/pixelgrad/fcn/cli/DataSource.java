@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * Where the data comes from, as the command line says it:
  * <ul>
- *   <li>{@code --data builtin}: the synthetic set, generated on first use under {@code --builtin-dir};</li>
+ *   <li>{@code --data builtin}: the synthetic set, generated on first use under {@code --builtin-dir} (an
+ *       existing set is reused; asking for other sizes or counts there is an error);</li>
  *   <li>{@code --data DIR} with {@code DIR/ImageSets/Segmentation}: the Pascal VOC layout (splits by
  *       name, {@code --train-split} and {@code --val-split});</li>
  *   <li>{@code --data DIR} with {@code DIR/<split>/images} and {@code DIR/<split>/masks}: an image
@@ -21,34 +22,42 @@ import java.nio.file.Path;
  *       (with colours for colour-coded masks).</li>
  * </ul>
  */
-record DataSource(String spec, Path builtinDir, int builtinTrain, int builtinVal, int builtinSize, Path classes) {
+record DataSource(String spec, Path builtinDir, int builtinTrain, int builtinVal, int builtinSize, Path classes,
+                  boolean builtinOptionsGiven) {
 
     static DataSource from(Args a, Path defaultBuiltinDir) {
+        boolean given = a.has("builtin-train") || a.has("builtin-val") || a.has("builtin-size");
         return new DataSource(a.string("data", "builtin"), a.path("builtin-dir") != null ? a.path("builtin-dir")
                 : defaultBuiltinDir, a.integer("builtin-train", 600), a.integer("builtin-val", 100),
-                a.integer("builtin-size", 64), a.path("classes"));
+                a.integer("builtin-size", 64), a.path("classes"), given);
     }
 
     SegmentationDataset open(String split) throws IOException {
+        ClassList given = classes == null ? null : ClassList.read(classes);
         if (spec.equals("builtin")) {
-            Path marker = builtinDir.resolve("ImageSets").resolve("Segmentation").resolve("val.txt");
+            // The folder remembers how it was generated; asking for another set there is an error, not a reuse.
+            Path marker = builtinDir.resolve("pixelgrad-builtin.txt");
+            String wanted = "size " + builtinSize + ", train " + builtinTrain + ", val " + builtinVal + ", seed 1";
             if (!Files.exists(marker)) {
                 BuiltinDataset.generate(builtinDir, builtinTrain, builtinVal, builtinSize, 1);
+                Files.writeString(marker, wanted + "\n");
+            } else if (builtinOptionsGiven && !Files.readString(marker).strip().equals(wanted)) {
+                throw new DataException("the built-in set in " + builtinDir + " was generated with "
+                        + Files.readString(marker).strip() + ", not " + wanted + "; use another --builtin-dir or delete it");
             }
-            return new VocDataset(builtinDir, split);
+            return new VocDataset(builtinDir, split, given);
         }
         Path root = Path.of(spec);
         if (!Files.isDirectory(root)) {
             throw new DataException("--data " + spec + ": no such folder (or say 'builtin')");
         }
         if (Files.isDirectory(root.resolve("ImageSets").resolve("Segmentation"))) {
-            return new VocDataset(root, split);
+            return new VocDataset(root, split, given);
         }
         Path images = root.resolve(split).resolve("images");
         Path masks = root.resolve(split).resolve("masks");
         if (Files.isDirectory(images)) {
-            Path classFile = classes != null ? classes : root.resolve("classes.txt");
-            return new FolderDataset(images, masks, ClassList.read(classFile));
+            return new FolderDataset(images, masks, given != null ? given : ClassList.read(root.resolve("classes.txt")));
         }
         throw new DataException("--data " + spec + ": neither a VOC layout (ImageSets/Segmentation) nor "
                 + split + "/images and " + split + "/masks folders");

@@ -59,11 +59,13 @@ public final class Main {
               --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
               --crop N  --scale-min X --scale-max X --no-flip                 augmentation
               --output DIR           (runs/train)    --resume   continue from DIR/checkpoint.safetensors
+                                     (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
               --seed N  --workers N
 
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
-            predict:  --checkpoint FILE --input FILE|DIR [--output DIR] [--device cpu]
+                      (--data builtin: the set next to the checkpoint, in its run's data folder)
+            predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu]
             demo:     [--output DIR] (runs/demo)  [--iterations N]
             """;
 
@@ -81,9 +83,10 @@ public final class Main {
             out.print(USAGE);
             return list.isEmpty() ? 2 : 0;
         }
-        Args a = new Args(list.subList(1, list.size()), FLAGS);
-        boolean debug = a.flag("debug");
+        boolean debug = list.contains("--debug");
         try {
+            Args a = new Args(list.subList(1, list.size()), FLAGS);
+            a.flag("debug");
             switch (list.get(0)) {
                 case "train" -> train(a, out, err);
                 case "eval" -> eval(a, out);
@@ -108,37 +111,64 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return 1;
+        } catch (RuntimeException e) {
+            // Not one of ours: say what it was, and how to see where it came from.
+            err.println("pixelgrad: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
         }
     }
 
-    static TrainOptions trainOptions(Args a, int numClasses, long iterationsPerEpoch, Path defaultOutput) {
+    /**
+     * The training options from the command line. On {@code --resume} an option left out comes from the
+     * checkpoint ({@code stored}), so that the run continues as it was trained; one given and different is
+     * an error (from the trainer).
+     */
+    static TrainOptions trainOptions(Args a, int numClasses, long iterationsPerEpoch, Path output,
+                                     Map<String, Object> stored) {
         String model = a.string("model", "fcn8s");
         float width = a.number("width", 1f);
-        long seed = a.longValue("seed", 1);
+        long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
         FcnConfig cfg = new FcnConfig(model, numClasses, width, a.flag("learn-upsample"), Preprocessing.CAFFE, seed);
+        if (a.has("epochs") && a.has("iterations")) {
+            throw new Args.UsageException("give --iterations or --epochs, not both");
+        }
         long iterations = a.has("epochs") ? a.integer("epochs", 1) * iterationsPerEpoch : a.longValue("iterations", 1000);
-        a.integer("epochs", 0); // read either way
-        String loss = a.string("loss", "mean").toLowerCase(Locale.ROOT);
+        String loss = a.string("loss", (String) stored.getOrDefault("loss", "mean")).toLowerCase(Locale.ROOT);
         if (!loss.equals("mean") && !loss.equals("sum")) {
             throw new Args.UsageException("--loss must be mean or sum, got " + loss);
         }
-        Augmentation aug = new Augmentation(!a.flag("no-flip"), a.number("scale-min", 1f), a.number("scale-max", 1f),
-                a.integer("crop", 0));
-        return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations, a.integer("batch", 8),
-                a.string("optimizer", "adam").toLowerCase(Locale.ROOT), a.number("lr", 1e-3f), a.number("momentum", 0.99f),
-                a.number("weight-decay", 0f), loss.equals("sum") ? Reduction.SUM : Reduction.MEAN, aug, a.path("init"),
-                a.path("output") != null ? a.path("output") : defaultOutput, a.integer("val-every", 200),
-                a.integer("checkpoint-every", 100), a.integer("workers", 2), seed);
+        boolean flip = a.has("no-flip") ? !a.flag("no-flip") : (Boolean) stored.getOrDefault("flip", Boolean.TRUE);
+        a.flag("no-flip");
+        Augmentation aug = new Augmentation(flip, a.number("scale-min", number(stored, "scale_min", 1).floatValue()),
+                a.number("scale-max", number(stored, "scale_max", 1).floatValue()),
+                a.integer("crop", number(stored, "crop", 0).intValue()));
+        return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations,
+                a.integer("batch", number(stored, "batch", 8).intValue()),
+                a.string("optimizer", (String) stored.getOrDefault("optimizer", "adam")).toLowerCase(Locale.ROOT),
+                a.number("lr", number(stored, "lr", 1e-3).floatValue()),
+                a.number("momentum", number(stored, "momentum", 0.99).floatValue()),
+                a.number("weight-decay", number(stored, "weight_decay", 0).floatValue()),
+                loss.equals("sum") ? Reduction.SUM : Reduction.MEAN, aug, a.path("init"), output,
+                a.integer("val-every", 200), a.integer("checkpoint-every", 100), a.integer("workers", 2), seed);
+    }
+
+    private static Number number(Map<String, Object> stored, String key, Number fallback) {
+        Object v = stored.get(key);
+        return v instanceof Number n ? n : fallback;
     }
 
     private static void train(Args a, PrintStream out, PrintStream err) throws IOException {
         Path output = a.path("output") != null ? a.path("output") : Path.of("runs", "train");
+        boolean resume = a.flag("resume");
+        Map<String, Object> stored = resume ? Trainer.storedTrajectory(output) : Map.of();
         DataSource source = DataSource.from(a, output.resolve("data"));
         SegmentationDataset trainSet = source.open(a.string("train-split", "train"));
         SegmentationDataset valSet = source.open(a.string("val-split", "val"));
-        int batch = a.integer("batch", 8);
-        TrainOptions opt = trainOptions(a, trainSet.classes().size(), (trainSet.size() + batch - 1) / batch, output);
-        boolean resume = a.flag("resume");
+        int batch = a.integer("batch", number(stored, "batch", 8).intValue());
+        TrainOptions opt = trainOptions(a, trainSet.classes().size(), (trainSet.size() + batch - 1) / batch, output, stored);
         a.finish();
         ProgressBar bar = new ProgressBar(err);
         Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), opt.batchSize()));
@@ -187,8 +217,11 @@ public final class Main {
     }
 
     private static void eval(Args a, PrintStream out) throws IOException {
-        Fcn model = Trainer.load(Path.of(a.required("checkpoint")));
-        DataSource source = DataSource.from(a, Path.of("runs", "train", "data"));
+        Path checkpoint = Path.of(a.required("checkpoint"));
+        Fcn model = Trainer.load(checkpoint);
+        // The built-in set of the run the checkpoint came from, unless told otherwise.
+        Path runDir = checkpoint.toAbsolutePath().getParent();
+        DataSource source = DataSource.from(a, runDir.resolve("data"));
         SegmentationDataset data = source.open(a.string("split", "val"));
         Device device = Device.parse(a.string("device", "cpu"));
         a.finish();
@@ -202,23 +235,36 @@ public final class Main {
         }
     }
 
+    /** predict --checkpoint FILE (--input FILE|DIR | FILE...): images named, or every image of a folder. */
     private static void predict(Args a, PrintStream out) throws IOException {
         Fcn model = Trainer.load(Path.of(a.required("checkpoint")));
-        Path input = Path.of(a.required("input"));
+        List<Path> inputs = new ArrayList<>();
+        if (a.string("input", null) != null) {
+            inputs.add(Path.of(a.string("input", null)));
+        }
+        for (String p : a.positional()) {
+            inputs.add(Path.of(p));
+        }
         Path output = a.path("output") != null ? a.path("output") : Path.of("predictions");
         Device device = Device.parse(a.string("device", "cpu"));
         a.finish();
+        if (inputs.isEmpty()) {
+            throw new Args.UsageException("predict needs --input FILE|DIR or image files");
+        }
         List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(input)) {
-            try (Stream<Path> s = Files.list(input)) {
-                s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpg|jpeg|png|bmp)"))
-                        .sorted().forEach(files::add);
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                int before = files.size();
+                try (Stream<Path> s = Files.list(input)) {
+                    s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpg|jpeg|png|bmp)"))
+                            .sorted().forEach(files::add);
+                }
+                if (files.size() == before) {
+                    throw new IOException("no images in " + input);
+                }
+            } else {
+                files.add(input);
             }
-            if (files.isEmpty()) {
-                throw new IOException("no images in " + input);
-            }
-        } else {
-            files.add(input);
         }
         model.to(device);
         List<Path> masks = Predictor.predictFiles(model, files, output, device);

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  */
 public final class FolderDataset implements SegmentationDataset {
     private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp");
+    /** Lossless formats first: a JPEG mask's colours and indices are smeared by compression. */
+    private static final List<String> MASK_EXTENSIONS = List.of(".png", ".bmp", ".jpg", ".jpeg");
 
     private final List<Path> images = new ArrayList<>();
     private final List<Path> masks = new ArrayList<>();
@@ -35,7 +37,7 @@ public final class FolderDataset implements SegmentationDataset {
         for (Path image : found) {
             String stem = stem(image);
             Path mask = null;
-            for (String ext : IMAGE_EXTENSIONS) {
+            for (String ext : MASK_EXTENSIONS) {
                 Path candidate = maskDir.resolve(stem + ext);
                 if (Files.isRegularFile(candidate)) {
                     mask = candidate;

@@ -44,6 +44,15 @@ public final class ImageFiles {
         int w = img.getWidth();
         int plane = h * w;
         float[] out = new float[3 * plane];
+        int[] gray = grey(img);
+        if (gray != null) {
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < plane; i++) {
+                    out[c * plane + i] = gray[i];
+                }
+            }
+            return new Rgb(h, w, out);
+        }
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             img.getRGB(0, y, w, 1, row, 0, w);
@@ -55,6 +64,27 @@ public final class ImageFiles {
             }
         }
         return new Rgb(h, w, out);
+    }
+
+    /**
+     * The pixel values of a one-band grey image, scaled to 0-255, or null for other images. Read from
+     * the raster, not through getRGB, which would apply a gamma conversion to grey images.
+     */
+    private static int[] grey(BufferedImage img) {
+        Raster r = img.getRaster();
+        if (r.getNumBands() != 1 || img.getColorModel() instanceof IndexColorModel) {
+            return null;
+        }
+        int[] v = new int[img.getWidth() * img.getHeight()];
+        r.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, v);
+        int bits = r.getSampleModel().getSampleSize(0);
+        if (bits > 8) {
+            int max = (1 << bits) - 1;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.round(v[i] * 255f / max);
+            }
+        }
+        return v;
     }
 
     /** A decoded mask: size and one raw value per pixel. */
@@ -89,8 +119,16 @@ public final class ImageFiles {
         int w = img.getWidth();
         int[] v = new int[h * w];
         int[] row = new int[w];
+        int[] gray = grey(img);
         for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
+            if (gray == null) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+            } else {
+                for (int x = 0; x < w; x++) {
+                    int g = gray[y * w + x];
+                    row[x] = (g << 16) | (g << 8) | g;
+                }
+            }
             for (int x = 0; x < w; x++) {
                 int rgb = row[x] & 0xFFFFFF;
                 Integer c = table.get(rgb);

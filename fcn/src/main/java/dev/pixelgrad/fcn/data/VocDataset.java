@@ -20,6 +20,11 @@ public final class VocDataset implements SegmentationDataset {
     private final ClassList classes;
 
     public VocDataset(Path root, String split) throws IOException {
+        this(root, split, null);
+    }
+
+    /** With {@code classes} (when not null) instead of VOC's or those of the root's classes.txt. */
+    public VocDataset(Path root, String split, ClassList classes) throws IOException {
         this.root = root;
         this.listFile = root.resolve("ImageSets").resolve("Segmentation").resolve(split + ".txt");
         if (!Files.isRegularFile(listFile)) {
@@ -39,9 +44,9 @@ public final class VocDataset implements SegmentationDataset {
             throw new DataException(listFile + " lists no images");
         }
         Path classFile = root.resolve("classes.txt");
-        this.classes = Files.isRegularFile(classFile) ? ClassList.read(classFile) : ClassList.VOC;
-        if (classes.colorCoded()) {
-            throw new DataException(classFile + ": VOC-layout masks are palette indices; the class list must not give colours");
+        this.classes = classes != null ? classes : Files.isRegularFile(classFile) ? ClassList.read(classFile) : ClassList.VOC;
+        if (this.classes.colorCoded()) {
+            throw new DataException("VOC-layout masks are palette indices; the class list must not give colours");
         }
     }
 

@@ -41,4 +41,24 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
     }
+
+    /**
+     * The options that shape the training trajectory, by name: a resumed run must use the same ones to
+     * continue the run it resumes (checkpoints store them as JSON).
+     */
+    public java.util.Map<String, Object> trajectory() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("optimizer", optimizer);
+        m.put("lr", (double) learningRate);
+        m.put("momentum", (double) momentum);
+        m.put("weight_decay", (double) weightDecay);
+        m.put("batch", batchSize);
+        m.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("seed", seed);
+        m.put("flip", augmentation.flip());
+        m.put("scale_min", (double) augmentation.minScale());
+        m.put("scale_max", (double) augmentation.maxScale());
+        m.put("crop", augmentation.cropSize());
+        return m;
+    }
 }

@@ -68,6 +68,7 @@ public final class Trainer {
                 throw new IOException("--resume: no checkpoint " + ckptPath + " to resume from");
             }
             Checkpoint ckpt = Checkpoint.load(ckptPath);
+            checkSameTrajectory(ckpt, opt);
             model = Fcn.create(FcnConfig.fromJson(ckpt.meta("fcn.config")));
             model.loadState(ckpt.model(), true);
             model.random().restore(Long.parseLong(ckpt.meta("rng.counter")));
@@ -117,9 +118,7 @@ public final class Trainer {
                     loss = l.item();
                     if (!Float.isFinite(loss)) {
                         model.zeroGrad();
-                        throw new TrainingDivergedException(step, loss, lastGood == 0 && !Files.exists(ckptPath)
-                                ? "No checkpoint had been written yet."
-                                : "The last good checkpoint (step " + lastGood + ") is untouched: " + ckptPath);
+                        throw diverged(step, loss, lastGood, resume || lastGood > 0, ckptPath);
                     }
                     l.backward();
                     optimizer.step();
@@ -139,6 +138,12 @@ public final class Trainer {
                     t0 += System.nanoTime() - tv; // images/s counts training time only
                 }
                 if (end || (opt.checkpointEvery() > 0 && step % opt.checkpointEvery() == 0)) {
+                    String bad = firstNonFinite(model);
+                    if (bad != null) {
+                        // A finite loss can hide a parameter that has already blown up: never save it.
+                        throw diverged(step, Float.NaN, lastGood, resume || lastGood > 0, ckptPath,
+                                "parameter " + bad + " is no longer finite");
+                    }
                     save(ckptPath, model, optimizer, step, opt);
                     lastGood = step;
                     listener.checkpointed(step, ckptPath);
@@ -146,6 +151,68 @@ public final class Trainer {
             }
         }
         return new Result(model, opt.iterations(), last, ckptPath);
+    }
+
+    private static TrainingDivergedException diverged(long step, float loss, long lastGood, boolean haveCheckpoint,
+                                                      Path ckptPath) {
+        return diverged(step, loss, lastGood, haveCheckpoint, ckptPath, null);
+    }
+
+    private static TrainingDivergedException diverged(long step, float loss, long lastGood, boolean haveCheckpoint,
+                                                      Path ckptPath, String what) {
+        String note = haveCheckpoint ? "The last good checkpoint (step " + lastGood + ") is untouched: " + ckptPath
+                : "This run had written no checkpoint yet.";
+        return new TrainingDivergedException(step, loss, what == null ? note : what + ". " + note);
+    }
+
+    /** The name of a parameter holding NaN or infinity, or null (one scalar per parameter leaves the device). */
+    static String firstNonFinite(Fcn model) {
+        try (dev.pixelgrad.tensor.Scope s = dev.pixelgrad.tensor.Scope.open()) {
+            for (Map.Entry<String, dev.pixelgrad.autograd.Variable> e : model.namedParameters().entrySet()) {
+                if (!Float.isFinite(dev.pixelgrad.tensor.Ops.sum(e.getValue().data()).item())) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The trajectory options stored in a run's checkpoint, or an empty map when it has none. */
+    public static Map<String, Object> storedTrajectory(Path output) throws IOException {
+        Path ckpt = output.resolve(CHECKPOINT);
+        if (!Files.exists(ckpt)) {
+            return Map.of();
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(ckpt)) {
+            String json = r.metadata().get("train.options");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = json == null ? Map.of() : (Map<String, Object>) dev.pixelgrad.tensor.io.Json.parse(json);
+            return m;
+        }
+    }
+
+    /** A resumed run continues the same trajectory: its options must be those the checkpoint was trained with. */
+    private static void checkSameTrajectory(Checkpoint ckpt, TrainOptions opt) {
+        String json = ckpt.metadata().get("train.options");
+        if (json == null) {
+            return;
+        }
+        Map<?, ?> stored = (Map<?, ?>) dev.pixelgrad.tensor.io.Json.parse(json);
+        java.util.List<String> differ = new java.util.ArrayList<>();
+        for (Map.Entry<String, Object> e : opt.trajectory().entrySet()) {
+            Object was = stored.get(e.getKey());
+            Object now = e.getValue();
+            boolean same = was instanceof Number a && now instanceof Number b
+                    ? (float) a.doubleValue() == (float) b.doubleValue()
+                    : java.util.Objects.equals(was, now);
+            if (!same && was != null) {
+                differ.add(e.getKey() + " " + was + " (now " + now + ")");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("--resume: the checkpoint was trained with " + String.join(", ", differ)
+                    + "; resume with the same options (the CLI takes any option you leave out from the checkpoint)");
+        }
     }
 
     private record Initial(Fcn model, String note) {}
@@ -158,7 +225,7 @@ public final class Trainer {
             return new Initial(Fcn.create(cfg), "initialised at random (seed " + cfg.seed() + ")");
         }
         if (isFcnCheckpoint(init)) {
-            Checkpoint source = Checkpoint.load(init);
+            Checkpoint source = Checkpoint.loadModel(init);
             FcnConfig from = FcnConfig.fromJson(source.meta("fcn.config"));
             Fcn model = Fcn.create(new FcnConfig(cfg.model(), from.numClasses(), from.width(), cfg.learnUpsample(),
                     from.preprocessing(), cfg.seed()));
@@ -203,10 +270,7 @@ public final class Trainer {
         md.put("step", Long.toString(step));
         md.put("fcn.config", model.config().toJson());
         md.put("rng.counter", Long.toString(model.random().counter()));
-        md.put("train.options", String.format(Locale.ROOT,
-                "{\"optimizer\":\"%s\",\"lr\":%g,\"batch\":%d,\"iterations\":%d,\"loss\":\"%s\",\"seed\":%d}",
-                opt.optimizer(), opt.learningRate(), opt.batchSize(), opt.iterations(),
-                opt.loss().name().toLowerCase(Locale.ROOT), opt.seed()));
+        md.put("train.options", dev.pixelgrad.tensor.io.Json.write(opt.trajectory()));
         Checkpoint.save(path, model, optimizer, md);
     }
 
@@ -215,7 +279,7 @@ public final class Trainer {
         if (!Files.exists(checkpoint)) {
             throw new IOException("checkpoint " + checkpoint + " does not exist");
         }
-        Checkpoint ckpt = Checkpoint.load(checkpoint);
+        Checkpoint ckpt = Checkpoint.loadModel(checkpoint);
         Fcn model = Fcn.create(FcnConfig.fromJson(ckpt.meta("fcn.config")));
         model.loadState(ckpt.model(), true);
         model.eval();

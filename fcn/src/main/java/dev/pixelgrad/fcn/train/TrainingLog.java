@@ -36,7 +36,10 @@ public final class TrainingLog {
                 // a half-written last line from a killed run: drop it
             }
         }
-        Files.write(file, kept, StandardCharsets.UTF_8);
+        // Rewritten through a temporary file and a rename, so a crash now cannot lose the log.
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, kept, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public Path file() {

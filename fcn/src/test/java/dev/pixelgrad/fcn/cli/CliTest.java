@@ -87,6 +87,60 @@ class CliTest {
         assertTrue(stderr().contains("--iterations expects an integer"), stderr());
     }
 
+    @Test
+    void flagsTakeNoValueAndStrayArgumentsAreRefused() {
+        assertEquals(2, run(train(dir.resolve("f"), 1, "--resume=true")));
+        assertTrue(stderr().contains("--resume is a flag and takes no value"), stderr());
+        assertEquals(2, run(train(dir.resolve("g"), 1, "runs/x")));
+        assertTrue(stderr().contains("unexpected argument: runs/x"), stderr());
+        assertEquals(2, run(train(dir.resolve("h"), 1, "--epochs", "2")));
+        assertTrue(stderr().contains("not both"), stderr());
+    }
+
+    @Test
+    void resumeTakesTheCheckpointsOptionsAndRefusesDifferentOnes() throws IOException {
+        Path run = dir.resolve("opts");
+        assertEquals(0, run(train(run, 2)), stderr()); // sgd, lr 1e-3 (see train())
+        List<String> resume = List.of("train", "--data", "builtin", "--builtin-dir", dir.resolve("data").toString(),
+                "--builtin-train", "10", "--builtin-val", "2", "--builtin-size", "24", "--iterations", "4",
+                "--output", run.toString(), "--workers", "1", "--resume");
+        assertEquals(0, run(resume), stderr());
+        List<String[]> log = rows(run);
+        assertEquals(4, log.size());
+        assertEquals("0.00100000", log.get(3)[3], "the resumed steps ran SGD at the checkpoint's rate");
+        List<String> other = new ArrayList<>(resume);
+        other.addAll(List.of("--optimizer", "adam", "--iterations", "6"));
+        other.remove("4");
+        other.remove("--iterations");
+        assertEquals(1, run(other), stderr());
+        assertTrue(stderr().contains("optimizer sgd (now adam)"), stderr());
+    }
+
+    @Test
+    void theBuiltinSetRemembersHowItWasMadeAndClassListsAreHonoured() throws IOException {
+        assertEquals(0, run(train(dir.resolve("b1"), 1)), stderr());
+        List<String> bigger = new ArrayList<>(train(dir.resolve("b2"), 1));
+        bigger.set(bigger.indexOf("--builtin-size") + 1, "32");
+        assertEquals(1, run(bigger));
+        assertTrue(stderr().contains("was generated with size 24"), stderr());
+        Path three = dir.resolve("three.txt");
+        Files.writeString(three, "bg\na\nb\n");
+        assertEquals(1, run(train(dir.resolve("b3"), 1, "--classes", three.toString())));
+        assertTrue(stderr().contains("outside the 3 classes"), stderr());
+    }
+
+    @Test
+    void predictTakesImageFilesToo() throws IOException {
+        Path run = dir.resolve("p");
+        assertEquals(0, run(train(run, 1)), stderr());
+        Path a = dir.resolve("data/JPEGImages/val_00000.jpg");
+        Path b = dir.resolve("data/JPEGImages/train_00003.jpg");
+        Path out = dir.resolve("pred2");
+        assertEquals(0, run(List.of("predict", "--checkpoint", run.resolve(Trainer.CHECKPOINT).toString(), a.toString(),
+                b.toString(), "--output", out.toString())), stderr());
+        assertTrue(Files.exists(out.resolve("val_00000_mask.png")) && Files.exists(out.resolve("train_00003_overlay.png")));
+    }
+
     private static List<String[]> rows(Path run) throws IOException {
         return TrainingLog.read(run.resolve(Trainer.TRAIN_LOG));
     }

@@ -164,6 +164,19 @@ class DatasetTest {
     }
 
     @Test
+    void greyImagesAndGreyColourMasksKeepTheirValues() throws IOException {
+        BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(0, 0, 0, 100);
+        grey.getRaster().setSample(1, 0, 0, 7);
+        Path f = dir.resolve("grey.png");
+        ImageFiles.writePng(grey, f);
+        ImageFiles.Rgb rgb = ImageFiles.readRgb(f);
+        assertArrayEquals(new float[] {100, 7, 100, 7, 100, 7}, rgb.planes(), "no gamma conversion of grey pixels");
+        ImageFiles.Mask m = ImageFiles.readColorMask(f, Map.of(0x646464, 1, 0x070707, 0));
+        assertArrayEquals(new int[] {1, 0}, m.values());
+    }
+
+    @Test
     void classListRoundTripsAndRejectsHalfColouredLists() throws IOException {
         ClassList camvid = new ClassList(List.of("sky", "building", "pole"), Map.of(0x808080, 0, 0x800000, 1,
                 0xc0c080, 2, 0, 255));

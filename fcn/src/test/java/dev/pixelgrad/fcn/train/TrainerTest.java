@@ -94,12 +94,36 @@ class TrainerTest {
         Trainer.train(options(out, 4, "sgd", 1e-3f, 4), new VocDataset(data, "train"), new VocDataset(data, "val"),
                 false, new Trainer.Listener() { });
         byte[] before = Files.readAllBytes(out.resolve(Trainer.CHECKPOINT));
+        // A new run in the same folder, at a rate that blows up before its first checkpoint.
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.train(
                 options(out, 40, "sgd", 1e12f, 100), new VocDataset(data, "train"), new VocDataset(data, "val"),
+                false, new Trainer.Listener() { }));
+        assertTrue(e.getMessage().contains("step " + e.step()) && e.getMessage().contains("no checkpoint yet"),
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve(Trainer.CHECKPOINT)), "the checkpoint is untouched");
+
+        // A resumed run must keep the options it was trained with.
+        IllegalArgumentException changed = assertThrows(IllegalArgumentException.class, () -> Trainer.train(
+                options(out, 8, "sgd", 1e12f, 100), new VocDataset(data, "train"), new VocDataset(data, "val"),
                 true, new Trainer.Listener() { }));
-        assertTrue(e.step() > 4, "diverged after the resumed step 4, at " + e.step());
-        assertTrue(e.getMessage().contains("step " + e.step()) && e.getMessage().contains("untouched"), e.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(out.resolve(Trainer.CHECKPOINT)), "the last good checkpoint is untouched");
+        assertTrue(changed.getMessage().contains("lr"), changed.getMessage());
+    }
+
+    @Test
+    void blownUpParametersAreNeverCheckpointed(@TempDir Path out) throws IOException {
+        // A rate this absurd overflows the weights in the first update; the loss of that step was finite.
+        TrainOptions opt = new TrainOptions(new FcnConfig("fcn8s", 6, WIDTH, false, Preprocessing.CAFFE, 5), Device.CPU,
+                6, 2, "sgd", 1e20f, 0.9f, 0f, Reduction.SUM, Augmentation.NONE, null, out, 0, 1, 1, 11);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.train(opt,
+                new VocDataset(data, "train"), new VocDataset(data, "val"), false, new Trainer.Listener() { }));
+        assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
+        if (Files.exists(out.resolve(Trainer.CHECKPOINT))) {
+            for (var t : dev.pixelgrad.nn.Checkpoint.load(out.resolve(Trainer.CHECKPOINT)).model().values()) {
+                for (float v : t.toFloatArray()) {
+                    assertTrue(Float.isFinite(v), "a checkpoint holds only finite parameters");
+                }
+            }
+        }
     }
 
     @Test

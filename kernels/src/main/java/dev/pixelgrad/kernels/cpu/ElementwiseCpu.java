@@ -42,7 +42,7 @@ final class ElementwiseCpu {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float v = x[i];
-                out[i] = v > 0f ? v : 0f;
+                out[i] = v <= 0f ? 0f : v; // NaN stays NaN, as in PyTorch, so a blown-up net cannot look healthy
             }
         });
     }

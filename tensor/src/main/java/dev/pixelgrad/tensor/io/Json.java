@@ -137,11 +137,11 @@ public final class Json {
                     if (pos + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
+                    String hex = text.substring(pos, pos + 4);
+                    if (!hex.matches("[0-9a-fA-F]{4}")) {
                         throw error("bad \\u escape");
                     }
+                    sb.append((char) Integer.parseInt(hex, 16));
                     pos += 4;
                 }
                 default -> throw error("bad escape \\" + e);

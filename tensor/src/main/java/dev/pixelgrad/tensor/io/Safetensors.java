@@ -65,9 +65,12 @@ public final class Safetensors {
 
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+        // A temporary name in the same folder (so the rename is atomic), created with the usual permissions.
+        String prefix = "." + path.getFileName() + ".";
+        Path tmp = dir.resolve(prefix + Long.toUnsignedString(System.nanoTime() ^ ProcessHandle.current().pid() << 32, 36)
+                + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writeFully(ch, head);
                 ByteBuffer buf = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
                 for (Tensor t : order) {
@@ -81,6 +84,23 @@ public final class Safetensors {
             throw e;
         }
         syncDirectory(dir);
+        removeLeftovers(dir, prefix);
+    }
+
+    /** Temporary files of earlier saves that were killed before their rename (each may be large). */
+    private static void removeLeftovers(Path dir, String prefix) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))
+                    .forEach(p -> {
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (IOException e) {
+                            // leave it; the next save tries again
+                        }
+                    });
+        } catch (IOException e) {
+            // the folder cannot be listed: nothing to clean
+        }
     }
 
     public static void save(Path path, Map<String, Tensor> tensors) throws IOException {

@@ -34,7 +34,7 @@ class JsonTest {
     @Test
     void rejectsMalformedInput() {
         for (String bad : new String[] {"", "{", "{\"a\" 1}", "[1,]", "01", "1.", "tru", "\"abc", "{} x",
-                "99999999999999999999", "{\"a\":1,\"a\":2}"}) {
+                "99999999999999999999", "{\"a\":1,\"a\":2}", "\"\\u+041\"", "\"\\u-041\""}) {
             assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
         }
     }

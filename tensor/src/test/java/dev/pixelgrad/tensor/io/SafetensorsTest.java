@@ -73,6 +73,16 @@ class SafetensorsTest {
     }
 
     @Test
+    void aSaveCleansUpTheTemporaryFilesOfKilledSaves() throws IOException {
+        Path p = dir.resolve("ckpt.safetensors");
+        Path stale = dir.resolve(".ckpt.safetensors.killed.tmp");
+        Files.write(stale, new byte[1000]);
+        Safetensors.save(p, Map.of("a", Tensor.zeros(3)));
+        assertTrue(!Files.exists(stale), "the leftover of a killed save is removed");
+        assertTrue(Files.isReadable(p));
+    }
+
+    @Test
     void saveReplacesAnExistingFileWhole() throws IOException {
         Path p = dir.resolve("ckpt.safetensors");
         Safetensors.save(p, Map.of("a", Tensor.zeros(1000)));

@@ -35,16 +35,7 @@ record DataSource(String spec, Path builtinDir, int builtinTrain, int builtinVal
     SegmentationDataset open(String split) throws IOException {
         ClassList given = classes == null ? null : ClassList.read(classes);
         if (spec.equals("builtin")) {
-            // The folder remembers how it was generated; asking for another set there is an error, not a reuse.
-            Path marker = builtinDir.resolve("pixelgrad-builtin.txt");
-            String wanted = "size " + builtinSize + ", train " + builtinTrain + ", val " + builtinVal + ", seed 1";
-            if (!Files.exists(marker)) {
-                BuiltinDataset.generate(builtinDir, builtinTrain, builtinVal, builtinSize, 1);
-                Files.writeString(marker, wanted + "\n");
-            } else if (builtinOptionsGiven && !Files.readString(marker).strip().equals(wanted)) {
-                throw new DataException("the built-in set in " + builtinDir + " was generated with "
-                        + Files.readString(marker).strip() + ", not " + wanted + "; use another --builtin-dir or delete it");
-            }
+            BuiltinDataset.ensure(builtinDir, builtinTrain, builtinVal, builtinSize, 1, builtinOptionsGiven);
             return new VocDataset(builtinDir, split, given);
         }
         Path root = Path.of(spec);

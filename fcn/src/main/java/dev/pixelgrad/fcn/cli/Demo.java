@@ -16,7 +16,6 @@ import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +41,9 @@ final class Demo {
         a.finish();
         long t0 = System.nanoTime();
         Path data = output.resolve("data");
-        if (!Files.exists(data.resolve("ImageSets").resolve("Segmentation").resolve("val.txt"))) {
-            out.printf(Locale.ROOT, "generating the built-in data set (%d training and %d validation images) in %s%n",
+        if (BuiltinDataset.ensure(data, TRAIN_IMAGES, VAL_IMAGES, IMAGE_SIZE, 1, true)) {
+            out.printf(Locale.ROOT, "generated the built-in data set (%d training and %d validation images) in %s%n",
                     TRAIN_IMAGES, VAL_IMAGES, data);
-            BuiltinDataset.generate(data, TRAIN_IMAGES, VAL_IMAGES, IMAGE_SIZE, 1);
         }
         SegmentationDataset train = new VocDataset(data, "train");
         SegmentationDataset val = new VocDataset(data, "val");
@@ -55,7 +53,7 @@ final class Demo {
         out.printf(Locale.ROOT, "training FCN-8s (width %s) with Adam, batch %d, %d steps%n", WIDTH, opt.batchSize(),
                 iterations);
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device(), opt.batchSize()));
+        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device()));
         Scores scores = r.scores();
         out.print(scores.table());
 

@@ -126,8 +126,8 @@ public final class Main {
      * checkpoint ({@code stored}), so that the run continues as it was trained; one given and different is
      * an error (from the trainer).
      */
-    static TrainOptions trainOptions(Args a, int numClasses, long iterationsPerEpoch, Path output,
-                                     Map<String, Object> stored) {
+    static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
+        int batch = a.integer("batch", number(stored, "batch", 8).intValue());
         String model = a.string("model", "fcn8s");
         float width = a.number("width", 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
@@ -135,7 +135,8 @@ public final class Main {
         if (a.has("epochs") && a.has("iterations")) {
             throw new Args.UsageException("give --iterations or --epochs, not both");
         }
-        long iterations = a.has("epochs") ? a.integer("epochs", 1) * iterationsPerEpoch : a.longValue("iterations", 1000);
+        long iterations = a.has("epochs") ? (long) a.integer("epochs", 1) * ((trainImages + batch - 1) / batch)
+                : a.longValue("iterations", 1000);
         String loss = a.string("loss", (String) stored.getOrDefault("loss", "mean")).toLowerCase(Locale.ROOT);
         if (!loss.equals("mean") && !loss.equals("sum")) {
             throw new Args.UsageException("--loss must be mean or sum, got " + loss);
@@ -145,8 +146,7 @@ public final class Main {
         Augmentation aug = new Augmentation(flip, a.number("scale-min", number(stored, "scale_min", 1).floatValue()),
                 a.number("scale-max", number(stored, "scale_max", 1).floatValue()),
                 a.integer("crop", number(stored, "crop", 0).intValue()));
-        return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations,
-                a.integer("batch", number(stored, "batch", 8).intValue()),
+        return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations, batch,
                 a.string("optimizer", (String) stored.getOrDefault("optimizer", "adam")).toLowerCase(Locale.ROOT),
                 a.number("lr", number(stored, "lr", 1e-3).floatValue()),
                 a.number("momentum", number(stored, "momentum", 0.99).floatValue()),
@@ -167,16 +167,15 @@ public final class Main {
         DataSource source = DataSource.from(a, output.resolve("data"));
         SegmentationDataset trainSet = source.open(a.string("train-split", "train"));
         SegmentationDataset valSet = source.open(a.string("val-split", "val"));
-        int batch = a.integer("batch", number(stored, "batch", 8).intValue());
-        TrainOptions opt = trainOptions(a, trainSet.classes().size(), (trainSet.size() + batch - 1) / batch, output, stored);
+        TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
         a.finish();
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), opt.batchSize()));
+        Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device()));
         out.println(r.scores().table());
         out.println("checkpoint: " + r.checkpoint());
     }
 
-    static Trainer.Listener listener(ProgressBar bar, Device device, int batchSize) {
+    static Trainer.Listener listener(ProgressBar bar, Device device) {
         return new Trainer.Listener() {
             @Override
             public void started(Fcn model, long first, long last, String note) {
@@ -190,7 +189,7 @@ public final class Main {
 
             @Override
             public void step(long step, long last, float loss, double imagesPerSecond) {
-                bar.update(step, last, loss, imagesPerSecond, batchSize);
+                bar.update(step, last, loss, imagesPerSecond);
             }
 
             @Override

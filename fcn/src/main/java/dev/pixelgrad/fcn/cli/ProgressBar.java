@@ -21,7 +21,7 @@ final class ProgressBar {
         this.terminal = System.console() != null && System.console().isTerminal();
     }
 
-    void update(long step, long total, float loss, double imagesPerSecond, int batchSize) {
+    void update(long step, long total, float loss, double imagesPerSecond) {
         if (firstStep < 0) {
             firstStep = step - 1;
         }

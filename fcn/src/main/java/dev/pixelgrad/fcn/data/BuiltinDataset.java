@@ -22,6 +22,27 @@ public final class BuiltinDataset {
 
     private BuiltinDataset() {}
 
+    /**
+     * The set under {@code root}, generated there on first use. The folder remembers how it was made
+     * (pixelgrad-builtin.txt): with {@code strict}, asking for other sizes or counts there is an error;
+     * without, the existing set is used as it is. Returns true when it generated the set now.
+     */
+    public static boolean ensure(Path root, int train, int val, int size, long seed, boolean strict) throws IOException {
+        Path marker = root.resolve("pixelgrad-builtin.txt");
+        String wanted = "size " + size + ", train " + train + ", val " + val + ", seed " + seed;
+        if (!Files.exists(marker)) {
+            generate(root, train, val, size, seed);
+            Files.writeString(marker, wanted + "\n");
+            return true;
+        }
+        String made = Files.readString(marker).strip();
+        if (strict && !made.equals(wanted)) {
+            throw new DataException("the built-in set in " + root + " was generated with " + made + ", not " + wanted
+                    + "; use another folder or delete it");
+        }
+        return false;
+    }
+
     /** Writes {@code train} and {@code val} images of about {@code size} pixels a side under {@code root}. */
     public static void generate(Path root, int train, int val, int size, long seed) throws IOException {
         if (size < 16) {

@@ -71,7 +71,7 @@ final class ConvCpu {
             }
         }
         if (bias != null) {
-            addBias(y, bias, g.n(), g.cOut(), p);
+            ElementwiseCpu.addChannelBias(y, bias, y, g.n(), g.cOut(), p);
         }
     }
 
@@ -126,19 +126,6 @@ final class ConvCpu {
         if (first) {
             java.util.Arrays.fill(gw, 0, g.cOut() * k, 0f); // no images: the gradient is zero
         }
-    }
-
-    /** y[img, c, :] += bias[c]. */
-    static void addBias(float[] y, float[] bias, int n, int c, int plane) {
-        Parallel.forRange(n * c, Math.max(1, (1 << 14) / Math.max(1, plane)), (from, to) -> {
-            for (int nc = from; nc < to; nc++) {
-                float b = bias[nc % c];
-                int o = nc * plane;
-                for (int i = 0; i < plane; i++) {
-                    y[o + i] += b;
-                }
-            }
-        });
     }
 
     private static float[] colBuffer(int size) {

@@ -174,7 +174,8 @@ public final class CpuBackend implements Backend {
         ConvCpu.Geometry g = transposedGeometry(x, w, p, out);
         ConvCpu.backwardData(Sgemm.get(), g, x.hostFloats(), w.hostFloats(), out.hostFloats());
         if (bias != null) {
-            ConvCpu.addBias(out.hostFloats(), bias.hostFloats(), out.dim(0), out.dim(1), out.dim(2) * out.dim(3));
+            ElementwiseCpu.addChannelBias(out.hostFloats(), bias.hostFloats(), out.hostFloats(), out.dim(0), out.dim(1),
+                    out.dim(2) * out.dim(3));
         }
     }
 

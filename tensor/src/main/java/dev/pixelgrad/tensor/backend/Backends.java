@@ -10,6 +10,8 @@ import java.util.ServiceLoader;
 /** Finds the backend of each device type on the class path (ServiceLoader), once. */
 public final class Backends {
     private static volatile Map<DeviceType, Backend> byType;
+    /** Backends that have answered "available": that cannot change, so every later op skips the question. */
+    private static final java.util.Set<DeviceType> USABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Backends() {}
 
@@ -20,9 +22,12 @@ public final class Backends {
             throw new IllegalStateException("no " + device.type().name().toLowerCase(java.util.Locale.ROOT)
                     + " backend on the class path (add the pixelgrad-kernels jar)");
         }
-        String reason = b.unavailableReason();
-        if (reason != null) {
-            throw new IllegalStateException("the " + b.name() + " backend is unavailable: " + reason);
+        if (!USABLE.contains(device.type())) {
+            String reason = b.unavailableReason();
+            if (reason != null) {
+                throw new IllegalStateException("the " + b.name() + " backend is unavailable: " + reason);
+            }
+            USABLE.add(device.type());
         }
         return b;
     }

@@ -107,26 +107,24 @@ public final class Safetensors {
         save(path, tensors, Map.of());
     }
 
+    /** Writes a tensor's values in pieces through {@code buf}; a device tensor is first copied to the host. */
     private static void writeTensor(FileChannel ch, ByteBuffer buf, Tensor t) throws IOException {
-        buf.clear();
-        if (t.dtype() == DType.FLOAT32) {
-            for (float v : t.toFloatArray()) {
-                if (!buf.hasRemaining()) {
-                    writeFully(ch, buf.flip());
-                    buf.clear();
-                }
-                buf.putFloat(v);
+        int n = (int) t.numel();
+        boolean host = t.device().isCpu();
+        float[] floats = t.dtype() == DType.FLOAT32 ? (host ? t.hostFloats() : t.toFloatArray()) : null;
+        int[] ints = floats == null ? (host ? t.hostInts() : t.toIntArray()) : null;
+        int perPiece = buf.capacity() / 4;
+        for (int done = 0; done < n; done += perPiece) {
+            int count = Math.min(perPiece, n - done);
+            buf.clear();
+            if (floats != null) {
+                buf.asFloatBuffer().put(floats, done, count);
+            } else {
+                buf.asIntBuffer().put(ints, done, count);
             }
-        } else {
-            for (int v : t.toIntArray()) {
-                if (!buf.hasRemaining()) {
-                    writeFully(ch, buf.flip());
-                    buf.clear();
-                }
-                buf.putInt(v);
-            }
+            buf.limit(count * 4);
+            writeFully(ch, buf);
         }
-        writeFully(ch, buf.flip());
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {

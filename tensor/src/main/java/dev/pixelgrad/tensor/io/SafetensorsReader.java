@@ -254,37 +254,58 @@ public final class SafetensorsReader implements AutoCloseable {
         int size = elementSize(e.dtype());
         if (isFloating(e.dtype())) {
             float[] out = new float[n];
-            readElements(e, size, (buf, from, count) -> {
-                for (int i = 0; i < count; i++) {
-                    out[from + i] = switch (e.dtype()) {
-                        case "F32" -> buf.getFloat(i * 4);
-                        case "F64" -> (float) buf.getDouble(i * 8);
-                        case "F16" -> Float.float16ToFloat(buf.getShort(i * 2));
-                        default -> Float.intBitsToFloat((buf.getShort(i * 2) & 0xFFFF) << 16); // BF16
-                    };
-                }
-            });
+            // The conversion is chosen once per tensor; F32, the common case, is a bulk copy.
+            Chunk convert = switch (e.dtype()) {
+                case "F32" -> (buf, from, count) -> buf.asFloatBuffer().get(out, from, count);
+                case "F64" -> (buf, from, count) -> {
+                    for (int i = 0; i < count; i++) {
+                        out[from + i] = (float) buf.getDouble(i * 8);
+                    }
+                };
+                case "F16" -> (buf, from, count) -> {
+                    for (int i = 0; i < count; i++) {
+                        out[from + i] = Float.float16ToFloat(buf.getShort(i * 2));
+                    }
+                };
+                default -> (buf, from, count) -> { // BF16: the top half of a float32
+                    for (int i = 0; i < count; i++) {
+                        out[from + i] = Float.intBitsToFloat((buf.getShort(i * 2) & 0xFFFF) << 16);
+                    }
+                };
+            };
+            readElements(e, size, convert);
             return Tensor.wrap(e.shape(), HostStorage.wrap(out));
         }
         int[] out = new int[n];
-        readElements(e, size, (buf, from, count) -> {
-            for (int i = 0; i < count; i++) {
-                out[from + i] = switch (e.dtype()) {
-                    case "I32" -> buf.getInt(i * 4);
-                    case "I64" -> {
-                        long v = buf.getLong(i * 8);
-                        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                            throw new IllegalArgumentException(path + ": tensor \"" + name + "\" element " + (from + i)
-                                    + " = " + v + " does not fit in int32");
-                        }
-                        yield (int) v;
+        Chunk convert = switch (e.dtype()) {
+            case "I32" -> (buf, from, count) -> buf.asIntBuffer().get(out, from, count);
+            case "I64" -> (buf, from, count) -> {
+                for (int i = 0; i < count; i++) {
+                    long v = buf.getLong(i * 8);
+                    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException(path + ": tensor \"" + name + "\" element " + (from + i)
+                                + " = " + v + " does not fit in int32");
                     }
-                    case "I16" -> buf.getShort(i * 2);
-                    case "I8" -> buf.get(i);
-                    default -> buf.get(i) & 0xFF; // U8, BOOL
-                };
-            }
-        });
+                    out[from + i] = (int) v;
+                }
+            };
+            case "I16" -> (buf, from, count) -> {
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = buf.getShort(i * 2);
+                }
+            };
+            case "I8" -> (buf, from, count) -> {
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = buf.get(i);
+                }
+            };
+            default -> (buf, from, count) -> { // U8, BOOL
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = buf.get(i) & 0xFF;
+                }
+            };
+        };
+        readElements(e, size, convert);
         return Tensor.wrap(e.shape(), HostStorage.wrap(out));
     }
 

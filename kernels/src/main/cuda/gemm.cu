@@ -86,14 +86,23 @@ __device__ __forceinline__ void sgemm_tile(int M, int N, int K, float alpha, con
     }
 }
 
-#define SGEMM_ENTRY(name, ta, tb)                                                                          \
-    extern "C" __global__ void __launch_bounds__(256) name(int M, int N, int K, float alpha, const float* A, \
-                                                           int lda, const float* B, int ldb, float beta,    \
-                                                           float* C, int ldc) {                             \
-        sgemm_tile<ta, tb>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);                                  \
-    }
+// The four entry points, one per pair of transposes.
+extern "C" __global__ void __launch_bounds__(256) sgemm_nn(int M, int N, int K, float alpha, const float* A, int lda,
+                                                          const float* B, int ldb, float beta, float* C, int ldc) {
+    sgemm_tile<false, false>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
 
-SGEMM_ENTRY(sgemm_nn, false, false)
-SGEMM_ENTRY(sgemm_nt, false, true)
-SGEMM_ENTRY(sgemm_tn, true, false)
-SGEMM_ENTRY(sgemm_tt, true, true)
+extern "C" __global__ void __launch_bounds__(256) sgemm_nt(int M, int N, int K, float alpha, const float* A, int lda,
+                                                          const float* B, int ldb, float beta, float* C, int ldc) {
+    sgemm_tile<false, true>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+extern "C" __global__ void __launch_bounds__(256) sgemm_tn(int M, int N, int K, float alpha, const float* A, int lda,
+                                                          const float* B, int ldb, float beta, float* C, int ldc) {
+    sgemm_tile<true, false>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+extern "C" __global__ void __launch_bounds__(256) sgemm_tt(int M, int N, int K, float alpha, const float* A, int lda,
+                                                          const float* B, int ldb, float beta, float* C, int ldc) {
+    sgemm_tile<true, true>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}

@@ -1,5 +1,7 @@
 package dev.pixelgrad.bench;
 
+import dev.pixelgrad.kernels.cuda.Impl;
+import dev.pixelgrad.kernels.cuda.Implementations;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
@@ -52,7 +54,7 @@ public class CudaConvBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        System.setProperty("pixelgrad.cuda.impl", impl);
+        Implementations.set("all", Impl.parse(impl));
         cuda = Backends.of(GPU);
         String[] parts = layer.split("x");
         int c = Integer.parseInt(parts[0]);
@@ -68,7 +70,7 @@ public class CudaConvBenchmark {
         for (Tensor t : new Tensor[] {x, w, b, gy}) {
             t.close();
         }
-        System.clearProperty("pixelgrad.cuda.impl");
+        Implementations.reset();
     }
 
     @Benchmark

@@ -1,5 +1,7 @@
 package dev.pixelgrad.bench;
 
+import dev.pixelgrad.kernels.cuda.Impl;
+import dev.pixelgrad.kernels.cuda.Implementations;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Shape;
@@ -42,7 +44,7 @@ public class CudaMatmulBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        System.setProperty("pixelgrad.cuda.impl", impl);
+        Implementations.set("all", Impl.parse(impl));
         Device gpu = Device.cuda(0);
         cuda = Backends.of(gpu);
         a = Tensor.normal(Shape.of(n, n), 0f, 1f, 5, gpu);
@@ -53,7 +55,7 @@ public class CudaMatmulBenchmark {
     public void tearDown() {
         a.close();
         b.close();
-        System.clearProperty("pixelgrad.cuda.impl");
+        Implementations.reset();
     }
 
     @Benchmark

@@ -1,5 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
+import dev.pixelgrad.kernels.ConvGeometry;
+
 /**
  * 2-D convolution on the CPU by im2col + GEMM, the method of Caffe (Jia et al. 2014) and of PyTorch's
  * CPU fallback. For one image, with K = Cin*kh*kw rows and P = Ho*Wo output positions:
@@ -16,7 +18,7 @@ package dev.pixelgrad.kernels.cpu;
  * needs no col(X): the input already is that matrix.
  *
  * <p>A transposed convolution is the adjoint of a convolution, so it reuses these three routines with
- * roles swapped (see {@link CpuBackend}).
+ * roles swapped (see {@link ConvGeometry#transposed} and {@link CpuBackend}).
  *
  * <p>Plain version, for reading (and as the tests' reference):
  * {@code Y[n,co,oy,ox] = b[co] + sum over ci,ky,kx of W[co,ci,ky,kx] * X[n,ci,oy*sh-ph+ky,ox*sw-pw+kx]}.
@@ -29,40 +31,28 @@ final class ConvCpu {
 
     private ConvCpu() {}
 
-    /** Shapes of one convolution: input [n, cIn, h, w], weight [cOut, cIn, kh, kw], output [n, cOut, ho, wo]. */
-    record Geometry(int n, int cIn, int h, int w, int cOut, int kh, int kw,
-                    int sh, int sw, int ph, int pw, int ho, int wo) {
-        int k() {
-            return cIn * kh * kw;
-        }
-
-        int p() {
-            return ho * wo;
-        }
-
-        /** Output positions per band, so that a K x band col(X) stays within budget. */
-        int band() {
-            int b = Math.max(1, COL_BUDGET / Math.max(1, k()));
-            return Math.min(p(), b);
-        }
-
-        boolean isPointwise() {
-            return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
-        }
+    /**
+     * Output positions per col(X) band, so that a colRows x band block stays within {@link #COL_BUDGET}
+     * floats (at least one position, at most all of them).
+     */
+    static int bandPositions(ConvGeometry g) {
+        long band = Math.max(1, COL_BUDGET / Math.max(1, g.colRows()));
+        return (int) Math.min(g.positions(), band);
     }
 
     /** y = conv(x, w) (+ bias, when not null), overwriting y. */
-    static void forward(Sgemm gemm, Geometry g, float[] x, float[] w, float[] bias, float[] y) {
-        int k = g.k();
-        int p = g.p();
-        int xImage = g.cIn() * g.h() * g.w();
-        int yImage = g.cOut() * p;
+    static void forward(Sgemm gemm, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        // Host arrays are int-indexed, so these sizes fit in an int whenever the arrays exist.
+        int k = Math.toIntExact(g.colRows());
+        int p = Math.toIntExact(g.positions());
+        int xImage = Math.toIntExact(g.inputElements());
+        int yImage = Math.toIntExact(g.outputElements());
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
                 gemm.gemm(false, false, g.cOut(), p, k, 1f, w, 0, k, x, img * xImage, p, 0f, y, img * yImage, p);
                 continue;
             }
-            int band = g.band();
+            int band = bandPositions(g);
             float[] col = colBuffer(k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
@@ -76,11 +66,11 @@ final class ConvCpu {
     }
 
     /** gx = the gradient of conv(x, w) with respect to x, given gy; overwrites gx. */
-    static void backwardData(Sgemm gemm, Geometry g, float[] gy, float[] w, float[] gx) {
-        int k = g.k();
-        int p = g.p();
-        int xImage = g.cIn() * g.h() * g.w();
-        int yImage = g.cOut() * p;
+    static void backwardData(Sgemm gemm, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        int k = Math.toIntExact(g.colRows());
+        int p = Math.toIntExact(g.positions());
+        int xImage = Math.toIntExact(g.inputElements());
+        int yImage = Math.toIntExact(g.outputElements());
         if (!g.isPointwise()) {
             java.util.Arrays.fill(gx, 0, g.n() * xImage, 0f);
         }
@@ -89,7 +79,7 @@ final class ConvCpu {
                 gemm.gemm(true, false, k, p, g.cOut(), 1f, w, 0, k, gy, img * yImage, p, 0f, gx, img * xImage, p);
                 continue;
             }
-            int band = g.band();
+            int band = bandPositions(g);
             float[] col = colBuffer(k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
@@ -100,11 +90,11 @@ final class ConvCpu {
     }
 
     /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */
-    static void backwardWeight(Sgemm gemm, Geometry g, float[] gy, float[] x, float[] gw) {
-        int k = g.k();
-        int p = g.p();
-        int xImage = g.cIn() * g.h() * g.w();
-        int yImage = g.cOut() * p;
+    static void backwardWeight(Sgemm gemm, ConvGeometry g, float[] gy, float[] x, float[] gw) {
+        int k = Math.toIntExact(g.colRows());
+        int p = Math.toIntExact(g.positions());
+        int xImage = Math.toIntExact(g.inputElements());
+        int yImage = Math.toIntExact(g.outputElements());
         boolean first = true;
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
@@ -113,7 +103,7 @@ final class ConvCpu {
                 first = false;
                 continue;
             }
-            int band = g.band();
+            int band = bandPositions(g);
             float[] col = colBuffer(k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
@@ -141,8 +131,8 @@ final class ConvCpu {
      * Fills col[r * pc + (q - p0)] for every row r = (ci, ky, kx) and output position q in [p0, p0 + pc)
      * with the input pixel under that tap, or 0 in the padding. Rows are independent: split by row.
      */
-    static void im2col(Geometry g, float[] x, int xOff, int p0, int pc, float[] col) {
-        int rows = g.k();
+    static void im2col(ConvGeometry g, float[] x, int xOff, int p0, int pc, float[] col) {
+        int rows = Math.toIntExact(g.colRows());
         Parallel.forRange(rows, Math.max(1, (1 << 13) / Math.max(1, pc)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 tapRow(g, r, p0, pc, x, xOff, col, r * pc, false);
@@ -154,7 +144,7 @@ final class ConvCpu {
      * The adjoint of {@link #im2col}: adds col back into gx at the pixels each entry came from. Rows of
      * one input channel touch only that channel's plane, so the work splits by channel without races.
      */
-    static void col2im(Geometry g, float[] col, int p0, int pc, float[] gx, int gxOff) {
+    static void col2im(ConvGeometry g, float[] col, int p0, int pc, float[] gx, int gxOff) {
         int taps = g.kh() * g.kw();
         Parallel.forRange(g.cIn(), 1, (from, to) -> {
             for (int ci = from; ci < to; ci++) {
@@ -171,18 +161,18 @@ final class ConvCpu {
      * gathers image pixels into the row, or with {@code scatter} adds the row back into the image.
      * Each output row segment splits into a padded prefix, a valid middle and a padded suffix.
      */
-    private static void tapRow(Geometry g, int r, int p0, int pc, float[] img, int imgOff,
+    private static void tapRow(ConvGeometry g, int r, int p0, int pc, float[] img, int imgOff,
                                float[] row, int rowOff, boolean scatter) {
         int taps = g.kh() * g.kw();
         int ci = r / taps;
         int ky = (r % taps) / g.kw();
         int kx = r % g.kw();
-        int wo = g.wo();
-        int sw = g.sw();
+        int wo = g.outW();
+        int sw = g.strideW();
         int plane = imgOff + ci * g.h() * g.w();
         // Output columns whose tap lands inside the image: ox*sw - pw + kx in [0, w).
-        int oxLo = Math.max(0, ceilDiv(g.pw() - kx, sw));
-        int oxHi = Math.min(wo, Math.floorDiv(g.w() - 1 + g.pw() - kx, sw) + 1);
+        int oxLo = Math.max(0, ceilDiv(g.padW() - kx, sw));
+        int oxHi = Math.min(wo, Math.floorDiv(g.w() - 1 + g.padW() - kx, sw) + 1);
         int q = p0;
         int end = p0 + pc;
         while (q < end) {
@@ -190,7 +180,7 @@ final class ConvCpu {
             int oxs = q - oy * wo;
             int oxe = Math.min(wo, oxs + (end - q));
             int dst = rowOff + (q - p0);
-            int iy = oy * g.sh() - g.ph() + ky;
+            int iy = oy * g.strideH() - g.padH() + ky;
             if (iy < 0 || iy >= g.h()) {
                 if (!scatter) {
                     java.util.Arrays.fill(row, dst, dst + (oxe - oxs), 0f);
@@ -198,7 +188,7 @@ final class ConvCpu {
             } else {
                 int lo = Math.min(Math.max(oxs, oxLo), oxe);
                 int hi = Math.max(Math.min(oxe, oxHi), lo);
-                int src = plane + iy * g.w() - g.pw() + kx; // image index of ox = 0 (before stride)
+                int src = plane + iy * g.w() - g.padW() + kx; // image index of ox = 0 (before stride)
                 if (!scatter) {
                     java.util.Arrays.fill(row, dst, dst + (lo - oxs), 0f);
                     if (sw == 1) {

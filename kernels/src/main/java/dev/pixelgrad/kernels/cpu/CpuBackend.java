@@ -1,5 +1,6 @@
 package dev.pixelgrad.kernels.cpu;
 
+import dev.pixelgrad.kernels.ConvGeometry;
 import dev.pixelgrad.kernels.LabelCheck;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
@@ -138,40 +139,27 @@ public final class CpuBackend implements Backend {
 
     // ------------------------------------------------------------------ convolution
 
-    private static ConvCpu.Geometry convGeometry(Tensor x, Tensor w, ConvParams p, Tensor y) {
-        return new ConvCpu.Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
-                p.strideH(), p.strideW(), p.padH(), p.padW(), y.dim(2), y.dim(3));
-    }
-
-    /**
-     * A transposed conv with input x [N, Cin, H, W] and weight [Cin, Cout, kh, kw] is the adjoint of the
-     * conv whose input is its output y [N, Cout, Ho, Wo], whose output is x, and whose weight is the same
-     * array read as [Cin (conv outputs), Cout (conv inputs), kh, kw].
-     */
-    private static ConvCpu.Geometry transposedGeometry(Tensor x, Tensor w, ConvParams p, Tensor y) {
-        return new ConvCpu.Geometry(y.dim(0), w.dim(1), y.dim(2), y.dim(3), w.dim(0), w.dim(2), w.dim(3),
-                p.strideH(), p.strideW(), p.padH(), p.padW(), x.dim(2), x.dim(3));
-    }
-
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        ConvCpu.forward(Sgemm.get(), convGeometry(x, w, p, out), x.hostFloats(), w.hostFloats(),
+        ConvCpu.forward(Sgemm.get(), ConvGeometry.of(x, w, p, out), x.hostFloats(), w.hostFloats(),
                 bias == null ? null : bias.hostFloats(), out.hostFloats());
     }
 
     @Override
     public void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        ConvCpu.backwardData(Sgemm.get(), convGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), gx.hostFloats());
+        ConvCpu.backwardData(Sgemm.get(), ConvGeometry.of(gx, w, p, gy), gy.hostFloats(), w.hostFloats(),
+                gx.hostFloats());
     }
 
     @Override
     public void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
-        ConvCpu.backwardWeight(Sgemm.get(), convGeometry(x, gw, p, gy), gy.hostFloats(), x.hostFloats(), gw.hostFloats());
+        ConvCpu.backwardWeight(Sgemm.get(), ConvGeometry.of(x, gw, p, gy), gy.hostFloats(), x.hostFloats(),
+                gw.hostFloats());
     }
 
     @Override
     public void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        ConvCpu.Geometry g = transposedGeometry(x, w, p, out);
+        ConvGeometry g = ConvGeometry.transposed(x, w, p, out);
         ConvCpu.backwardData(Sgemm.get(), g, x.hostFloats(), w.hostFloats(), out.hostFloats());
         if (bias != null) {
             ElementwiseCpu.addChannelBias(out.hostFloats(), bias.hostFloats(), out.hostFloats(), out.dim(0), out.dim(1),
@@ -181,13 +169,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        ConvCpu.forward(Sgemm.get(), transposedGeometry(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null, gx.hostFloats());
+        ConvCpu.forward(Sgemm.get(), ConvGeometry.transposed(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null,
+                gx.hostFloats());
     }
 
     @Override
     public void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
         // The conv's weight gradient with its output gradient = x and its input = gy.
-        ConvCpu.backwardWeight(Sgemm.get(), transposedGeometry(x, gw, p, gy), x.hostFloats(), gy.hostFloats(), gw.hostFloats());
+        ConvCpu.backwardWeight(Sgemm.get(), ConvGeometry.transposed(x, gw, p, gy), x.hostFloats(), gy.hostFloats(),
+                gw.hostFloats());
     }
 
     // ------------------------------------------------------------------ pooling

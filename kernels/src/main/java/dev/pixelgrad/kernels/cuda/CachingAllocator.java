@@ -1,33 +1,38 @@
 package dev.pixelgrad.kernels.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import jcuda.CudaException;
-import jcuda.driver.CUresult;
 
 /**
- * Device memory with reuse: a released block goes to a free list of its (rounded) size instead of back
- * to the driver, and the next request of that size takes it. A training loop asks for the same sizes
- * every step, so after the first step no cuMemAlloc or cuMemFree happens (cuMemFree also synchronises
- * the device, which would stall every step). When the device runs out, the cache is emptied and the
- * allocation tried once more.
+ * Device memory with reuse: a released block goes to a free list of its size instead of back to the
+ * driver, and the next request of that size takes it. A training loop asks for the same sizes every
+ * step, so after the first step no allocation or free reaches the driver (a GPU's free also
+ * synchronises the device, which would stall every step). When the device runs out, the cache is
+ * emptied and the allocation tried once more.
+ *
+ * <p>On a GPU, sizes round up (to 512 bytes under 1 MiB, to 2 MiB above) so that near sizes share
+ * blocks; on the emulated device they stay exact, so that every overrun leaves its block.
  */
 final class CachingAllocator {
-    /** A device block: its pointer and rounded size. */
-    record Block(DevicePointer pointer, long bytes) {}
+    /** A device block: its address and (rounded) size in bytes. */
+    record Block(long address, long bytes) {}
 
-    private final Map<Long, Deque<DevicePointer>> free = new HashMap<>();
+    private final CudaDriver driver;
+    private final boolean rounding;
+    private final Map<Long, Deque<Long>> free = new HashMap<>();
     private long liveBytes;
     private long cachedBytes;
     private long peakBytes;
     private long driverAllocations;
 
-    /** Sizes round up to 512 bytes under 1 MiB and to 2 MiB above, so near sizes share blocks. */
+    CachingAllocator(CudaDriver driver, boolean rounding) {
+        this.driver = driver;
+        this.rounding = rounding;
+    }
+
+    /** The size a request of {@code bytes} is served with, when rounding. */
     static long round(long bytes) {
         long b = Math.max(bytes, 1);
         if (b < (1 << 20)) {
@@ -38,40 +43,38 @@ final class CachingAllocator {
     }
 
     synchronized Block allocate(long bytes) {
-        long size = round(bytes);
-        Deque<DevicePointer> list = free.get(size);
-        DevicePointer p = list == null ? null : list.poll();
-        if (p != null) {
+        long size = rounding ? round(bytes) : Math.max(bytes, 1);
+        Deque<Long> list = free.get(size);
+        Long cached = list == null ? null : list.poll();
+        long address;
+        if (cached != null) {
+            address = cached;
             cachedBytes -= size;
         } else {
-            p = new DevicePointer();
             try {
-                cuMemAlloc(p, size);
-            } catch (CudaException e) {
-                if (!e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY))) {
-                    throw e;
-                }
+                address = driver.allocate(size);
+            } catch (CudaDriver.DeviceOutOfMemoryException e) {
                 emptyCache();
-                cuMemAlloc(p, size);
+                address = driver.allocate(size);
             }
             driverAllocations++;
         }
         liveBytes += size;
         peakBytes = Math.max(peakBytes, liveBytes);
-        return new Block(p, size);
+        return new Block(address, size);
     }
 
     synchronized void release(Block b) {
         liveBytes -= b.bytes();
         cachedBytes += b.bytes();
-        free.computeIfAbsent(b.bytes(), k -> new ArrayDeque<>()).push(b.pointer());
+        free.computeIfAbsent(b.bytes(), k -> new ArrayDeque<>()).push(b.address());
     }
 
     /** Gives every cached block back to the driver. */
     synchronized void emptyCache() {
-        for (Deque<DevicePointer> list : free.values()) {
-            for (DevicePointer p : list) {
-                cuMemFree(p);
+        for (Deque<Long> list : free.values()) {
+            for (long address : list) {
+                driver.free(address);
             }
         }
         free.clear();

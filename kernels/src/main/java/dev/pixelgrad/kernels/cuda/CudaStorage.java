@@ -3,6 +3,7 @@ package dev.pixelgrad.kernels.cuda;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Storage;
+import dev.pixelgrad.tensor.Tensor;
 
 /** Device memory of one tensor (and its views): a block of the caching allocator. */
 final class CudaStorage extends Storage {
@@ -15,12 +16,13 @@ final class CudaStorage extends Storage {
         this.block = allocator.allocate(Math.max(1, length) * dtype.byteSize());
     }
 
-    DevicePointer pointer() {
-        return block.pointer();
+    long address() {
+        return block.address();
     }
 
-    long address() {
-        return block.pointer().address();
+    /** The device address of a CUDA tensor's data; 0 for null (an absent optional argument). */
+    static long addressOf(Tensor t) {
+        return t == null ? 0L : ((CudaStorage) t.storage()).address();
     }
 
     @Override

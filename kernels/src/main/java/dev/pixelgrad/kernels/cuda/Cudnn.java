@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.pixelgrad.kernels.ConvGeometry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -250,11 +251,13 @@ final class Cudnn {
 
     // ------------------------------------------------------------------ convolution
 
-    /** Shapes of one convolution in cuDNN's terms: x [n, c, h, w], w [k, c, r, s], y [n, k, p, q]. */
-    record Conv(int n, int c, int h, int w, int k, int r, int s, int p, int q, int ph, int pw, int sh, int sw) {
-        String key() {
-            return n + "," + c + "," + h + "," + w + "," + k + "," + r + "," + s + "," + ph + "," + pw + "," + sh + "," + sw;
-        }
+    /**
+     * The algorithm cache key of a convolution's shapes. The output size is left out: the other fields
+     * determine it. (In cuDNN's names: n, c, h, w, k, r, s, pad h, pad w, stride h, stride w.)
+     */
+    private static String key(ConvGeometry g) {
+        return g.n() + "," + g.cIn() + "," + g.h() + "," + g.w() + "," + g.cOut() + "," + g.kh() + "," + g.kw() + ","
+                + g.padH() + "," + g.padW() + "," + g.strideH() + "," + g.strideW();
     }
 
     /** The last call of a convolution pass, given its descriptors, algorithm and workspace. */
@@ -268,20 +271,20 @@ final class Cudnn {
      * One pass of a convolution: descriptors for x, w, y and the convolution, the algorithm (chosen once
      * per shape and pass), a workspace from the caching allocator, then the call.
      */
-    private void convolve(String pass, Conv g, AlgoQueryFor query, WorkspaceQueryFor workspace, ConvCall call,
+    private void convolve(String pass, ConvGeometry g, AlgoQueryFor query, WorkspaceQueryFor workspace, ConvCall call,
                           CachingAllocator memory) {
         try (Descriptors d = new Descriptors()) {
-            MemorySegment xd = d.tensor(g.n(), g.c(), g.h(), g.w());
-            MemorySegment wd = d.filter(g.k(), g.c(), g.r(), g.s());
-            MemorySegment yd = d.tensor(g.n(), g.k(), g.p(), g.q());
-            MemorySegment cd = d.conv(g.ph(), g.pw(), g.sh(), g.sw());
-            long[] algo = choose(d, pass + " " + g.key(),
+            MemorySegment xd = d.tensor(g.n(), g.cIn(), g.h(), g.w());
+            MemorySegment wd = d.filter(g.cOut(), g.cIn(), g.kh(), g.kw());
+            MemorySegment yd = d.tensor(g.n(), g.cOut(), g.outH(), g.outW());
+            MemorySegment cd = d.conv(g.padH(), g.padW(), g.strideH(), g.strideW());
+            long[] algo = choose(d, pass + " " + key(g),
                     (req, ret, perf) -> query.run(xd, wd, yd, cd, req, ret, perf),
                     (a, size) -> workspace.run(xd, wd, yd, cd, a, size));
             CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
             try {
                 check(call.run(xd, wd, yd, cd, (int) algo[0],
-                        ws == null ? MemorySegment.NULL : at(ws.pointer().address()), algo[1]), "cudnnConvolution " + pass);
+                        ws == null ? MemorySegment.NULL : at(ws.address()), algo[1]), "cudnnConvolution " + pass);
             } finally {
                 if (ws != null) {
                     memory.release(ws);
@@ -307,7 +310,7 @@ final class Cudnn {
     }
 
     /** y = conv(x, w), overwriting y. */
-    void forward(Conv g, long x, long w, long y, CachingAllocator memory) {
+    void forward(ConvGeometry g, long x, long w, long y, CachingAllocator memory) {
         convolve("fwd", g,
                 (xd, wd, yd, cd, req, ret, perf) -> (int) fwdAlgo.invokeExact(handle, xd, wd, cd, yd, req, ret, perf),
                 (xd, wd, yd, cd, a, size) -> (int) fwdWorkspace.invokeExact(handle, xd, wd, cd, yd, a, size),
@@ -316,7 +319,7 @@ final class Cudnn {
     }
 
     /** dx = the gradient with respect to x, from dy and w, overwriting dx. */
-    void backwardData(Conv g, long w, long dy, long dx, CachingAllocator memory) {
+    void backwardData(ConvGeometry g, long w, long dy, long dx, CachingAllocator memory) {
         convolve("bwd-data", g,
                 (xd, wd, yd, cd, req, ret, perf) -> (int) bwdDataAlgo.invokeExact(handle, wd, yd, cd, xd, req, ret, perf),
                 (xd, wd, yd, cd, a, size) -> (int) bwdDataWorkspace.invokeExact(handle, wd, yd, cd, xd, a, size),
@@ -325,7 +328,7 @@ final class Cudnn {
     }
 
     /** dw = the gradient with respect to w, from x and dy, overwriting dw. */
-    void backwardFilter(Conv g, long x, long dy, long dw, CachingAllocator memory) {
+    void backwardFilter(ConvGeometry g, long x, long dy, long dw, CachingAllocator memory) {
         convolve("bwd-filter", g,
                 (xd, wd, yd, cd, req, ret, perf) -> (int) bwdFilterAlgo.invokeExact(handle, xd, yd, cd, wd, req, ret, perf),
                 (xd, wd, yd, cd, a, size) -> (int) bwdFilterWorkspace.invokeExact(handle, xd, yd, cd, wd, a, size),

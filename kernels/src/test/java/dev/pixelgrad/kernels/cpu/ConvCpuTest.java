@@ -2,6 +2,7 @@ package dev.pixelgrad.kernels.cpu;
 
 import static dev.pixelgrad.tensor.testing.Approx.assertClose;
 
+import dev.pixelgrad.kernels.ConvGeometry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,10 +24,10 @@ class ConvCpuTest {
         {1, 3, 400, 401, 2, 3, 3, 1, 1, 1, 1}, // more output positions than one col(X) band holds
     };
 
-    private static ConvCpu.Geometry geometry(int[] c) {
+    private static ConvGeometry geometry(int[] c) {
         int ho = Math.floorDiv(c[2] + 2 * c[9] - c[5], c[7]) + 1;
         int wo = Math.floorDiv(c[3] + 2 * c[10] - c[6], c[8]) + 1;
-        return new ConvCpu.Geometry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], ho, wo);
+        return new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], ho, wo);
     }
 
     @TestFactory
@@ -34,12 +35,12 @@ class ConvCpuTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Sgemm gemm : SgemmTest.implementations()) {
             for (int[] c : CASES) {
-                ConvCpu.Geometry g = geometry(c);
+                ConvGeometry g = geometry(c);
                 tests.add(DynamicTest.dynamicTest(gemm.name() + " " + g, () -> {
-                    float[] x = SgemmTest.random(g.n() * g.cIn() * g.h() * g.w(), 11);
-                    float[] w = SgemmTest.random(g.cOut() * g.k(), 12);
+                    float[] x = SgemmTest.random(Math.toIntExact(g.n() * g.inputElements()), 11);
+                    float[] w = SgemmTest.random(Math.toIntExact(g.cOut() * g.colRows()), 12);
                     float[] b = SgemmTest.random(g.cOut(), 13);
-                    float[] gy = SgemmTest.random(g.n() * g.cOut() * g.p(), 14);
+                    float[] gy = SgemmTest.random(Math.toIntExact(g.n() * g.outputElements()), 14);
 
                     float[] y = new float[gy.length];
                     java.util.Arrays.fill(y, Float.NaN); // forward must overwrite, never read

@@ -1,5 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
+import dev.pixelgrad.kernels.ConvGeometry;
+
 /**
  * The plain versions of the fast kernels, written for reading: straight loops, double accumulators,
  * no blocking, no threads. Tests compare the kernels to these.
@@ -26,18 +28,18 @@ final class Reference {
     }
 
     /** y[n, co, oy, ox] = b[co] + sum over ci, ky, kx of w[co, ci, ky, kx] * x[n, ci, oy*sh - ph + ky, ox*sw - pw + kx]. */
-    static float[] conv2d(ConvCpu.Geometry g, float[] x, float[] w, float[] b) {
-        float[] y = new float[g.n() * g.cOut() * g.ho() * g.wo()];
+    static float[] conv2d(ConvGeometry g, float[] x, float[] w, float[] b) {
+        float[] y = new float[g.n() * g.cOut() * g.outH() * g.outW()];
         for (int n = 0; n < g.n(); n++) {
             for (int co = 0; co < g.cOut(); co++) {
-                for (int oy = 0; oy < g.ho(); oy++) {
-                    for (int ox = 0; ox < g.wo(); ox++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++) {
                         double s = b == null ? 0 : b[co];
                         for (int ci = 0; ci < g.cIn(); ci++) {
                             for (int ky = 0; ky < g.kh(); ky++) {
                                 for (int kx = 0; kx < g.kw(); kx++) {
-                                    int iy = oy * g.sh() - g.ph() + ky;
-                                    int ix = ox * g.sw() - g.pw() + kx;
+                                    int iy = oy * g.strideH() - g.padH() + ky;
+                                    int ix = ox * g.strideW() - g.padW() + kx;
                                     if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
                                         s += (double) w[((co * g.cIn() + ci) * g.kh() + ky) * g.kw() + kx]
                                                 * x[((n * g.cIn() + ci) * g.h() + iy) * g.w() + ix];
@@ -45,7 +47,7 @@ final class Reference {
                                 }
                             }
                         }
-                        y[((n * g.cOut() + co) * g.ho() + oy) * g.wo() + ox] = (float) s;
+                        y[((n * g.cOut() + co) * g.outH() + oy) * g.outW() + ox] = (float) s;
                     }
                 }
             }
@@ -54,19 +56,19 @@ final class Reference {
     }
 
     /** Both gradients of conv2d, by the same loops: every product w*x sends gy to both factors' partners. */
-    static float[][] conv2dBackward(ConvCpu.Geometry g, float[] x, float[] w, float[] gy) {
+    static float[][] conv2dBackward(ConvGeometry g, float[] x, float[] w, float[] gy) {
         double[] gx = new double[x.length];
         double[] gw = new double[w.length];
         for (int n = 0; n < g.n(); n++) {
             for (int co = 0; co < g.cOut(); co++) {
-                for (int oy = 0; oy < g.ho(); oy++) {
-                    for (int ox = 0; ox < g.wo(); ox++) {
-                        double d = gy[((n * g.cOut() + co) * g.ho() + oy) * g.wo() + ox];
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        double d = gy[((n * g.cOut() + co) * g.outH() + oy) * g.outW() + ox];
                         for (int ci = 0; ci < g.cIn(); ci++) {
                             for (int ky = 0; ky < g.kh(); ky++) {
                                 for (int kx = 0; kx < g.kw(); kx++) {
-                                    int iy = oy * g.sh() - g.ph() + ky;
-                                    int ix = ox * g.sw() - g.pw() + kx;
+                                    int iy = oy * g.strideH() - g.padH() + ky;
+                                    int ix = ox * g.strideW() - g.padW() + kx;
                                     if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
                                         int wi = ((co * g.cIn() + ci) * g.kh() + ky) * g.kw() + kx;
                                         int xi = ((n * g.cIn() + ci) * g.h() + iy) * g.w() + ix;

@@ -19,9 +19,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed PTX against the CUDA sources, with no GPU needed: each PTX file records the SHA-256 of
- * the sources it was compiled from, and each kernel the Java side launches must exist in its module
- * with parameters of the types its signature says. Where nvcc exists, every source must also compile.
+ * The committed PTX and the generated launchers against the CUDA sources, with no GPU needed: each PTX
+ * file records the SHA-256 of the sources it was compiled from; each kernel the Java side launches must
+ * exist in its module with parameters of the types its signature says; the typed launchers
+ * ({@code Kernels.java}) must be exactly what {@link LauncherGenerator} makes of the sources, so every
+ * parameter's name, type and position follows the C signature. Where nvcc exists, every source must
+ * also compile.
  */
 class PtxFreshnessTest {
     private static final Path SOURCES = Path.of("src", "main", "cuda");
@@ -62,10 +65,10 @@ class PtxFreshnessTest {
     void everyLaunchedKernelExistsWithTheParametersItIsLaunchedWith() throws IOException {
         Pattern entry = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)", Pattern.DOTALL);
         Pattern param = Pattern.compile("\\.param\\s+\\.(\\w+)");
-        for (String[] row : CudaKernels.table()) {
-            String module = row[0];
-            String kernel = row[1];
-            String signature = row[2];
+        for (Kernels.Entry row : Kernels.ALL) {
+            String module = row.module();
+            String kernel = row.name();
+            String signature = row.signature();
             Matcher m = entry.matcher(ptx(module));
             List<String> types = null;
             while (m.find()) {
@@ -89,8 +92,43 @@ class PtxFreshnessTest {
                     default -> "?";
                 };
                 assertTrue(t.matches(want), kernel + " parameter " + i + " is ." + t + " in the PTX but '"
-                        + signature.charAt(i) + "' in CudaKernels");
+                        + signature.charAt(i) + "' in Kernels");
             }
+        }
+    }
+
+    @Test
+    void theTypedLaunchersAreGeneratedFromTheSources() throws IOException {
+        Path launchers = Path.of("src", "main", "java", "dev", "pixelgrad", "kernels", "cuda", "Kernels.java");
+        String expected = LauncherGenerator.generate(LauncherGenerator.parse(SOURCES));
+        assertEquals(expected, Files.readString(launchers, StandardCharsets.UTF_8), launchers + " does not match the "
+                + "kernels' C signatures: from the repository root run "
+                + "java kernels/src/test/java/dev/pixelgrad/kernels/cuda/LauncherGenerator.java");
+        assertEquals(LauncherGenerator.parse(SOURCES).size(), Kernels.ALL.size(), "one launcher per kernel");
+    }
+
+    @Test
+    void theGeneratorReadsNamesTypesAndOrderFromTheCSignature() {
+        LauncherGenerator.Entry e = parseOne("extern \"C\" __global__ void __launch_bounds__(256) f(const float* __restrict__ x, "
+                + "int h, long n, unsigned long long seed, float s, double d)");
+        assertEquals("f", e.name());
+        assertEquals("pillfd", e.signature());
+        assertEquals(List.of("x", "h", "n", "seed", "s", "d"), e.params().stream().map(LauncherGenerator.Param::name).toList());
+        // A swapped pair in the source swaps the launcher's parameters, and with them the generated file.
+        LauncherGenerator.Entry swapped = parseOne("extern \"C\" __global__ void f(const float* __restrict__ x, "
+                + "long n, int h, unsigned long long seed, float s, double d)");
+        assertTrue(!LauncherGenerator.generate(List.of(e)).equals(LauncherGenerator.generate(List.of(swapped))));
+    }
+
+    private static LauncherGenerator.Entry parseOne(String source) {
+        try {
+            Path dir = Files.createTempDirectory("cu");
+            Files.writeString(dir.resolve("m.cu"), source + " {}\n");
+            List<LauncherGenerator.Entry> all = LauncherGenerator.parse(dir);
+            assertEquals(1, all.size());
+            return all.get(0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -98,17 +136,23 @@ class PtxFreshnessTest {
     void everySourceCompilesWhereNvccExists() throws Exception {
         boolean nvcc;
         try {
-            nvcc = new ProcessBuilder("nvcc", "--version").redirectErrorStream(true).start().waitFor() == 0;
+            nvcc = withoutSanitizer(new ProcessBuilder("nvcc", "--version")).start().waitFor() == 0;
         } catch (IOException e) {
             nvcc = false;
         }
         Assumptions.assumeTrue(nvcc, "nvcc is not installed here: the compile check is skipped");
         Path out = Files.createTempDirectory("ptx");
         for (Path cu : cuFiles()) {
-            Process p = new ProcessBuilder("nvcc", "-ptx", "-arch=compute_75", "-o",
-                    out.resolve(cu.getFileName() + ".ptx").toString(), cu.toString()).redirectErrorStream(true).start();
+            Process p = withoutSanitizer(new ProcessBuilder("nvcc", "-ptx", "-arch=compute_75", "-o",
+                    out.resolve(cu.getFileName() + ".ptx").toString(), cu.toString())).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), cu + " does not compile:\n" + log);
         }
+    }
+
+    /** The test JVM may run with AddressSanitizer preloaded (see the pom); nvcc must not inherit it. */
+    static ProcessBuilder withoutSanitizer(ProcessBuilder pb) {
+        pb.environment().remove("LD_PRELOAD");
+        return pb.redirectErrorStream(true);
     }
 }

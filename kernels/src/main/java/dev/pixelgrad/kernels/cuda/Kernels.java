@@ -1,0 +1,241 @@
+package dev.pixelgrad.kernels.cuda;
+
+import java.util.List;
+
+// Generated from kernels/src/main/cuda/*.cu by LauncherGenerator (kernels/src/test/java): do not edit.
+// KernelSourceTest fails when this file and the sources disagree. To regenerate, from the repository root:
+//   java kernels/src/test/java/dev/pixelgrad/kernels/cuda/LauncherGenerator.java
+
+/**
+ * One launcher per kernel of our CUDA modules, with the parameter names and types of its
+ * {@code extern "C"} signature: device pointers are {@code long} addresses, C {@code int} is
+ * {@code int}, C {@code long} and {@code unsigned long long} are {@code long}. Each call writes the
+ * parameters into the kernel's native parameter block and launches it on the given grid.
+ */
+final class Kernels {
+    /** A kernel: its module (.cu file), name and signature letters (see {@link Kernel}). */
+    record Entry(String module, String name, String signature) {}
+
+    /** Every kernel, in file then source order. */
+    static final List<Entry> ALL = List.of(
+            new Entry("conv", "im2col_f32", "ppiiiiiiiiiill"),
+            new Entry("conv", "col2im_add_f32", "ppiiiiiiiiiill"),
+            new Entry("elementwise", "add_f32", "pppl"),
+            new Entry("elementwise", "scale_f32", "pfpl"),
+            new Entry("elementwise", "relu_f32", "ppl"),
+            new Entry("elementwise", "relu_backward_f32", "pppl"),
+            new Entry("elementwise", "add_channel_bias_f32", "pppill"),
+            new Entry("elementwise", "crop_f32", "ppiiiiiil"),
+            new Entry("elementwise", "crop_backward_f32", "ppiiiiiil"),
+            new Entry("elementwise", "dropout_f32", "ppffll"),
+            new Entry("elementwise", "broadcast_scalar_f32", "pfpl"),
+            new Entry("gemm", "sgemm_nn", "iiifpipifpi"),
+            new Entry("gemm", "sgemm_nt", "iiifpipifpi"),
+            new Entry("gemm", "sgemm_tn", "iiifpipifpi"),
+            new Entry("gemm", "sgemm_tt", "iiifpipifpi"),
+            new Entry("loss", "softmax_xent_f32", "ppppiilif"),
+            new Entry("optim", "sgd_step_f32", "pppfffl"),
+            new Entry("optim", "adam_step_f32", "ppppffffffl"),
+            new Entry("pool", "maxpool_forward_f32", "pppliiiiiiiiii"),
+            new Entry("pool", "maxpool_backward_f32", "pppliiiiiiiiii"),
+            new Entry("pool", "pad_neg_inf_f32", "ppliiii"),
+            new Entry("reduce", "sum_partial_f32", "ppl"),
+            new Entry("reduce", "sum_finish_f32", "pidp"),
+            new Entry("reduce", "sum_per_channel_f32", "ppiil"),
+            new Entry("reduce", "argmax_channels_f32", "ppiil"),
+            new Entry("reduce", "check_labels_i32", "piilpp"),
+            new Entry("reduce", "confusion_matrix_i32", "pppiil"));
+
+    private final Kernel im2col_f32;
+    private final Kernel col2im_add_f32;
+    private final Kernel add_f32;
+    private final Kernel scale_f32;
+    private final Kernel relu_f32;
+    private final Kernel relu_backward_f32;
+    private final Kernel add_channel_bias_f32;
+    private final Kernel crop_f32;
+    private final Kernel crop_backward_f32;
+    private final Kernel dropout_f32;
+    private final Kernel broadcast_scalar_f32;
+    private final Kernel sgemm_nn;
+    private final Kernel sgemm_nt;
+    private final Kernel sgemm_tn;
+    private final Kernel sgemm_tt;
+    private final Kernel softmax_xent_f32;
+    private final Kernel sgd_step_f32;
+    private final Kernel adam_step_f32;
+    private final Kernel maxpool_forward_f32;
+    private final Kernel maxpool_backward_f32;
+    private final Kernel pad_neg_inf_f32;
+    private final Kernel sum_partial_f32;
+    private final Kernel sum_finish_f32;
+    private final Kernel sum_per_channel_f32;
+    private final Kernel argmax_channels_f32;
+    private final Kernel check_labels_i32;
+    private final Kernel confusion_matrix_i32;
+
+    Kernels(CudaDriver driver) {
+        im2col_f32 = new Kernel(driver, "conv", "im2col_f32", "ppiiiiiiiiiill");
+        col2im_add_f32 = new Kernel(driver, "conv", "col2im_add_f32", "ppiiiiiiiiiill");
+        add_f32 = new Kernel(driver, "elementwise", "add_f32", "pppl");
+        scale_f32 = new Kernel(driver, "elementwise", "scale_f32", "pfpl");
+        relu_f32 = new Kernel(driver, "elementwise", "relu_f32", "ppl");
+        relu_backward_f32 = new Kernel(driver, "elementwise", "relu_backward_f32", "pppl");
+        add_channel_bias_f32 = new Kernel(driver, "elementwise", "add_channel_bias_f32", "pppill");
+        crop_f32 = new Kernel(driver, "elementwise", "crop_f32", "ppiiiiiil");
+        crop_backward_f32 = new Kernel(driver, "elementwise", "crop_backward_f32", "ppiiiiiil");
+        dropout_f32 = new Kernel(driver, "elementwise", "dropout_f32", "ppffll");
+        broadcast_scalar_f32 = new Kernel(driver, "elementwise", "broadcast_scalar_f32", "pfpl");
+        sgemm_nn = new Kernel(driver, "gemm", "sgemm_nn", "iiifpipifpi");
+        sgemm_nt = new Kernel(driver, "gemm", "sgemm_nt", "iiifpipifpi");
+        sgemm_tn = new Kernel(driver, "gemm", "sgemm_tn", "iiifpipifpi");
+        sgemm_tt = new Kernel(driver, "gemm", "sgemm_tt", "iiifpipifpi");
+        softmax_xent_f32 = new Kernel(driver, "loss", "softmax_xent_f32", "ppppiilif");
+        sgd_step_f32 = new Kernel(driver, "optim", "sgd_step_f32", "pppfffl");
+        adam_step_f32 = new Kernel(driver, "optim", "adam_step_f32", "ppppffffffl");
+        maxpool_forward_f32 = new Kernel(driver, "pool", "maxpool_forward_f32", "pppliiiiiiiiii");
+        maxpool_backward_f32 = new Kernel(driver, "pool", "maxpool_backward_f32", "pppliiiiiiiiii");
+        pad_neg_inf_f32 = new Kernel(driver, "pool", "pad_neg_inf_f32", "ppliiii");
+        sum_partial_f32 = new Kernel(driver, "reduce", "sum_partial_f32", "ppl");
+        sum_finish_f32 = new Kernel(driver, "reduce", "sum_finish_f32", "pidp");
+        sum_per_channel_f32 = new Kernel(driver, "reduce", "sum_per_channel_f32", "ppiil");
+        argmax_channels_f32 = new Kernel(driver, "reduce", "argmax_channels_f32", "ppiil");
+        check_labels_i32 = new Kernel(driver, "reduce", "check_labels_i32", "piilpp");
+        confusion_matrix_i32 = new Kernel(driver, "reduce", "confusion_matrix_i32", "pppiil");
+    }
+
+    /** conv.cu: {@code im2col_f32(const float*x, float*col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc)} */
+    void im2col_f32(Grid grid, long x, long col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc) {
+        im2col_f32.ptr(0, x).ptr(1, col).i32(2, cin).i32(3, h).i32(4, w).i32(5, kh).i32(6, kw).i32(7, sh).i32(8, sw).i32(9, ph).i32(10, pw).i32(11, wo).i64(12, p0).i64(13, pc).launch(grid);
+    }
+
+    /** conv.cu: {@code col2im_add_f32(const float*col, float*gx, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc)} */
+    void col2im_add_f32(Grid grid, long col, long gx, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc) {
+        col2im_add_f32.ptr(0, col).ptr(1, gx).i32(2, cin).i32(3, h).i32(4, w).i32(5, kh).i32(6, kw).i32(7, sh).i32(8, sw).i32(9, ph).i32(10, pw).i32(11, wo).i64(12, p0).i64(13, pc).launch(grid);
+    }
+
+    /** elementwise.cu: {@code add_f32(const float*a, const float*b, float*y, long n)} */
+    void add_f32(Grid grid, long a, long b, long y, long n) {
+        add_f32.ptr(0, a).ptr(1, b).ptr(2, y).i64(3, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code scale_f32(const float*x, float s, float*y, long n)} */
+    void scale_f32(Grid grid, long x, float s, long y, long n) {
+        scale_f32.ptr(0, x).f32(1, s).ptr(2, y).i64(3, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code relu_f32(const float*x, float*y, long n)} */
+    void relu_f32(Grid grid, long x, long y, long n) {
+        relu_f32.ptr(0, x).ptr(1, y).i64(2, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code relu_backward_f32(const float*gy, const float*y, float*gx, long n)} */
+    void relu_backward_f32(Grid grid, long gy, long y, long gx, long n) {
+        relu_backward_f32.ptr(0, gy).ptr(1, y).ptr(2, gx).i64(3, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code add_channel_bias_f32(const float*x, const float*b, float*y, int channels, long plane, long n)} */
+    void add_channel_bias_f32(Grid grid, long x, long b, long y, int channels, long plane, long n) {
+        add_channel_bias_f32.ptr(0, x).ptr(1, b).ptr(2, y).i32(3, channels).i64(4, plane).i64(5, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code crop_f32(const float*x, float*y, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */
+    void crop_f32(Grid grid, long x, long y, int inH, int inW, int offH, int offW, int outH, int outW, long total) {
+        crop_f32.ptr(0, x).ptr(1, y).i32(2, inH).i32(3, inW).i32(4, offH).i32(5, offW).i32(6, outH).i32(7, outW).i64(8, total).launch(grid);
+    }
+
+    /** elementwise.cu: {@code crop_backward_f32(const float*gy, float*gx, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */
+    void crop_backward_f32(Grid grid, long gy, long gx, int inH, int inW, int offH, int offW, int outH, int outW, long total) {
+        crop_backward_f32.ptr(0, gy).ptr(1, gx).i32(2, inH).i32(3, inW).i32(4, offH).i32(5, offW).i32(6, outH).i32(7, outW).i64(8, total).launch(grid);
+    }
+
+    /** elementwise.cu: {@code dropout_f32(const float*x, float*y, float p, float scale, unsigned long long seed, long n)} */
+    void dropout_f32(Grid grid, long x, long y, float p, float scale, long seed, long n) {
+        dropout_f32.ptr(0, x).ptr(1, y).f32(2, p).f32(3, scale).i64(4, seed).i64(5, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code broadcast_scalar_f32(const float*s, float scale, float*y, long n)} */
+    void broadcast_scalar_f32(Grid grid, long s, float scale, long y, long n) {
+        broadcast_scalar_f32.ptr(0, s).f32(1, scale).ptr(2, y).i64(3, n).launch(grid);
+    }
+
+    /** gemm.cu: {@code sgemm_nn(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_nn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_nn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm.cu: {@code sgemm_nt(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_nt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_nt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm.cu: {@code sgemm_tn(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_tn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_tn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm.cu: {@code sgemm_tt(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_tt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** loss.cu: {@code softmax_xent_f32(const float*z, const int*labels, float*grad, double*partial, int n, int channels, long plane, int ignore, float scale)} */
+    void softmax_xent_f32(Grid grid, long z, long labels, long grad, long partial, int n, int channels, long plane, int ignore, float scale) {
+        softmax_xent_f32.ptr(0, z).ptr(1, labels).ptr(2, grad).ptr(3, partial).i32(4, n).i32(5, channels).i64(6, plane).i32(7, ignore).f32(8, scale).launch(grid);
+    }
+
+    /** optim.cu: {@code sgd_step_f32(float*w, const float*g, float*v, float lr, float momentum, float wd, long n)} */
+    void sgd_step_f32(Grid grid, long w, long g, long v, float lr, float momentum, float wd, long n) {
+        sgd_step_f32.ptr(0, w).ptr(1, g).ptr(2, v).f32(3, lr).f32(4, momentum).f32(5, wd).i64(6, n).launch(grid);
+    }
+
+    /** optim.cu: {@code adam_step_f32(float*w, const float*g, float*m, float*v, float b1, float b2, float eps, float wd, float step_size, float inv_sqrt_bc2, long n)} */
+    void adam_step_f32(Grid grid, long w, long g, long m, long v, float b1, float b2, float eps, float wd, float step_size, float inv_sqrt_bc2, long n) {
+        adam_step_f32.ptr(0, w).ptr(1, g).ptr(2, m).ptr(3, v).f32(4, b1).f32(5, b2).f32(6, eps).f32(7, wd).f32(8, step_size).f32(9, inv_sqrt_bc2).i64(10, n).launch(grid);
+    }
+
+    /** pool.cu: {@code maxpool_forward_f32(const float*x, float*y, int*idx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw)} */
+    void maxpool_forward_f32(Grid grid, long x, long y, long idx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        maxpool_forward_f32.ptr(0, x).ptr(1, y).ptr(2, idx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
+    }
+
+    /** pool.cu: {@code maxpool_backward_f32(const float*gy, const int*idx, float*gx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw)} */
+    void maxpool_backward_f32(Grid grid, long gy, long idx, long gx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        maxpool_backward_f32.ptr(0, gy).ptr(1, idx).ptr(2, gx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
+    }
+
+    /** pool.cu: {@code pad_neg_inf_f32(const float*x, float*y, long planes, int h, int w, int ph, int pw)} */
+    void pad_neg_inf_f32(Grid grid, long x, long y, long planes, int h, int w, int ph, int pw) {
+        pad_neg_inf_f32.ptr(0, x).ptr(1, y).i64(2, planes).i32(3, h).i32(4, w).i32(5, ph).i32(6, pw).launch(grid);
+    }
+
+    /** reduce.cu: {@code sum_partial_f32(const float*x, double*partial, long n)} */
+    void sum_partial_f32(Grid grid, long x, long partial, long n) {
+        sum_partial_f32.ptr(0, x).ptr(1, partial).i64(2, n).launch(grid);
+    }
+
+    /** reduce.cu: {@code sum_finish_f32(const double*partial, int count, double scale, float*out)} */
+    void sum_finish_f32(Grid grid, long partial, int count, double scale, long out) {
+        sum_finish_f32.ptr(0, partial).i32(1, count).f64(2, scale).ptr(3, out).launch(grid);
+    }
+
+    /** reduce.cu: {@code sum_per_channel_f32(const float*x, float*out, int n, int channels, long plane)} */
+    void sum_per_channel_f32(Grid grid, long x, long out, int n, int channels, long plane) {
+        sum_per_channel_f32.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    }
+
+    /** reduce.cu: {@code argmax_channels_f32(const float*x, int*out, int n, int channels, long plane)} */
+    void argmax_channels_f32(Grid grid, long x, long out, int n, int channels, long plane) {
+        argmax_channels_f32.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    }
+
+    /** reduce.cu: {@code check_labels_i32(const int*labels, int classes, int ignore, long n, unsigned long long*first_bad, unsigned long long*used)} */
+    void check_labels_i32(Grid grid, long labels, int classes, int ignore, long n, long first_bad, long used) {
+        check_labels_i32.ptr(0, labels).i32(1, classes).i32(2, ignore).i64(3, n).ptr(4, first_bad).ptr(5, used).launch(grid);
+    }
+
+    /** reduce.cu: {@code confusion_matrix_i32(const int*pred, const int*labels, int*counts, int classes, int ignore, long n)} */
+    void confusion_matrix_i32(Grid grid, long pred, long labels, long counts, int classes, int ignore, long n) {
+        confusion_matrix_i32.ptr(0, pred).ptr(1, labels).ptr(2, counts).i32(3, classes).i32(4, ignore).i64(5, n).launch(grid);
+    }
+}

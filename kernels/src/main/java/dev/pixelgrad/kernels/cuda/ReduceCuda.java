@@ -1,0 +1,129 @@
+package dev.pixelgrad.kernels.cuda;
+
+import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
+
+import dev.pixelgrad.kernels.LabelCheck;
+import dev.pixelgrad.tensor.Tensor;
+
+/**
+ * Reductions, label checks and the confusion matrix on the GPU (reduce.cu); the CPU twin is
+ * ReductionCpu. Sums add doubles in a fixed order, so a result does not depend on scheduling.
+ */
+final class ReduceCuda {
+    /** Blocks of a reduction's first pass: its partial sums fit one block of the second. */
+    private static final int REDUCE_BLOCKS = 1024;
+
+    private final CudaRuntime rt;
+    private final Kernels k;
+    private final VendorLibraries vendor;
+
+    ReduceCuda(CudaRuntime rt, VendorLibraries vendor) {
+        this.rt = rt;
+        this.k = rt.kernels;
+        this.vendor = vendor;
+    }
+
+    /** A reduction's first pass: writes one double per block of {@code grid} at {@code partial}. */
+    @FunctionalInterface
+    interface FirstPass {
+        void launch(Grid grid, long partial);
+    }
+
+    /**
+     * Two passes: {@code first} writes one double per block, then one block adds them in order, scales
+     * the total and stores it as a float at {@code out}.
+     */
+    void reduceInto(long items, FirstPass first, double scale, long out) {
+        int blocks = Math.min(Grid.blocksFor(items), REDUCE_BLOCKS);
+        CachingAllocator.Block partial = rt.allocator.allocate((long) blocks * Double.BYTES);
+        try {
+            first.launch(new Grid(blocks, 1, Grid.BLOCK), partial.address());
+            k.sum_finish_f32(Grid.single(REDUCE_BLOCKS), partial.address(), blocks, scale, out);
+        } finally {
+            rt.allocator.release(partial);
+        }
+    }
+
+    void sum(Tensor x, Tensor out) {
+        long n = x.numel();
+        reduceInto(n, (grid, partial) -> k.sum_partial_f32(grid, addressOf(x), partial, n), 1.0, addressOf(out));
+    }
+
+    /** One block per channel; cuDNN's bias gradient where chosen ("bias_grad"). */
+    void sumPerChannel(Tensor x, Tensor out) {
+        int n = x.dim(0);
+        int c = x.dim(1);
+        long plane = x.shape().numelFrom(2);
+        if (c == 0) {
+            return;
+        }
+        if (n == 0 || plane == 0) {
+            rt.driver.fill32(addressOf(out), 0, c);
+            return;
+        }
+        Cudnn cudnn = plane <= Integer.MAX_VALUE ? vendor.cudnn("bias_grad") : null;
+        if (cudnn != null) {
+            cudnn.biasGrad(n, c, (int) plane, 1, addressOf(x), addressOf(out));
+            return;
+        }
+        k.sum_per_channel_f32(new Grid(c, 1, Grid.BLOCK), addressOf(x), addressOf(out), n, c, plane);
+    }
+
+    void argmaxChannels(Tensor x, Tensor out) {
+        long plane = x.shape().numelFrom(2);
+        long pixels = x.dim(0) * plane;
+        k.argmax_channels_f32(Grid.linear(pixels), addressOf(x), addressOf(out), x.dim(0), x.dim(1), plane);
+    }
+
+    /**
+     * Checks every label before anything is written; returns how many count (are not ignored). A bad one
+     * raises the same error as the CPU backend, naming the value and its position.
+     */
+    long checkLabels(String op, Tensor labels, int classes, int ignoreIndex) {
+        long[] used = new long[1];
+        long[] bad = firstOutOfRange(labels, classes, ignoreIndex, used);
+        if (bad != null) {
+            throw LabelCheck.badLabel(op, (int) bad[1], bad[0], labels.shape(), classes, ignoreIndex);
+        }
+        return used[0];
+    }
+
+    /**
+     * The first value outside [0, classes) that is not {@code ignoreIndex}, as {index, value}, or null;
+     * {@code used[0]} receives how many values are in range.
+     */
+    private long[] firstOutOfRange(Tensor values, int classes, int ignoreIndex, long[] used) {
+        long n = values.numel();
+        CachingAllocator.Block flags = rt.allocator.allocate(2 * Long.BYTES);
+        try {
+            long firstBad = flags.address();
+            long usedCount = flags.address() + Long.BYTES;
+            rt.upload(new long[] {n, 0}, firstBad);
+            k.check_labels_i32(Grid.linear(n), addressOf(values), classes, ignoreIndex, n, firstBad, usedCount);
+            long[] result = new long[2];
+            rt.download(firstBad, result);
+            used[0] = result[1];
+            if (result[0] >= n) {
+                return null;
+            }
+            int[] value = new int[1];
+            rt.download(addressOf(values) + result[0] * Integer.BYTES, value, 1);
+            return new long[] {result[0], value[0]};
+        } finally {
+            rt.allocator.release(flags);
+        }
+    }
+
+    void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
+        int c = counts.dim(0);
+        long[] badPrediction = firstOutOfRange(predictions, c, Integer.MIN_VALUE, new long[1]);
+        if (badPrediction != null) {
+            throw LabelCheck.badPrediction("confusion_matrix", (int) badPrediction[1], badPrediction[0],
+                    predictions.shape(), c);
+        }
+        checkLabels("confusion_matrix", labels, c, ignoreIndex);
+        long n = labels.numel();
+        k.confusion_matrix_i32(Grid.linear(n), addressOf(predictions), addressOf(labels), addressOf(counts), c,
+                ignoreIndex, n);
+    }
+}

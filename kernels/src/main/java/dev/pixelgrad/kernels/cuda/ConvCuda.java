@@ -105,7 +105,7 @@ final class ConvCuda {
     }
 
     /** y = conv(x, w), overwriting y (bias added by the caller). */
-    private void forward(ConvGeometry g, String op, long x, long w, long y) {
+    void forward(ConvGeometry g, String op, long x, long w, long y) {
         Cudnn cudnn = vendor.cudnn(op);
         if (cudnn != null) {
             cudnn.forward(g, x, w, y, rt.allocator);

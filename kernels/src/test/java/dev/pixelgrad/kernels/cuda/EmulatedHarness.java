@@ -1,0 +1,161 @@
+package dev.pixelgrad.kernels.cuda;
+
+import dev.pixelgrad.kernels.ConvGeometry;
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.Shape;
+import dev.pixelgrad.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Runs a few kernels on an emulated device of its own (any build of the kernels, broken ones included)
+ * through the backend's own launch code, and measures them against the CPU backend: the checks the
+ * mutation test expects a broken kernel to fail. Each check returns the largest relative error.
+ */
+final class EmulatedHarness {
+    static final Path SOURCES = Path.of("src", "main", "cuda");
+    static final Path BUILD_SCRIPT = SOURCES.resolve("emu").resolve("build-emu.sh");
+
+    final EmulatedDriver driver;
+    private final CudaRuntime rt;
+    private final VendorLibraries vendor;
+
+    EmulatedHarness(Path library) {
+        driver = EmulatedDriver.open(library);
+        rt = new CudaRuntime(driver);
+        vendor = VendorLibraries.load(driver);
+    }
+
+    /** Whether this JVM runs with AddressSanitizer (the pom preloads it for this module's tests). */
+    static boolean sanitizerLoaded() {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains("libasan");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Builds the emulated device from a copy of the kernel sources in which {@code original} (which must
+     * occur exactly once in {@code file}) is replaced by {@code replacement}; null file: unchanged sources.
+     * The build matches this JVM: sanitized where AddressSanitizer is loaded, else release.
+     */
+    static Path build(String file, String original, String replacement, Path work) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(work.resolve("cuda"));
+        try (Stream<Path> s = Files.list(SOURCES)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        if (file != null) {
+            Path target = dir.resolve(file);
+            String text = Files.readString(target, StandardCharsets.UTF_8);
+            int at = text.indexOf(original);
+            if (at < 0 || text.indexOf(original, at + 1) >= 0) {
+                throw new IllegalStateException("the mutation's original text must occur exactly once in " + file
+                        + ": " + original);
+            }
+            Files.writeString(target, text.replace(original, replacement), StandardCharsets.UTF_8);
+        }
+        Path library = work.resolve("libkernels.so");
+        ProcessBuilder pb = new ProcessBuilder("bash", BUILD_SCRIPT.toString(), library.toString(),
+                sanitizerLoaded() ? "sanitized" : "release", dir.toString());
+        Process p = PtxFreshnessTest.withoutSanitizer(pb).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !Files.exists(library)) {
+            throw new IllegalStateException("building " + library + " failed:\n" + log);
+        }
+        return library;
+    }
+
+    private long upload(Tensor t) {
+        float[] v = t.toFloatArray();
+        long address = rt.allocator.allocate((long) v.length * Float.BYTES).address();
+        rt.upload(v, address, v.length);
+        return address;
+    }
+
+    private long zeros(long elements) {
+        long address = rt.allocator.allocate(elements * Float.BYTES).address();
+        driver.fill32(address, 0, elements);
+        return address;
+    }
+
+    private float[] download(long address, int elements) {
+        float[] out = new float[elements];
+        rt.download(address, out, elements);
+        return out;
+    }
+
+    private static double error(Tensor expected, float[] got) {
+        float[] e = expected.toFloatArray();
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) {
+            worst = Math.max(worst, Math.abs(e[i] - got[i]) / Math.max(1.0, Math.abs(e[i])));
+        }
+        return worst;
+    }
+
+    private static Tensor rand(long seed, int... dims) {
+        return Tensor.uniform(Shape.of(dims), -1f, 1f, seed, Device.CPU);
+    }
+
+    /** Our SGEMM on a 70 x 90 x 45 product: several tiles, ragged edges. */
+    double sgemm() {
+        Tensor a = rand(1, 70, 45);
+        Tensor b = rand(2, 45, 90);
+        long c = zeros(70 * 90);
+        new GemmCuda(rt, vendor).own(false, false, 70, 90, 45, 1f, upload(a), 45, upload(b), 90, 0f, c, 90);
+        return error(Ops.matmul(a, false, b, false), download(c, 70 * 90));
+    }
+
+    /** The two-pass sum (block_sum: warp shuffles and a shared-memory exchange between warps). */
+    double sum() {
+        Tensor x = rand(3, 70_001);
+        long xd = upload(x);
+        long out = zeros(1);
+        new ReduceCuda(rt, vendor).reduceInto(x.numel(), (grid, partial) -> rt.kernels.sum_partial_f32(grid, xd, partial,
+                x.numel()), 1.0, out);
+        return error(Ops.sum(x), download(out, 1));
+    }
+
+    /** Our im2col convolution with different row and column strides. */
+    double conv() {
+        Tensor x = rand(4, 2, 3, 11, 13);
+        Tensor w = rand(5, 4, 3, 3, 2);
+        ConvParams p = new ConvParams(2, 3, 1, 0);
+        Tensor y = Ops.conv2d(x, w, null, p);
+        long yd = zeros(y.numel());
+        ElementwiseCuda elementwise = new ElementwiseCuda(rt);
+        new ConvCuda(rt, new GemmCuda(rt, vendor), vendor, elementwise)
+                .forward(new ConvGeometry(2, 3, 11, 13, 4, 3, 2, 2, 3, 1, 0, y.dim(2), y.dim(3)), "conv2d", upload(x),
+                        upload(w), yd);
+        return error(y, download(yd, (int) y.numel()));
+    }
+
+    /** ReLU over 1000 elements in buffers of exactly 1000 floats. */
+    double relu() {
+        Tensor x = rand(6, 1000);
+        long y = zeros(1000);
+        rt.kernels.relu_f32(Grid.linear(1000), upload(x), y, 1000);
+        return error(Ops.relu(x), download(y, 1000));
+    }
+
+    /** Runs one check in a fresh JVM (for checks that stop the process): args = library, check name. */
+    public static void main(String[] args) {
+        EmulatedHarness h = new EmulatedHarness(Path.of(args[0]));
+        double e = switch (args[1]) {
+            case "sgemm" -> h.sgemm();
+            case "sum" -> h.sum();
+            case "conv" -> h.conv();
+            case "relu" -> h.relu();
+            default -> throw new IllegalArgumentException("no check " + args[1]);
+        };
+        System.out.println(args[1] + " error " + e);
+    }
+}

@@ -53,6 +53,7 @@ final class EmulatedDriver implements CudaDriver {
     }
 
     private final Path library;
+    private final String source;
     private final boolean sanitized;
     private final MethodHandle findKernel;
     private final MethodHandle kernelSignature;
@@ -66,8 +67,9 @@ final class EmulatedDriver implements CudaDriver {
     private final MemorySegment error = Arena.global().allocate(ERROR_BYTES);
     private final int workers;
 
-    private EmulatedDriver(Path library) {
+    private EmulatedDriver(Path library, String source) {
         this.library = library;
+        this.source = source;
         SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
         MethodHandle isSanitized = NativeLibraries.function(lib, "pg_emu_sanitized", JAVA_INT);
         findKernel = NativeLibraries.function(lib, "pg_emu_find_kernel", ADDRESS, ADDRESS);
@@ -100,15 +102,19 @@ final class EmulatedDriver implements CudaDriver {
             if (!Files.isRegularFile(p)) {
                 throw new IllegalStateException(LIBRARY_PROPERTY + ": no file " + p.toAbsolutePath());
             }
-            return open(p);
+            return open(p, p.toString());
         }
-        return open(packagedLibrary());
+        return open(packagedLibrary(), "the kernels jar's build");
     }
 
     /** An emulated device on the given library (tests load deliberately broken kernels this way). */
     static EmulatedDriver open(Path library) {
+        return open(library, library.toString());
+    }
+
+    private static EmulatedDriver open(Path library, String source) {
         try {
-            return new EmulatedDriver(library);
+            return new EmulatedDriver(library, source);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalStateException("the emulated CUDA device cannot load " + library + ": " + e.getMessage(), e);
         }
@@ -170,7 +176,7 @@ final class EmulatedDriver implements CudaDriver {
     @Override
     public String describe() {
         return "emulated on the host (" + workers + " threads" + (sanitized ? ", AddressSanitizer and UBSan" : "")
-                + ", " + library.getFileName() + ")";
+                + ", " + source + ")";
     }
 
     @Override

@@ -8,7 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 what="${1:-all}"
 out="${2:-$here/out}"
 mkdir -p "$out"
-java=("$here/jre/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
+java=("$here/jre/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true
+      -Dpixelgrad.cuda.device=gpu)
 cp="$(ls "$here"/lib/*.jar | paste -sd: -):$here/test-classes/tensor:$here/test-classes/kernels:$here/test-classes/fcn"
 junit="$(ls "$here"/junit/junit-platform-console-standalone-*.jar)"
 if [ -z "${PIXELGRAD_CUDA_LIBS:-}" ]; then

@@ -2,31 +2,44 @@
 # Compiles CUDA kernel sources for the host-emulated device (cuda_emu.h, runtime.cpp) into one shared
 # library that EmulatedDriver loads with java.lang.foreign.
 #   build-emu.sh OUTPUT.so release|sanitized [CU_DIR]
-# release: -O2, packaged in the kernels jar. sanitized: AddressSanitizer and UBSan, for the tests.
+# release: -O2, packaged in the kernels jar. sanitized: AddressSanitizer and UBSan, for the tests (where
+# the sanitizers cannot link, the release flavour is built in its place, and the script says so).
 # CU_DIR (default: the kernel sources next to this folder) lets the tests build deliberately broken
-# copies of kernels the same way. Every kernel is registered by name from its
-# `extern "C" __global__ void NAME(` line. Rebuilds only when an input or a flag changed. Without g++
-# it builds nothing and says so (the emulated device then reports itself unavailable, with the reason).
+# copies of kernels the same way. Every kernel is registered by name from its `extern "C" __global__
+# void NAME(` declaration. Rebuilds only when an input or a flag changed. Where the device cannot be
+# built (no g++, not Linux on x86-64 or AArch64) it builds nothing and says so: the emulated device then
+# reports itself unavailable, with the reason.
 set -euo pipefail
 emu="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$1"
 flavour="$2"
 cu_dir="$(cd "${3:-$emu/..}" && pwd)"
 cxx="${CXX:-g++}"
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64 | Linux-aarch64) ;;
+  *) echo "build-emu: the emulated CUDA device is built on Linux x86-64 and AArch64 only; not built here"; exit 0 ;;
+esac
 if ! command -v "$cxx" >/dev/null 2>&1; then
   echo "build-emu: $cxx not found; the emulated CUDA device is not built"
   exit 0
 fi
+common=(-std=c++17 -fPIC -pthread -Wall -Wno-sign-compare -Wno-unused-function -Wno-unknown-pragmas)
+sanitizers=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 case "$flavour" in
-  release) flags=(-O2) ;;
-  sanitized) flags=(-O2 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer) ;;
+  release) flags=(-O2 "${common[@]}") ;;
+  sanitized)
+    if echo 'int main() { return 0; }' | "$cxx" -x c++ "${sanitizers[@]}" -o /dev/null - >/dev/null 2>&1; then
+      flags=(-O2 -g "${sanitizers[@]}" "${common[@]}")
+    else
+      echo "build-emu: $cxx cannot link AddressSanitizer and UBSan here; building the tests' device without them"
+      flavour=release
+      flags=(-O2 "${common[@]}")
+    fi
+    ;;
   *) echo "build-emu: flavour must be release or sanitized, got '$flavour'" >&2; exit 2 ;;
 esac
-# Hardware FMA where this CPU has it: the kernels call fmaf, which is slow in software.
-if grep -qw fma /proc/cpuinfo 2>/dev/null; then flags+=(-mfma); fi
-flags+=(-std=c++17 -fPIC -pthread -Wall -Wno-sign-compare -Wno-unused-function -Wno-unknown-pragmas)
 
-sources=("$emu/cuda_emu.h" "$emu/registry.h" "$emu/runtime.cpp" "$cu_dir"/*.cu)
+sources=("${BASH_SOURCE[0]}" "$emu/cuda_emu.h" "$emu/registry.h" "$emu/runtime.cpp" "$cu_dir"/*.cu)
 [ -f "$cu_dir/common.cuh" ] && sources+=("$cu_dir/common.cuh")
 stamp="$( { echo "$cxx ${flags[*]}"; cat "${sources[@]}"; } | sha256sum | cut -d' ' -f1)"
 if [ -f "$out" ] && [ "$(cat "$out.sha256" 2>/dev/null)" = "$stamp" ]; then
@@ -41,8 +54,10 @@ for cu in "$cu_dir"/*.cu; do
   {
     echo "#include \"$cu\""
     echo '#include "registry.h"'
-    grep -oE 'extern "C" __global__ void (__launch_bounds__\([^)]*\) )?[A-Za-z_][A-Za-z0-9_]*\(' "$cu" \
-      | sed -E 's/.* ([A-Za-z_][A-Za-z0-9_]*)\($/EMU_KERNEL(\1)/'
+    # Declarations may span lines: read the file as one line.
+    tr '\n' ' ' < "$cu" \
+      | grep -oE 'extern[[:space:]]+"C"[[:space:]]+__global__[[:space:]]+void[[:space:]]+(__launch_bounds__[[:space:]]*\([^)]*\)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*[[:space:]]*\(' \
+      | sed -E 's/^.*[[:space:]]([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*\($/EMU_KERNEL(\1)/' || true
   } > "$work/$module.cpp"
   "$cxx" "${flags[@]}" -include "$emu/cuda_emu.h" -I "$emu" -I "$cu_dir" -c "$work/$module.cpp" -o "$work/$module.o" &
   objects+=("$work/$module.o")
@@ -57,6 +72,7 @@ mv "$out.tmp" "$out"
 echo "$stamp" > "$out.sha256"
 if [ "$flavour" = sanitized ]; then
   # The sanitizer runtime, next to the library, for the LD_PRELOAD that a JVM loading it needs.
-  ln -sf "$("$cxx" -print-file-name=libasan.so)" "$(dirname "$out")/libasan.so"
+  asan="$("$cxx" -print-file-name=libasan.so)"
+  if [ -f "$asan" ]; then ln -sf "$asan" "$(dirname "$out")/libasan.so"; fi
 fi
 echo "build-emu: $flavour $(basename "$out") from $(ls "$cu_dir"/*.cu | wc -l) kernel files"

@@ -138,24 +138,18 @@ static inline unsigned int atomicAdd(unsigned int* p, unsigned int v) { return _
 static inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
     return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
-static inline float atomicAdd(float* p, float v) {
-    float old;
+template <typename F>
+static inline F atomic_add_floating(F* p, F v) {
+    F old;
     __atomic_load(p, &old, __ATOMIC_RELAXED);
-    float sum;
+    F sum;
     do {
         sum = old + v;
     } while (!__atomic_compare_exchange(p, &old, &sum, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     return old;
 }
-static inline double atomicAdd(double* p, double v) {
-    double old;
-    __atomic_load(p, &old, __ATOMIC_RELAXED);
-    double sum;
-    do {
-        sum = old + v;
-    } while (!__atomic_compare_exchange(p, &old, &sum, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-    return old;
-}
+static inline float atomicAdd(float* p, float v) { return atomic_add_floating(p, v); }
+static inline double atomicAdd(double* p, double v) { return atomic_add_floating(p, v); }
 template <typename T>
 static inline T atomic_min_of(T* p, T v) {
     T old = __atomic_load_n(p, __ATOMIC_RELAXED);

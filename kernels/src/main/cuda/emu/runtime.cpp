@@ -33,6 +33,7 @@
 #include "registry.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define EMU_SANITIZED 1
 #else
@@ -204,36 +205,35 @@ struct Launch {
 // One OS thread's state: the fibers of the block it is running and their stacks.
 struct Worker {
     std::vector<Fiber> fibers = std::vector<Fiber>(MAX_THREADS);
-    char* stacks = nullptr;
-    size_t stack_stride = 0;
+    char* stacks = nullptr;  // MAX_THREADS stacks of STACK_BYTES, one mapping (reserved, touched lazily)
     void* scheduler_sp = nullptr;
     void* scheduler_fake_stack = nullptr;
     const void* scheduler_stack_bottom = nullptr;
     size_t scheduler_stack_size = 0;
     Launch* launch = nullptr;
     int threads = 0;  // of the current block
+    bool stacks_dirty = false;  // fibers were abandoned mid-kernel (a failed launch)
     uint64_t exchange_slots[MAX_THREADS] = {};
     uint64_t exchange_counts[MAX_THREADS] = {};
     uint64_t switches = 0;
 
     Worker() {
-        size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        stack_stride = STACK_BYTES + page;
-        void* m = mmap(nullptr, stack_stride * MAX_THREADS, PROT_READ | PROT_WRITE,
+        // One mapping per worker, no guard pages between the stacks (each would split the mapping, and
+        // a process may hold only so many): a canary at the bottom of each stack is checked instead.
+        void* m = mmap(nullptr, STACK_BYTES * MAX_THREADS, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (m == MAP_FAILED) {
-            std::fprintf(stderr, "pixelgrad emulated CUDA: cannot map fiber stacks\n");
+            std::fprintf(stderr, "pixelgrad emulated CUDA: cannot reserve %zu bytes of fiber stacks\n",
+                         STACK_BYTES * MAX_THREADS);
             std::abort();
         }
         stacks = (char*)m;
-        for (int i = 0; i < MAX_THREADS; i++) {
-            // A guard page under each stack: an overflowing fiber faults instead of corrupting its neighbour.
-            mprotect(stacks + i * stack_stride, page, PROT_NONE);
-            fibers[i].stack_bottom = stacks + i * stack_stride + page;
-        }
+        for (int i = 0; i < MAX_THREADS; i++) fibers[i].stack_bottom = stacks + i * STACK_BYTES;
     }
-    ~Worker() { munmap(stacks, stack_stride * MAX_THREADS); }
+    ~Worker() { munmap(stacks, STACK_BYTES * MAX_THREADS); }
 };
+
+static constexpr uint64_t CANARY = 0x5AFE57ACC0FFEE11ULL;
 
 static thread_local Worker* worker = nullptr;
 
@@ -353,6 +353,11 @@ static bool run_block(Worker& w, Launch& L, uint64_t linear_block) {
         f.exchanges = 0;
         w.exchange_counts[i] = 0;
         f.fake_stack = nullptr;
+#if EMU_SANITIZED
+        // Fibers abandoned by a failed launch left their frames poisoned.
+        if (w.stacks_dirty) __asan_unpoison_memory_region(f.stack_bottom, STACK_BYTES);
+#endif
+        std::memcpy(f.stack_bottom, &CANARY, sizeof CANARY);
         // The first switch into the fiber "returns" into emu_fiber_start with the Fiber in a register.
         uintptr_t top = ((uintptr_t)(f.stack_bottom + STACK_BYTES)) & ~(uintptr_t)15;
 #if defined(__x86_64__)
@@ -377,6 +382,7 @@ static bool run_block(Worker& w, Launch& L, uint64_t linear_block) {
 #endif
         f.sp = sp;
     }
+    w.stacks_dirty = false;
     std::vector<int> order(n);
     int live = n;
     uint64_t round = 0;
@@ -400,6 +406,11 @@ static bool run_block(Worker& w, Launch& L, uint64_t linear_block) {
             emu_switch_context(&w.scheduler_sp, f.sp);
             finish_switch(w.scheduler_fake_stack, nullptr, nullptr);
             w.switches++;
+            if (std::memcmp(f.stack_bottom, &CANARY, sizeof CANARY) != 0) {
+                std::fprintf(stderr, "pixelgrad emulated CUDA: %s overflowed a thread's %zu-byte stack\n",
+                             L.kernel->name, STACK_BYTES);
+                std::abort();  // the neighbouring stack is corrupt: nothing after this can be trusted
+            }
             if (f.state == State::DONE) live--;
         }
         current_fiber = nullptr;
@@ -435,6 +446,7 @@ static bool run_block(Worker& w, Launch& L, uint64_t linear_block) {
                           "__syncthreads() while the others wait at a warp barrier (divergent barrier)",
                           L.kernel->name, b.x, b.y, b.z, at_block, live);
             L.fail(msg);
+            w.stacks_dirty = true;
             return false;
         }
     }

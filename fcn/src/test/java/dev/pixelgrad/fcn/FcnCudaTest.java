@@ -11,17 +11,16 @@ import dev.pixelgrad.kernels.cuda.Implementations;
 import dev.pixelgrad.nn.ParamGroup;
 import dev.pixelgrad.nn.Sgd;
 import dev.pixelgrad.tensor.Device;
-import dev.pixelgrad.tensor.DeviceType;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.testing.DeviceTests;
 import dev.pixelgrad.tensor.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +34,7 @@ class FcnCudaTest {
 
     @BeforeEach
     void needsGpu() {
-        Assumptions.assumeTrue(Backends.isAvailable(DeviceType.CUDA),
-                "no CUDA device: " + Backends.unavailableReason(DeviceType.CUDA));
+        DeviceTests.needCuda();
     }
 
     @AfterEach

@@ -94,9 +94,28 @@ final class ConvCuda {
 
     // ------------------------------------------------------------------ the three passes
 
-    /** Output positions per im2col band, so that a colRows x band matrix stays within budget. */
-    private static long band(ConvGeometry g) {
-        return Math.min(g.positions(), Math.max(1, COL_BUDGET_ELEMENTS / Math.max(1, g.colRows())));
+    /**
+     * The sizes our im2col passes work with: the GEMM's inner dimension (colRows) and output positions
+     * as ints (our SGEMM takes ints), the band of positions whose im2col matrix stays within budget,
+     * and one image's input and output in bytes.
+     */
+    private record OwnPass(int colRows, int positions, long band, long inputImageBytes, long outputImageBytes) {
+        static OwnPass of(ConvGeometry g) {
+            long band = Math.min(g.positions(), Math.max(1, COL_BUDGET_ELEMENTS / Math.max(1, g.colRows())));
+            return new OwnPass(Math.toIntExact(g.colRows()), Math.toIntExact(g.positions()), band,
+                    g.inputElements() * Float.BYTES, g.outputElements() * Float.BYTES);
+        }
+
+        /** The im2col band buffer, or null where the input already is that matrix (pointwise). */
+        CachingAllocator.Block colBuffer(ConvGeometry g, CachingAllocator allocator) {
+            return g.isPointwise() ? null : allocator.allocate((long) colRows * band * Float.BYTES);
+        }
+    }
+
+    private void release(CachingAllocator.Block block) {
+        if (block != null) {
+            rt.allocator.release(block);
+        }
     }
 
     private void im2col(ConvGeometry g, long xImage, long col, long p0, long pc) {
@@ -111,30 +130,26 @@ final class ConvCuda {
             cudnn.forward(g, x, w, y, rt.allocator);
             return;
         }
-        int kk = Math.toIntExact(g.colRows());
-        int p = Math.toIntExact(g.positions());
-        long xImageBytes = g.inputElements() * Float.BYTES;
-        long yImageBytes = g.outputElements() * Float.BYTES;
-        long band = band(g);
-        CachingAllocator.Block col = g.isPointwise() ? null : rt.allocator.allocate(kk * band * Float.BYTES);
+        OwnPass s = OwnPass.of(g);
+        int kk = s.colRows();
+        int p = s.positions();
+        CachingAllocator.Block col = s.colBuffer(g, rt.allocator);
         try {
             for (int img = 0; img < g.n(); img++) {
-                long xi = x + img * xImageBytes;
-                long yi = y + img * yImageBytes;
+                long xi = x + img * s.inputImageBytes();
+                long yi = y + img * s.outputImageBytes();
                 if (g.isPointwise()) {
                     gemm.own(false, false, g.cOut(), p, kk, 1f, w, kk, xi, p, 0f, yi, p);
                     continue;
                 }
-                for (long p0 = 0; p0 < p; p0 += band) {
-                    int pc = (int) Math.min(band, p - p0);
+                for (long p0 = 0; p0 < p; p0 += s.band()) {
+                    int pc = (int) Math.min(s.band(), p - p0);
                     im2col(g, xi, col.address(), p0, pc);
                     gemm.own(false, false, g.cOut(), pc, kk, 1f, w, kk, col.address(), pc, 0f, yi + p0 * Float.BYTES, p);
                 }
             }
         } finally {
-            if (col != null) {
-                rt.allocator.release(col);
-            }
+            release(col);
         }
     }
 
@@ -145,33 +160,33 @@ final class ConvCuda {
             cudnn.backwardData(g, w, gy, gx, rt.allocator);
             return;
         }
-        int kk = Math.toIntExact(g.colRows());
-        int p = Math.toIntExact(g.positions());
-        long xImage = g.inputElements();
-        long yImageBytes = g.outputElements() * Float.BYTES;
+        OwnPass s = OwnPass.of(g);
+        int kk = s.colRows();
+        int p = s.positions();
         if (g.isPointwise()) {
             for (int img = 0; img < g.n(); img++) {
-                gemm.own(true, false, kk, p, g.cOut(), 1f, w, kk, gy + img * yImageBytes, p, 0f,
-                        gx + img * xImage * Float.BYTES, p);
+                gemm.own(true, false, kk, p, g.cOut(), 1f, w, kk, gy + img * s.outputImageBytes(), p, 0f,
+                        gx + img * s.inputImageBytes(), p);
             }
             return;
         }
-        rt.driver.fill32(gx, 0, g.n() * xImage);
-        long band = band(g);
-        CachingAllocator.Block col = rt.allocator.allocate(kk * band * Float.BYTES);
+        long inputImageElements = g.inputElements();
+        rt.driver.fill32(gx, 0, g.n() * inputImageElements);
+        CachingAllocator.Block col = s.colBuffer(g, rt.allocator);
         try {
             for (int img = 0; img < g.n(); img++) {
-                long gxi = gx + img * xImage * Float.BYTES;
-                for (long p0 = 0; p0 < p; p0 += band) {
-                    int pc = (int) Math.min(band, p - p0);
-                    gemm.own(true, false, kk, pc, g.cOut(), 1f, w, kk, gy + img * yImageBytes + p0 * Float.BYTES, p,
-                            0f, col.address(), pc);
-                    k.col2im_add_f32(Grid.linear(xImage), col.address(), gxi, g.cIn(), g.h(), g.w(), g.kh(), g.kw(),
-                            g.strideH(), g.strideW(), g.padH(), g.padW(), g.outW(), p0, pc);
+                long gxi = gx + img * s.inputImageBytes();
+                for (long p0 = 0; p0 < p; p0 += s.band()) {
+                    int pc = (int) Math.min(s.band(), p - p0);
+                    gemm.own(true, false, kk, pc, g.cOut(), 1f, w, kk, gy + img * s.outputImageBytes() + p0 * Float.BYTES,
+                            p, 0f, col.address(), pc);
+                    // One thread per input element: col2im gathers, so it needs no atomics.
+                    k.col2im_add_f32(Grid.linear(inputImageElements), col.address(), gxi, g.cIn(), g.h(), g.w(), g.kh(),
+                            g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(), g.outW(), p0, pc);
                 }
             }
         } finally {
-            rt.allocator.release(col);
+            release(col);
         }
     }
 
@@ -182,33 +197,30 @@ final class ConvCuda {
             cudnn.backwardFilter(g, x, gy, gw, rt.allocator);
             return;
         }
-        int kk = Math.toIntExact(g.colRows());
-        int p = Math.toIntExact(g.positions());
-        long xImageBytes = g.inputElements() * Float.BYTES;
-        long yImageBytes = g.outputElements() * Float.BYTES;
-        long band = band(g);
+        OwnPass s = OwnPass.of(g);
+        int kk = s.colRows();
+        int p = s.positions();
         boolean first = true;
-        CachingAllocator.Block col = g.isPointwise() ? null : rt.allocator.allocate(kk * band * Float.BYTES);
+        CachingAllocator.Block col = s.colBuffer(g, rt.allocator);
         try {
             for (int img = 0; img < g.n(); img++) {
+                long gyi = gy + img * s.outputImageBytes();
+                long xi = x + img * s.inputImageBytes();
                 if (g.isPointwise()) {
-                    gemm.own(false, true, g.cOut(), kk, p, 1f, gy + img * yImageBytes, p, x + img * xImageBytes, p,
-                            first ? 0f : 1f, gw, kk);
+                    gemm.own(false, true, g.cOut(), kk, p, 1f, gyi, p, xi, p, first ? 0f : 1f, gw, kk);
                     first = false;
                     continue;
                 }
-                for (long p0 = 0; p0 < p; p0 += band) {
-                    int pc = (int) Math.min(band, p - p0);
-                    im2col(g, x + img * xImageBytes, col.address(), p0, pc);
-                    gemm.own(false, true, g.cOut(), kk, pc, 1f, gy + img * yImageBytes + p0 * Float.BYTES, p,
-                            col.address(), pc, first ? 0f : 1f, gw, kk);
+                for (long p0 = 0; p0 < p; p0 += s.band()) {
+                    int pc = (int) Math.min(s.band(), p - p0);
+                    im2col(g, xi, col.address(), p0, pc);
+                    gemm.own(false, true, g.cOut(), kk, pc, 1f, gyi + p0 * Float.BYTES, p, col.address(), pc,
+                            first ? 0f : 1f, gw, kk);
                     first = false;
                 }
             }
         } finally {
-            if (col != null) {
-                rt.allocator.release(col);
-            }
+            release(col);
         }
         if (first) {
             rt.driver.fill32(gw, 0, g.cOut() * (long) kk);

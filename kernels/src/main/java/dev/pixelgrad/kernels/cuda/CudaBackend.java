@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
     private record Families(CudaRuntime rt, VendorLibraries vendor, ElementwiseCuda elementwise, ReduceCuda reduce,
                             LossCuda loss, PoolCuda pool, GemmCuda gemm, ConvCuda conv, OptimizerCuda optimizer) {
         static Families create(CudaRuntime rt) {
+            rt.driver.bindThread(); // cuBLAS and cuDNN make their handles in the current context
             VendorLibraries vendor = VendorLibraries.load(rt.driver);
             if (vendor.missing() != null && !rt.driver.emulated()) {
                 LOG.log(Level.INFO, "CUDA: " + vendor.missing() + "; those ops run on Pixelgrad's own kernels");

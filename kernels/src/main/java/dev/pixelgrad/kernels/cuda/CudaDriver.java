@@ -8,7 +8,7 @@ package dev.pixelgrad.kernels.cuda;
  * runs the real launch code.
  *
  * <p>Addresses are raw 64-bit values: device addresses for device memory, native addresses for host
- * memory. Sizes are in bytes unless a name says elements. Callers hold the runtime's lock.
+ * memory. Sizes are in bytes unless a name says elements. Callers hold the CUDA backend's lock.
  */
 interface CudaDriver {
     /** Selects the device: {@code gpu} (the default) or {@code emulated}. */

@@ -10,8 +10,8 @@ import java.util.Locale;
  * The CUDA state for one device: the driver (a real GPU or the host-emulated device, chosen by the
  * system property {@value CudaDriver#DEVICE_PROPERTY}), our kernels with their typed launchers, the
  * caching allocator, and a host staging buffer that every upload and download goes through. All work
- * runs in order on the default stream; cuBLAS and cuDNN use it too. Callers hold the runtime's lock
- * (see {@link CudaBackend}).
+ * runs in order on the default stream; cuBLAS and cuDNN use it too. Callers hold the CUDA backend's
+ * lock.
  */
 final class CudaRuntime {
     /** Transfers go through the staging buffer in pieces of at most this many bytes. */

@@ -164,6 +164,7 @@ final class GpuDriver implements CudaDriver {
 
     @Override
     public void free(long address) {
+        makeCurrent();
         cuMemFree(device(address));
     }
 
@@ -177,6 +178,7 @@ final class GpuDriver implements CudaDriver {
 
     @Override
     public void freeHost(long address) {
+        makeCurrent();
         cuMemFreeHost(new HostAddress(address));
     }
 

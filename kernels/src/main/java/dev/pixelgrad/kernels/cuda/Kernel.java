@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The signature has one letter per parameter: {@code p} device pointer, {@code l} 64-bit integer,
  * {@code i} 32-bit integer, {@code f} float, {@code d} double. Not thread-safe: the backend launches
- * under the runtime's lock.
+ * under its lock.
  */
 final class Kernel {
     private static final long SLOT_BYTES = 8;

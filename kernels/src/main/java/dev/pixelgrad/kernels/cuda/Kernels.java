@@ -3,7 +3,7 @@ package dev.pixelgrad.kernels.cuda;
 import java.util.List;
 
 // Generated from kernels/src/main/cuda/*.cu by LauncherGenerator (kernels/src/test/java): do not edit.
-// KernelSourceTest fails when this file and the sources disagree. To regenerate, from the repository root:
+// PtxFreshnessTest fails when this file and the sources disagree. To regenerate, from the repository root:
 //   java kernels/src/test/java/dev/pixelgrad/kernels/cuda/LauncherGenerator.java
 
 /**

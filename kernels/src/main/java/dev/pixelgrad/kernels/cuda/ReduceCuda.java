@@ -12,6 +12,8 @@ import dev.pixelgrad.tensor.Tensor;
 final class ReduceCuda {
     /** Blocks of a reduction's first pass: its partial sums fit one block of the second. */
     private static final int REDUCE_BLOCKS = 1024;
+    /** Threads of the second pass's one block: one per partial sum at most. */
+    private static final int FINISH_THREADS = 1024;
 
     private final CudaRuntime rt;
     private final Kernels k;
@@ -38,7 +40,7 @@ final class ReduceCuda {
         CachingAllocator.Block partial = rt.allocator.allocate((long) blocks * Double.BYTES);
         try {
             first.launch(new Grid(blocks, 1, Grid.BLOCK), partial.address());
-            k.sum_finish_f32(Grid.single(REDUCE_BLOCKS), partial.address(), blocks, scale, out);
+            k.sum_finish_f32(Grid.single(FINISH_THREADS), partial.address(), blocks, scale, out);
         } finally {
             rt.allocator.release(partial);
         }

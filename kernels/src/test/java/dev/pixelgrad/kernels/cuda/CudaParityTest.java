@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
-import dev.pixelgrad.tensor.DeviceType;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.testing.DeviceTests;
 import dev.pixelgrad.tensor.backend.Backends;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +38,7 @@ class CudaParityTest {
     /** Each test is reported as skipped, with the reason, where the CUDA backend cannot start. */
     @BeforeEach
     void open() {
-        Assumptions.assumeTrue(Backends.isAvailable(DeviceType.CUDA),
-                "no CUDA device: " + Backends.unavailableReason(DeviceType.CUDA));
+        DeviceTests.needCuda();
         scope = Scope.open();
     }
 
@@ -55,7 +54,7 @@ class CudaParityTest {
     /** Runs the rest of a test on {@code impl} of {@code op}; NVIDIA's is skipped on the emulated device. */
     static void use(String op, Impl impl) {
         Assumptions.assumeFalse(impl == Impl.VENDOR && ((CudaBackend) Backends.of(GPU)).emulated(),
-                "the emulated device has no cuBLAS or cuDNN: " + op + "'s vendor implementation runs on a GPU only");
+                "the emulated device has no cuBLAS or cuDNN: the vendor implementation of " + op + " runs on a GPU only");
         Implementations.set(op, impl);
     }
 
@@ -243,6 +242,25 @@ class CudaParityTest {
                         "matmul " + java.util.Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : ""));
             }
         }
+    }
+
+    /** Empty batches and empty sums, which never launch a kernel over nothing. */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void emptyShapes(Impl impl) {
+        use("all", impl);
+        ConvParams p = ConvParams.of(1, 1);
+        Tensor x = rand(0, 3, 5, 6);
+        Tensor w = rand(4, 3, 3, 3);
+        Tensor gy = rand(0, 4, 5, 6);
+        same(Ops.conv2d(x, w, null, p), Ops.conv2d(gpu(x), gpu(w), null, p), 0, "conv2d of an empty batch");
+        same(Ops.conv2dBackwardWeight(gy, x, w.shape(), p), Ops.conv2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 0,
+                "the weight gradient of an empty batch is zero");
+        Tensor a = rand(3, 0);
+        Tensor b = rand(0, 5);
+        same(Ops.matmul(a, false, b, false), Ops.matmul(gpu(a), false, gpu(b), false), 0, "a product over k = 0 is zero");
+        Tensor none = rand(0, 4, 3, 3);
+        same(Ops.sumPerChannel(none), Ops.sumPerChannel(gpu(none)), 0, "per-channel sums of an empty batch");
     }
 
     @Test

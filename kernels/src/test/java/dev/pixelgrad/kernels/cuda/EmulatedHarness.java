@@ -80,7 +80,7 @@ final class EmulatedHarness {
         return address;
     }
 
-    private long zeros(long elements) {
+    long zeros(long elements) {
         long address = rt.allocator.allocate(elements * Float.BYTES).address();
         driver.fill32(address, 0, elements);
         return address;

@@ -2,6 +2,7 @@ package dev.pixelgrad.kernels.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -88,8 +89,30 @@ class KernelMutationTest {
                 "    if (lane == 0) partial[warp] = v;\n    __syncthreads();",
                 "    if (lane == 0) partial[warp] = v;");
         Outcome o = run(h, EmulatedHarness::sum);
-        System.out.println("block_sum without its barrier failed under " + o.failedUnder());
-        assertTrue(!o.failedUnder().isEmpty(), "no schedule exposed the missing barrier (worst error " + o.worst() + ")");
+        // In order, warp 0 reads the partials before the later warps write theirs; reversed, after. So
+        // this also shows that the schedule setting takes effect.
+        assertTrue(o.failedUnder().stream().anyMatch(f -> f.startsWith("in-order")), "in order: " + o.failedUnder());
+        assertTrue(o.failedUnder().stream().noneMatch(f -> f.startsWith("reversed")), "reversed: " + o.failedUnder());
+    }
+
+    @Test
+    void aBarrierThatCanNeverBePassedFailsTheLaunchAndTheNextLaunchRuns() throws Exception {
+        // Odd threads wait at __syncthreads() while even ones wait for a shuffle: a deadlock on a GPU.
+        EmulatedHarness h = mutant("divergent", "reduce.cu", "#include \"common.cuh\"\n", """
+                #include "common.cuh"
+                extern "C" __global__ void divergent_barrier(float* x) {
+                    float v = x[threadIdx.x];
+                    if (threadIdx.x % 2) __syncthreads();
+                    else v = __shfl_down_sync(0xffffffffu, v, 1);
+                    x[threadIdx.x] = v;
+                }
+                """);
+        Kernel divergent = new Kernel(h.driver, "reduce", "divergent_barrier", "p");
+        long x = h.zeros(64);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> divergent.ptr(0, x).launch(Grid.single(64)));
+        assertTrue(e.getMessage().contains("divergent_barrier: block (0, 0, 0) can never pass a barrier"), e.getMessage());
+        assertTrue(h.sum() <= TOLERANCE, "a launch after the failed one runs normally");
     }
 
     @Test

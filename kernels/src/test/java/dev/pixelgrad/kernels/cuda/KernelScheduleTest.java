@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Device;
-import dev.pixelgrad.tensor.DeviceType;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.testing.DeviceTests;
 import dev.pixelgrad.tensor.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +33,7 @@ class KernelScheduleTest {
 
     @BeforeEach
     void needsTheEmulatedDevice() {
-        Assumptions.assumeTrue(Backends.isAvailable(DeviceType.CUDA),
-                "no CUDA device: " + Backends.unavailableReason(DeviceType.CUDA));
+        DeviceTests.needCuda();
         Assumptions.assumeTrue(CudaRuntime.get().driver instanceof EmulatedDriver,
                 "thread schedules are chosen on the emulated device only");
         emulated = (EmulatedDriver) CudaRuntime.get().driver;

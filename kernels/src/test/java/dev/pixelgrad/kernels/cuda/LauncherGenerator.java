@@ -117,7 +117,7 @@ public final class LauncherGenerator {
         s.append("package dev.pixelgrad.kernels.cuda;\n\n");
         s.append("import java.util.List;\n\n");
         s.append("// Generated from kernels/src/main/cuda/*.cu by LauncherGenerator (kernels/src/test/java): do not edit.\n");
-        s.append("// KernelSourceTest fails when this file and the sources disagree. To regenerate, from the repository root:\n");
+        s.append("// PtxFreshnessTest fails when this file and the sources disagree. To regenerate, from the repository root:\n");
         s.append("//   java kernels/src/test/java/dev/pixelgrad/kernels/cuda/LauncherGenerator.java\n\n");
         s.append("/**\n");
         s.append(" * One launcher per kernel of our CUDA modules, with the parameter names and types of its\n");

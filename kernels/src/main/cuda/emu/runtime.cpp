@@ -537,6 +537,17 @@ extern "C" {
 
 int pg_emu_sanitized() { return EMU_SANITIZED; }
 
+// Null, or why this build cannot run on this CPU (it was built for one with FMA instructions).
+const char* pg_emu_unsupported_cpu() {
+#if defined(__x86_64__) && defined(__FMA__)
+    if (!__builtin_cpu_supports("fma")) {
+        return "this build of the emulated device uses FMA instructions, which this CPU lacks; rebuild it here "
+               "(mvn package on this machine)";
+    }
+#endif
+    return nullptr;
+}
+
 const void* pg_emu_find_kernel(const char* name) {
     auto& r = emu::registry();
     auto it = r.find(name);

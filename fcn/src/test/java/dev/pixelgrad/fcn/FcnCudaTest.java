@@ -89,17 +89,18 @@ class FcnCudaTest {
 
     @Test
     void deviceMemoryStaysFlatAcrossTrainingSteps() {
-        FcnConfig cfg = new FcnConfig("fcn8s", 3, 1f / 8, false, Preprocessing.CAFFE, 3);
+        // The allocator's behaviour does not depend on the width: the narrow net keeps the emulated run short.
+        FcnConfig cfg = new FcnConfig("fcn8s", 3, 1f / 16, false, Preprocessing.CAFFE, 3);
         Fcn model = Fcn.create(cfg);
         model.to(GPU);
         Sgd sgd = new Sgd(ParamGroup.caffeRecipe(model), 1e-4f, 0.9f, 5e-4f);
         Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
         List<Map<String, Long>> stats = new ArrayList<>();
-        for (int k = 0; k < 8; k++) {
+        for (int k = 0; k < 6; k++) {
             step(model, sgd, image, labels(), GPU);
             stats.add(Backends.of(GPU).memoryStats());
         }
-        for (int k = 3; k < 8; k++) {
+        for (int k = 3; k < 6; k++) {
             assertEquals(stats.get(2).get("live_bytes"), stats.get(k).get("live_bytes"), "live bytes after step " + k);
             assertEquals(stats.get(2).get("driver_allocations"), stats.get(k).get("driver_allocations"),
                     "driver allocations after step " + k);

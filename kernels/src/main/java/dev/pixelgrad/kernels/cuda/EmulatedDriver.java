@@ -71,6 +71,17 @@ final class EmulatedDriver implements CudaDriver {
         this.library = library;
         this.source = source;
         SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
+        try {
+            MemorySegment unsupported = (MemorySegment) NativeLibraries.function(lib, "pg_emu_unsupported_cpu", ADDRESS)
+                    .invokeExact();
+            if (unsupported.address() != 0) {
+                throw new IllegalStateException(unsupported.reinterpret(Long.MAX_VALUE).getString(0));
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
         MethodHandle isSanitized = NativeLibraries.function(lib, "pg_emu_sanitized", JAVA_INT);
         findKernel = NativeLibraries.function(lib, "pg_emu_find_kernel", ADDRESS, ADDRESS);
         kernelSignature = NativeLibraries.function(lib, "pg_emu_kernel_signature", ADDRESS, ADDRESS);

@@ -29,6 +29,7 @@ final class Kernel {
     private final CudaDriver.Function function;
     private final MemorySegment slots;
     private final MemorySegment pointers;
+    private long launches;
 
     Kernel(CudaDriver driver, String module, String name, String signature) {
         this.driver = driver;
@@ -79,5 +80,11 @@ final class Kernel {
 
     void launch(Grid grid) {
         driver.launch(function, grid.x(), grid.y(), grid.block(), pointers.address());
+        launches++;
+    }
+
+    /** How many times this kernel has been launched (what the tests read to know every kernel ran). */
+    long launches() {
+        return launches;
     }
 }

@@ -1,6 +1,8 @@
 package dev.pixelgrad.kernels.cuda;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 // Generated from kernels/src/main/cuda/*.cu by LauncherGenerator (kernels/src/test/java): do not edit.
 // PtxFreshnessTest fails when this file and the sources disagree. To regenerate, from the repository root:
@@ -102,6 +104,39 @@ final class Kernels {
         argmax_channels_f32 = new Kernel(driver, "reduce", "argmax_channels_f32", "ppiil");
         check_labels_i32 = new Kernel(driver, "reduce", "check_labels_i32", "piilpp");
         confusion_matrix_i32 = new Kernel(driver, "reduce", "confusion_matrix_i32", "pppiil");
+    }
+
+    /** How many times each kernel has been launched, by name. */
+    Map<String, Long> launches() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("im2col_f32", im2col_f32.launches());
+        m.put("col2im_add_f32", col2im_add_f32.launches());
+        m.put("add_f32", add_f32.launches());
+        m.put("scale_f32", scale_f32.launches());
+        m.put("relu_f32", relu_f32.launches());
+        m.put("relu_backward_f32", relu_backward_f32.launches());
+        m.put("add_channel_bias_f32", add_channel_bias_f32.launches());
+        m.put("crop_f32", crop_f32.launches());
+        m.put("crop_backward_f32", crop_backward_f32.launches());
+        m.put("dropout_f32", dropout_f32.launches());
+        m.put("broadcast_scalar_f32", broadcast_scalar_f32.launches());
+        m.put("sgemm_nn", sgemm_nn.launches());
+        m.put("sgemm_nt", sgemm_nt.launches());
+        m.put("sgemm_tn", sgemm_tn.launches());
+        m.put("sgemm_tt", sgemm_tt.launches());
+        m.put("softmax_xent_f32", softmax_xent_f32.launches());
+        m.put("sgd_step_f32", sgd_step_f32.launches());
+        m.put("adam_step_f32", adam_step_f32.launches());
+        m.put("maxpool_forward_f32", maxpool_forward_f32.launches());
+        m.put("maxpool_backward_f32", maxpool_backward_f32.launches());
+        m.put("pad_neg_inf_f32", pad_neg_inf_f32.launches());
+        m.put("sum_partial_f32", sum_partial_f32.launches());
+        m.put("sum_finish_f32", sum_finish_f32.launches());
+        m.put("sum_per_channel_f32", sum_per_channel_f32.launches());
+        m.put("argmax_channels_f32", argmax_channels_f32.launches());
+        m.put("check_labels_i32", check_labels_i32.launches());
+        m.put("confusion_matrix_i32", confusion_matrix_i32.launches());
+        return m;
     }
 
     /** conv.cu: {@code im2col_f32(const float*x, float*col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc)} */

@@ -16,11 +16,21 @@ import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.testing.DeviceTests;
 import dev.pixelgrad.tensor.backend.Backends;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,8 +40,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 1e-4 for convolutions. Runs on a real GPU or on the host-emulated device (the default under Maven,
  * see docs/gpu.md), where NVIDIA's implementations are skipped with the reason.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CudaParityTest {
     static final Device GPU = Device.cuda(0);
+    /** The test methods that have run in this class, for the closing coverage check. */
+    private static final Set<String> RAN = ConcurrentHashMap.newKeySet();
     private Scope scope;
     private long seed = 1;
 
@@ -43,7 +56,8 @@ class CudaParityTest {
     }
 
     @AfterEach
-    void close() {
+    void close(TestInfo test) {
+        test.getTestMethod().ifPresent(m -> RAN.add(m.getName()));
         if (scope == null) {
             return;
         }
@@ -296,6 +310,45 @@ class CudaParityTest {
         Ops.confusionMatrix(Tensor.ofInts(pred, 500), Tensor.ofInts(lab, 500), 255, counts);
         Ops.confusionMatrix(gpu(Tensor.ofInts(pred, 500)), gpu(Tensor.ofInts(lab, 500)), 255, countsGpu);
         assertArrayEquals(counts.toIntArray(), countsGpu.toIntArray(), "confusion matrix");
+    }
+
+    /** The -infinity padding that lets cuDNN's floor-mode pooling compute ceil mode (its only user). */
+    @Test
+    void padNegInfCopiesTheInputAndFillsTheRest() {
+        Tensor x = rand(2, 3, 4, 5);
+        Tensor padded = Tensor.zeros(Shape.of(2, 3, 6, 7), DType.FLOAT32, GPU);
+        CudaRuntime.get().kernels.pad_neg_inf_f32(Grid.linear(padded.numel()), CudaStorage.addressOf(gpu(x)),
+                CudaStorage.addressOf(padded), 6, 4, 5, 6, 7);
+        float[] in = x.toFloatArray();
+        float[] out = padded.toFloatArray();
+        for (int p = 0; p < 6; p++) {
+            for (int r = 0; r < 6; r++) {
+                for (int q = 0; q < 7; q++) {
+                    float want = r < 4 && q < 5 ? in[(p * 4 + r) * 5 + q] : Float.NEGATIVE_INFINITY;
+                    assertEquals(want, out[(p * 6 + r) * 7 + q], "plane " + p + " row " + r + " column " + q);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs last: once every test of this class has run, every one of our kernels must have been
+     * launched, so no kernel goes unchecked on the emulated device (or on a GPU).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyKernelOfOursWasLaunched() {
+        Set<String> tests = new TreeSet<>();
+        for (Method m : CudaParityTest.class.getDeclaredMethods()) {
+            if ((m.isAnnotationPresent(Test.class) || m.isAnnotationPresent(ParameterizedTest.class))
+                    && !m.getName().equals("everyKernelOfOursWasLaunched")) {
+                tests.add(m.getName());
+            }
+        }
+        Assumptions.assumeTrue(RAN.containsAll(tests), "only part of CudaParityTest ran: the coverage check needs all of it");
+        List<String> never = CudaRuntime.get().kernels.launches().entrySet().stream().filter(e -> e.getValue() == 0)
+                .map(Map.Entry::getKey).toList();
+        assertEquals(List.of(), never, "kernels the parity tests never launched");
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class LauncherGenerator {
     static String generate(List<Entry> entries) {
         StringBuilder s = new StringBuilder();
         s.append("package dev.pixelgrad.kernels.cuda;\n\n");
-        s.append("import java.util.List;\n\n");
+        s.append("import java.util.LinkedHashMap;\nimport java.util.List;\nimport java.util.Map;\n\n");
         s.append("// Generated from kernels/src/main/cuda/*.cu by LauncherGenerator (kernels/src/test/java): do not edit.\n");
         s.append("// PtxFreshnessTest fails when this file and the sources disagree. To regenerate, from the repository root:\n");
         s.append("//   java kernels/src/test/java/dev/pixelgrad/kernels/cuda/LauncherGenerator.java\n\n");
@@ -144,7 +144,14 @@ public final class LauncherGenerator {
             s.append("        ").append(e.name()).append(" = new Kernel(driver, \"").append(e.module()).append("\", \"")
                     .append(e.name()).append("\", \"").append(e.signature()).append("\");\n");
         }
-        s.append("    }\n");
+        s.append("    }\n\n");
+        s.append("    /** How many times each kernel has been launched, by name. */\n");
+        s.append("    Map<String, Long> launches() {\n");
+        s.append("        Map<String, Long> m = new LinkedHashMap<>();\n");
+        for (Entry e : entries) {
+            s.append("        m.put(\"").append(e.name()).append("\", ").append(e.name()).append(".launches());\n");
+        }
+        s.append("        return m;\n    }\n");
         for (Entry e : entries) {
             s.append("\n    /** ").append(e.module()).append(".cu: {@code ").append(e.cSignature()).append("} */\n");
             s.append("    void ").append(e.name()).append("(Grid grid");

@@ -22,6 +22,18 @@ rm -f "$stage"/lib/*-tests.jar
 for list in fcn/target/runtime-classpath.txt bench/target/runtime-classpath.txt; do
   for jar in $(tr ':' ' ' < "$list"); do cp -n "$jar" "$stage/lib/"; done
 done
+# JCuda's natives: only the driver API's library is used (not the runtime's, NVRTC's or the PTX compiler's).
+for natives in "$stage"/lib/jcuda-natives-*.jar; do
+  python3 - "$natives" <<'EOF'
+import os, sys, zipfile
+jar = sys.argv[1]
+with zipfile.ZipFile(jar) as src, zipfile.ZipFile(jar + ".tmp", "w", zipfile.ZIP_DEFLATED) as dst:
+    for item in src.infolist():
+        if not item.filename.startswith(("lib/libJNvPTXCompiler", "lib/libJNvrtc", "lib/libJCudaRuntime")):
+            dst.writestr(item, src.read(item.filename))
+os.replace(jar + ".tmp", jar)
+EOF
+done
 mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.11.4 \
     -DoutputDirectory="$stage/junit" >/dev/null
 for m in tensor kernels fcn; do cp -r "$m/target/test-classes" "$stage/test-classes/$m"; done
@@ -29,7 +41,10 @@ rm -rf "$stage/test-classes/tensor/golden"   # the CPU golden fixtures are not n
 "$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,java.xml,jdk.management,jdk.unsupported,jdk.incubator.vector \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jre"
 strip --strip-unneeded "$stage"/jre/lib/server/libjvm.so "$stage"/jre/lib/*.so
-cp tools/gpu/run.sh "$stage/run.sh"
+cp tools/gpu/run.sh tools/gpu/compare.py bench/python/gpu_baseline.py "$stage/"
 chmod +x "$stage/run.sh"
 tar czf "$root/dist/gpu-bundle.tgz" -C "$root/dist" gpu
-echo "bundle: $(du -sh "$stage" | cut -f1) unpacked, $(du -sh "$root/dist/gpu-bundle.tgz" | cut -f1) packed: dist/gpu-bundle.tgz"
+packed_bytes="$(stat -c %s "$root/dist/gpu-bundle.tgz")"
+tree_bytes="$(git ls-files -z | xargs -0 stat -c %s | awk '{s += $1} END {print s}')"
+echo "bundle: $(du -sh "$stage" | cut -f1) unpacked, $((packed_bytes >> 20)) MiB packed: dist/gpu-bundle.tgz;" \
+     "with the source tree ($((tree_bytes >> 20)) MiB) $(((packed_bytes + tree_bytes) >> 20)) MiB of the device's 64 MiB"

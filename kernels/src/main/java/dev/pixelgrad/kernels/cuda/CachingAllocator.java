@@ -81,6 +81,10 @@ final class CachingAllocator {
         cachedBytes = 0;
     }
 
+    synchronized void resetPeak() {
+        peakBytes = liveBytes;
+    }
+
     /** Memory statistics: what a test or a training loop reads to see that memory stays flat. */
     record Stats(long liveBytes, long cachedBytes, long peakBytes, long driverAllocations) {}
 

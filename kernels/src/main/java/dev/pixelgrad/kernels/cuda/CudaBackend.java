@@ -114,6 +114,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void resetPeakMemory() {
+        f().rt().allocator.resetPeak();
+    }
+
+    @Override
     public synchronized Storage allocate(DType dtype, long numel, Device device) {
         if (device.index() != 0) {
             throw new IllegalArgumentException("only cuda:0 is supported, got " + device);

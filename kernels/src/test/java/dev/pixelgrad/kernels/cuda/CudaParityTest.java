@@ -65,8 +65,14 @@ class CudaParityTest {
         Implementations.reset();
     }
 
-    /** Runs the rest of a test on {@code impl} of {@code op}; NVIDIA's is skipped on the emulated device. */
+    /**
+     * Runs the rest of a test on {@code impl} of {@code op}. NVIDIA's is skipped on the emulated device,
+     * and any not listed in {@code -Dpixelgrad.cuda.test.impls} (the sanitizer runs check ours only).
+     */
     static void use(String op, Impl impl) {
+        String only = System.getProperty("pixelgrad.cuda.test.impls");
+        Assumptions.assumeTrue(only == null || List.of(only.toLowerCase(java.util.Locale.ROOT).split(","))
+                .contains(impl.name().toLowerCase(java.util.Locale.ROOT)), "-Dpixelgrad.cuda.test.impls=" + only);
         Assumptions.assumeFalse(impl == Impl.VENDOR && ((CudaBackend) Backends.of(GPU)).emulated(),
                 "the emulated device has no cuBLAS or cuDNN: the vendor implementation of " + op + " runs on a GPU only");
         Implementations.set(op, impl);

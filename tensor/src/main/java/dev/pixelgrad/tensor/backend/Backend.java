@@ -45,6 +45,9 @@ public interface Backend {
         return java.util.Map.of();
     }
 
+    /** Starts the peak in {@link #memoryStats()} afresh from what is live now (to measure one piece of work). */
+    default void resetPeakMemory() {}
+
     /** Waits until all work queued on this backend's device has finished (for timing); a no-op on the CPU. */
     default void synchronize() {}
 

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""PyTorch's half of the GPU baseline, the same cases as Pixelgrad's GpuBaseline (bench/src/main/java/
+dev/pixelgrad/bench/GpuBaseline.java), to be run on the same GPU in the same sitting:
+
+  - the two ceilings: a large device-to-device copy (bytes read + written per second) and SGEMM at 8192^3;
+  - SGEMM at 1024, 2048, 4096 (FP32: TF32 off);
+  - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight (FP32);
+  - FCN-8s (the reference Caffe net: pad 100, ceil-mode pools, fc6/fc7 as convolutions, frozen bilinear
+    upsampling, crops 5/9/31), full width, 500x500, batch 1, 21 classes: one training step (forward,
+    cross-entropy, backward, SGD with momentum) and one inference, with the device-memory peak, in FP32
+    with TF32 off ("pytorch fp32") and with PyTorch's defaults (TF32 convolutions, "pytorch default").
+
+Each case is warmed up, then timed (CUDA events on a GPU) until it has --min-seconds of samples (at least
+5); the median is reported. Inputs are random, never zeros. One JSON line per case goes to --json;
+tools/gpu/compare.py puts this file and GpuBaseline's side by side.
+
+    python3 bench/python/gpu_baseline.py --json OUT/pytorch.json          # on the GPU host
+    /usr/bin/python3 bench/python/gpu_baseline.py --device cpu --quick    # a check of the script anywhere
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+VGG_BLOCKS = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]]
+# FCN's VGG16 3x3 convolutions at a 500x500 input: cin, cout, input size, padding (as GpuBaseline.FCN_CONVS).
+FCN_CONVS = [(3, 64, 500, 100), (64, 64, 698, 1), (64, 128, 349, 1), (128, 128, 349, 1), (128, 256, 175, 1),
+             (256, 256, 175, 1), (256, 512, 88, 1), (512, 512, 88, 1), (512, 512, 44, 1)]
+QUICK_CONVS = [(3, 8, 20, 10), (8, 16, 24, 1)]
+
+
+def bilinear(channels, k):
+    """The reference FCN's upsample_filt on the diagonal channel pairs."""
+    factor = (k + 1) // 2
+    center = factor - 1 if k % 2 == 1 else factor - 0.5
+    og = torch.arange(k, dtype=torch.float32)
+    filt1 = 1 - (og - center).abs() / factor
+    w = torch.zeros(channels, channels, k, k)
+    for c in range(channels):
+        w[c, c] = filt1[:, None] * filt1[None, :]
+    return w
+
+
+class Fcn8s(nn.Module):
+    """The reference FCN-8s (voc-fcn8s) with a channel multiplier, as Pixelgrad builds it."""
+
+    def __init__(self, classes=21, width=1.0):
+        super().__init__()
+        ch = lambda c: max(1, round(c * width))
+        layers, cin = [], 3
+        for block in VGG_BLOCKS:
+            for c in block:
+                layers += [nn.Conv2d(cin, ch(c), 3, padding=100 if cin == 3 else 1), nn.ReLU(inplace=True)]
+                cin = ch(c)
+            layers.append(nn.MaxPool2d(2, 2, ceil_mode=True))
+        self.features = nn.Sequential(*layers)
+        fc = ch(4096)
+        self.fc6 = nn.Conv2d(cin, fc, 7)
+        self.fc7 = nn.Conv2d(fc, fc, 1)
+        self.score_fr = nn.Conv2d(fc, classes, 1)
+        self.score_pool4 = nn.Conv2d(ch(512), classes, 1)
+        self.score_pool3 = nn.Conv2d(ch(256), classes, 1)
+        self.upscore2 = nn.ConvTranspose2d(classes, classes, 4, stride=2, bias=False)
+        self.upscore_pool4 = nn.ConvTranspose2d(classes, classes, 4, stride=2, bias=False)
+        self.upscore8 = nn.ConvTranspose2d(classes, classes, 16, stride=8, bias=False)
+        for up in (self.upscore2, self.upscore_pool4, self.upscore8):
+            up.weight.data.copy_(bilinear(classes, up.kernel_size[0]))
+            up.weight.requires_grad_(False)
+
+    def forward(self, x):
+        pools, h = [], x
+        for layer in self.features:
+            h = layer(h)
+            if isinstance(layer, nn.MaxPool2d):
+                pools.append(h)
+        pool3, pool4 = pools[2], pools[3]
+        h = F.dropout(F.relu(self.fc6(h)), 0.5, self.training)
+        h = F.dropout(F.relu(self.fc7(h)), 0.5, self.training)
+        up2 = self.upscore2(self.score_fr(h))
+        p4 = self.score_pool4(pool4)
+        h = up2 + p4[:, :, 5:5 + up2.shape[2], 5:5 + up2.shape[3]]
+        up4 = self.upscore_pool4(h)
+        p3 = self.score_pool3(pool3)
+        h = up4 + p3[:, :, 9:9 + up4.shape[2], 9:9 + up4.shape[3]]
+        h = self.upscore8(h)
+        return h[:, :, 31:31 + x.shape[2], 31:31 + x.shape[3]]
+
+
+class Bench:
+    def __init__(self, device, quick, min_seconds):
+        self.device, self.quick, self.min_seconds = device, quick, min_seconds
+        self.rows = []
+
+    def sync(self):
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+
+    def time(self, fn):
+        """Median milliseconds of fn over timed samples after a warm-up."""
+        for _ in range(1 if self.quick else 3):
+            fn()
+        self.sync()
+        samples, start = [], time.perf_counter()
+        while len(samples) < (2 if self.quick else 5) or time.perf_counter() - start < self.min_seconds:
+            if self.device.type == "cuda":
+                begin, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                begin.record()
+                fn()
+                end.record()
+                end.synchronize()
+                samples.append(begin.elapsed_time(end))
+            else:
+                t0 = time.perf_counter()
+                fn()
+                samples.append((time.perf_counter() - t0) * 1e3)
+        return statistics.median(samples), len(samples)
+
+    def peak_reset(self):
+        if self.device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats()
+
+    def peak_mib(self):
+        return round(torch.cuda.max_memory_allocated() / 2 ** 20) if self.device.type == "cuda" else None
+
+    def record(self, group, case, impl, timing, flop=0.0, peak=None, **extra):
+        ms, n = timing
+        row = {"group": group, "case": case, "impl": impl, "ms": round(ms, 5),
+               "gflops": round(flop / ms / 1e6) if flop else None, "peak_mib": peak, "samples": n}
+        row.update(extra)
+        self.rows.append(row)
+        print(f"| {case} | {impl} | {ms:.3f} | {row['gflops'] or ''} | {peak or ''} | {n} |", flush=True)
+
+    def randn(self, *shape):
+        return torch.randn(*shape, device=self.device)
+
+
+def fp32(strict):
+    """strict: FP32 everywhere (TF32 off); else PyTorch's defaults (TF32 convolutions, FP32 matmul)."""
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = not strict
+
+
+def ceilings(b):
+    n = (64 if b.quick else 1024) * 2 ** 20 // 4
+    src, dst = b.randn(n), b.randn(n)
+    t = b.time(lambda: dst.copy_(src))
+    b.record("ceiling", f"device copy {n * 4 // 2 ** 20} MiB", "pytorch", t,
+             gbytes_per_s=round(2 * n * 4 / t[0] / 1e6, 1))
+    s = 512 if b.quick else 8192
+    a, c = b.randn(s, s), b.randn(s, s)
+    b.record("ceiling", f"sgemm {s}^3", "pytorch fp32", b.time(lambda: a @ c), 2.0 * s ** 3)
+
+
+def sgemm(b):
+    for n in ([128, 256] if b.quick else [1024, 2048, 4096]):
+        a, c = b.randn(n, n), b.randn(n, n)
+        b.record("sgemm", f"sgemm {n}^3", "pytorch fp32", b.time(lambda: a @ c), 2.0 * n ** 3)
+
+
+def conv(b):
+    for cin, cout, size, pad in (QUICK_CONVS if b.quick else FCN_CONVS):
+        x = b.randn(1, cin, size, size)
+        w = b.randn(cout, cin, 3, 3) * (2.0 / (cin * 9)) ** 0.5
+        bias = b.randn(cout)
+        out = size + 2 * pad - 2
+        gy = b.randn(1, cout, out, out)
+        flop = 2.0 * cin * cout * 9 * out * out
+        shape = f"conv {cin}->{cout} @{size}" + (f" pad {pad}" if pad != 1 else "")
+        with torch.no_grad():
+            b.record("conv", shape + " forward", "pytorch fp32", b.time(lambda: F.conv2d(x, w, bias, padding=pad)), flop)
+            b.record("conv", shape + " backward-data", "pytorch fp32",
+                     b.time(lambda: torch.nn.grad.conv2d_input(x.shape, w, gy, padding=pad)), flop)
+            b.record("conv", shape + " backward-weight", "pytorch fp32",
+                     b.time(lambda: torch.nn.grad.conv2d_weight(x, w.shape, gy, padding=pad)), flop)
+
+
+def fcn(b):
+    size, width = (64, 1 / 16) if b.quick else (500, 1.0)
+    image = (torch.rand(1, 3, size, size, device=b.device) - 0.5) * 200
+    labels = torch.randint(0, 21, (1, size, size), device=b.device)
+    label = f"fcn8s {size}x{size}"
+    for impl, strict in [("pytorch fp32", True), ("pytorch default", False)]:
+        fp32(strict)
+        torch.manual_seed(7)
+        model = Fcn8s(21, width).to(b.device)
+        sgd = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=1e-10, momentum=0.99,
+                              weight_decay=5e-4)
+
+        def step():
+            sgd.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(image), labels, ignore_index=255)
+            loss.backward()
+            sgd.step()
+
+        model.train()
+        step()
+        b.peak_reset()
+        t = b.time(step)
+        b.record("fcn", label + " training step", impl, t, peak=b.peak_mib())
+        model.eval()
+        b.peak_reset()
+        with torch.no_grad():
+            t = b.time(lambda: model(image))
+        b.record("fcn", label + " inference", impl, t, peak=b.peak_mib())
+        del model, sgd
+    fp32(True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--device", default="cuda", help="cuda (default) or cpu (a check of the script)")
+    p.add_argument("--quick", action="store_true", help="small shapes, to check the script")
+    p.add_argument("--min-seconds", type=float, default=1.0, help="timed samples per case, in seconds (1)")
+    p.add_argument("--json", help="write one JSON line per case here")
+    p.add_argument("--only", default="ceiling,sgemm,conv,fcn", help="groups to run (ceiling,sgemm,conv,fcn)")
+    a = p.parse_args()
+    device = torch.device(a.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("gpu_baseline: no CUDA device visible to PyTorch")
+    torch.manual_seed(0)
+    fp32(True)
+    b = Bench(device, a.quick, a.min_seconds)
+    if device.type == "cuda":
+        print(f"# torch {torch.__version__}, CUDA {torch.version.cuda}, cuDNN {torch.backends.cudnn.version()}, "
+              f"{torch.cuda.get_device_name()}")
+    else:
+        print(f"# torch {torch.__version__} on the CPU ({torch.get_num_threads()} threads)")
+    print("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |")
+    print("|---|---|---|---|---|---|")
+    groups = a.only.split(",")
+    for name, run in [("ceiling", ceilings), ("sgemm", sgemm), ("conv", conv), ("fcn", fcn)]:
+        if name in groups:
+            run(b)
+    if a.json:
+        with open(a.json, "w") as f:
+            for row in b.rows:
+                f.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()

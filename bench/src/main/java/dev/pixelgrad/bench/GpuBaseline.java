@@ -1,0 +1,233 @@
+package dev.pixelgrad.bench;
+
+import dev.pixelgrad.autograd.F;
+import dev.pixelgrad.autograd.GradMode;
+import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.fcn.Fcn;
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.Preprocessing;
+import dev.pixelgrad.kernels.cuda.CudaBackend;
+import dev.pixelgrad.kernels.cuda.Impl;
+import dev.pixelgrad.kernels.cuda.Implementations;
+import dev.pixelgrad.nn.ParamGroup;
+import dev.pixelgrad.nn.Sgd;
+import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Shape;
+import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.backend.Backend;
+import dev.pixelgrad.tensor.backend.Backends;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Pixelgrad's half of the GPU baseline: the cases of bench/python/gpu_baseline.py (the PyTorch half)
+ * on the CUDA backend, each with our kernels and with NVIDIA's, timed in one JVM: SGEMM, FCN's VGG16
+ * 3x3 convolutions at a 500x500 input (forward, backward-data, backward-weight), and a full-width
+ * FCN-8s training step and inference at 500x500, batch 1, with the device-memory peak. Each case is
+ * warmed up, then run until it has {@code --min-seconds} of samples (at least 5), each sample ended by
+ * a device synchronise; the median is reported. Inputs are random, never zeros. Writes one JSON line per
+ * case to {@code --json FILE} (tools/gpu/compare.py puts both halves side by side) and a table to stdout.
+ *
+ * <pre>java ... dev.pixelgrad.bench.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]</pre>
+ * {@code --quick}: small shapes, for checking the harness on the emulated device.
+ */
+public final class GpuBaseline {
+    private static final Device GPU = Device.cuda(0);
+
+    private final Backend cuda = Backends.of(GPU);
+    private final boolean quick;
+    private final double minSeconds;
+    private final List<String> json = new ArrayList<>();
+    private final PrintStream out = System.out;
+    private long seed = 1;
+
+    private GpuBaseline(boolean quick, double minSeconds) {
+        this.quick = quick;
+        this.minSeconds = minSeconds;
+        this.impls = ((CudaBackend) cuda).emulated() ? List.of(Impl.OWN) : List.of(Impl.OWN, Impl.VENDOR);
+    }
+
+    /** Median milliseconds of {@code body} over warm-up then timed samples, each ended by a synchronise. */
+    private double[] time(Runnable body) {
+        int warmup = quick ? 1 : 3;
+        for (int i = 0; i < warmup; i++) {
+            try (Scope s = Scope.open()) {
+                body.run();
+            }
+            cuda.synchronize();
+        }
+        List<Double> samples = new ArrayList<>();
+        long start = System.nanoTime();
+        while (samples.size() < (quick ? 2 : 5) || (System.nanoTime() - start) / 1e9 < minSeconds) {
+            long t0 = System.nanoTime();
+            try (Scope s = Scope.open()) {
+                body.run();
+                cuda.synchronize();
+            }
+            samples.add((System.nanoTime() - t0) / 1e6);
+        }
+        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new double[] {sorted[sorted.length / 2], sorted.length};
+    }
+
+    private void record(String group, String name, String impl, double[] timing, double flop, long peakBytes) {
+        double ms = timing[0];
+        String gflops = flop > 0 ? String.format(Locale.ROOT, "%.0f", flop / ms / 1e6) : "";
+        String peak = peakBytes > 0 ? String.format(Locale.ROOT, "%.0f", peakBytes / 1048576.0) : "";
+        out.printf(Locale.ROOT, "| %s | %s | %.3f | %s | %s | %d |%n", name, impl, ms, gflops, peak, (int) timing[1]);
+        json.add(String.format(Locale.ROOT,
+                "{\"group\": \"%s\", \"case\": \"%s\", \"impl\": \"pixelgrad %s\", \"ms\": %.5f, \"gflops\": %s, "
+                        + "\"peak_mib\": %s, \"samples\": %d}",
+                group, name, impl, ms, gflops.isEmpty() ? "null" : gflops, peak.isEmpty() ? "null" : peak, (int) timing[1]));
+    }
+
+    private Tensor randn(int... dims) {
+        return Tensor.normal(Shape.of(dims), 0f, 1f, seed++, GPU);
+    }
+
+    /**
+     * Our kernels ("own") and NVIDIA's ("vendor": cuBLAS, cuDNN), for the op families that have both;
+     * ours only on the emulated device, which has no NVIDIA libraries.
+     */
+    private final List<Impl> impls;
+
+    private void sgemm() {
+        int[] sizes = quick ? new int[] {128, 256} : new int[] {1024, 2048, 4096};
+        for (int n : sizes) {
+            Tensor a = randn(n, n);
+            Tensor b = randn(n, n);
+            for (Impl impl : impls) {
+                Implementations.set("matmul", impl);
+                record("sgemm", "sgemm " + n + "^3", name(impl), time(() -> Ops.matmul(a, false, b, false)),
+                        2.0 * n * n * n, 0);
+            }
+            a.close();
+            b.close();
+        }
+    }
+
+    /** FCN's VGG16 3x3 convolutions at a 500x500 input: {cin, cout, input size, padding}. */
+    private static final int[][] FCN_CONVS = {
+        {3, 64, 500, 100}, {64, 64, 698, 1}, {64, 128, 349, 1}, {128, 128, 349, 1}, {128, 256, 175, 1},
+        {256, 256, 175, 1}, {256, 512, 88, 1}, {512, 512, 88, 1}, {512, 512, 44, 1},
+    };
+    private static final int[][] QUICK_CONVS = {{3, 8, 20, 10}, {8, 16, 24, 1}};
+
+    private void conv() {
+        for (int[] c : quick ? QUICK_CONVS : FCN_CONVS) {
+            int cin = c[0];
+            int cout = c[1];
+            int size = c[2];
+            ConvParams p = ConvParams.of(1, c[3]);
+            Tensor x = randn(1, cin, size, size);
+            Tensor w = Ops.scale(randn(cout, cin, 3, 3), (float) Math.sqrt(2.0 / (cin * 9)));
+            Tensor b = randn(cout);
+            int outSize = p.convOutH(size, 3);
+            Tensor gy = randn(1, cout, outSize, outSize);
+            double flop = 2.0 * cin * cout * 9 * outSize * outSize;
+            String shape = "conv " + cin + "->" + cout + " @" + size + (c[3] != 1 ? " pad " + c[3] : "");
+            for (Impl impl : impls) {
+                Implementations.set("conv2d", impl);
+                record("conv", shape + " forward", name(impl), time(() -> Ops.conv2d(x, w, b, p)), flop, 0);
+                record("conv", shape + " backward-data", name(impl),
+                        time(() -> Ops.conv2dBackwardData(gy, w, x.shape(), p)), flop, 0);
+                record("conv", shape + " backward-weight", name(impl),
+                        time(() -> Ops.conv2dBackwardWeight(gy, x, w.shape(), p)), flop, 0);
+            }
+            for (Tensor t : new Tensor[] {x, w, b, gy}) {
+                t.close();
+            }
+        }
+    }
+
+    /** A full-width FCN-8s (quick: 1/16) at 500x500 (quick: 64x64), batch 1, 21 classes. */
+    private void fcn() {
+        int size = quick ? 64 : 500;
+        FcnConfig cfg = new FcnConfig("fcn8s", 21, quick ? 1f / 16 : 1f, false, Preprocessing.CAFFE, 7);
+        Tensor image = Tensor.uniform(Shape.of(1, 3, size, size), -100f, 100f, seed++, Device.CPU).to(GPU);
+        int[] lab = new int[size * size];
+        for (int i = 0; i < lab.length; i++) {
+            lab[i] = (int) Math.floorMod(i * 2654435761L >>> 7, 21);
+        }
+        Tensor labels = Tensor.ofInts(lab, 1, size, size).to(GPU);
+        for (Impl impl : impls.size() == 1 ? impls : List.of(Impl.AUTO, Impl.OWN)) {
+            Implementations.set("all", impl);
+            Fcn model = Fcn.create(cfg);
+            model.to(GPU);
+            Sgd sgd = new Sgd(ParamGroup.caffeRecipe(model), 1e-10f, 0.99f, 5e-4f);
+            String label = "fcn8s " + size + "x" + size;
+            model.train(true);
+            Runnable step = () -> {
+                Variable loss = F.softmaxCrossEntropy(model.forward(Variable.of(image)), labels, 255, Reduction.MEAN);
+                loss.backward();
+                sgd.step();
+            };
+            step.run(); // optimizer state and cached blocks exist before the peak is taken
+            cuda.resetPeakMemory();
+            double[] t = time(step);
+            record("fcn", label + " training step", name(impl), t, 0, cuda.memoryStats().getOrDefault("peak_bytes", 0L));
+            model.eval();
+            cuda.resetPeakMemory();
+            try (GradMode off = GradMode.off()) {
+                double[] ti = time(() -> model.forward(Variable.of(image)));
+                record("fcn", label + " inference", name(impl), ti, 0, cuda.memoryStats().getOrDefault("peak_bytes", 0L));
+            }
+            for (Variable v : model.parameters()) {
+                v.data().close();
+            }
+        }
+        Implementations.reset();
+    }
+
+    private static String name(Impl impl) {
+        return impl.name().toLowerCase(Locale.ROOT);
+    }
+
+    public static void main(String[] args) throws IOException {
+        boolean quick = false;
+        double minSeconds = 1.0;
+        Path jsonFile = null;
+        List<String> only = new ArrayList<>(List.of("sgemm", "conv", "fcn"));
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--min-seconds" -> minSeconds = Double.parseDouble(args[++i]);
+                case "--json" -> jsonFile = Path.of(args[++i]);
+                case "--only" -> only = Arrays.asList(args[++i].split(","));
+                default -> throw new IllegalArgumentException("GpuBaseline: unknown argument '" + args[i]
+                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn)");
+            }
+        }
+        String reason = Backends.unavailableReason(GPU.type());
+        if (reason != null) {
+            System.err.println("GpuBaseline: no CUDA device: " + reason);
+            System.exit(3);
+        }
+        GpuBaseline b = new GpuBaseline(quick, minSeconds);
+        System.out.println("# " + b.cuda.describe());
+        System.out.println("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |");
+        System.out.println("|---|---|---|---|---|---|");
+        if (only.contains("sgemm")) {
+            b.sgemm();
+        }
+        if (only.contains("conv")) {
+            b.conv();
+        }
+        if (only.contains("fcn")) {
+            b.fcn();
+        }
+        if (jsonFile != null) {
+            Files.write(jsonFile, b.json);
+        }
+    }
+}

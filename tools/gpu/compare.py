@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Puts the two halves of the GPU baseline side by side: Pixelgrad's (GpuBaseline --json) and PyTorch's
+(bench/python/gpu_baseline.py --json), measured on the same GPU in the same sitting. Prints Markdown
+tables for docs/benchmarks.md: milliseconds (median) per implementation and the ratio of each of
+Pixelgrad's to PyTorch's FP32 (below 1: Pixelgrad is faster).
+
+    python3 tools/gpu/compare.py OUT/pixelgrad.json OUT/pytorch.json
+"""
+import json
+import sys
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except FileNotFoundError:
+        print(f"compare: {path}: no such file (did that half of the baseline run?)", file=sys.stderr)
+        return []
+
+
+def table(rows, group, reference):
+    cases, impls = [], []
+    by = {}
+    for r in rows:
+        if r["group"] != group:
+            continue
+        if r["case"] not in cases:
+            cases.append(r["case"])
+        if r["impl"] not in impls:
+            impls.append(r["impl"])
+        by[(r["case"], r["impl"])] = r
+    if not cases:
+        return
+    ours = [i for i in impls if i.startswith("pixelgrad")]
+    head = ["case"] + impls + [f"{i.split(' ', 1)[1]} / {reference}" for i in ours]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for c in cases:
+        cells = [c]
+        for i in impls:
+            r = by.get((c, i))
+            if r is None:
+                cells.append("-")
+            else:
+                cells.append(f"{r['ms']:.3f}" + (f" ({r['peak_mib']} MiB)" if r.get("peak_mib") else ""))
+        ref = by.get((c, reference))
+        for i in ours:
+            r = by.get((c, i))
+            cells.append(f"{r['ms'] / ref['ms']:.2f}" if r and ref else "-")
+        print("| " + " | ".join(cells) + " |")
+    print()
+
+
+def main():
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: compare.py PIXELGRAD_JSON PYTORCH_JSON")
+    rows = load(sys.argv[1]) + load(sys.argv[2])
+    ceilings = [r for r in rows if r["group"] == "ceiling"]
+    if ceilings:
+        print("| ceiling | ms | rate |")
+        print("|---|---|---|")
+        for r in ceilings:
+            rate = f"{r['gbytes_per_s']} GB/s (read + written)" if r.get("gbytes_per_s") else f"{r['gflops']} GFLOP/s"
+            print(f"| {r['case']} ({r['impl']}) | {r['ms']:.3f} | {rate} |")
+        print()
+    table(rows, "sgemm", "pytorch fp32")
+    table(rows, "conv", "pytorch fp32")
+    table(rows, "fcn", "pytorch fp32")
+
+
+if __name__ == "__main__":
+    main()

@@ -83,7 +83,7 @@ class CliTest {
         assertTrue(stderr().contains("unknown model 'fcn4s'"), stderr());
         assertEquals(1, run(List.of("train", "--data", dir.resolve("nowhere").toString())));
         assertTrue(stderr().contains("no such folder"), stderr());
-        assertEquals(2, run(List.of("train", "--iterations", "many")));
+        assertEquals(2, run(train(dir.resolve("i"), 1, "--iterations", "many")));
         assertTrue(stderr().contains("--iterations expects an integer"), stderr());
     }
 

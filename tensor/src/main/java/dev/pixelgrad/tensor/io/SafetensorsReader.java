@@ -322,11 +322,21 @@ public final class SafetensorsReader implements AutoCloseable {
         void accept(ByteBuffer littleEndian, int firstElement, int count);
     }
 
-    /** Streams the tensor's bytes through a bounded buffer, a whole number of elements at a time. */
+    /** Most bytes read at a time: large tensors stream through a buffer this size. */
+    private static final int MAX_CHUNK_BYTES = 1 << 22;
+
+    /**
+     * Streams the tensor's bytes through a buffer of at most {@link #MAX_CHUNK_BYTES}, a whole number of
+     * elements at a time. The buffer is no larger than the tensor, so a file of many small tensors costs
+     * allocation in proportion to its size.
+     */
     private void readElements(Entry e, int size, Chunk sink) throws IOException {
         long total = e.end() - e.begin();
-        int chunkElems = Math.max(1, (1 << 22) / size);
-        ByteBuffer buf = ByteBuffer.allocate(chunkElems * size).order(ByteOrder.LITTLE_ENDIAN);
+        if (total == 0) {
+            return;
+        }
+        int bufferBytes = (int) Math.min(total, MAX_CHUNK_BYTES / size * size);
+        ByteBuffer buf = ByteBuffer.allocate(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
         long done = 0;
         int element = 0;
         while (done < total) {

@@ -182,6 +182,40 @@ class SafetensorsTest {
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", eight)).contains("cover 4"));
     }
 
+    /**
+     * A file of thousands of empty and one-element tensors: loading it allocates a small multiple of its
+     * size (a reader that took a fixed-size buffer per tensor allocated gigabytes here).
+     */
+    @Test
+    void manyTinyTensorsLoadWithAllocationBoundedByTheFileSize() throws IOException {
+        int count = 3000;
+        StringBuilder h = new StringBuilder("{");
+        ByteBuffer d = ByteBuffer.allocate(count / 2 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            boolean empty = i % 2 == 0;
+            int begin = d.position();
+            if (!empty) {
+                d.putFloat(i);
+            }
+            h.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(empty ? "[0]" : "[1]").append(",\"data_offsets\":[").append(begin).append(',')
+                    .append(d.position()).append("]}");
+        }
+        Path p = file("tiny.safetensors", h.append('}').toString(), d.array());
+        long fileBytes = Files.size(p);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Safetensors.load(p); // once first, so that loading the classes is not counted
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Map<String, Tensor> loaded = Safetensors.load(p);
+        long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(count, loaded.size());
+        assertEquals(2999f, loaded.get("t2999").item());
+        // About 27 times today: the parsed header (a map per tensor) and the tensors themselves.
+        assertTrue(allocatedBytes < 40 * fileBytes, "loading a " + fileBytes + "-byte file allocated "
+                + allocatedBytes + " bytes");
+    }
+
     @Test
     void acceptsTheFormatsPaddingAndEmptyTensors() throws IOException {
         Path p = file("pad.safetensors", "{\"e\":{\"dtype\":\"F32\",\"shape\":[0,3],\"data_offsets\":[0,0]},"

@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>Tensors load lazily, one at a time, as CPU tensors: floating types (F32, F64, F16, BF16) become
  * float32 and integer types (I32, I64, I16, I8, U8, BOOL) int32; an I64 value outside the int32 range
- * is an error.
+ * is a {@link SafetensorsException}.
  */
 public final class SafetensorsReader implements AutoCloseable {
     /** The format's own limit on the header size. */
@@ -283,7 +283,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     long v = buf.getLong(i * 8);
                     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                        throw new IllegalArgumentException(path + ": tensor \"" + name + "\" element " + (from + i)
+                        throw new SafetensorsException(path + ": tensor \"" + name + "\" element " + (from + i)
                                 + " = " + v + " does not fit in int32");
                     }
                     out[from + i] = (int) v;
@@ -319,7 +319,7 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     private interface Chunk {
-        void accept(ByteBuffer littleEndian, int firstElement, int count);
+        void accept(ByteBuffer littleEndian, int firstElement, int count) throws SafetensorsException;
     }
 
     /** Most bytes read at a time: large tensors stream through a buffer this size. */

@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.data;
 
+import dev.pixelgrad.fcn.FcnConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,6 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
             "bottle", "bus", "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person",
             "pottedplant", "sheep", "sofa", "train", "tvmonitor"), null);
 
-    /** Class ids are mask values and 255 is void, so ids 0 to 254 are all there are. */
-    static final int MAX_CLASSES = 255;
-
     public ClassList {
         names = List.copyOf(names);
         String problem = sizeProblem(names.size());
@@ -41,8 +39,8 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
     }
 
     private static String sizeProblem(int classes) {
-        return classes < 2 || classes > MAX_CLASSES
-                ? "a class list needs 2 to " + MAX_CLASSES + " classes, got " + classes : null;
+        return classes < 2 || classes > FcnConfig.MAX_CLASSES
+                ? "a class list needs 2 to " + FcnConfig.MAX_CLASSES + " classes, got " + classes : null;
     }
 
     public int size() {

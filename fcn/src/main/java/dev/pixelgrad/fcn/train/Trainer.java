@@ -21,6 +21,7 @@ import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.io.Json;
+import dev.pixelgrad.tensor.io.Safetensors;
 import dev.pixelgrad.tensor.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,8 +55,11 @@ public final class Trainer {
         default void checkpointed(long step, Path file) {}
     }
 
-    /** What a finished run leaves: the model, its last validation and its checkpoint. */
-    public record Result(Fcn model, long steps, Scores scores, Path checkpoint) {}
+    /**
+     * What a finished run leaves: the model, its last validation and its checkpoint. A resumed run that was
+     * already complete ({@code alreadyComplete}) trains nothing and has no new validation ({@code scores} null).
+     */
+    public record Result(Fcn model, long steps, Scores scores, Path checkpoint, boolean alreadyComplete) {}
 
     private Trainer() {}
 
@@ -90,10 +94,15 @@ public final class Trainer {
         }
         checkClasses(model, trainSet, "training");
         checkClasses(model, valSet, "validation");
-        if (firstStep >= opt.iterations()) {
-            throw new IllegalArgumentException("the checkpoint is at step " + firstStep + ", already at or past --iterations "
+        if (firstStep == opt.iterations()) {
+            // Not a failure: a retry loop around a run that has finished must see success.
+            return new Result(model, firstStep, null, ckptPath, true);
+        }
+        if (firstStep > opt.iterations()) {
+            throw new IllegalArgumentException("the checkpoint is at step " + firstStep + ", past --iterations "
                     + opt.iterations());
         }
+        Safetensors.checkReplaceable(ckptPath); // before hours of training that end in replacing it
         model.train(true);
         listener.started(model, firstStep, opt.iterations(), note);
 
@@ -153,7 +162,7 @@ public final class Trainer {
                 }
             }
         }
-        return new Result(model, opt.iterations(), last, ckptPath);
+        return new Result(model, opt.iterations(), last, ckptPath, false);
     }
 
     private static TrainingDivergedException diverged(long step, float loss, long lastGood, boolean haveCheckpoint,

@@ -92,6 +92,20 @@ class SafetensorsTest {
     }
 
     @Test
+    void saveRefusesToReplaceAReadOnlyFile() throws IOException {
+        Path p = dir.resolve("kept.safetensors");
+        Safetensors.save(p, Map.of("a", Tensor.zeros(3)));
+        byte[] before = Files.readAllBytes(p);
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        IOException e = assertThrows(IOException.class, () -> Safetensors.save(p, Map.of("b", Tensor.zeros(1))));
+        assertTrue(e.getMessage().startsWith(p + " is read-only"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(p));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
     void convertsOtherDtypesOnLoad() throws IOException {
         ByteBuffer d = ByteBuffer.allocate(8 + 2 + 2 + 16 + 2).order(ByteOrder.LITTLE_ENDIAN);
         d.putDouble(0.1);                                           // F64 [0, 8)

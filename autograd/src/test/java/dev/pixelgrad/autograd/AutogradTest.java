@@ -92,6 +92,20 @@ class AutogradTest {
     }
 
     @Test
+    void gradModeHandlesClosedOutOfOrderAreRefusedAndLeaveRecordingAsItWas() {
+        GradMode outer = GradMode.off();
+        GradMode inner = GradMode.off();
+        IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+        assertTrue(e.getMessage().contains("innermost first"), e.getMessage());
+        assertFalse(GradMode.isEnabled(), "the refused close changed nothing: inner is still open");
+        inner.close();
+        outer.close();
+        assertTrue(GradMode.isEnabled(), "closed in order, recording is back on");
+        outer.close(); // a second close does nothing
+        assertTrue(GradMode.isEnabled());
+    }
+
+    @Test
     void opsOnConstantsRecordNothing() {
         Variable c = Variable.of(Tensor.of(new float[] {1f}, 1));
         assertFalse(F.scale(c, 2f).requiresGrad());

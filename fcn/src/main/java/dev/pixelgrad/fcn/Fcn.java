@@ -11,7 +11,12 @@ import dev.pixelgrad.nn.Module;
 import dev.pixelgrad.nn.RandomState;
 import dev.pixelgrad.nn.ReLU;
 import dev.pixelgrad.nn.Sequential;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A fully convolutional network on a VGG16 encoder, as the reference Caffe models of Long, Shelhamer
@@ -82,7 +87,38 @@ public abstract class Fcn extends Module {
 
     /** Channels of a reference layer under the width multiplier (at least 1). */
     protected final int channels(int reference) {
-        return Math.max(1, Math.round(reference * config.width()));
+        return config.channels(reference);
+    }
+
+    /**
+     * Checks, before a model is built from stored weights ({@code name -> shape}), that they are those of
+     * a net of {@code config}: the layers that carry the width (conv1_1, fc6, fc7) and the class count
+     * (score_fr) must have the shapes it implies. A configuration that disagrees would build a net of
+     * another size (width 1 next to the weights of a 1/32-width net: 134M parameters) only to fail on
+     * loading; it is an IllegalArgumentException listing each disagreement. The model then built is the
+     * size of the stored weights, and {@link #loadState} checks the rest.
+     */
+    public static void checkStoredShapes(FcnConfig config, Map<String, Shape> stored) {
+        int fc = config.channels(4096);
+        // As the constructor lays them out: [out, in, kernel, kernel].
+        Map<String, Shape> implied = new LinkedHashMap<>();
+        implied.put("features.0.weight", Shape.of(config.channels(64), 3, 3, 3));
+        implied.put("fc6.weight", Shape.of(fc, config.channels(512), 7, 7));
+        implied.put("fc7.weight", Shape.of(fc, fc, 1, 1));
+        implied.put("score_fr.weight", Shape.of(config.numClasses(), fc, 1, 1));
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, Shape> e : implied.entrySet()) {
+            Shape have = stored.get(e.getKey());
+            if (have == null) {
+                wrong.add("no " + e.getKey() + " is stored");
+            } else if (!have.equals(e.getValue())) {
+                wrong.add(e.getKey() + " is " + have + ", not " + e.getValue());
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalArgumentException("fcn.config says width " + config.width() + " and num_classes "
+                    + config.numClasses() + ", which the stored weights do not fit: " + String.join("; ", wrong));
+        }
     }
 
     public FcnConfig config() {

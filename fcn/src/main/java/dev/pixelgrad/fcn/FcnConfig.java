@@ -2,6 +2,7 @@ package dev.pixelgrad.fcn;
 
 import dev.pixelgrad.tensor.io.Json;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,19 +20,32 @@ import java.util.Map;
  */
 public record FcnConfig(String model, int numClasses, float width, boolean learnUpsample,
                         Preprocessing preprocessing, long seed) {
-    public static final java.util.List<String> MODELS = java.util.List.of("fcn32s", "fcn16s", "fcn8s", "fcn8s-atonce");
+    public static final List<String> MODELS = List.of("fcn32s", "fcn16s", "fcn8s", "fcn8s-atonce");
+
+    /** Labels are bytes and 255 is void, so class ids run from 0 to 254. */
+    public static final int MAX_CLASSES = 255;
+
+    /** The JSON fields, as {@link #toJson} writes them. */
+    private static final List<String> FIELDS = List.of("model", "num_classes", "width", "learn_upsample",
+            "preprocessing", "seed");
 
     public FcnConfig {
         model = model.toLowerCase(Locale.ROOT);
         if (!MODELS.contains(model)) {
             throw new IllegalArgumentException("unknown model '" + model + "' (expected one of " + MODELS + ")");
         }
-        if (numClasses < 2) {
-            throw new IllegalArgumentException("an FCN needs at least 2 classes, got " + numClasses);
+        if (numClasses < 2 || numClasses > MAX_CLASSES) {
+            throw new IllegalArgumentException("an FCN needs 2 to " + MAX_CLASSES + " classes (num_classes), got "
+                    + numClasses);
         }
         if (!(width > 0f && width <= 1f)) {
             throw new IllegalArgumentException("width multiplier must be in (0, 1], got " + width);
         }
+    }
+
+    /** Channels of a reference layer under the width multiplier (at least 1). */
+    public int channels(int reference) {
+        return Math.max(1, Math.round(reference * width));
     }
 
     public static FcnConfig reference(String model, int numClasses) {
@@ -49,11 +63,58 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
         return Json.write(m);
     }
 
+    /**
+     * Reads {@link #toJson}'s output back. Anything else (not JSON, a missing, unknown or mistyped field, a
+     * value out of range) is an IllegalArgumentException whose one-line message names the field.
+     */
     public static FcnConfig fromJson(String json) {
-        Map<?, ?> m = (Map<?, ?>) Json.parse(json);
-        return new FcnConfig((String) m.get("model"), ((Number) m.get("num_classes")).intValue(),
-                ((Number) m.get("width")).floatValue(), (Boolean) m.get("learn_upsample"),
-                Preprocessing.parse((String) m.get("preprocessing")), ((Number) m.get("seed")).longValue());
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fcn.config is not valid JSON: " + e.getMessage());
+        }
+        if (!(root instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("fcn.config must be a JSON object, got " + shortJson(root));
+        }
+        for (Object key : m.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw new IllegalArgumentException("fcn.config has an unknown field \"" + key + "\"");
+            }
+        }
+        String model = field(m, "model", String.class, "a string");
+        long numClasses = field(m, "num_classes", Long.class, "an integer");
+        if (numClasses != (int) numClasses) {
+            throw new IllegalArgumentException("fcn.config field \"num_classes\" must be 2 to " + MAX_CLASSES + ", got "
+                    + numClasses);
+        }
+        float width = field(m, "width", Number.class, "a number").floatValue();
+        boolean learnUpsample = field(m, "learn_upsample", Boolean.class, "true or false");
+        String preprocessing = field(m, "preprocessing", String.class, "a string");
+        long seed = field(m, "seed", Long.class, "an integer");
+        try {
+            return new FcnConfig(model, (int) numClasses, width, learnUpsample, Preprocessing.parse(preprocessing), seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fcn.config: " + e.getMessage());
+        }
+    }
+
+    private static <T> T field(Map<?, ?> m, String name, Class<T> type, String expected) {
+        if (!m.containsKey(name)) {
+            throw new IllegalArgumentException("fcn.config has no \"" + name + "\" field");
+        }
+        Object v = m.get(name);
+        if (!type.isInstance(v)) {
+            throw new IllegalArgumentException("fcn.config field \"" + name + "\" must be " + expected + ", got "
+                    + shortJson(v));
+        }
+        return type.cast(v);
+    }
+
+    /** A value as JSON, cut short: it goes into a one-line message and may come from a hostile file. */
+    private static String shortJson(Object v) {
+        String s = Json.write(v);
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     public FcnConfig withModel(String newModel) {

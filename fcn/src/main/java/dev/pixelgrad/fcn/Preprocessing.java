@@ -1,6 +1,5 @@
 package dev.pixelgrad.fcn;
 
-import java.util.Locale;
 
 /**
  * How an RGB image with values 0-255 becomes network input. It must follow where the weights came
@@ -18,8 +17,14 @@ public enum Preprocessing {
     private static final float[] TV_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] TV_STD = {0.229f, 0.224f, 0.225f};
 
+    /** A preprocessing by its lower-case name (as the CLI and checkpoints write it). */
     public static Preprocessing parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        for (Preprocessing p : values()) {
+            if (p.name().equalsIgnoreCase(s.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown preprocessing '" + s + "' (expected caffe or torchvision)");
     }
 
     /**

@@ -60,13 +60,13 @@ public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimize
                         optimizer.put(name.substring(OPTIMIZER.length()), r.load(name));
                     }
                 } else {
-                    throw new IOException(path + ": tensor \"" + name + "\" is neither model/ nor optimizer/ state;"
+                    throw new CheckpointException(path, "tensor \"" + name + "\" is neither model/ nor optimizer/ state;"
                             + " is this a Pixelgrad checkpoint?");
                 }
             }
         }
         if (model.isEmpty()) {
-            throw new IOException(path + ": no model/ tensors; is this a Pixelgrad checkpoint?");
+            throw new CheckpointException(path, "no model/ tensors; is this a Pixelgrad checkpoint?");
         }
         return new Checkpoint(model, optimizer, metadata);
     }

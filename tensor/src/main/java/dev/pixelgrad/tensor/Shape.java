@@ -13,12 +13,23 @@ public final class Shape {
     private final long numel;
 
     private Shape(int[] dims) {
-        long n = 1;
+        boolean empty = false;
         for (int d : dims) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
             }
-            n = Math.multiplyExact(n, d);
+            empty |= d == 0;
+        }
+        // A zero anywhere empties the shape, however large the product of the other dimensions.
+        long n = empty ? 0 : 1;
+        if (!empty) {
+            for (int d : dims) {
+                if (n > Long.MAX_VALUE / d) {
+                    throw new IllegalArgumentException("shape " + Arrays.toString(dims)
+                            + " has more elements than a 64-bit count holds");
+                }
+                n *= d;
+            }
         }
         this.dims = dims;
         this.numel = n;

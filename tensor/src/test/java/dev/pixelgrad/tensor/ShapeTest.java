@@ -34,6 +34,14 @@ class ShapeTest {
     }
 
     @Test
+    void anElementCountBeyond64BitsNamesTheShape() {
+        int big = Integer.MAX_VALUE;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shape.of(2, big, big, big));
+        assertTrue(e.getMessage().contains("[2, 2147483647, 2147483647, 2147483647]"), e.getMessage());
+        assertEquals(0, Shape.of(big, big, big, 0).numel(), "a zero dimension holds nothing, however large the others");
+    }
+
+    @Test
     void reshapeMustKeepTheElementCount() {
         Tensor t = Tensor.zeros(2, 3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.reshape(4, 2));

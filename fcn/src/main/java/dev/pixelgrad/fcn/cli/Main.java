@@ -171,6 +171,11 @@ public final class Main {
         a.finish();
         ProgressBar bar = new ProgressBar(err);
         Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device()));
+        if (r.alreadyComplete()) {
+            out.println("the run in " + output + " is complete: its checkpoint is at step " + r.steps() + " of "
+                    + opt.iterations() + "; nothing to do");
+            return;
+        }
         out.println(r.scores().table());
         out.println("checkpoint: " + r.checkpoint());
     }

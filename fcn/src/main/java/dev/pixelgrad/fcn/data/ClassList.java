@@ -1,9 +1,12 @@
 package dev.pixelgrad.fcn.data;
 
+import dev.pixelgrad.fcn.FcnConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +28,19 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
 
     public ClassList {
         names = List.copyOf(names);
-        if (names.size() < 2 || names.size() > 255) {
-            throw new IllegalArgumentException("a class list needs 2 to 255 classes, got " + names.size());
+        String problem = sizeProblem(names.size());
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (new HashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("class names must differ, got " + names);
         }
         colors = colors == null ? null : Map.copyOf(colors);
+    }
+
+    private static String sizeProblem(int classes) {
+        return classes < 2 || classes > FcnConfig.MAX_CLASSES
+                ? "a class list needs 2 to " + FcnConfig.MAX_CLASSES + " classes, got " + classes : null;
     }
 
     public int size() {
@@ -44,10 +56,11 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
             throw new DataException("class list " + file + " does not exist");
         }
         List<String> names = new ArrayList<>();
+        Map<String, Integer> lineOfName = new HashMap<>();
         Map<Integer, Integer> colors = new LinkedHashMap<>();
         int withColor = 0;
         int lineNo = 0;
-        for (String raw : Files.readAllLines(file)) {
+        for (String raw : TextFiles.readLines(file)) {
             lineNo++;
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -69,8 +82,17 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
                 throw new DataException(file + " line " + lineNo + ": a void line needs a colour");
             }
             if (!isVoid) {
+                Integer first = lineOfName.putIfAbsent(parts[0], lineNo);
+                if (first != null) {
+                    throw new DataException(file + " line " + lineNo + ": class '" + parts[0] + "' is already on line "
+                            + first);
+                }
                 names.add(parts[0]);
             }
+        }
+        String problem = sizeProblem(names.size());
+        if (problem != null) {
+            throw new DataException(file + ": " + problem);
         }
         if (withColor != 0 && withColor != names.size()) {
             throw new DataException(file + ": either every class has a colour or none does (" + withColor + " of "

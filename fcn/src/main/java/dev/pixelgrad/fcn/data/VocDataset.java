@@ -32,7 +32,7 @@ public final class VocDataset implements SegmentationDataset {
                     + " does not exist (is this a VOC-layout folder?)");
         }
         int lineNo = 0;
-        for (String raw : Files.readAllLines(listFile)) {
+        for (String raw : TextFiles.readLines(listFile)) {
             lineNo++;
             String id = raw.strip();
             if (!id.isEmpty()) {

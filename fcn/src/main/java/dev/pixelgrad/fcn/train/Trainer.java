@@ -13,15 +13,20 @@ import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.fcn.weights.Vgg16Weights;
 import dev.pixelgrad.nn.Adam;
 import dev.pixelgrad.nn.Checkpoint;
+import dev.pixelgrad.nn.CheckpointException;
 import dev.pixelgrad.nn.Optimizer;
 import dev.pixelgrad.nn.ParamGroup;
 import dev.pixelgrad.nn.Sgd;
 import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import dev.pixelgrad.tensor.io.Json;
+import dev.pixelgrad.tensor.io.Safetensors;
 import dev.pixelgrad.tensor.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +55,11 @@ public final class Trainer {
         default void checkpointed(long step, Path file) {}
     }
 
-    /** What a finished run leaves: the model, its last validation and its checkpoint. */
-    public record Result(Fcn model, long steps, Scores scores, Path checkpoint) {}
+    /**
+     * What a finished run leaves: the model, its last validation and its checkpoint. A resumed run that was
+     * already complete ({@code alreadyComplete}) trains nothing and has no new validation ({@code scores} null).
+     */
+    public record Result(Fcn model, long steps, Scores scores, Path checkpoint, boolean alreadyComplete) {}
 
     private Trainer() {}
 
@@ -68,11 +76,10 @@ public final class Trainer {
                 throw new IOException("--resume: no checkpoint " + ckptPath + " to resume from");
             }
             Checkpoint ckpt = Checkpoint.load(ckptPath);
-            checkSameTrajectory(ckpt, opt);
-            model = Fcn.create(FcnConfig.fromJson(ckpt.meta("fcn.config")));
-            model.loadState(ckpt.model(), true);
-            model.random().restore(Long.parseLong(ckpt.meta("rng.counter")));
-            firstStep = Long.parseLong(ckpt.meta("step"));
+            checkSameTrajectory(ckptPath, ckpt, opt);
+            model = restoreModel(ckptPath, ckpt);
+            model.random().restore(storedCount(ckptPath, ckpt, "rng.counter"));
+            firstStep = storedCount(ckptPath, ckpt, "step");
             model.to(opt.device());
             optimizer = optimizer(opt, model);
             optimizer.loadState(ckpt.optimizer());
@@ -87,10 +94,15 @@ public final class Trainer {
         }
         checkClasses(model, trainSet, "training");
         checkClasses(model, valSet, "validation");
-        if (firstStep >= opt.iterations()) {
-            throw new IllegalArgumentException("the checkpoint is at step " + firstStep + ", already at or past --iterations "
+        if (firstStep == opt.iterations()) {
+            // Not a failure: a retry loop around a run that has finished must see success.
+            return new Result(model, firstStep, null, ckptPath, true);
+        }
+        if (firstStep > opt.iterations()) {
+            throw new IllegalArgumentException("the checkpoint is at step " + firstStep + ", past --iterations "
                     + opt.iterations());
         }
+        Safetensors.checkReplaceable(ckptPath); // before hours of training that end in replacing it
         model.train(true);
         listener.started(model, firstStep, opt.iterations(), note);
 
@@ -150,7 +162,7 @@ public final class Trainer {
                 }
             }
         }
-        return new Result(model, opt.iterations(), last, ckptPath);
+        return new Result(model, opt.iterations(), last, ckptPath, false);
     }
 
     private static TrainingDivergedException diverged(long step, float loss, long lastGood, boolean haveCheckpoint,
@@ -184,20 +196,33 @@ public final class Trainer {
             return Map.of();
         }
         try (SafetensorsReader r = SafetensorsReader.open(ckpt)) {
-            String json = r.metadata().get("train.options");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = json == null ? Map.of() : (Map<String, Object>) dev.pixelgrad.tensor.io.Json.parse(json);
-            return m;
+            return trainOptions(ckpt, r.metadata());
         }
     }
 
-    /** A resumed run continues the same trajectory: its options must be those the checkpoint was trained with. */
-    private static void checkSameTrajectory(Checkpoint ckpt, TrainOptions opt) {
-        String json = ckpt.metadata().get("train.options");
+    /** A checkpoint's train.options: an empty map when it has none, an error naming the file when unreadable. */
+    private static Map<String, Object> trainOptions(Path path, Map<String, String> metadata) throws CheckpointException {
+        String json = metadata.get("train.options");
         if (json == null) {
-            return;
+            return Map.of();
         }
-        Map<?, ?> stored = (Map<?, ?>) dev.pixelgrad.tensor.io.Json.parse(json);
+        Object stored;
+        try {
+            stored = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, "train.options is not valid JSON: " + e.getMessage());
+        }
+        if (!(stored instanceof Map<?, ?> m)) {
+            throw new CheckpointException(path, "train.options must be a JSON object");
+        }
+        @SuppressWarnings("unchecked") // Json makes every object a map of string keys
+        Map<String, Object> options = (Map<String, Object>) m;
+        return options;
+    }
+
+    /** A resumed run continues the same trajectory: its options must be those the checkpoint was trained with. */
+    private static void checkSameTrajectory(Path path, Checkpoint ckpt, TrainOptions opt) throws CheckpointException {
+        Map<String, Object> stored = trainOptions(path, ckpt.metadata());
         java.util.List<String> differ = new java.util.ArrayList<>();
         for (Map.Entry<String, Object> e : opt.trajectory().entrySet()) {
             Object was = stored.get(e.getKey());
@@ -226,7 +251,7 @@ public final class Trainer {
         }
         if (isFcnCheckpoint(init)) {
             Checkpoint source = Checkpoint.loadModel(init);
-            FcnConfig from = FcnConfig.fromJson(source.meta("fcn.config"));
+            FcnConfig from = storedConfig(init, source);
             Fcn model = Fcn.create(new FcnConfig(cfg.model(), from.numClasses(), from.width(), cfg.learnUpsample(),
                     from.preprocessing(), cfg.seed()));
             List<String> copied = Surgery.stagedInit(model, source.model());
@@ -270,7 +295,7 @@ public final class Trainer {
         md.put("step", Long.toString(step));
         md.put("fcn.config", model.config().toJson());
         md.put("rng.counter", Long.toString(model.random().counter()));
-        md.put("train.options", dev.pixelgrad.tensor.io.Json.write(opt.trajectory()));
+        md.put("train.options", Json.write(opt.trajectory()));
         Checkpoint.save(path, model, optimizer, md);
     }
 
@@ -279,11 +304,59 @@ public final class Trainer {
         if (!Files.exists(checkpoint)) {
             throw new IOException("checkpoint " + checkpoint + " does not exist");
         }
-        Checkpoint ckpt = Checkpoint.loadModel(checkpoint);
-        Fcn model = Fcn.create(FcnConfig.fromJson(ckpt.meta("fcn.config")));
-        model.loadState(ckpt.model(), true);
+        Fcn model = restoreModel(checkpoint, Checkpoint.loadModel(checkpoint));
         model.eval();
         return model;
+    }
+
+    /** The model a checkpoint holds: built from its checked {@link #storedConfig}, then given the stored weights. */
+    private static Fcn restoreModel(Path path, Checkpoint ckpt) throws CheckpointException {
+        FcnConfig config = storedConfig(path, ckpt);
+        Fcn model = Fcn.create(config);
+        try {
+            model.loadState(ckpt.model(), true);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, "the stored weights do not fit fcn.config's " + config.model() + ": "
+                    + e.getMessage());
+        }
+        return model;
+    }
+
+    /**
+     * A checkpoint's fcn.config, read field by field and checked against the shapes of the stored weights
+     * before anything is built from it: the file may have been edited, or come from anyone.
+     */
+    private static FcnConfig storedConfig(Path path, Checkpoint ckpt) throws CheckpointException {
+        String json = ckpt.metadata().get("fcn.config");
+        if (json == null) {
+            throw new CheckpointException(path, "no fcn.config entry; is it an FCN checkpoint?");
+        }
+        try {
+            FcnConfig config = FcnConfig.fromJson(json);
+            Map<String, Shape> shapes = new HashMap<>();
+            ckpt.model().forEach((name, t) -> shapes.put(name, t.shape()));
+            Fcn.checkStoredShapes(config, shapes);
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, e.getMessage());
+        }
+    }
+
+    /** A count stored as metadata (the step, the random stream's position). */
+    private static long storedCount(Path path, Checkpoint ckpt, String key) throws CheckpointException {
+        String v = ckpt.metadata().get(key);
+        if (v == null) {
+            throw new CheckpointException(path, "no " + key + " entry");
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as a negative count is
+        }
+        throw new CheckpointException(path, key + " must be a count, got \"" + v + "\"");
     }
 
     private static String valHeader(SegmentationDataset data) {

@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +116,35 @@ class CliTest {
         other.remove("--iterations");
         assertEquals(1, run(other), stderr());
         assertTrue(stderr().contains("optimizer sgd (now adam)"), stderr());
+    }
+
+    @Test
+    void resumingACompleteRunSaysSoAndSucceedsWithoutTouchingIt() throws IOException {
+        Path run = dir.resolve("complete");
+        assertEquals(0, run(train(run, 2)), stderr());
+        byte[] checkpoint = Files.readAllBytes(run.resolve(Trainer.CHECKPOINT));
+        byte[] log = Files.readAllBytes(run.resolve(Trainer.TRAIN_LOG));
+        assertEquals(0, run(train(run, 2, "--resume")), stderr());
+        assertTrue(stdout().contains("complete") && stdout().contains("step 2 of 2"), stdout());
+        assertArrayEquals(checkpoint, Files.readAllBytes(run.resolve(Trainer.CHECKPOINT)));
+        assertArrayEquals(log, Files.readAllBytes(run.resolve(Trainer.TRAIN_LOG)));
+        assertEquals(1, run(train(run, 1, "--resume")), "a checkpoint past --iterations is still an error");
+        assertTrue(stderr().contains("past --iterations 1"), stderr());
+    }
+
+    @Test
+    void aReadOnlyCheckpointIsRefusedBeforeTrainingAndKept() throws IOException {
+        Path run = dir.resolve("protected");
+        assertEquals(0, run(train(run, 1)), stderr());
+        Path ckpt = run.resolve(Trainer.CHECKPOINT);
+        byte[] before = Files.readAllBytes(ckpt);
+        Files.setPosixFilePermissions(ckpt, PosixFilePermissions.fromString("r--r--r--"));
+        assertEquals(1, run(train(run, 2, "--resume")));
+        assertTrue(stderr().contains(ckpt + " is read-only"), stderr());
+        assertEquals(1, run(train(run, 2)), "a new run into the same folder is refused too");
+        assertTrue(stderr().contains(ckpt + " is read-only"), stderr());
+        assertArrayEquals(before, Files.readAllBytes(ckpt));
+        assertEquals(1, rows(run).size(), "no step was trained");
     }
 
     @Test

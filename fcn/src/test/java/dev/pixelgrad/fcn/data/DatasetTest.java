@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.data;
 
+import static java.util.stream.Collectors.joining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -187,5 +188,35 @@ class DatasetTest {
         assertMentions(message(assertThrows(DataException.class, () -> ClassList.read(f))), "either every class");
         Files.writeString(f, "a #zz0000\n");
         assertMentions(message(assertThrows(DataException.class, () -> ClassList.read(f))), "line 1");
+    }
+
+    /** A class list with exactly this text; returns the message of the error reading it. */
+    private String badClassList(String name, String text) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return message(assertThrows(DataException.class, () -> ClassList.read(f)));
+    }
+
+    @Test
+    void classListErrorsNameTheFileAndTheLines() throws IOException {
+        assertMentions(badClassList("one.txt", "background\n"), "one.txt", "2 to 255 classes, got 1");
+        String names256 = java.util.stream.IntStream.range(0, 256).mapToObj(i -> "c" + i + "\n").collect(joining());
+        assertMentions(badClassList("many.txt", names256), "many.txt", "2 to 255 classes, got 256");
+        assertMentions(badClassList("twice.txt", "bg\nroad\n\ncar\nroad\n"), "twice.txt", "line 5", "'road'", "line 2");
+        assertMentions(badClassList("twice-coloured.txt", "bg #000001\nroad #000002\nroad #000003\n"),
+                "twice-coloured.txt", "line 3", "line 2");
+    }
+
+    @Test
+    void listsThatAreNotUtf8NameTheFileAndTheLine() throws IOException {
+        Path classes = dir.resolve("latin1-classes.txt");
+        Files.write(classes, "background\nroad\ncaf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertMentions(message(assertThrows(DataException.class, () -> ClassList.read(classes))),
+                "latin1-classes.txt", "line 3", "UTF-8");
+        Path root = voc("none");
+        Path list = root.resolve("ImageSets/Segmentation/train.txt");
+        Files.write(list, "good\nb\u00e4d\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertMentions(message(assertThrows(DataException.class, () -> new VocDataset(root, "train"))),
+                "train.txt", "line 2", "UTF-8");
     }
 }

@@ -112,6 +112,18 @@ public final class Json {
 
     private String string() {
         pos++; // opening quote
+        // Most strings have no escape: take them whole, without a builder (headers hold thousands of names).
+        for (int i = pos; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                String plain = text.substring(pos, i);
+                pos = i + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder sb = new StringBuilder();
         while (true) {
             char c = next();

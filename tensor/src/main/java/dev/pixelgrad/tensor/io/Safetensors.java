@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +33,10 @@ public final class Safetensors {
      * Writes {@code tensors} (float32 as F32, int32 as I32, from any device) and string metadata,
      * atomically: the bytes go to a temporary file in the same folder, which is flushed to disk and then
      * renamed over {@code path}. A crash at any moment leaves either the old file or the new one, never
-     * a half-written file.
+     * a half-written file. A read-only {@code path} is not replaced (see {@link #checkReplaceable}).
      */
     public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        checkReplaceable(path);
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
             header.put("__metadata__", new LinkedHashMap<>(metadata));
@@ -85,6 +88,26 @@ public final class Safetensors {
         }
         syncDirectory(dir);
         removeLeftovers(dir, prefix);
+    }
+
+    /**
+     * Fails when {@code path} exists and is read-only. A save renames a new file over the old one, which
+     * only needs the folder to be writable, so without this check a file its owner protected (chmod a-w)
+     * would be replaced without a word. Callers about to start long work that ends in a save check first.
+     */
+    public static void checkReplaceable(Path path) throws IOException {
+        if (Files.exists(path) && isReadOnly(path)) {
+            throw new IOException(path + " is read-only; not replacing it (make it writable, or write elsewhere)");
+        }
+    }
+
+    private static boolean isReadOnly(Path path) throws IOException {
+        if (!Files.isWritable(path)) {
+            return true;
+        }
+        // Root may write any file, so on POSIX the owner's write bit says what the owner meant.
+        PosixFileAttributeView posix = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        return posix != null && !posix.readAttributes().permissions().contains(PosixFilePermission.OWNER_WRITE);
     }
 
     /** Temporary files of earlier saves that were killed before their rename (each may be large). */

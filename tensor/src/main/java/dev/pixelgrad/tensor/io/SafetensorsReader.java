@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>Tensors load lazily, one at a time, as CPU tensors: floating types (F32, F64, F16, BF16) become
  * float32 and integer types (I32, I64, I16, I8, U8, BOOL) int32; an I64 value outside the int32 range
- * is an error.
+ * is a {@link SafetensorsException}.
  */
 public final class SafetensorsReader implements AutoCloseable {
     /** The format's own limit on the header size. */
@@ -283,7 +283,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     long v = buf.getLong(i * 8);
                     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                        throw new IllegalArgumentException(path + ": tensor \"" + name + "\" element " + (from + i)
+                        throw new SafetensorsException(path + ": tensor \"" + name + "\" element " + (from + i)
                                 + " = " + v + " does not fit in int32");
                     }
                     out[from + i] = (int) v;
@@ -319,14 +319,24 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     private interface Chunk {
-        void accept(ByteBuffer littleEndian, int firstElement, int count);
+        void accept(ByteBuffer littleEndian, int firstElement, int count) throws SafetensorsException;
     }
 
-    /** Streams the tensor's bytes through a bounded buffer, a whole number of elements at a time. */
+    /** Most bytes read at a time: large tensors stream through a buffer this size. */
+    private static final int MAX_CHUNK_BYTES = 1 << 22;
+
+    /**
+     * Streams the tensor's bytes through a buffer of at most {@link #MAX_CHUNK_BYTES}, a whole number of
+     * elements at a time. The buffer is no larger than the tensor, so a file of many small tensors costs
+     * allocation in proportion to its size.
+     */
     private void readElements(Entry e, int size, Chunk sink) throws IOException {
         long total = e.end() - e.begin();
-        int chunkElems = Math.max(1, (1 << 22) / size);
-        ByteBuffer buf = ByteBuffer.allocate(chunkElems * size).order(ByteOrder.LITTLE_ENDIAN);
+        if (total == 0) {
+            return;
+        }
+        int bufferBytes = (int) Math.min(total, MAX_CHUNK_BYTES / size * size);
+        ByteBuffer buf = ByteBuffer.allocate(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
         long done = 0;
         int element = 0;
         while (done < total) {

@@ -92,6 +92,20 @@ class SafetensorsTest {
     }
 
     @Test
+    void saveRefusesToReplaceAReadOnlyFile() throws IOException {
+        Path p = dir.resolve("kept.safetensors");
+        Safetensors.save(p, Map.of("a", Tensor.zeros(3)));
+        byte[] before = Files.readAllBytes(p);
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        IOException e = assertThrows(IOException.class, () -> Safetensors.save(p, Map.of("b", Tensor.zeros(1))));
+        assertTrue(e.getMessage().startsWith(p + " is read-only"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(p));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
     void convertsOtherDtypesOnLoad() throws IOException {
         ByteBuffer d = ByteBuffer.allocate(8 + 2 + 2 + 16 + 2).order(ByteOrder.LITTLE_ENDIAN);
         d.putDouble(0.1);                                           // F64 [0, 8)
@@ -118,8 +132,9 @@ class SafetensorsTest {
         ByteBuffer d = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40);
         Path p = file("big.safetensors", "{\"x\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", d.array());
         try (SafetensorsReader r = SafetensorsReader.open(p)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.load("x"));
-            assertTrue(e.getMessage().contains("does not fit in int32"), e.getMessage());
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> r.load("x"));
+            assertTrue(e.getMessage().startsWith(p + ": tensor \"x\" element 0 = 1099511627776 does not fit in int32"),
+                    e.getMessage());
         }
     }
 
@@ -180,6 +195,40 @@ class SafetensorsTest {
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", eight)).contains("belong to no tensor"));
         assertTrue(invalid(file("tail.safetensors",
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", eight)).contains("cover 4"));
+    }
+
+    /**
+     * A file of thousands of empty and one-element tensors: loading it allocates a small multiple of its
+     * size (a reader that took a fixed-size buffer per tensor allocated gigabytes here).
+     */
+    @Test
+    void manyTinyTensorsLoadWithAllocationBoundedByTheFileSize() throws IOException {
+        int count = 3000;
+        StringBuilder h = new StringBuilder("{");
+        ByteBuffer d = ByteBuffer.allocate(count / 2 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            boolean empty = i % 2 == 0;
+            int begin = d.position();
+            if (!empty) {
+                d.putFloat(i);
+            }
+            h.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(empty ? "[0]" : "[1]").append(",\"data_offsets\":[").append(begin).append(',')
+                    .append(d.position()).append("]}");
+        }
+        Path p = file("tiny.safetensors", h.append('}').toString(), d.array());
+        long fileBytes = Files.size(p);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Safetensors.load(p); // once first, so that loading the classes is not counted
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Map<String, Tensor> loaded = Safetensors.load(p);
+        long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(count, loaded.size());
+        assertEquals(2999f, loaded.get("t2999").item());
+        // About 27 times today: the parsed header (a map per tensor) and the tensors themselves.
+        assertTrue(allocatedBytes < 40 * fileBytes, "loading a " + fileBytes + "-byte file allocated "
+                + allocatedBytes + " bytes");
     }
 
     @Test

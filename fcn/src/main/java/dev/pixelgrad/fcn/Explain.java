@@ -553,8 +553,8 @@ public final class Explain {
             sb.append("  ").append(c.name()).append(": ").append(c.lines().getFirst()).append('\n');
             c.lines().subList(1, c.lines().size()).forEach(line -> sb.append("    ").append(line).append('\n'));
         }
-        sb.append('\n');
-        totals().forEach(line -> sb.append(line).append('\n'));
+        sb.append("\ntotals:\n");
+        totals().forEach(line -> sb.append("  ").append(line).append('\n'));
         return sb.toString();
     }
 
@@ -588,7 +588,7 @@ public final class Explain {
             sb.append("- ").append(c.name()).append(": ").append(c.lines().getFirst()).append('\n');
             c.lines().subList(1, c.lines().size()).forEach(line -> sb.append("  - ").append(line).append('\n'));
         }
-        sb.append('\n');
+        sb.append("\nTotals:\n\n");
         totals().forEach(line -> sb.append("- ").append(line).append('\n'));
         return sb.toString();
     }

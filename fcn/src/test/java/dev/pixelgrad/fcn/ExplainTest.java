@@ -16,6 +16,9 @@ import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -216,6 +219,21 @@ class ExplainTest {
             x.zeroGrad();
             return rows;
         }
+    }
+
+    /** docs/fcn.md carries the 500x500 FCN-8s table as the command prints it today. */
+    @Test
+    void theTableInTheDocsIsCurrent() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "fcn.md"));
+        String begin = "<!-- explain --model fcn8s --size 500x500 --format markdown -->\n";
+        String end = "<!-- /explain -->";
+        int from = doc.indexOf(begin);
+        int to = doc.indexOf(end, from);
+        assertTrue(from >= 0 && to > from, "docs/fcn.md has no explain block");
+        assertEquals(Explain.of(FcnConfig.reference("fcn8s", 21), 500, 500).toMarkdown(),
+                doc.substring(from + begin.length(), to),
+                "docs/fcn.md is stale: paste the output of ./pixelgrad explain --model fcn8s --size 500x500 "
+                        + "--format markdown between its explain markers");
     }
 
     @Test

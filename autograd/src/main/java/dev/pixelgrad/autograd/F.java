@@ -9,7 +9,8 @@ import dev.pixelgrad.tensor.Tensor;
 
 /**
  * Differentiable functions. Each one computes its forward pass with {@link Ops} and records, right
- * beside it, how to turn the output gradient into input gradients (the chain rule for that op).
+ * beside it, how to turn the output gradient into input gradients (the chain rule for that op). Each
+ * also reports itself, with its settings, to an open {@link Trace}.
  */
 public final class F {
     private F() {}
@@ -19,7 +20,7 @@ public final class F {
     /** y = conv2d(x, w) + b; x [N, Cin, H, W], w [Cout, Cin, kh, kw], b [Cout] or null. */
     public static Variable conv2d(Variable x, Variable w, Variable b, ConvParams p) {
         Tensor y = Ops.conv2d(x.data(), w.data(), b == null ? null : b.data(), p);
-        return Variable.fromOp("conv2d", y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
+        return Variable.fromOp("conv2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
             needs[0] ? Ops.conv2dBackwardData(gy, w.data(), x.shape(), p) : null,
             needs[1] ? Ops.conv2dBackwardWeight(gy, x.data(), w.shape(), p) : null,
             needs[2] ? Ops.sumPerChannel(gy) : null,
@@ -29,7 +30,7 @@ public final class F {
     /** y = conv_transpose2d(x, w) + b; x [N, Cin, H, W], w [Cin, Cout, kh, kw], b [Cout] or null. */
     public static Variable convTranspose2d(Variable x, Variable w, Variable b, ConvParams p) {
         Tensor y = Ops.convTranspose2d(x.data(), w.data(), b == null ? null : b.data(), p);
-        return Variable.fromOp("conv_transpose2d", y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
+        return Variable.fromOp("conv_transpose2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
             needs[0] ? Ops.convTranspose2dBackwardData(gy, w.data(), x.shape(), p) : null,
             needs[1] ? Ops.convTranspose2dBackwardWeight(gy, x.data(), w.shape(), p) : null,
             needs[2] ? Ops.sumPerChannel(gy) : null,
@@ -41,7 +42,7 @@ public final class F {
     /** Max pooling; the gradient goes to the position that won each window. */
     public static Variable maxPool2d(Variable x, PoolParams p) {
         Ops.Pooled pooled = Ops.maxPool2d(x.data(), p);
-        return Variable.fromOp("max_pool2d", pooled.output(), new Variable[] {x}, (gy, needs) -> new Tensor[] {
+        return Variable.fromOp("max_pool2d", p, pooled.output(), new Variable[] {x}, (gy, needs) -> new Tensor[] {
             Ops.maxPool2dBackward(gy, x.data(), pooled, p),
         });
     }
@@ -59,7 +60,7 @@ public final class F {
      */
     public static Variable dropout(Variable x, float p, long seed) {
         Tensor y = Ops.dropout(x.data(), p, seed);
-        return Variable.fromOp("dropout", y, new Variable[] {x}, (gy, needs) -> new Tensor[] {
+        return Variable.fromOp("dropout", p, y, new Variable[] {x}, (gy, needs) -> new Tensor[] {
             Ops.dropout(gy, p, seed),
         });
     }
@@ -86,7 +87,7 @@ public final class F {
     /** s * x for a constant s (FCN-8s at-once scales pool4 by 0.01 and pool3 by 0.0001). */
     public static Variable scale(Variable x, float s) {
         Tensor y = Ops.scale(x.data(), s);
-        return Variable.fromOp("scale", y, new Variable[] {x}, (gy, needs) -> new Tensor[] {Ops.scale(gy, s)});
+        return Variable.fromOp("scale", s, y, new Variable[] {x}, (gy, needs) -> new Tensor[] {Ops.scale(gy, s)});
     }
 
     /** op(a) @ op(b) for 2-D operands. */
@@ -103,7 +104,8 @@ public final class F {
     /** The window [offH, offH + h) x [offW, offW + w) of the spatial axes (Caffe's crop layer). */
     public static Variable crop(Variable x, int offH, int offW, int h, int w) {
         Tensor y = Ops.crop(x.data(), offH, offW, h, w);
-        return Variable.fromOp("crop", y, new Variable[] {x}, (gy, needs) -> new Tensor[] {
+        Trace.CropOffset offset = new Trace.CropOffset(offH, offW);
+        return Variable.fromOp("crop", offset, y, new Variable[] {x}, (gy, needs) -> new Tensor[] {
             Ops.cropBackward(gy, x.shape(), offH, offW),
         });
     }

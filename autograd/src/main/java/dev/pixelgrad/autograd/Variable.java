@@ -47,16 +47,30 @@ public final class Variable {
         return new Variable(data, null, true);
     }
 
-    /** The output of an op: records it on the tape when grad mode is on and some input requires grad. */
+    /** The output of an op without settings; see {@link #fromOp(String, Object, Tensor, Variable[], Node.Backward)}. */
     static Variable fromOp(String op, Tensor out, Variable[] inputs, Node.Backward backward) {
+        return fromOp(op, null, out, inputs, backward);
+    }
+
+    /**
+     * The output of an op: records it on the tape when grad mode is on and some input requires grad, and
+     * reports it to the open {@link Trace}, if any, with its {@code settings}.
+     */
+    static Variable fromOp(String op, Object settings, Tensor out, Variable[] inputs, Node.Backward backward) {
+        Variable result = null;
         if (GradMode.isEnabled()) {
             for (Variable v : inputs) {
                 if (v != null && v.requiresGrad()) {
-                    return new Variable(out, new Node(op, inputs, backward), true);
+                    result = new Variable(out, new Node(op, inputs, backward), true);
+                    break;
                 }
             }
         }
-        return new Variable(out, null, false);
+        if (result == null) {
+            result = new Variable(out, null, false);
+        }
+        Trace.record(op, settings, inputs, result);
+        return result;
     }
 
     public Tensor data() {

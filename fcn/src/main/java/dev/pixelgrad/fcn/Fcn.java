@@ -151,7 +151,8 @@ public abstract class Fcn extends Module {
     /** A 1x1 scoring convolution to the class count, started at zero (the reference's choice). */
     protected Conv2d scoreLayer(String name, int inChannels) {
         Conv2d c = registerModule(name, new Conv2d(inChannels, numClasses(), 1, 1, 0, 0));
-        c.weight().data().copyFrom(Tensor.zeros(c.weight().shape()));
+        Tensor w = c.weight().data();
+        w.copyFrom(Tensor.zeros(w.shape(), w.dtype(), w.device()));
         return c;
     }
 

@@ -2,16 +2,29 @@ package dev.pixelgrad.tensor;
 
 import java.util.Locale;
 
-/** Where a tensor's memory lives: the host ({@code cpu}) or one GPU ({@code cuda:0}, ...). */
+/**
+ * Where a tensor's memory lives: the host ({@code cpu}), one GPU ({@code cuda:0}, ...), or nowhere
+ * ({@code meta}).
+ */
 public record Device(DeviceType type, int index) {
     public static final Device CPU = new Device(DeviceType.CPU, 0);
+
+    /**
+     * Tensors with a shape and a dtype but no memory and no values, as PyTorch's meta tensors: every op
+     * checks its arguments and allocates its output as usual, and computes nothing. Running a network's
+     * own forward pass on it gives every layer's output shape at no cost (the {@code explain} command).
+     * Reading values from a meta tensor is an error. Not a device to train on, so {@link #parse} does
+     * not accept it.
+     */
+    public static final Device META = new Device(DeviceType.META, 0);
 
     public Device {
         if (index < 0) {
             throw new IllegalArgumentException("device index must be >= 0, got " + index);
         }
-        if (type == DeviceType.CPU && index != 0) {
-            throw new IllegalArgumentException("there is one cpu device, got index " + index);
+        if (type != DeviceType.CUDA && index != 0) {
+            throw new IllegalArgumentException("there is one " + type.name().toLowerCase(Locale.ROOT)
+                    + " device, got index " + index);
         }
     }
 
@@ -42,8 +55,17 @@ public record Device(DeviceType type, int index) {
         return type == DeviceType.CPU;
     }
 
+    /** Whether this is {@link #META}: shapes without values. */
+    public boolean isMeta() {
+        return type == DeviceType.META;
+    }
+
     @Override
     public String toString() {
-        return type == DeviceType.CPU ? "cpu" : "cuda:" + index;
+        return switch (type) {
+            case CPU -> "cpu";
+            case CUDA -> "cuda:" + index;
+            case META -> "meta";
+        };
     }
 }

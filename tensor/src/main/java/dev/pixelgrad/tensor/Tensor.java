@@ -106,6 +106,9 @@ public final class Tensor implements AutoCloseable {
 
     /** Uniform in [lo, hi), a pure function of (seed, element index): the same on every device. */
     public static Tensor uniform(Shape shape, float lo, float hi, long seed, Device device) {
+        if (device.isMeta()) {
+            return empty(shape, DType.FLOAT32, device); // no values to draw
+        }
         float[] v = new float[shape.numelInt()];
         fillInParallel(v, i -> lo + (hi - lo) * CounterRng.uniform(seed, i));
         return onDevice(v, shape, device);
@@ -113,6 +116,9 @@ public final class Tensor implements AutoCloseable {
 
     /** Normal with the given mean and standard deviation, a pure function of (seed, element index). */
     public static Tensor normal(Shape shape, float mean, float std, long seed, Device device) {
+        if (device.isMeta()) {
+            return empty(shape, DType.FLOAT32, device); // no values to draw
+        }
         float[] v = new float[shape.numelInt()];
         fillInParallel(v, i -> mean + std * CounterRng.normal(seed, i));
         return onDevice(v, shape, device);
@@ -237,6 +243,9 @@ public final class Tensor implements AutoCloseable {
         if (!src.shape.equals(shape) || src.dtype != dtype) {
             throw new IllegalArgumentException("copyFrom: source " + src.shape + " " + src.dtype
                     + " does not match destination " + shape + " " + dtype);
+        }
+        if (src.device().isMeta() && !device().isMeta()) {
+            throw new IllegalStateException("tensor " + shape + " is on the meta device: it has a shape and no values");
         }
         if (device().isCpu() && src.device().isCpu()) {
             int n = (int) numel();

@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.cli;
 
+import dev.pixelgrad.fcn.Explain;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
@@ -26,9 +27,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The {@code pixelgrad} command: train, eval, predict and demo. */
+/** The {@code pixelgrad} command: train, eval, predict, demo, explain, example and devices. */
 public final class Main {
     private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help");
 
@@ -41,6 +44,8 @@ public final class Main {
               train      train an FCN
               eval       print the metrics of a checkpoint on a split
               predict    write palette masks and overlays for images
+              explain    every layer of an FCN at one input size: output shape, stride, receptive field,
+                         crop offsets and why, parameters and multiply-adds, and the totals (computes nothing)
               example    the autograd engine alone: a tiny FCN written with raw ops, trained with plain SGD
               devices    the backends on this machine: which can run, on what hardware, or why not
 
@@ -67,6 +72,8 @@ public final class Main {
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
             predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu]
             demo:     [--output DIR] (runs/demo)  [--iterations N]
+            explain:  [--model fcn32s|fcn16s|fcn8s|fcn8s-atonce] (fcn8s)   [--size HxW | N] (500x500)
+                      [--width X] (1)   [--classes N] (21)   [--format text|markdown] (text)
             """;
 
     private Main() {}
@@ -93,6 +100,7 @@ public final class Main {
                 case "predict" -> predict(a, out);
                 case "demo" -> Demo.run(a, out, err);
                 case "devices" -> devices(a, out);
+                case "explain" -> explain(a, out);
                 case "example" -> {
                     a.finish();
                     dev.pixelgrad.autograd.examples.TinySegmentation.main(a.positional().toArray(new String[0]));
@@ -210,6 +218,45 @@ public final class Main {
                 }
             }
         };
+    }
+
+    /** The largest image side and class count explain takes: past any real use, and every count stays in range. */
+    static final int MAX_SIDE = 100_000;
+    static final int MAX_CLASSES = 10_000;
+
+    /** explain [--model M] [--size HxW|N] [--width X] [--classes N] [--format text|markdown]. */
+    private static void explain(Args a, PrintStream out) {
+        String model = a.string("model", "fcn8s").toLowerCase(Locale.ROOT);
+        if (!FcnConfig.MODELS.contains(model)) {
+            throw new Args.UsageException("--model must be one of " + String.join(", ", FcnConfig.MODELS) + ", got '"
+                    + model + "'");
+        }
+        String size = a.string("size", "500x500");
+        Matcher m = Pattern.compile("(\\d{1,9})(?:[xX](\\d{1,9}))?").matcher(size);
+        if (!m.matches()) {
+            throw new Args.UsageException("--size expects HxW or N (500x375, or 500 for 500x500), got '" + size + "'");
+        }
+        int height = Integer.parseInt(m.group(1));
+        int width = m.group(2) == null ? height : Integer.parseInt(m.group(2));
+        if (height < 1 || width < 1 || height > MAX_SIDE || width > MAX_SIDE) {
+            throw new Args.UsageException("--size: height and width must be from 1 to " + MAX_SIDE + ", got " + size);
+        }
+        float multiplier = a.number("width", 1f);
+        if (!(multiplier > 0f && multiplier <= 1f)) {
+            throw new Args.UsageException("--width must be in (0, 1], got " + a.string("width", null));
+        }
+        int classes = a.integer("classes", 21);
+        if (classes < 2 || classes > MAX_CLASSES) {
+            throw new Args.UsageException("--classes must be from 2 to " + MAX_CLASSES + ", got " + classes);
+        }
+        String format = a.string("format", "text").toLowerCase(Locale.ROOT);
+        if (!format.equals("text") && !format.equals("markdown")) {
+            throw new Args.UsageException("--format must be text or markdown, got '" + format + "'");
+        }
+        a.finish();
+        FcnConfig config = new FcnConfig(model, classes, multiplier, false, Preprocessing.CAFFE, 0);
+        Explain explain = Explain.of(config, height, width);
+        out.print(format.equals("text") ? explain.toText() : explain.toMarkdown());
     }
 
     private static void devices(Args a, PrintStream out) {

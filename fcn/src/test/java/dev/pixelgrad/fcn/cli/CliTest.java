@@ -100,6 +100,39 @@ class CliTest {
     }
 
     @Test
+    void explainPrintsTheTableAndRefusesBadOptions() {
+        assertEquals(0, run(List.of("explain", "--model", "fcn8s", "--size", "500x375")), stderr());
+        assertTrue(stdout().startsWith("fcn8s, 21 classes, width 1, on a 500x375 image"), stdout());
+        assertTrue(stdout().contains("score_pool4c: offset 5 = "), stdout());
+        assertTrue(stdout().contains("parameters: 134,489,759 (134,362,751 trainable, 127,008 frozen)"), stdout());
+        assertEquals(0, run(List.of("explain", "--model", "FCN32s", "--size", "1", "--width", "0.25", "--classes", "3",
+                "--format", "markdown")), stderr());
+        assertTrue(stdout().startsWith("**fcn32s, 3 classes, width 0.25, on a 1x1 image"), stdout());
+        assertTrue(stdout().contains("| score | crop | offset 19 | 3x1x1 |"), stdout());
+        assertTrue(Main.USAGE.contains("explain"));
+
+        String[][] bad = {
+            {"--size", "500x"}, {"--size expects HxW or N"},
+            {"--size", "0"}, {"--size: height and width must be from 1 to 100000, got 0"},
+            {"--size", "200000x5"}, {"--size: height and width must be from 1 to 100000, got 200000x5"},
+            {"--model", "fcn4s"}, {"--model must be one of fcn32s, fcn16s, fcn8s, fcn8s-atonce, got 'fcn4s'"},
+            {"--width", "1.5"}, {"--width must be in (0, 1], got 1.5"},
+            {"--width", "x"}, {"--width expects a number"},
+            {"--classes", "1"}, {"--classes must be from 2 to 10000, got 1"},
+            {"--classes", "two"}, {"--classes expects an integer"},
+            {"--format", "html"}, {"--format must be text or markdown, got 'html'"},
+            {"--device", "cpu"}, {"unknown option: --device"},
+        };
+        for (int i = 0; i < bad.length; i += 2) {
+            List<String> args = new ArrayList<>(List.of("explain"));
+            args.addAll(List.of(bad[i]));
+            assertEquals(2, run(args), args.toString());
+            assertTrue(stderr().startsWith("pixelgrad: " + bad[i + 1][0]), args + ": " + stderr());
+            assertTrue(stdout().isEmpty(), stdout());
+        }
+    }
+
+    @Test
     void resumeTakesTheCheckpointsOptionsAndRefusesDifferentOnes() throws IOException {
         Path run = dir.resolve("opts");
         assertEquals(0, run(train(run, 2)), stderr()); // sgd, lr 1e-3 (see train())

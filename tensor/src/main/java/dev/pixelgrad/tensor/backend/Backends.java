@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** Finds the backend of each device type on the class path (ServiceLoader), once. */
+/**
+ * Finds the backend of each device type on the class path (ServiceLoader), once. The meta device's
+ * backend is built in ({@link MetaBackend}): it is no hardware, so {@link #all} leaves it out.
+ */
 public final class Backends {
     private static volatile Map<DeviceType, Backend> byType;
     /** Backends that have answered "available": that cannot change, so every later op skips the question. */
@@ -17,6 +20,9 @@ public final class Backends {
 
     /** The backend that runs tensors on {@code device}; fails with the reason when it cannot run here. */
     public static Backend of(Device device) {
+        if (device.isMeta()) {
+            return MetaBackend.INSTANCE;
+        }
         Backend b = load().get(device.type());
         if (b == null) {
             throw new IllegalStateException("no " + device.type().name().toLowerCase(java.util.Locale.ROOT)
@@ -34,16 +40,19 @@ public final class Backends {
 
     /** Whether {@code device} can be used here. */
     public static boolean isAvailable(DeviceType type) {
-        Backend b = load().get(type);
-        return b != null && b.unavailableReason() == null;
+        return unavailableReason(type) == null;
     }
 
     /** Why a device type cannot be used here, or null when it can. */
     public static String unavailableReason(DeviceType type) {
+        if (type == DeviceType.META) {
+            return null;
+        }
         Backend b = load().get(type);
         return b == null ? "no backend for " + type + " on the class path" : b.unavailableReason();
     }
 
+    /** The hardware backends on the class path (not the meta device's). */
     public static List<Backend> all() {
         return List.copyOf(load().values());
     }

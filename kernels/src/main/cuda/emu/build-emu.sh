@@ -8,7 +8,8 @@
 # copies of kernels the same way. Every kernel is registered by name from its `extern "C" __global__
 # void NAME(` declaration. Rebuilds only when an input or a flag changed. Where the device cannot be
 # built (no g++, not Linux on x86-64 or AArch64) it builds nothing and says so: the emulated device then
-# reports itself unavailable, with the reason.
+# reports itself unavailable, with the reason. EMU_OBJECT_CACHE=DIR keeps compiled objects by the hash of
+# what went into them, so builds that differ in one file (the tests' broken kernels) recompile only it.
 set -euo pipefail
 emu="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$1"
@@ -53,20 +54,37 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 objects=()
+cache="${EMU_OBJECT_CACHE:-}"
+[ -n "$cache" ] && mkdir -p "$cache"
+shared=("$emu/cuda_emu.h" "$emu/registry.h")
+for h in "$cu_dir"/*.cuh; do if [ -f "$h" ]; then shared+=("$h"); fi; done
+compiler_id="$("$cxx" --version | head -n 1)"
+# compile OUT FILE... -- ARGS: the compiler on ARGS, or the cached object of the same flags and FILEs.
+compile() {
+  local out="$1" files=() key
+  shift
+  while [ "$1" != "--" ]; do files+=("$1"); shift; done
+  shift
+  key="$( { echo "$compiler_id ${flags[*]}"; cat "${files[@]}"; } | sha256sum | cut -d' ' -f1)"
+  if [ -n "$cache" ] && [ -f "$cache/$key.o" ]; then cp "$cache/$key.o" "$out"; return; fi
+  "$cxx" "${flags[@]}" "$@" -o "$out"
+  if [ -n "$cache" ]; then cp "$out" "$cache/$key.o.$$" && mv "$cache/$key.o.$$" "$cache/$key.o"; fi
+}
 for cu in "$cu_dir"/*.cu; do
   module="$(basename "$cu" .cu)"
   {
-    echo "#include \"$cu\""
+    echo "#include \"$(basename "$cu")\""
     echo '#include "registry.h"'
     # Declarations may span lines: read the file as one line.
     tr '\n' ' ' < "$cu" \
       | grep -oE 'extern[[:space:]]+"C"[[:space:]]+__global__[[:space:]]+void[[:space:]]+(__launch_bounds__[[:space:]]*\([^)]*\)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*[[:space:]]*\(' \
       | sed -E 's/^.*[[:space:]]([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*\($/EMU_KERNEL(\1)/' || true
   } > "$work/$module.cpp"
-  "$cxx" "${flags[@]}" -include "$emu/cuda_emu.h" -I "$emu" -I "$cu_dir" -c "$work/$module.cpp" -o "$work/$module.o" &
+  compile "$work/$module.o" "$work/$module.cpp" "$cu" "${shared[@]}" -- \
+      -include "$emu/cuda_emu.h" -I "$emu" -I "$cu_dir" -c "$work/$module.cpp" &
   objects+=("$work/$module.o")
 done
-"$cxx" "${flags[@]}" -I "$emu" -c "$emu/runtime.cpp" -o "$work/runtime.o" &
+compile "$work/runtime.o" "$emu/runtime.cpp" "${shared[@]}" -- -I "$emu" -c "$emu/runtime.cpp" &
 for job in $(jobs -p); do wait "$job"; done
 mkdir -p "$(dirname "$out")"
 # -Bsymbolic: calls inside the library stay inside it, so two builds (say, the real kernels and

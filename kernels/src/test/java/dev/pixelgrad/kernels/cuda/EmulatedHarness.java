@@ -65,6 +65,8 @@ final class EmulatedHarness {
         Path library = work.resolve("libkernels.so");
         ProcessBuilder pb = new ProcessBuilder("bash", BUILD_SCRIPT.toString(), library.toString(),
                 sanitizerLoaded() ? "sanitized" : "release", dir.toString());
+        // Objects by content hash: a broken copy recompiles only the file it changed.
+        pb.environment().put("EMU_OBJECT_CACHE", Path.of("target", "emu-object-cache").toAbsolutePath().toString());
         Process p = PtxFreshnessTest.withoutSanitizer(pb).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0 || !Files.exists(library)) {

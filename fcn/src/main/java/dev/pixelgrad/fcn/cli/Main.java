@@ -119,7 +119,12 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return 1;
-        } catch (RuntimeException e) {
+        } catch (OutOfMemoryError e) {
+            // One line, never a stack trace: what ran out and what to do about it.
+            err.println("pixelgrad: error: out of memory (" + e.getMessage() + "); give the JVM more with "
+                    + "PIXELGRAD_JAVA_OPTS=-Xmx..., or use smaller inputs (--batch, --crop, --width)");
+            return 1;
+        } catch (RuntimeException | Error e) {
             // Not one of ours: say what it was, and how to see where it came from.
             err.println("pixelgrad: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
             if (debug) {

@@ -11,8 +11,10 @@ import java.util.Iterator;
 import java.util.Map;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Reading and writing images and label masks with the JDK's ImageIO; every error names the file. */
@@ -22,20 +24,53 @@ public final class ImageFiles {
     /** A decoded image: size and planar RGB values 0-255. */
     public record Rgb(int height, int width, float[] planes) {}
 
+    /** The system property that raises (or lowers) {@link #DEFAULT_MAX_PIXELS}. */
+    public static final String MAX_PIXELS_PROPERTY = "pixelgrad.maxImagePixels";
+    /**
+     * The largest image (width x height) decoded by default: 50 megapixels, 600 MB as float planes. A
+     * small compressed file can declare a huge image (a 140 KB PNG of 12000 x 12000), so the size is
+     * read from the header and refused before anything is decoded.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    private static long maxPixels() {
+        String v = System.getProperty(MAX_PIXELS_PROPERTY);
+        try {
+            return v == null ? DEFAULT_MAX_PIXELS : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + MAX_PIXELS_PROPERTY + " must be a whole number, got '" + v + "'");
+        }
+    }
+
     private static BufferedImage read(Path file, String what) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataException(what + " " + file + " does not exist");
         }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new DataException(what + " " + file + " is not an image format this JVM can read");
+            }
+            ImageReader reader = readers.next();
+            try {
+                // As ImageIO.read does: forward only, no metadata, the default read parameters.
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                long limit = maxPixels();
+                if (pixels > limit) {
+                    throw new DataException(what + " " + file + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " = " + pixels + " pixels, over the limit of " + limit + " (raise it with -D"
+                            + MAX_PIXELS_PROPERTY + "=N)");
+                }
+                return reader.read(0, reader.getDefaultReadParam());
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new DataException(what + " " + file + " is corrupt or unreadable: " + e.getMessage(), e);
         }
-        if (img == null) {
-            throw new DataException(what + " " + file + " is not an image format this JVM can read");
-        }
-        return img;
     }
 
     public static Rgb readRgb(Path file) throws IOException {

@@ -82,11 +82,41 @@ final class Args {
 
     float number(String name, float fallback) {
         String v = string(name, null);
+        float f;
         try {
-            return v == null ? fallback : Float.parseFloat(v);
+            f = v == null ? fallback : Float.parseFloat(v);
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " expects a number, got '" + v + "'");
         }
+        if (!Float.isFinite(f)) {
+            throw new UsageException("--" + name + " expects a finite number, got '" + v + "'");
+        }
+        return f;
+    }
+
+    /** An integer option that must lie in [min, max]. */
+    int integer(String name, int fallback, int min, int max) {
+        return (int) inRange(name, integer(name, fallback), min, max);
+    }
+
+    long longValue(String name, long fallback, long min, long max) {
+        return (long) inRange(name, longValue(name, fallback), min, max);
+    }
+
+    /** A number option that must lie in [min, max]. */
+    float number(String name, float fallback, float min, float max) {
+        float f = number(name, fallback);
+        if (f < min || f > max) {
+            throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + f);
+        }
+        return f;
+    }
+
+    private double inRange(String name, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + v);
+        }
+        return v;
     }
 
     boolean flag(String name) {

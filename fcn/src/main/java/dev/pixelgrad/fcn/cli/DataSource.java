@@ -28,8 +28,8 @@ record DataSource(String spec, Path builtinDir, int builtinTrain, int builtinVal
     static DataSource from(Args a, Path defaultBuiltinDir) {
         boolean given = a.has("builtin-train") || a.has("builtin-val") || a.has("builtin-size");
         return new DataSource(a.string("data", "builtin"), a.path("builtin-dir") != null ? a.path("builtin-dir")
-                : defaultBuiltinDir, a.integer("builtin-train", 600), a.integer("builtin-val", 100),
-                a.integer("builtin-size", 64), a.path("classes"), given);
+                : defaultBuiltinDir, a.integer("builtin-train", 600, 1, 1_000_000), a.integer("builtin-val", 100, 1, 1_000_000),
+                a.integer("builtin-size", 64, 8, 4096), a.path("classes"), given);
     }
 
     SegmentationDataset open(String split) throws IOException {

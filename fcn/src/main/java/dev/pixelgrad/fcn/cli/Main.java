@@ -140,32 +140,35 @@ public final class Main {
      * an error (from the trainer).
      */
     static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
-        int batch = a.integer("batch", number(stored, "batch", 8).intValue());
+        int batch = a.integer("batch", number(stored, "batch", 8).intValue(), 1, 1024);
         String model = a.string("model", "fcn8s");
-        float width = a.number("width", 1f);
+        float width = a.number("width", 1f, 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
         FcnConfig cfg = new FcnConfig(model, numClasses, width, a.flag("learn-upsample"), Preprocessing.CAFFE, seed);
         if (a.has("epochs") && a.has("iterations")) {
             throw new Args.UsageException("give --iterations or --epochs, not both");
         }
-        long iterations = a.has("epochs") ? (long) a.integer("epochs", 1) * ((trainImages + batch - 1) / batch)
-                : a.longValue("iterations", 1000);
+        long iterations = a.has("epochs")
+                ? (long) a.integer("epochs", 1, 1, 1_000_000) * ((trainImages + batch - 1) / batch)
+                : a.longValue("iterations", 1000, 1, 1_000_000_000_000L);
         String loss = a.string("loss", (String) stored.getOrDefault("loss", "mean")).toLowerCase(Locale.ROOT);
         if (!loss.equals("mean") && !loss.equals("sum")) {
             throw new Args.UsageException("--loss must be mean or sum, got " + loss);
         }
         boolean flip = a.has("no-flip") ? !a.flag("no-flip") : (Boolean) stored.getOrDefault("flip", Boolean.TRUE);
         a.flag("no-flip");
-        Augmentation aug = new Augmentation(flip, a.number("scale-min", number(stored, "scale_min", 1).floatValue()),
-                a.number("scale-max", number(stored, "scale_max", 1).floatValue()),
-                a.integer("crop", number(stored, "crop", 0).intValue()));
+        float scaleMin = a.number("scale-min", number(stored, "scale_min", 1).floatValue(), 0.01f, 10f);
+        float scaleMax = a.number("scale-max", number(stored, "scale_max", 1).floatValue(), scaleMin, 10f);
+        Augmentation aug = new Augmentation(flip, scaleMin, scaleMax,
+                a.integer("crop", number(stored, "crop", 0).intValue(), 0, 4096));
         return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations, batch,
                 a.string("optimizer", (String) stored.getOrDefault("optimizer", "adam")).toLowerCase(Locale.ROOT),
-                a.number("lr", number(stored, "lr", 1e-3).floatValue()),
-                a.number("momentum", number(stored, "momentum", 0.99).floatValue()),
-                a.number("weight-decay", number(stored, "weight_decay", 0).floatValue()),
+                a.number("lr", number(stored, "lr", 1e-3).floatValue(), 1e-12f, 10f),
+                a.number("momentum", number(stored, "momentum", 0.99).floatValue(), 0f, 1f),
+                a.number("weight-decay", number(stored, "weight_decay", 0).floatValue(), 0f, 1f),
                 loss.equals("sum") ? Reduction.SUM : Reduction.MEAN, aug, a.path("init"), output,
-                a.integer("val-every", 200), a.integer("checkpoint-every", 100), a.integer("workers", 2), seed);
+                a.integer("val-every", 200, 0, Integer.MAX_VALUE), a.integer("checkpoint-every", 100, 0, Integer.MAX_VALUE),
+                a.integer("workers", 2, 1, 64), seed);
     }
 
     private static Number number(Map<String, Object> stored, String key, Number fallback) {
@@ -178,10 +181,15 @@ public final class Main {
         boolean resume = a.flag("resume");
         Map<String, Object> stored = resume ? Trainer.storedTrajectory(output) : Map.of();
         DataSource source = DataSource.from(a, output.resolve("data"));
-        SegmentationDataset trainSet = source.open(a.string("train-split", "train"));
-        SegmentationDataset valSet = source.open(a.string("val-split", "val"));
-        TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
+        String trainSplit = a.string("train-split", "train");
+        String valSplit = a.string("val-split", "val");
+        // Every option is read and checked before any work (the built-in set can take a while to
+        // generate); the options are then made with what the data says (its classes and size).
+        trainOptions(a, 2, 1, output, stored);
         a.finish();
+        SegmentationDataset trainSet = source.open(trainSplit);
+        SegmentationDataset valSet = source.open(valSplit);
+        TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
         ProgressBar bar = new ProgressBar(err);
         Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device()));
         if (r.alreadyComplete()) {

@@ -89,6 +89,33 @@ class CliTest {
         assertTrue(stderr().contains("--iterations expects an integer"), stderr());
     }
 
+    /** Each absurd option is refused with its range, before anything is done (no built-in set is generated). */
+    @Test
+    void optionsOutOfRangeAreRefusedBeforeAnyWork() {
+        String[][] cases = {
+            {"--crop", "100000", "--crop must be in [0, 4096], got 100000"},
+            {"--scale-min", "999", "--scale-min must be in [0.01, 10.0], got 999.0"},
+            {"--scale-max", "Infinity", "--scale-max expects a finite number, got 'Infinity'"},
+            {"--momentum", "NaN", "--momentum expects a finite number, got 'NaN'"},
+            {"--weight-decay", "NaN", "--weight-decay expects a finite number, got 'NaN'"},
+            {"--momentum", "-5", "--momentum must be in [0.0, 1.0], got -5.0"},
+            {"--weight-decay", "-1", "--weight-decay must be in [0.0, 1.0], got -1.0"},
+            {"--val-every", "-3", "--val-every must be in [0, 2147483647], got -3"},
+            {"--checkpoint-every", "-3", "--checkpoint-every must be in [0, 2147483647], got -3"},
+            {"--workers", "0", "--workers must be in [1, 64], got 0"},
+            {"--workers", "-4", "--workers must be in [1, 64], got -4"},
+            {"--batch", "0", "--batch must be in [1, 1024], got 0"},
+            {"--lr", "0", "--lr must be in [1.0E-12, 10.0], got 0.0"},
+            {"--no-such-option", "1", "unknown option: --no-such-option"},
+        };
+        Path builtin = dir.resolve("never-generated");
+        for (String[] c : cases) {
+            assertEquals(2, run(train(dir.resolve("bad"), 1, c[0], c[1], "--builtin-dir", builtin.toString())), c[0] + " " + c[1]);
+            assertTrue(stderr().contains(c[2]), c[0] + " " + c[1] + ": " + stderr());
+        }
+        assertTrue(!Files.exists(builtin), "no built-in set was generated for a refused command line");
+    }
+
     @Test
     void flagsTakeNoValueAndStrayArgumentsAreRefused() {
         assertEquals(2, run(train(dir.resolve("f"), 1, "--resume=true")));

@@ -16,6 +16,7 @@ import dev.pixelgrad.fcn.train.TrainingDivergedException;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.backend.Backends;
+import dev.pixelgrad.tensor.io.FileErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -114,7 +115,10 @@ public final class Main {
             return 2;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
                  | TrainingDivergedException e) {
-            err.println("pixelgrad: error: " + e.getMessage());
+            // File errors name the file and the reason, whichever of the two the JDK's exception left out.
+            String message = e instanceof IOException io ? FileErrors.describe(io)
+                    : e instanceof UncheckedIOException u ? FileErrors.describe(u.getCause()) : e.getMessage();
+            err.println("pixelgrad: error: " + message);
             if (debug) {
                 e.printStackTrace(err);
             }

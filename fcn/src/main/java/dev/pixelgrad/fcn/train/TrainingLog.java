@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.train;
 
+import dev.pixelgrad.tensor.io.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,14 @@ public final class TrainingLog {
 
     public TrainingLog(Path file, String header, long resumeStep) throws IOException {
         this.file = file;
+        try {
+            start(header, resumeStep);
+        } catch (IOException e) {
+            throw FileErrors.writing(file, e);
+        }
+    }
+
+    private void start(String header, long resumeStep) throws IOException {
         if (resumeStep < 0 || !Files.exists(file)) {
             Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
             return;
@@ -47,7 +56,11 @@ public final class TrainingLog {
     }
 
     public void append(String row) throws IOException {
-        Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try {
+            Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw FileErrors.writing(file, e);
+        }
     }
 
     /** The rows (without the header), each split at commas. */

@@ -89,6 +89,19 @@ class CliTest {
         assertTrue(stderr().contains("--iterations expects an integer"), stderr());
     }
 
+    /** File errors name the file and say what is wrong with it (not just a path, not just an errno). */
+    @Test
+    void fileErrorsNameTheFileAndTheReason() throws IOException {
+        Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+        assertEquals(1, run(train(aFile, 1)));
+        assertTrue(stderr().contains("error: " + aFile + ": already exists (a file where a folder was wanted?)"), stderr());
+        Path missing = dir.resolve("missing.safetensors");
+        assertEquals(1, run(train(dir.resolve("m"), 1, "--init", missing.toString())));
+        assertTrue(stderr().contains("error: " + missing + ": no such file or folder"), stderr());
+        assertEquals(1, run(List.of("eval", "--checkpoint", dir.toString())));
+        assertTrue(stderr().contains("error: " + dir + " is a folder, not a safetensors file"), stderr());
+    }
+
     /** Each absurd option is refused with its range, before anything is done (no built-in set is generated). */
     @Test
     void optionsOutOfRangeAreRefusedBeforeAnyWork() {

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -56,6 +57,9 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     public static SafetensorsReader open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new SafetensorsException(path + " is a folder, not a safetensors file");
+        }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
             return parse(path, ch);

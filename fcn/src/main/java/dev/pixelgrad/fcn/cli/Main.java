@@ -6,6 +6,7 @@ import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.Preflight;
 import dev.pixelgrad.fcn.data.SegmentationDataset;
 import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.fcn.train.Evaluator;
@@ -34,7 +35,10 @@ import java.util.stream.Stream;
 
 /** The {@code pixelgrad} command: train, eval, predict, demo, explain, example and devices. */
 public final class Main {
-    private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help");
+    private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help",
+            "no-preflight", "preflight");
+    /** Splits up to this many samples in all are read once before training (see {@link Preflight}). */
+    static final int PREFLIGHT_MAX_SAMPLES = 20_000;
 
     static final String USAGE = """
             usage: pixelgrad <command> [options]
@@ -65,6 +69,7 @@ public final class Main {
               --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
               --crop N  --scale-min X --scale-max X --no-flip                 augmentation
               --output DIR           (runs/train)    --resume   continue from DIR/checkpoint.safetensors
+              --no-preflight | --preflight   read every sample before training (default: sets of up to 20000)
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
               --seed N  --workers N
@@ -190,9 +195,16 @@ public final class Main {
         // Every option is read and checked before any work (the built-in set can take a while to
         // generate); the options are then made with what the data says (its classes and size).
         trainOptions(a, 2, 1, output, stored);
+        boolean skipPreflight = a.flag("no-preflight");
+        boolean forcePreflight = a.flag("preflight");
         a.finish();
         SegmentationDataset trainSet = source.open(trainSplit);
         SegmentationDataset valSet = source.open(valSplit);
+        if (forcePreflight || !skipPreflight && trainSet.size() + valSet.size() <= PREFLIGHT_MAX_SAMPLES) {
+            // Every bad sample now, at once, rather than the first one when it is drawn.
+            Preflight.check(trainSet, "the " + trainSplit + " split");
+            Preflight.check(valSet, "the " + valSplit + " split");
+        }
         TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
         ProgressBar bar = new ProgressBar(err);
         Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device()));

@@ -89,6 +89,22 @@ class CliTest {
         assertTrue(stderr().contains("--iterations expects an integer"), stderr());
     }
 
+    /** A bad sample is reported before training starts, with every other bad one. */
+    @Test
+    void aBadSampleStopsTrainingBeforeItStarts() throws IOException {
+        Path data = dir.resolve("preflight-data");
+        assertEquals(0, run(train(dir.resolve("pf1"), 1, "--builtin-dir", data.toString())));
+        Path jpeg;
+        try (var files = Files.list(data.resolve("JPEGImages"))) {
+            jpeg = files.sorted().toList().get(1);
+        }
+        Files.write(jpeg, new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        assertEquals(1, run(train(dir.resolve("pf2"), 1, "--builtin-dir", data.toString())));
+        assertTrue(stderr().contains("1 of the 10 samples of the train split cannot be used:"), stderr());
+        assertTrue(stderr().contains(jpeg.toString()), stderr());
+        assertTrue(!Files.exists(dir.resolve("pf2").resolve("checkpoint.safetensors")), "no training step was taken");
+    }
+
     /** File errors name the file and say what is wrong with it (not just a path, not just an errno). */
     @Test
     void fileErrorsNameTheFileAndTheReason() throws IOException {

@@ -89,6 +89,18 @@ class DatasetTest {
     }
 
     @Test
+    void preflightReportsEveryBadSampleAtOnce() throws IOException {
+        Preflight.check(new VocDataset(voc("none"), "train"), "train"); // a good split passes
+        Path root = voc("class");
+        Files.writeString(root.resolve("ImageSets/Segmentation/train.txt"), "good\nbad\nlost\n");
+        DataException e = assertThrows(DataException.class, () -> Preflight.check(new VocDataset(root, "train"), "train"));
+        assertTrue(e.getMessage().startsWith("2 of the 3 samples of train cannot be used:"), e.getMessage());
+        assertTrue(e.getMessage().contains("\n  bad: mask "), e.getMessage());
+        assertTrue(e.getMessage().contains("has class index 21"), e.getMessage());
+        assertTrue(e.getMessage().contains("\n  lost: "), e.getMessage());
+    }
+
+    @Test
     void vocLayoutLoadsPaletteMasksWithVoid() throws IOException {
         VocDataset ds = new VocDataset(voc("none"), "train");
         assertEquals(2, ds.size());

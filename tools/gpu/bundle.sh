@@ -47,4 +47,4 @@ tar czf "$root/dist/gpu-bundle.tgz" -C "$root/dist" gpu
 packed_bytes="$(stat -c %s "$root/dist/gpu-bundle.tgz")"
 tree_bytes="$(git ls-files -z | xargs -0 stat -c %s | awk '{s += $1} END {print s}')"
 echo "bundle: $(du -sh "$stage" | cut -f1) unpacked, $((packed_bytes >> 20)) MiB packed: dist/gpu-bundle.tgz;" \
-     "with the source tree ($((tree_bytes >> 20)) MiB) $(((packed_bytes + tree_bytes) >> 20)) MiB of the device's 64 MiB"
+     "with the source tree ($((tree_bytes >> 20)) MiB): $(((packed_bytes + tree_bytes) >> 20)) MiB"

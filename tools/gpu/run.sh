@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pixelgrad's GPU checks, from the bundle that tools/gpu/bundle.sh builds. No JDK or Maven needed.
 #   run.sh STEP[,STEP...] [OUTDIR]
-# Steps (docs/gpu.md plans a sitting as a few runs of them, each under 10 minutes):
+# Steps (docs/gpu.md says what each runs and what passing looks like):
 #   check      is there a usable GPU? (every run starts with it and stops at once if not)
 #   info       nvidia-smi, driver, CUDA, cuBLAS and cuDNN as loaded, pixelgrad devices
 #   tests      CudaParityTest and FcnCudaTest, both implementations of every switchable op
@@ -10,10 +10,10 @@
 #   train      full-width FCN-8s on the built-in set with --device cuda, memory at every validation
 #   baseline   GpuBaseline (Pixelgrad) and bench/python/gpu_baseline.py (PyTorch), side by side
 #   bench      the JMH CUDA benchmarks (CudaConvBenchmark, CudaMatmulBenchmark)
-#   all        check,info,tests,memcheck,racecheck,train,baseline (longer than one 10-minute run)
+#   all        check,info,tests,memcheck,racecheck,train,baseline
 # Every step writes its logs under OUTDIR and a short summary table; the run prints the summaries last.
 # PIXELGRAD_CUDA_DEVICE=emulated runs the same steps on the host-emulated device (no GPU, no sanitizer):
-# a rehearsal of the sitting. cuBLAS and cuDNN are looked for in PIXELGRAD_CUDA_LIBS, else found on
+# a check of the scripts themselves. cuBLAS and cuDNN are looked for in PIXELGRAD_CUDA_LIBS, else found on
 # disk (PyTorch's Python environment keeps them under site-packages/nvidia/*/lib).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -130,8 +130,8 @@ sanitize() {
 }
 
 train() {
-  # Full-width FCN-8s on the built-in set; the log shows device memory at every validation. (The
-  # rehearsal on the emulated device trains a narrow net for a few steps: the same code path.)
+  # Full-width FCN-8s on the built-in set; the log shows device memory at every validation. (On the
+  # emulated device a narrow net trains for a few steps: the same code path.)
   local size=(--builtin-size 128 --builtin-train 400 --builtin-val 50 --crop 128 --batch 8 --iterations 300
               --val-every 50 --checkpoint-every 150)
   if [ "$device" = emulated ]; then

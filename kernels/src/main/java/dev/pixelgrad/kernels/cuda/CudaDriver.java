@@ -47,15 +47,14 @@ interface CudaDriver {
 
     /**
      * A kernel of one of our modules, checked against the signature the launcher passes (one letter per
-     * parameter, see {@link Kernel}) where the device can tell.
+     * parameter, see {@link Kernel}) where the device can tell, bound to its parameter block:
+     * {@code params} is the native address of cuLaunchKernel's {@code void**} parameter array, whose
+     * values the caller writes before each launch.
      */
-    Function function(String module, String kernel, String signature);
+    Function function(String module, String kernel, String signature, long params);
 
-    /**
-     * Launches {@code f} over a grid of {@code gridX x gridY} blocks of {@code block} threads;
-     * {@code params} is the native address of cuLaunchKernel's {@code void**} parameter array.
-     */
-    void launch(Function f, int gridX, int gridY, int block, long params);
+    /** Launches {@code f} over a grid of {@code gridX x gridY} blocks of {@code block} threads. */
+    void launch(Function f, int gridX, int gridY, int block);
 
     /** Waits until all launched work has finished. */
     void synchronize();

@@ -266,10 +266,11 @@ final class EmulatedDriver implements CudaDriver {
         }
     }
 
-    private record EmulatedFunction(MemorySegment entry) implements Function {}
+    /** A kernel's registry entry and its parameter block. */
+    private record EmulatedFunction(MemorySegment entry, MemorySegment params) implements Function {}
 
     @Override
-    public Function function(String module, String kernel, String signature) {
+    public Function function(String module, String kernel, String signature, long params) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment entry = (MemorySegment) findKernel.invokeExact(a.allocateFrom(kernel));
             if (entry.address() == 0) {
@@ -281,7 +282,7 @@ final class EmulatedDriver implements CudaDriver {
                 throw new IllegalStateException(kernel + ": the compiled kernel takes (" + compiled
                         + ") but its launcher passes (" + signature + ")");
             }
-            return new EmulatedFunction(entry);
+            return new EmulatedFunction(entry, MemorySegment.ofAddress(params));
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -290,11 +291,11 @@ final class EmulatedDriver implements CudaDriver {
     }
 
     @Override
-    public void launch(Function f, int gridX, int gridY, int block, long params) {
+    public void launch(Function f, int gridX, int gridY, int block) {
+        EmulatedFunction e = (EmulatedFunction) f;
         int failed;
         try {
-            failed = (int) launch.invokeExact(((EmulatedFunction) f).entry(), gridX, gridY, 1, block, 1, 1, 0,
-                    MemorySegment.ofAddress(params), error, ERROR_BYTES);
+            failed = (int) launch.invokeExact(e.entry(), gridX, gridY, 1, block, 1, 1, 0, e.params(), error, ERROR_BYTES);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

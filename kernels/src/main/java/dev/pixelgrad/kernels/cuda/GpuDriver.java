@@ -206,15 +206,16 @@ final class GpuDriver implements CudaDriver {
         cuMemsetD32(device(dst), bits, count);
     }
 
-    private record GpuFunction(CUfunction function) implements Function {}
+    /** A kernel and its parameter block, both made once, so that a launch allocates nothing. */
+    private record GpuFunction(CUfunction function, HostAddress params) implements Function {}
 
     @Override
-    public Function function(String module, String kernel, String signature) {
+    public Function function(String module, String kernel, String signature, long params) {
         makeCurrent();
         CUmodule m = modules.computeIfAbsent(module, this::load);
         CUfunction f = new CUfunction();
         cuModuleGetFunction(f, m, kernel);
-        return new GpuFunction(f);
+        return new GpuFunction(f, new HostAddress(params));
     }
 
     private CUmodule load(String module) {
@@ -245,10 +246,10 @@ final class GpuDriver implements CudaDriver {
     }
 
     @Override
-    public void launch(Function f, int gridX, int gridY, int block, long params) {
+    public void launch(Function f, int gridX, int gridY, int block) {
         makeCurrent();
-        cuLaunchKernel(((GpuFunction) f).function(), gridX, gridY, 1, block, 1, 1, 0, null, new HostAddress(params),
-                null);
+        GpuFunction g = (GpuFunction) f;
+        cuLaunchKernel(g.function(), gridX, gridY, 1, block, 1, 1, 0, null, g.params(), null);
     }
 
     @Override

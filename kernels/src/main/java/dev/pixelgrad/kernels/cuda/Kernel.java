@@ -28,21 +28,20 @@ final class Kernel {
     private final CudaDriver driver;
     private final CudaDriver.Function function;
     private final MemorySegment slots;
-    private final MemorySegment pointers;
     private long launches;
 
     Kernel(CudaDriver driver, String module, String name, String signature) {
         this.driver = driver;
         this.name = name;
         this.signature = signature;
-        this.function = driver.function(module, name, signature);
         int n = Math.max(1, signature.length());
         Arena arena = Arena.global();
         slots = arena.allocate(SLOT_BYTES * n, 8);
-        pointers = arena.allocate(ADDRESS, n);
+        MemorySegment pointers = arena.allocate(ADDRESS, n);
         for (int i = 0; i < signature.length(); i++) {
             pointers.setAtIndex(ADDRESS, i, slots.asSlice(i * SLOT_BYTES, SLOT_BYTES));
         }
+        this.function = driver.function(module, name, signature, pointers.address());
     }
 
     private long at(int i, char letter) {
@@ -79,7 +78,7 @@ final class Kernel {
     }
 
     void launch(Grid grid) {
-        driver.launch(function, grid.x(), grid.y(), grid.block(), pointers.address());
+        driver.launch(function, grid.x(), grid.y(), grid.block());
         launches++;
     }
 

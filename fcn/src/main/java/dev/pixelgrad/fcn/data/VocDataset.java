@@ -36,6 +36,10 @@ public final class VocDataset implements SegmentationDataset {
             lineNo++;
             String id = raw.strip();
             if (!id.isEmpty()) {
+                String problem = idProblem(id);
+                if (problem != null) {
+                    throw new DataException(listFile + " line " + lineNo + ": " + problem);
+                }
                 ids.add(id);
                 lines.add(lineNo);
             }
@@ -48,6 +52,22 @@ public final class VocDataset implements SegmentationDataset {
         if (this.classes.colorCoded()) {
             throw new DataException("VOC-layout masks are palette indices; the class list must not give colours");
         }
+    }
+
+    /**
+     * Why {@code id} cannot name a sample, or null: an id is a file name stem inside JPEGImages and
+     * SegmentationClass, so it holds no path separator, is not "." or "..", and has no control character.
+     */
+    private static String idProblem(String id) {
+        if (id.equals(".") || id.equals("..") || id.indexOf('/') >= 0 || id.indexOf('\\') >= 0) {
+            return "image id '" + id + "' is not a plain file name (no folders, '.' or '..')";
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.isISOControl(id.charAt(i))) {
+                return "image id has a control character (code " + (int) id.charAt(i) + ") at position " + (i + 1);
+            }
+        }
+        return null;
     }
 
     @Override

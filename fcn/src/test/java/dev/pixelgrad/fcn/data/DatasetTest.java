@@ -128,6 +128,16 @@ class DatasetTest {
     }
 
     @Test
+    void vocIdsThatAreNotPlainFileNamesAreRefusedWithTheirLine() throws IOException {
+        for (String id : List.of("a\u0000b", "../../etc/passwd", "sub/a", "..", "a\\b", "tab\there")) {
+            Path root = voc("none");
+            Files.writeString(root.resolve("ImageSets/Segmentation/train.txt"), "ok\n" + id + "\n");
+            assertMentions(message(assertThrows(DataException.class, () -> new VocDataset(root, "train"))), "train.txt",
+                    "line 2");
+        }
+    }
+
+    @Test
     void imageAndMaskFoldersWithIndexMasks() throws IOException {
         Path images = dir.resolve("images");
         Path masks = dir.resolve("masks");

@@ -1,17 +1,25 @@
 package dev.pixelgrad.fcn.data;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
@@ -53,7 +61,7 @@ public final class ImageFiles {
             }
             ImageReader reader = readers.next();
             try {
-                // As ImageIO.read does: forward only, no metadata, the default read parameters.
+                // As ImageIO.read does: forward only, no metadata.
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 long limit = maxPixels();
@@ -62,7 +70,7 @@ public final class ImageFiles {
                             + " = " + pixels + " pixels, over the limit of " + limit + " (raise it with -D"
                             + MAX_PIXELS_PROPERTY + "=N)");
                 }
-                return reader.read(0, reader.getDefaultReadParam());
+                return reader.read(0, readParam(reader));
             } finally {
                 reader.dispose();
             }
@@ -73,24 +81,32 @@ public final class ImageFiles {
         }
     }
 
+    /**
+     * The default read parameters, except that a JPEG's embedded ICC profile is not applied: PIL, Caffe
+     * and OpenCV take the decoder's RGB as it is, while the JDK's reader would colour-manage it into
+     * sRGB. That reader leaves its own colour conversion out when source bands are selected, so all of
+     * them are, in order.
+     */
+    private static ImageReadParam readParam(ImageReader reader) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if ("jpeg".equalsIgnoreCase(reader.getFormatName()) && types.hasNext()) {
+            int bands = types.next().getSampleModel().getNumBands();
+            param.setSourceBands(IntStream.range(0, bands).toArray());
+        }
+        return param;
+    }
+
     public static Rgb readRgb(Path file) throws IOException {
         BufferedImage img = read(file, "image");
         int h = img.getHeight();
         int w = img.getWidth();
         int plane = h * w;
         float[] out = new float[3 * plane];
-        int[] gray = grey(img);
-        if (gray != null) {
-            for (int c = 0; c < 3; c++) {
-                for (int i = 0; i < plane; i++) {
-                    out[c * plane + i] = gray[i];
-                }
-            }
-            return new Rgb(h, w, out);
-        }
         int[] row = new int[w];
+        int[] samples = new int[w];
         for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
+            rgbRow(img, y, row, samples);
             for (int x = 0; x < w; x++) {
                 int p = row[x];
                 out[y * w + x] = (p >> 16) & 0xFF;
@@ -102,24 +118,52 @@ public final class ImageFiles {
     }
 
     /**
-     * The pixel values of a one-band grey image, scaled to 0-255, or null for other images. Read from
-     * the raster, not through getRGB, which would apply a gamma conversion to grey images.
+     * Row y as 0xRRGGBB, alpha dropped, as PIL's convert('RGB') gives it. Grey and RGB images, with or
+     * without alpha, are read from the raster as stored: getRGB would convert them to sRGB through their
+     * colour space, a gamma curve for grey and an embedded ICC profile (a TIFF's) for RGB. Samples over
+     * 8 bits keep their high byte, as PIL and OpenCV reduce 16-bit PNGs. Palette, packed and other
+     * images go through getRGB. {@code samples} is scratch space of the image's width.
      */
-    private static int[] grey(BufferedImage img) {
-        Raster r = img.getRaster();
-        if (r.getNumBands() != 1 || img.getColorModel() instanceof IndexColorModel) {
-            return null;
+    private static void rgbRow(BufferedImage img, int y, int[] row, int[] samples) {
+        int w = img.getWidth();
+        int colours = storedColours(img.getColorModel());
+        if (colours == 0) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            return;
         }
-        int[] v = new int[img.getWidth() * img.getHeight()];
-        r.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, v);
-        int bits = r.getSampleModel().getSampleSize(0);
-        if (bits > 8) {
-            int max = (1 << bits) - 1;
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Math.round(v[i] * 255f / max);
+        Raster r = img.getRaster();
+        Arrays.fill(row, 0);
+        for (int c = 0; c < colours; c++) {
+            r.getSamples(0, y, w, 1, c, samples);
+            int shift = img.getColorModel().getComponentSize(c) - 8;
+            int spread = colours == 1 ? 0x010101 : 1 << (16 - 8 * c);
+            for (int x = 0; x < w; x++) {
+                row[x] |= (samples[x] >> shift) * spread;
             }
         }
-        return v;
+    }
+
+    /**
+     * The number of colour bands (1 grey, 3 RGB) to read from the raster as stored: those of a
+     * component image with 8 to 16 bits a sample and alpha, if any, not premultiplied; else 0.
+     */
+    private static int storedColours(ColorModel cm) {
+        int transfer = cm.getTransferType();
+        if (!(cm instanceof ComponentColorModel) || cm.isAlphaPremultiplied()
+                || (transfer != DataBuffer.TYPE_BYTE && transfer != DataBuffer.TYPE_USHORT)) {
+            return 0;
+        }
+        int type = cm.getColorSpace().getType();
+        int n = cm.getNumColorComponents();
+        if (!(type == ColorSpace.TYPE_GRAY && n == 1 || type == ColorSpace.TYPE_RGB && n == 3)) {
+            return 0;
+        }
+        for (int c = 0; c < n; c++) {
+            if (cm.getComponentSize(c) < 8) {
+                return 0;
+            }
+        }
+        return n;
     }
 
     /** A decoded mask: size and one raw value per pixel. */
@@ -154,16 +198,9 @@ public final class ImageFiles {
         int w = img.getWidth();
         int[] v = new int[h * w];
         int[] row = new int[w];
-        int[] gray = grey(img);
+        int[] samples = new int[w];
         for (int y = 0; y < h; y++) {
-            if (gray == null) {
-                img.getRGB(0, y, w, 1, row, 0, w);
-            } else {
-                for (int x = 0; x < w; x++) {
-                    int g = gray[y * w + x];
-                    row[x] = (g << 16) | (g << 8) | g;
-                }
-            }
+            rgbRow(img, y, row, samples);
             for (int x = 0; x < w; x++) {
                 int rgb = row[x] & 0xFFFFFF;
                 Integer c = table.get(rgb);

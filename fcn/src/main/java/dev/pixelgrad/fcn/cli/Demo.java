@@ -53,7 +53,7 @@ final class Demo {
         out.printf(Locale.ROOT, "training FCN-8s (width %s) with Adam, batch %d, %d steps%n", WIDTH, opt.batchSize(),
                 iterations);
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device()));
+        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device(), () -> false));
         Scores scores = r.scores();
         out.print(scores.table());
 

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -207,7 +210,10 @@ public final class Main {
         }
         TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device()));
+        Trainer.Result r = trainUntilDoneOrSignalled(opt, trainSet, valSet, resume, bar, out, output);
+        if (r.stopped()) {
+            return;
+        }
         if (r.alreadyComplete()) {
             out.println("the run in " + output + " is complete: its checkpoint is at step " + r.steps() + " of "
                     + opt.iterations() + "; nothing to do");
@@ -217,8 +223,52 @@ public final class Main {
         out.println("checkpoint: " + r.checkpoint());
     }
 
-    static Trainer.Listener listener(ProgressBar bar, Device device) {
+    /**
+     * Trains with SIGTERM and Ctrl-C handled: the first one ends the run after the step in progress, with
+     * that step checkpointed (the JVM's shutdown waits for it), so that {@code --resume} goes on from there.
+     * A kill -9 instead leaves the last checkpoint written, which is never half-written.
+     */
+    private static Trainer.Result trainUntilDoneOrSignalled(TrainOptions opt, SegmentationDataset trainSet,
+            SegmentationDataset valSet, boolean resume, ProgressBar bar, PrintStream out, Path output)
+            throws IOException {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            stop.set(true);
+            bar.message("stopping: finishing this step and checkpointing it (kill -9 stops at once and keeps the "
+                    + "last checkpoint)");
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pixelgrad-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), stop::get));
+            if (r.stopped()) {
+                out.println("stopped at step " + r.steps() + " of " + opt.iterations() + "; checkpoint: " + r.checkpoint()
+                        + " (go on with: pixelgrad train --resume --output " + output + ")");
+                out.flush();
+            }
+            return r;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the signal's shutdown is under way: the hook has seen the run end
+            }
+        }
+    }
+
+    static Trainer.Listener listener(ProgressBar bar, Device device, BooleanSupplier stop) {
         return new Trainer.Listener() {
+            @Override
+            public boolean stopRequested() {
+                return stop.getAsBoolean();
+            }
+
             @Override
             public void started(Fcn model, long first, long last, String note) {
                 if (!device.isCpu()) {

@@ -35,8 +35,9 @@ import java.util.Map;
 /**
  * The training loop: batches from a prefetching loader, forward, loss, backward, optimizer step; a
  * validation every so many steps; an atomic checkpoint every so many steps and at the end; CSV logs.
- * A run killed at any moment resumes from its last checkpoint and, on the CPU, repeats the losses an
- * uninterrupted run would have had: the data order, the augmentation, the dropout masks and the
+ * A run killed at any moment resumes from its last checkpoint, and a run asked to stop
+ * ({@link Listener#stopRequested}) first checkpoints the step it is on; either way, on the CPU, the resumed
+ * run repeats the losses an uninterrupted run would have had: the data order, the augmentation, the dropout masks and the
  * optimizer state all come back with the step.
  */
 public final class Trainer {
@@ -53,13 +54,22 @@ public final class Trainer {
         default void validated(long step, Scores scores) {}
 
         default void checkpointed(long step, Path file) {}
+
+        /**
+         * Asked after every step: true ends the run there, after a checkpoint of that step (the CLI answers
+         * true once SIGTERM or Ctrl-C has arrived). A run stopped this way resumes as if never stopped.
+         */
+        default boolean stopRequested() {
+            return false;
+        }
     }
 
     /**
      * What a finished run leaves: the model, its last validation and its checkpoint. A resumed run that was
      * already complete ({@code alreadyComplete}) trains nothing and has no new validation ({@code scores} null).
      */
-    public record Result(Fcn model, long steps, Scores scores, Path checkpoint, boolean alreadyComplete) {}
+    public record Result(Fcn model, long steps, Scores scores, Path checkpoint, boolean alreadyComplete,
+                         boolean stopped) {}
 
     private Trainer() {}
 
@@ -96,7 +106,7 @@ public final class Trainer {
         checkClasses(model, valSet, "validation");
         if (firstStep == opt.iterations()) {
             // Not a failure: a retry loop around a run that has finished must see success.
-            return new Result(model, firstStep, null, ckptPath, true);
+            return new Result(model, firstStep, null, ckptPath, true, false);
         }
         if (firstStep > opt.iterations()) {
             throw new IllegalArgumentException("the checkpoint is at step " + firstStep + ", past --iterations "
@@ -149,7 +159,8 @@ public final class Trainer {
                     listener.validated(step, last);
                     t0 += System.nanoTime() - tv; // images/s counts training time only
                 }
-                if (end || (opt.checkpointEvery() > 0 && step % opt.checkpointEvery() == 0)) {
+                boolean stop = !end && listener.stopRequested();
+                if (end || stop || (opt.checkpointEvery() > 0 && step % opt.checkpointEvery() == 0)) {
                     String bad = firstNonFinite(model);
                     if (bad != null) {
                         // A finite loss can hide a parameter that has already blown up: never save it.
@@ -160,9 +171,12 @@ public final class Trainer {
                     lastGood = step;
                     listener.checkpointed(step, ckptPath);
                 }
+                if (stop) {
+                    return new Result(model, step, last, ckptPath, false, true);
+                }
             }
         }
-        return new Result(model, opt.iterations(), last, ckptPath, false);
+        return new Result(model, opt.iterations(), last, ckptPath, false, false);
     }
 
     private static TrainingDivergedException diverged(long step, float loss, long lastGood, boolean haveCheckpoint,

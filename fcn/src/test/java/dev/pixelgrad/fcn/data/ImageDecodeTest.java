@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Decoded pixels are what PIL's {@code Image.open(f).convert('RGB')} (and Caffe's and OpenCV's readers)
  * give: grey with alpha is the grey value, and an embedded ICC profile is not applied.
  */
-class ImageDecodeTest {
+public class ImageDecodeTest {
     @TempDir
     Path dir;
 
@@ -157,7 +157,7 @@ class ImageDecodeTest {
     }
 
     /** The JPEG with an APP2 ICC_PROFILE segment (one part) inserted after SOI and the JFIF APP0 segment. */
-    private static byte[] withIccProfile(byte[] jpeg, byte[] profile) throws IOException {
+    public static byte[] withIccProfile(byte[] jpeg, byte[] profile) throws IOException {
         int at = 2;
         if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
             at = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));

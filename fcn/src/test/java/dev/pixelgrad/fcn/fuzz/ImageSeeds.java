@@ -1,8 +1,10 @@
 package dev.pixelgrad.fcn.fuzz;
 
+import dev.pixelgrad.fcn.data.ImageDecodeTest;
 import dev.pixelgrad.fcn.data.ImageFiles;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Seeds for the image and mask decoders: one small file of every kind the readers meet (PNG as RGB,
- * RGBA, grey 8 and 16 bit, grey+alpha and palette; JPEG in colour and grey; BMP; GIF), and a PNG whose
+ * RGBA, grey 8 and 16 bit, grey+alpha and palette; JPEG in colour, grey and with an ICC profile; BMP; GIF), and a PNG whose
  * header declares 12000 x 12000 pixels, the decompression bomb the pixel limit refuses.
  */
 final class ImageSeeds {
@@ -65,6 +67,8 @@ final class ImageSeeds {
                 seed("PNG, VOC palette", paletteMask(labels, h, w)),
                 seed("JPEG, colour", encode(rgb, "jpeg")),
                 seed("JPEG, grey", encode(grey8, "jpeg")),
+                seed("JPEG with a linear-RGB ICC profile", ImageDecodeTest.withIccProfile(encode(rgb, "jpeg"),
+                        ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData())),
                 seed("BMP", encode(rgb, "bmp")),
                 seed("GIF", encode(rgb, "gif")),
                 seed("PNG header declaring 12000 x 12000", withPngSize(encode(grey8, "png"), 12000, 12000)));

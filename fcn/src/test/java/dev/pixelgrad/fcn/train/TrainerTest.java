@@ -10,6 +10,7 @@ import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.BuiltinDataset;
 import dev.pixelgrad.fcn.data.VocDataset;
+import dev.pixelgrad.nn.Checkpoint;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import java.io.IOException;
@@ -87,6 +88,36 @@ class TrainerTest {
         Trainer.train(options(b, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"), new VocDataset(data, "val"),
                 true, new Trainer.Listener() { });
         assertEquals(losses(a), losses(b), "bit-identical per-step losses, and no duplicated log rows");
+    }
+
+    @Test
+    void aStoppedRunCheckpointsTheStepItIsOnAndResumesAsIfNeverStopped(@TempDir Path a, @TempDir Path b)
+            throws IOException {
+        Trainer.train(options(a, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"), new VocDataset(data, "val"),
+                false, new Trainer.Listener() { });
+        // Asked to stop during step 3 (between checkpoints): the run ends after it, with step 3 checkpointed.
+        var stopped = Trainer.train(options(b, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"),
+                new VocDataset(data, "val"), false, new Trainer.Listener() {
+                    long seen;
+
+                    @Override
+                    public void step(long step, long last, float loss, double imagesPerSecond) {
+                        seen = step;
+                    }
+
+                    @Override
+                    public boolean stopRequested() {
+                        return seen == 3;
+                    }
+                });
+        assertTrue(stopped.stopped());
+        assertEquals(3, stopped.steps());
+        assertEquals("3", Checkpoint.loadModel(b.resolve(Trainer.CHECKPOINT)).metadata().get("step"));
+        assertEquals(3, losses(b).size());
+        var resumed = Trainer.train(options(b, 10, "sgd", 1e-3f, 5), new VocDataset(data, "train"),
+                new VocDataset(data, "val"), true, new Trainer.Listener() { });
+        assertTrue(!resumed.stopped() && resumed.steps() == 10);
+        assertEquals(losses(a), losses(b), "bit-identical per-step losses");
     }
 
     @Test

@@ -16,6 +16,7 @@ final class Args {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> flags = new LinkedHashSet<>();
     private final Set<String> read = new LinkedHashSet<>();
+    private final Set<String> withoutValue = new LinkedHashSet<>();
     private final List<String> positional = new java.util.ArrayList<>();
 
     Args(List<String> args, Set<String> flagNames) {
@@ -33,9 +34,11 @@ final class Args {
                     flags.add(name);
                 } else {
                     if (i + 1 >= args.size()) {
-                        throw new UsageException("option --" + name + " needs a value");
+                        // Judged when read (it needs a value) or at finish (nobody reads it: unknown).
+                        withoutValue.add(name);
+                    } else {
+                        values.put(name, args.get(++i));
                     }
-                    values.put(name, args.get(++i));
                 }
             } else {
                 positional.add(a);
@@ -45,7 +48,20 @@ final class Args {
 
     String string(String name, String fallback) {
         read.add(name);
+        if (withoutValue.contains(name)) {
+            throw new UsageException("option --" + name + " needs a value");
+        }
         return values.getOrDefault(name, fallback);
+    }
+
+    /** One of {@code allowed} (compared without case), or {@code fallback} when the option is not given. */
+    String choice(String name, String fallback, List<String> allowed) {
+        String v = string(name, fallback).toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw new UsageException("--" + name + " must be " + (allowed.size() == 2 ? allowed.get(0) + " or "
+                    + allowed.get(1) : "one of " + String.join(", ", allowed)) + ", got '" + v + "'");
+        }
+        return v;
     }
 
     String required(String name) {
@@ -140,6 +156,7 @@ final class Args {
     void finish() {
         Set<String> unknown = new LinkedHashSet<>(values.keySet());
         unknown.addAll(flags);
+        unknown.addAll(withoutValue);
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
             throw new UsageException("unknown option" + (unknown.size() > 1 ? "s" : "") + ": --"

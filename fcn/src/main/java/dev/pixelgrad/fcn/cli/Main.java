@@ -146,6 +146,16 @@ public final class Main {
         }
     }
 
+    /** --device, checked as an option (cpu, cuda or cuda:N). */
+    private static Device device(Args a) {
+        String v = a.string("device", "cpu");
+        try {
+            return Device.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--device: " + e.getMessage());
+        }
+    }
+
     /**
      * The training options from the command line. On {@code --resume} an option left out comes from the
      * checkpoint ({@code stored}), so that the run continues as it was trained; one given and different is
@@ -153,7 +163,7 @@ public final class Main {
      */
     static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
         int batch = a.integer("batch", number(stored, "batch", 8).intValue(), 1, 1024);
-        String model = a.string("model", "fcn8s");
+        String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
         float width = a.number("width", 1f, 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
         FcnConfig cfg = new FcnConfig(model, numClasses, width, a.flag("learn-upsample"), Preprocessing.CAFFE, seed);
@@ -163,18 +173,15 @@ public final class Main {
         long iterations = a.has("epochs")
                 ? (long) a.integer("epochs", 1, 1, 1_000_000) * ((trainImages + batch - 1) / batch)
                 : a.longValue("iterations", 1000, 1, 1_000_000_000_000L);
-        String loss = a.string("loss", (String) stored.getOrDefault("loss", "mean")).toLowerCase(Locale.ROOT);
-        if (!loss.equals("mean") && !loss.equals("sum")) {
-            throw new Args.UsageException("--loss must be mean or sum, got " + loss);
-        }
+        String loss = a.choice("loss", (String) stored.getOrDefault("loss", "mean"), List.of("mean", "sum"));
         boolean flip = a.has("no-flip") ? !a.flag("no-flip") : (Boolean) stored.getOrDefault("flip", Boolean.TRUE);
         a.flag("no-flip");
         float scaleMin = a.number("scale-min", number(stored, "scale_min", 1).floatValue(), 0.01f, 10f);
         float scaleMax = a.number("scale-max", number(stored, "scale_max", 1).floatValue(), scaleMin, 10f);
         Augmentation aug = new Augmentation(flip, scaleMin, scaleMax,
                 a.integer("crop", number(stored, "crop", 0).intValue(), 0, 4096));
-        return new TrainOptions(cfg, Device.parse(a.string("device", "cpu")), iterations, batch,
-                a.string("optimizer", (String) stored.getOrDefault("optimizer", "adam")).toLowerCase(Locale.ROOT),
+        return new TrainOptions(cfg, device(a), iterations, batch,
+                a.choice("optimizer", (String) stored.getOrDefault("optimizer", "adam"), List.of("adam", "sgd")),
                 a.number("lr", number(stored, "lr", 1e-3).floatValue(), 1e-12f, 10f),
                 a.number("momentum", number(stored, "momentum", 0.99).floatValue(), 0f, 1f),
                 a.number("weight-decay", number(stored, "weight_decay", 0).floatValue(), 0f, 1f),
@@ -305,11 +312,7 @@ public final class Main {
 
     /** explain [--model M] [--size HxW|N] [--width X] [--classes N] [--format text|markdown]. */
     private static void explain(Args a, PrintStream out) {
-        String model = a.string("model", "fcn8s").toLowerCase(Locale.ROOT);
-        if (!FcnConfig.MODELS.contains(model)) {
-            throw new Args.UsageException("--model must be one of " + String.join(", ", FcnConfig.MODELS) + ", got '"
-                    + model + "'");
-        }
+        String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
         String size = a.string("size", "500x500");
         Matcher m = Pattern.compile("(\\d{1,9})(?:[xX](\\d{1,9}))?").matcher(size);
         if (!m.matches()) {
@@ -353,7 +356,7 @@ public final class Main {
         Path runDir = checkpoint.toAbsolutePath().getParent();
         DataSource source = DataSource.from(a, runDir.resolve("data"));
         SegmentationDataset data = source.open(a.string("split", "val"));
-        Device device = Device.parse(a.string("device", "cpu"));
+        Device device = device(a);
         a.finish();
         if (data.classes().size() != model.numClasses()) {
             throw new IllegalArgumentException("the data has " + data.classes().size() + " classes but the checkpoint "
@@ -376,7 +379,7 @@ public final class Main {
             inputs.add(Path.of(p));
         }
         Path output = a.path("output") != null ? a.path("output") : Path.of("predictions");
-        Device device = Device.parse(a.string("device", "cpu"));
+        Device device = device(a);
         a.finish();
         if (inputs.isEmpty()) {
             throw new Args.UsageException("predict needs --input FILE|DIR or image files");

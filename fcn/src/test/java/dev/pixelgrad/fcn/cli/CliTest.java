@@ -81,8 +81,17 @@ class CliTest {
         assertTrue(stderr().contains("missing --checkpoint"), stderr());
         assertEquals(1, run(List.of("eval", "--checkpoint", dir.resolve("none.safetensors").toString())));
         assertTrue(stderr().contains("does not exist"), stderr());
-        assertEquals(1, run(train(dir.resolve("y"), 1, "--model", "fcn4s")));
-        assertTrue(stderr().contains("unknown model 'fcn4s'"), stderr());
+        assertEquals(2, run(train(dir.resolve("y"), 1, "--model", "fcn4s")));
+        assertTrue(stderr().contains("--model must be one of fcn32s, fcn16s, fcn8s, fcn8s-atonce, got 'fcn4s'"), stderr());
+        assertEquals(2, run(train(dir.resolve("y"), 1, "--optimizer", "rmsprop")));
+        assertTrue(stderr().contains("--optimizer must be adam or sgd, got 'rmsprop'"), stderr());
+        assertEquals(2, run(train(dir.resolve("y"), 1, "--device", "tpu")));
+        assertTrue(stderr().contains("--device: unknown device 'tpu'"), stderr());
+        // An unknown option last on the line is unknown, not "needs a value"; a known one there needs a value.
+        assertEquals(2, run(List.of("train", "--frobnicate")));
+        assertTrue(stderr().contains("unknown option: --frobnicate"), stderr());
+        assertEquals(2, run(List.of("train", "--iterations")));
+        assertTrue(stderr().contains("option --iterations needs a value"), stderr());
         assertEquals(1, run(List.of("train", "--data", dir.resolve("nowhere").toString())));
         assertTrue(stderr().contains("no such folder"), stderr());
         assertEquals(2, run(train(dir.resolve("i"), 1, "--iterations", "many")));

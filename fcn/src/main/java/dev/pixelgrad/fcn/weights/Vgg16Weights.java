@@ -9,14 +9,23 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.message.DataLayout;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ImageNet VGG16 weights for the FCN encoder, from the two files people have:
@@ -83,108 +92,248 @@ public final class Vgg16Weights {
         return r.load(name);
     }
 
+    /**
+     * Reads Keras' VGG16 weights. A damaged or foreign file gives an {@link IOException} naming the file
+     * and what was being read, whatever the damage, and the import never allocates much more than the
+     * file's own size: jHDF parses lengths, counts and shapes from the file and allocates what they say
+     * before checking them against anything, so the importer bounds what it lets jHDF read.
+     * <ul>
+     *   <li>jHDF reads the file from a read-only memory mapping ({@link HdfFile#fromByteBuffer}), not
+     *       through its file channel: every read it makes is then a view of the mapping, and a corrupt
+     *       length past the end of the file fails at once. Through the channel, jHDF first allocates a
+     *       buffer as long as the file says (up to 2 GiB: "Requested array size exceeds VM limit" whatever
+     *       the heap, or 1.8 GB), then fills it by reading the same bytes over and over.</li>
+     *   <li>Before any dataset's values are read, its shape is checked against what the layer must have
+     *       (3x3 kernels from the previous layer's channels, a bias per output, fc1 taking block5's
+     *       7x7 map, fc2 taking fc1's output), its type must be a 4- or 8-byte float, it must be stored
+     *       contiguously (as Keras writes it) and the bytes all datasets claim, together, must fit in
+     *       the file.</li>
+     *   <li>What jHDF throws on a damaged structure is turned into an {@link IOException}.</li>
+     * </ul>
+     */
     public static Loaded fromKeras(Path path) throws IOException {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        try (HdfFile h5 = new HdfFile(path)) {
-            for (int l = 0; l < KERAS_CONVS.length; l++) {
-                float[][] kb = kernelAndBias(h5, path, KERAS_CONVS[l], 4);
-                int[] d = dims(h5, path, KERAS_CONVS[l], 4); // kh, kw, in, out
-                out.put("features." + CONV_INDICES[l] + ".weight", hwioToOihw(kb[0], d[0], d[1], d[2], d[3]));
-                out.put("features." + CONV_INDICES[l] + ".bias", Tensor.of(kb[1], kb[1].length));
-            }
-            int c5 = out.get("features.28.weight").dim(0);
-            float[][] fc1 = kernelAndBias(h5, path, "fc1", 2);
-            int[] d1 = dims(h5, path, "fc1", 2); // [7*7*C, out], input flattened as H, W, C
-            if (d1[0] != 49 * c5) {
-                throw new IOException(path + ": fc1 kernel " + java.util.Arrays.toString(d1) + " does not take the 7x7x"
-                        + c5 + " output of block5");
-            }
-            out.put("fc6.weight", denseHwcToConv(fc1[0], c5, 7, d1[1]));
-            out.put("fc6.bias", Tensor.of(fc1[1], fc1[1].length));
-            float[][] fc2 = kernelAndBias(h5, path, "fc2", 2);
-            int[] d2 = dims(h5, path, "fc2", 2);
-            out.put("fc7.weight", denseHwcToConv(fc2[0], d2[0], 1, d2[1]));
-            out.put("fc7.bias", Tensor.of(fc2[1], fc2[1].length));
-        } catch (RuntimeException e) {
-            throw new IOException(path + ": cannot read as a Keras HDF5 weights file: " + e.getMessage(), e);
-        }
-        return new Loaded(out, Preprocessing.CAFFE, "keras");
+        return fromKeras(path, mapReadOnly(path));
     }
 
-    /** The layer's kernel (of the given rank) and bias, flat, found among the datasets under its group. */
-    private static float[][] kernelAndBias(HdfFile h5, Path path, String layer, int kernelRank) throws IOException {
-        List<Dataset> ds = datasets(h5, path, layer);
-        Dataset kernel = null;
-        Dataset bias = null;
-        for (Dataset d : ds) {
-            int rank = d.getDimensions().length;
-            if (rank == kernelRank) {
-                kernel = only(kernel, d, path, layer);
-            } else if (rank == 1) {
-                bias = only(bias, d, path, layer);
-            }
-        }
-        if (kernel == null || bias == null) {
-            throw new IOException(path + ": layer " + layer + " needs a rank-" + kernelRank + " kernel and a bias");
-        }
-        return new float[][] {floats(kernel), floats(bias)};
-    }
-
-    private static int[] dims(HdfFile h5, Path path, String layer, int rank) throws IOException {
-        for (Dataset d : datasets(h5, path, layer)) {
-            if (d.getDimensions().length == rank) {
-                return d.getDimensions();
-            }
-        }
-        throw new IOException(path + ": layer " + layer + " has no rank-" + rank + " kernel");
-    }
-
-    private static Dataset only(Dataset seen, Dataset d, Path path, String layer) throws IOException {
-        if (seen != null) {
-            throw new IOException(path + ": layer " + layer + " has two datasets of rank "
-                    + d.getDimensions().length + " (" + seen.getPath() + ", " + d.getPath() + ")");
-        }
-        return d;
-    }
-
-    private static List<Dataset> datasets(HdfFile h5, Path path, String layer) throws IOException {
-        Node n;
+    /** The import of an HDF5 file's contents, {@code path} naming it in messages. */
+    static Loaded fromKeras(Path path, ByteBuffer contents) throws IOException {
+        KerasReader r = new KerasReader(path, contents.capacity());
         try {
-            n = h5.getByPath(layer);
+            r.reading = "the HDF5 superblock and root group";
+            try (HdfFile h5 = HdfFile.fromByteBuffer(contents)) {
+                return r.read(h5);
+            }
         } catch (RuntimeException e) {
-            n = null;
-        }
-        if (!(n instanceof Group g)) {
-            throw new IOException(path + ": no layer group '" + layer + "' (is this Keras' VGG16 weights file?)");
-        }
-        List<Dataset> out = new ArrayList<>();
-        collect(g, out);
-        return out;
-    }
-
-    private static void collect(Group g, List<Dataset> out) {
-        for (Node child : g.getChildren().values()) {
-            if (child instanceof Dataset d) {
-                out.add(d);
-            } else if (child instanceof Group sub) {
-                collect(sub, out);
-            }
+            throw r.unreadable(e);
+        } catch (StackOverflowError e) {
+            // jHDF follows B-tree child pointers recursively without checking that a child is below its
+            // parent, so a damaged pointer back up the tree recurses until the stack runs out. There is
+            // no way to see that before jHDF walks the tree; the error unwinds jHDF's frames only.
+            throw r.unreadable(e);
         }
     }
 
-    private static float[] floats(Dataset d) {
-        Object flat = d.getDataFlat();
-        if (flat instanceof float[] f) {
-            return f;
+    /** The whole file as a read-only buffer: mapped, or read where its file system cannot map files. */
+    private static ByteBuffer mapReadOnly(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, checkSize(path, ch.size()));
+        } catch (UnsupportedOperationException e) {
+            checkSize(path, Files.size(path));
+            return ByteBuffer.wrap(Files.readAllBytes(path));
         }
-        if (flat instanceof double[] dd) {
-            float[] f = new float[dd.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) dd[i];
+    }
+
+    private static long checkSize(Path path, long size) throws IOException {
+        if (size > Integer.MAX_VALUE) {
+            // Keras' VGG16 weights are 553 MB in float32 (1.1 GB in float64); a buffer holds 2 GiB.
+            throw new IOException(path + ": " + size + " bytes is larger than any VGG16 weights file"
+                    + " (Keras' is 553 MB); not read");
+        }
+        return size;
+    }
+
+    /** One import: the file, what is being read (for messages), and how many bytes datasets may still claim. */
+    private static final class KerasReader {
+        /** Keras nests a layer's weights at most a group or two below the layer's group. */
+        private static final int MAX_DEPTH = 4;
+
+        final Path path;
+        final long fileSize;
+        long bytesLeft;
+        String reading = "";
+
+        KerasReader(Path path, long fileSize) {
+            this.path = path;
+            this.fileSize = fileSize;
+            this.bytesLeft = fileSize;
+        }
+
+        IOException unreadable(Throwable e) {
+            String why = e instanceof StackOverflowError ? "a structure in it refers back to itself (jHDF recursed"
+                    + " until the stack ran out)" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c.getMessage() != null && !why.contains(c.getMessage())) {
+                    why += ": " + c.getMessage();
+                }
             }
-            return f;
+            return new IOException(path + ": not a readable Keras HDF5 weights file (damaged or truncated?);"
+                    + " failed reading " + reading + ": " + why, e);
         }
-        throw new IllegalArgumentException("dataset " + d.getPath() + " holds " + d.getJavaType() + ", not floats");
+
+        IOException bad(String what) {
+            return new IOException(path + ": " + what);
+        }
+
+        Loaded read(HdfFile h5) throws IOException {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            long in = 3;
+            for (int l = 0; l < KERAS_CONVS.length; l++) {
+                String layer = KERAS_CONVS[l];
+                Dataset[] kb = kernelAndBias(h5, layer, 4);
+                long[] d = kb[0].getDimensionsAsLong();
+                if (d[0] != 3 || d[1] != 3 || d[2] != in || d[3] < 1) {
+                    throw bad("layer " + layer + " kernel " + kb[0].getPath() + " has shape " + Arrays.toString(d)
+                            + "; expected [3, 3, " + in + ", channels out]");
+                }
+                float[] k = floats(kb[0], layer, d);
+                float[] b = floats(kb[1], layer, new long[] {d[3]});
+                int c = (int) d[3];
+                out.put("features." + CONV_INDICES[l] + ".weight", hwioToOihw(k, 3, 3, (int) in, c));
+                out.put("features." + CONV_INDICES[l] + ".bias", Tensor.of(b, c));
+                in = c;
+            }
+            long c5 = in;
+            Dataset[] fc1 = kernelAndBias(h5, "fc1", 2);
+            long[] d1 = fc1[0].getDimensionsAsLong(); // [7*7*C, out], input flattened as H, W, C
+            if (d1[0] != 49 * c5 || d1[1] < 1) {
+                throw bad("fc1 kernel " + Arrays.toString(d1) + " does not take the 7x7x" + c5
+                        + " output of block5 (expected [" + 49 * c5 + ", width])");
+            }
+            float[] k1 = floats(fc1[0], "fc1", d1);
+            float[] b1 = floats(fc1[1], "fc1", new long[] {d1[1]});
+            out.put("fc6.weight", denseHwcToConv(k1, (int) c5, 7, (int) d1[1]));
+            out.put("fc6.bias", Tensor.of(b1, b1.length));
+            Dataset[] fc2 = kernelAndBias(h5, "fc2", 2);
+            long[] d2 = fc2[0].getDimensionsAsLong();
+            if (d2[0] != d1[1] || d2[1] < 1) {
+                throw bad("fc2 kernel " + Arrays.toString(d2) + " does not take fc1's " + d1[1]
+                        + " outputs (expected [" + d1[1] + ", width])");
+            }
+            float[] k2 = floats(fc2[0], "fc2", d2);
+            float[] b2 = floats(fc2[1], "fc2", new long[] {d2[1]});
+            out.put("fc7.weight", denseHwcToConv(k2, (int) d2[0], 1, (int) d2[1]));
+            out.put("fc7.bias", Tensor.of(b2, b2.length));
+            return new Loaded(out, Preprocessing.CAFFE, "keras");
+        }
+
+        /** The layer's kernel (of the given rank) and bias, found among the datasets under its group. */
+        private Dataset[] kernelAndBias(HdfFile h5, String layer, int kernelRank) throws IOException {
+            reading = "layer " + layer;
+            Node n = h5.getChild(layer);
+            if (!(n instanceof Group g)) {
+                throw bad("no layer group '" + layer + "' (is this Keras' VGG16 weights file?)");
+            }
+            List<Dataset> ds = new ArrayList<>();
+            collect(g, ds, new HashSet<>(), 0);
+            Dataset kernel = null;
+            Dataset bias = null;
+            for (Dataset d : ds) {
+                reading = "layer " + layer + ", dataset " + d.getPath();
+                int rank = d.getDimensionsAsLong().length;
+                if (rank == kernelRank) {
+                    kernel = only(kernel, d, layer);
+                } else if (rank == 1) {
+                    bias = only(bias, d, layer);
+                }
+            }
+            if (kernel == null || bias == null) {
+                throw bad("layer " + layer + " needs a rank-" + kernelRank + " kernel and a bias");
+            }
+            return new Dataset[] {kernel, bias};
+        }
+
+        private Dataset only(Dataset seen, Dataset d, String layer) throws IOException {
+            if (seen != null) {
+                throw bad("layer " + layer + " has two datasets of rank " + d.getDimensionsAsLong().length
+                        + " (" + seen.getPath() + ", " + d.getPath() + ")");
+            }
+            return d;
+        }
+
+        /** The datasets under a group, refusing link cycles and nesting deeper than Keras writes. */
+        private void collect(Group g, List<Dataset> out, Set<Long> groups, int depth) throws IOException {
+            reading = "group " + g.getPath();
+            if (depth > MAX_DEPTH) {
+                throw bad("group " + g.getPath() + " is nested more than " + MAX_DEPTH
+                        + " levels below its layer; not a Keras weights layout");
+            }
+            if (!groups.add(g.getAddress())) {
+                throw bad("group " + g.getPath() + " links back to a group above it (a link cycle)");
+            }
+            for (Node child : g.getChildren().values()) {
+                if (child instanceof Dataset d) {
+                    out.add(d);
+                } else if (child instanceof Group sub) {
+                    collect(sub, out, groups, depth + 1);
+                }
+            }
+        }
+
+        /**
+         * A dataset's values as floats, once its shape, type, storage and size have been checked: jHDF
+         * allocates the array its header describes, so nothing else may decide how much is allocated.
+         */
+        private float[] floats(Dataset d, String layer, long[] expected) throws IOException {
+            reading = "layer " + layer + ", dataset " + d.getPath();
+            long[] dims = d.getDimensionsAsLong();
+            if (!Arrays.equals(dims, expected)) {
+                throw bad("layer " + layer + " dataset " + d.getPath() + " has shape " + Arrays.toString(dims)
+                        + "; expected " + Arrays.toString(expected));
+            }
+            DataType type = d.getDataType();
+            if (!(type instanceof FloatingPoint) || type.getSize() != 4 && type.getSize() != 8) {
+                throw bad("layer " + layer + " dataset " + d.getPath() + " holds " + describe(type)
+                        + ", not 4- or 8-byte floats");
+            }
+            DataLayout layout = d.getDataLayout();
+            if (layout != DataLayout.CONTIGUOUS && layout != DataLayout.COMPACT) {
+                throw bad("layer " + layer + " dataset " + d.getPath() + " is stored " + layout
+                        + "; Keras writes weights contiguously (re-save it without chunking or compression)");
+            }
+            long bytes;
+            try {
+                bytes = type.getSize();
+                for (long n : dims) {
+                    bytes = Math.multiplyExact(bytes, n);
+                }
+            } catch (ArithmeticException e) {
+                bytes = Long.MAX_VALUE;
+            }
+            if (bytes > bytesLeft) {
+                throw bad("layer " + layer + " dataset " + d.getPath() + " of shape " + Arrays.toString(dims)
+                        + " needs " + bytes + " bytes, more than the file's " + fileSize + " bytes leave"
+                        + " (damaged or truncated?)");
+            }
+            bytesLeft -= bytes;
+            Object flat = d.getDataFlat();
+            if (flat instanceof float[] f && f.length * 4L == bytes) {
+                return f;
+            }
+            if (flat instanceof double[] dd && dd.length * 8L == bytes) {
+                float[] f = new float[dd.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) dd[i];
+                }
+                return f;
+            }
+            throw bad("layer " + layer + " dataset " + d.getPath() + " gave "
+                    + (flat == null ? "nothing" : flat.getClass().getSimpleName()) + " for shape "
+                    + Arrays.toString(dims));
+        }
+
+        private static String describe(DataType type) {
+            return type == null ? "no data type" : type.getClass().getSimpleName() + " of " + type.getSize() + " bytes";
+        }
     }
 
     /** Keras conv kernel [kh, kw, in, out] to PyTorch's [out, in, kh, kw]. */

@@ -127,6 +127,36 @@ class CliTest {
         assertTrue(stderr().contains("error: " + dir + " is a folder, not a safetensors file"), stderr());
     }
 
+    /**
+     * A damaged Keras file given to --init, in a JVM of its own started as ./pixelgrad starts one: one error
+     * line that names the file, and nothing from the libraries' logging. (The word changed is the root
+     * group's object header size, which made jHDF fail with "Requested array size exceeds VM limit"; and
+     * with no SLF4J provider on the class path, every import printed SLF4J's three "No SLF4J providers
+     * were found" lines.) The child gets this JVM's class path, the run-time one plus test jars, none of
+     * which brings a logging provider.
+     */
+    @Test
+    void aDamagedKerasInitGivesOneErrorNamingTheFileAndNoLoggingNoise() throws Exception {
+        byte[] h5;
+        try (var in = CliTest.class.getResourceAsStream("/keras/vgg16_tiny_keras.h5")) {
+            h5 = in.readAllBytes();
+        }
+        java.nio.ByteBuffer.wrap(h5).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(104, 0x7FFFFFFF);
+        Path bad = Files.write(dir.resolve("vgg16_weights_tf_dim_ordering_tf_kernels.h5"), h5);
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(train(dir.resolve("run"), 1, "--init", bad.toString()));
+        Path errFile = dir.resolve("child.err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("child.out").toFile())
+                .redirectError(errFile.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child did not finish");
+        String childErr = Files.readString(errFile);
+        assertEquals(1, p.exitValue(), childErr);
+        assertTrue(childErr.contains("pixelgrad: error: " + bad + ": "), childErr);
+        assertTrue(!childErr.contains("SLF4J"), childErr);
+    }
+
     /** Each absurd option is refused with its range, before anything is done (no built-in set is generated). */
     @Test
     void optionsOutOfRangeAreRefusedBeforeAnyWork() {

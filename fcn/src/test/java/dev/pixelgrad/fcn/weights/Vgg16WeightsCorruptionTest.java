@@ -33,13 +33,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link IOException} naming the file; it never allocates more than {@value #FACTOR} times the file
  * plus {@value #CONSTANT} bytes, and it ends promptly.
  */
-class Vgg16WeightsCorruptionTest {
-    static final String FIXTURE = "/keras/vgg16_tiny_keras.h5";
+public class Vgg16WeightsCorruptionTest {
+    public static final String FIXTURE = "/keras/vgg16_tiny_keras.h5";
     /** Allocation bound per import: FACTOR x file size + CONSTANT. A clean import allocates ~0.5 MB here
      * (jHDF's objects dominate) and 2.9x the file for the 553 MB real-sized one (values, reordered copy,
      * tensor). Before the fix, four changed bytes made it allocate 1.8 GB and more, or fail on 2 GiB. */
-    static final long FACTOR = 8;
-    static final long CONSTANT = 4L << 20;
+    public static final long FACTOR = 8;
+    public static final long CONSTANT = 4L << 20;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

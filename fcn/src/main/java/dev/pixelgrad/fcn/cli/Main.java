@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +44,8 @@ public final class Main {
     /** Splits up to this many samples in all are read once before training (see {@link Preflight}). */
     static final int PREFLIGHT_MAX_SAMPLES = 20_000;
 
-    static final String USAGE = """
+    /** What each command does; with {@link #OPTIONS}, the text of {@code pixelgrad help} and of each command's --help. */
+    private static final String COMMANDS = """
             usage: pixelgrad <command> [options]
 
             commands:
@@ -56,7 +58,10 @@ public final class Main {
                          crop offsets and why, parameters and multiply-adds, and the totals (computes nothing)
               example    the autograd engine alone: a tiny FCN written with raw ops, trained with plain SGD
               devices    the backends on this machine: which can run, on what hardware, or why not
+            """;
 
+    private static final Map<String, String> OPTIONS = optionsByCommand(
+            "train", """
             train:
               --model fcn32s|fcn16s|fcn8s|fcn8s-atonce   (fcn8s)
               --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
@@ -76,16 +81,63 @@ public final class Main {
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
               --seed N  --workers N
-
+            """,
+            "eval", """
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
+            """,
+            "predict", """
             predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu]
+            """,
+            "demo", """
             demo:     [--output DIR] (runs/demo)  [--iterations N]
+            """,
+            "explain", """
             explain:  [--model fcn32s|fcn16s|fcn8s|fcn8s-atonce] (fcn8s)   [--size HxW | N] (500x500)
                       [--width X] (1)   [--classes N] (21)   [--format text|markdown] (text)
-            """;
+            """);
+
+    static final String USAGE = COMMANDS + "\n" + String.join("", OPTIONS.values().stream()
+            .map(o -> o.startsWith("train:") ? o + "\n" : o).toList());
+
+    private static Map<String, String> optionsByCommand(String... commandAndText) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < commandAndText.length; i += 2) {
+            m.put(commandAndText[i], commandAndText[i + 1]);
+        }
+        return m;
+    }
+
+    /** {@code pixelgrad COMMAND --help}: the command's line from the list and its options, before any work. */
+    static String help(String command) {
+        StringBuilder sb = new StringBuilder("usage: pixelgrad " + command + " [options]\n\n");
+        boolean in = false;
+        for (String line : COMMANDS.split("\n")) {
+            // The command's entry in the list: its line and the continuation lines indented under it.
+            if (line.startsWith("  " + command + " ")) {
+                in = true;
+            } else if (in && !line.startsWith("             ")) {
+                in = false;
+            }
+            if (in) {
+                sb.append(line.strip()).append('\n');
+            }
+        }
+        String options = OPTIONS.get(command);
+        if (options != null) {
+            sb.append('\n').append(options);
+        }
+        return sb.toString();
+    }
 
     private Main() {}
+
+    private static final List<String> COMMAND_NAMES = List.of("train", "eval", "predict", "demo", "explain", "example",
+            "devices");
+
+    private static boolean isCommand(String name) {
+        return COMMAND_NAMES.contains(name);
+    }
 
     public static void main(String[] argv) {
         System.setProperty("java.awt.headless", "true");
@@ -96,8 +148,13 @@ public final class Main {
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> list = Arrays.asList(argv);
         if (list.isEmpty() || list.get(0).equals("help") || list.get(0).equals("--help")) {
-            out.print(USAGE);
+            boolean one = list.size() == 2 && list.get(0).equals("help") && isCommand(list.get(1));
+            out.print(one ? help(list.get(1)) : USAGE);
             return list.isEmpty() ? 2 : 0;
+        }
+        if (isCommand(list.get(0)) && list.subList(1, list.size()).contains("--help")) {
+            out.print(help(list.get(0)));
+            return 0;
         }
         boolean debug = list.contains("--debug");
         try {

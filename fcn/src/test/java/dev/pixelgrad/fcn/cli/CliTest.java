@@ -72,6 +72,23 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasHelpThatDoesNoWork() {
+        Path out = dir.resolve("help-run");
+        assertEquals(0, run(List.of("train", "--output", out.toString(), "--help")));
+        assertTrue(stdout().startsWith("usage: pixelgrad train [options]\n\ntrain      train an FCN\n"), stdout());
+        assertTrue(stdout().contains("--checkpoint-every N"), stdout());
+        assertTrue(!Files.exists(out), "--help generated nothing");
+        for (String command : List.of("eval", "predict", "demo", "explain", "example", "devices")) {
+            assertEquals(0, run(List.of(command, "--help")));
+            assertTrue(stdout().startsWith("usage: pixelgrad " + command + " [options]\n\n" + command + " "), stdout());
+            assertEquals(0, run(List.of("help", command)));
+            assertTrue(stdout().startsWith("usage: pixelgrad " + command + " [options]"), stdout());
+        }
+        assertEquals(0, run(List.of("explain", "--help")));
+        assertTrue(stdout().contains("--format text|markdown"), stdout());
+    }
+
+    @Test
     void mistakesGetOneClearLine() {
         assertEquals(2, run(List.of("fly")));
         assertTrue(stderr().contains("unknown command 'fly'"), stderr());

@@ -30,7 +30,6 @@ final class ParserContract {
     private final List<Class<? extends IOException>> documented;
     private final long fixedBytes;
     private final long perInputByte;
-    private boolean warm;
 
     /**
      * @param suffix       the file name's ending (parsers choose by extension)
@@ -69,16 +68,24 @@ final class ParserContract {
 
     /** Checks {@code parse} on {@code file}, an input of {@code inputBytes} (which may span several files). */
     void check(Path file, long inputBytes, Parse parse) throws IOException {
-        if (!warm) {
-            // Class initialisation and the JDK's lazily built tables are paid once per process, not per
-            // input: run the first input once unmeasured.
-            warm = true;
-            try {
-                parse.run(file);
-            } catch (IOException expectedOrChecked) {
-                // judged on the measured run below
-            }
+        long allowed = fixedBytes + perInputByte * inputBytes;
+        long[] cost = run(file, parse);
+        if (cost[0] > allowed || cost[1] > MAX_MILLIS) {
+            // The first input to reach a new path pays once for loading (and instrumenting) its classes:
+            // judge a second run of the same input, which pays what every later one will.
+            cost = run(file, parse);
         }
+        if (cost[0] > allowed) {
+            throw new AssertionError("allocated " + cost[0] + " bytes for an input of " + inputBytes
+                    + " bytes (allowed " + allowed + ")");
+        }
+        if (cost[1] > MAX_MILLIS) {
+            throw new AssertionError("took " + cost[1] + " ms for an input of " + inputBytes + " bytes");
+        }
+    }
+
+    /** One run of {@code parse}, its exception checked: the bytes it allocated and the milliseconds it took. */
+    private long[] run(Path file, Parse parse) {
         long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
         long start = System.nanoTime();
         try {
@@ -92,15 +99,7 @@ final class ParserContract {
                 throw new AssertionError("the error does not name the file: " + message, e);
             }
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
-        long allowed = fixedBytes + perInputByte * inputBytes;
-        if (allocated > allowed) {
-            throw new AssertionError("allocated " + allocated + " bytes for an input of " + inputBytes
-                    + " bytes (allowed " + allowed + ")");
-        }
-        if (millis > MAX_MILLIS) {
-            throw new AssertionError("took " + millis + " ms for an input of " + inputBytes + " bytes");
-        }
+        return new long[] {THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore,
+                (System.nanoTime() - start) / 1_000_000};
     }
 }

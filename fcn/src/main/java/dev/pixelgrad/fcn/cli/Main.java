@@ -58,6 +58,8 @@ public final class Main {
                          crop offsets and why, parameters and multiply-adds, and the totals (computes nothing)
               example    the autograd engine alone: a tiny FCN written with raw ops, trained with plain SGD
               devices    the backends on this machine: which can run, on what hardware, or why not
+              bench      the JMH benchmarks, through the ./pixelgrad launcher (arguments go to JMH; the
+                         patterns are in docs/benchmarks.md)
             """;
 
     private static final Map<String, String> OPTIONS = optionsByCommand(

@@ -2,6 +2,8 @@ package dev.pixelgrad.fcn;
 
 import dev.pixelgrad.autograd.F;
 import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.nn.Checkpoint;
+import dev.pixelgrad.nn.CheckpointException;
 import dev.pixelgrad.nn.Conv2d;
 import dev.pixelgrad.nn.ConvTranspose2d;
 import dev.pixelgrad.nn.Dropout;
@@ -13,7 +15,11 @@ import dev.pixelgrad.nn.ReLU;
 import dev.pixelgrad.nn.Sequential;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +182,63 @@ public abstract class Fcn extends Module {
     /** The final crop to the input's size. */
     protected static Variable cropToInput(Variable x, int offset, Variable input) {
         return F.crop(x, offset, offset, input.shape().dim(2), input.shape().dim(3));
+    }
+
+    /** The metadata entry that holds the configuration in every file a model is saved in. */
+    public static final String CONFIG_KEY = "fcn.config";
+
+    /**
+     * Saves the weights with the configuration, so that {@link #load} rebuilds this model from the file
+     * alone (a safetensors file: {@code model/} tensors, and {@value #CONFIG_KEY} in the metadata).
+     */
+    public void save(Path file) throws IOException {
+        Checkpoint.save(file, this, null, Map.of("format", "pixelgrad-fcn-model-1", CONFIG_KEY, config.toJson()));
+    }
+
+    /**
+     * The model in a file written by {@link #save} or by training (a checkpoint), in evaluation mode. The
+     * stored configuration is checked, and checked against the stored weights, before anything is built.
+     */
+    public static Fcn load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("checkpoint " + file + " does not exist");
+        }
+        Fcn model = restore(file, Checkpoint.loadModel(file));
+        model.eval();
+        return model;
+    }
+
+    /** The model a checkpoint holds: built from its checked {@link #storedConfig}, then given the stored weights. */
+    public static Fcn restore(Path path, Checkpoint ckpt) throws CheckpointException {
+        FcnConfig config = storedConfig(path, ckpt);
+        Fcn model = create(config);
+        try {
+            model.loadState(ckpt.model(), true);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, "the stored weights do not fit fcn.config's " + config.model() + ": "
+                    + e.getMessage());
+        }
+        return model;
+    }
+
+    /**
+     * A checkpoint's configuration, read field by field and checked against the shapes of the stored
+     * weights before anything is built from it: the file may have been edited, or come from anyone.
+     */
+    public static FcnConfig storedConfig(Path path, Checkpoint ckpt) throws CheckpointException {
+        String json = ckpt.metadata().get(CONFIG_KEY);
+        if (json == null) {
+            throw new CheckpointException(path, "no " + CONFIG_KEY + " entry; is it an FCN checkpoint?");
+        }
+        try {
+            FcnConfig config = FcnConfig.fromJson(json);
+            Map<String, Shape> shapes = new HashMap<>();
+            ckpt.model().forEach((name, t) -> shapes.put(name, t.shape()));
+            checkStoredShapes(config, shapes);
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, e.getMessage());
+        }
     }
 
     /** Builds the variant a configuration names. */

@@ -166,4 +166,21 @@ public abstract class Module {
         }
         return n;
     }
+
+    /**
+     * The module and its children, one per line and indented by depth, as PyTorch prints a module: a layer
+     * with no children prints itself (its own toString), a container its children by name.
+     */
+    @Override
+    public String toString() {
+        if (children.isEmpty()) {
+            return getClass().getSimpleName() + "()";
+        }
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append("(\n");
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            String child = e.getValue().toString().replace("\n", "\n  ");
+            sb.append("  (").append(e.getKey()).append("): ").append(child).append('\n');
+        }
+        return sb.append(')').toString();
+    }
 }

@@ -32,6 +32,16 @@ class ModuleTest {
     }
 
     @Test
+    void toStringPrintsTheLayersByNameAndDepth() {
+        Sequential outer = new Sequential(net(new RandomState(1)), new ReLU());
+        String text = outer.toString();
+        assertTrue(text.startsWith("Sequential(\n  (0): Sequential(\n    (0): Conv2d(3, 4, kernel 3, "), text);
+        assertTrue(text.contains("\n    (1): ReLU\n") || text.contains("\n    (1): ReLU()\n"), text);
+        assertTrue(text.endsWith("\n  )\n  (1): " + new ReLU() + "\n)"), text);
+        assertEquals(10, text.split("\n").length, text); // 2 heads, 5 layers, 1 close, the ReLU, the last close
+    }
+
+    @Test
     void parametersAreNamedByTheirPathInTheTree() {
         Sequential features = net(new RandomState(1));
         assertEquals(List.of("0.weight", "0.bias", "4.weight", "4.bias"), List.copyOf(features.namedParameters().keySet()));

@@ -410,7 +410,7 @@ public final class Main {
 
     private static void eval(Args a, PrintStream out) throws IOException {
         Path checkpoint = Path.of(a.required("checkpoint"));
-        Fcn model = Trainer.load(checkpoint);
+        Fcn model = Fcn.load(checkpoint);
         // The built-in set of the run the checkpoint came from, unless told otherwise.
         Path runDir = checkpoint.toAbsolutePath().getParent();
         DataSource source = DataSource.from(a, runDir.resolve("data"));
@@ -429,7 +429,7 @@ public final class Main {
 
     /** predict --checkpoint FILE (--input FILE|DIR | FILE...): images named, or every image of a folder. */
     private static void predict(Args a, PrintStream out) throws IOException {
-        Fcn model = Trainer.load(Path.of(a.required("checkpoint")));
+        Fcn model = Fcn.load(Path.of(a.required("checkpoint")));
         List<Path> inputs = new ArrayList<>();
         if (a.string("input", null) != null) {
             inputs.add(Path.of(a.string("input", null)));

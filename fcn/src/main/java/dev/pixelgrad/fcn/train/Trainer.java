@@ -18,7 +18,6 @@ import dev.pixelgrad.nn.Optimizer;
 import dev.pixelgrad.nn.ParamGroup;
 import dev.pixelgrad.nn.Sgd;
 import dev.pixelgrad.tensor.Scope;
-import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.io.Json;
 import dev.pixelgrad.tensor.io.Safetensors;
@@ -26,7 +25,6 @@ import dev.pixelgrad.tensor.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,7 +85,7 @@ public final class Trainer {
             }
             Checkpoint ckpt = Checkpoint.load(ckptPath);
             checkSameTrajectory(ckptPath, ckpt, opt);
-            model = restoreModel(ckptPath, ckpt);
+            model = Fcn.restore(ckptPath, ckpt);
             model.random().restore(storedCount(ckptPath, ckpt, "rng.counter"));
             firstStep = storedCount(ckptPath, ckpt, "step");
             model.to(opt.device());
@@ -265,7 +263,7 @@ public final class Trainer {
         }
         if (isFcnCheckpoint(init)) {
             Checkpoint source = Checkpoint.loadModel(init);
-            FcnConfig from = storedConfig(init, source);
+            FcnConfig from = Fcn.storedConfig(init, source);
             Fcn model = Fcn.create(new FcnConfig(cfg.model(), from.numClasses(), from.width(), cfg.learnUpsample(),
                     from.preprocessing(), cfg.seed()));
             List<String> copied = Surgery.stagedInit(model, source.model());
@@ -285,7 +283,7 @@ public final class Trainer {
             return false;
         }
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            return r.metadata().containsKey("fcn.config");
+            return r.metadata().containsKey(Fcn.CONFIG_KEY);
         }
     }
 
@@ -307,53 +305,10 @@ public final class Trainer {
         Map<String, String> md = new LinkedHashMap<>();
         md.put("format", "pixelgrad-fcn-checkpoint-1");
         md.put("step", Long.toString(step));
-        md.put("fcn.config", model.config().toJson());
+        md.put(Fcn.CONFIG_KEY, model.config().toJson());
         md.put("rng.counter", Long.toString(model.random().counter()));
         md.put("train.options", Json.write(opt.trajectory()));
         Checkpoint.save(path, model, optimizer, md);
-    }
-
-    /** Reads a trained model back from a checkpoint (for eval and predict). */
-    public static Fcn load(Path checkpoint) throws IOException {
-        if (!Files.exists(checkpoint)) {
-            throw new IOException("checkpoint " + checkpoint + " does not exist");
-        }
-        Fcn model = restoreModel(checkpoint, Checkpoint.loadModel(checkpoint));
-        model.eval();
-        return model;
-    }
-
-    /** The model a checkpoint holds: built from its checked {@link #storedConfig}, then given the stored weights. */
-    private static Fcn restoreModel(Path path, Checkpoint ckpt) throws CheckpointException {
-        FcnConfig config = storedConfig(path, ckpt);
-        Fcn model = Fcn.create(config);
-        try {
-            model.loadState(ckpt.model(), true);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(path, "the stored weights do not fit fcn.config's " + config.model() + ": "
-                    + e.getMessage());
-        }
-        return model;
-    }
-
-    /**
-     * A checkpoint's fcn.config, read field by field and checked against the shapes of the stored weights
-     * before anything is built from it: the file may have been edited, or come from anyone.
-     */
-    private static FcnConfig storedConfig(Path path, Checkpoint ckpt) throws CheckpointException {
-        String json = ckpt.metadata().get("fcn.config");
-        if (json == null) {
-            throw new CheckpointException(path, "no fcn.config entry; is it an FCN checkpoint?");
-        }
-        try {
-            FcnConfig config = FcnConfig.fromJson(json);
-            Map<String, Shape> shapes = new HashMap<>();
-            ckpt.model().forEach((name, t) -> shapes.put(name, t.shape()));
-            Fcn.checkStoredShapes(config, shapes);
-            return config;
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(path, e.getMessage());
-        }
     }
 
     /** A count stored as metadata (the step, the random stream's position). */

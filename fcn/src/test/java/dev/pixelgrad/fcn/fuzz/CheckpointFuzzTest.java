@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
-import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.nn.Checkpoint;
 import dev.pixelgrad.nn.CheckpointException;
 import dev.pixelgrad.tensor.io.SafetensorsException;
@@ -22,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Loading a model from a checkpoint ({@link Trainer#load}, as eval and predict do) when its header is any
+ * Loading a model from a checkpoint ({@link Fcn#load}, as eval and predict do) when its header is any
  * bytes: the tensor table and the metadata, fcn.config included. The data section stays that of a real
  * 1/32-width FCN-8s checkpoint, so the fuzzer spends its time on what is checked before anything is built
  * (the container itself is {@link SafetensorsFuzzTest}'s).
@@ -48,7 +47,7 @@ class CheckpointFuzzTest {
     void load(byte[] header) throws IOException {
         byte[] file = ByteBuffer.allocate(8 + header.length + DATA.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(header.length).put(header).put(DATA).array();
-        CONTRACT.check(file, Trainer::load);
+        CONTRACT.check(file, Fcn::load);
     }
 
     static Stream<Arguments> seeds() {

@@ -68,7 +68,7 @@ class CheckpointConfigTest {
     /** Loading a checkpoint with this config fails, naming the file and every part given. */
     static void refused(String config, String... mentions) throws IOException {
         Path p = checkpoint(config);
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Trainer.load(p));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Fcn.load(p));
         assertTrue(e.getMessage().contains(p.toString()), "names the file: " + e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
         for (String m : mentions) {
@@ -78,7 +78,7 @@ class CheckpointConfigTest {
 
     @Test
     void aGoodConfigLoads() throws IOException {
-        assertEquals(6, Trainer.load(checkpoint(GOOD)).numClasses());
+        assertEquals(6, Fcn.load(checkpoint(GOOD)).numClasses());
     }
 
     @Test

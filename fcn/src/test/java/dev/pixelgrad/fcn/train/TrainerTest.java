@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
@@ -59,7 +60,7 @@ class TrainerTest {
         assertEquals(2, TrainingLog.read(out.resolve(Trainer.VAL_LOG)).size(), "validations at steps 4 and 8");
         assertTrue(Files.exists(out.resolve(Trainer.CHECKPOINT)));
         assertTrue(r.scores().pixelAccuracy() >= 0 && r.scores().pixels() > 0);
-        var loaded = Trainer.load(out.resolve(Trainer.CHECKPOINT));
+        var loaded = Fcn.load(out.resolve(Trainer.CHECKPOINT));
         assertArrayEquals(r.model().state().get("fc6.weight").toFloatArray(), loaded.state().get("fc6.weight").toFloatArray());
     }
 

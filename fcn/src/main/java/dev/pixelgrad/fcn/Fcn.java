@@ -192,7 +192,15 @@ public abstract class Fcn extends Module {
      * alone (a safetensors file: {@code model/} tensors, and {@value #CONFIG_KEY} in the metadata).
      */
     public void save(Path file) throws IOException {
-        Checkpoint.save(file, this, null, Map.of("format", "pixelgrad-fcn-model-1", CONFIG_KEY, config.toJson()));
+        save(file, Map.of());
+    }
+
+    /** As {@link #save(Path)}, with notes of the caller's in the metadata (the step, a score). */
+    public void save(Path file, Map<String, String> notes) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(notes);
+        metadata.put("format", "pixelgrad-fcn-model-1");
+        metadata.put(CONFIG_KEY, config.toJson());
+        Checkpoint.save(file, this, null, metadata);
     }
 
     /**

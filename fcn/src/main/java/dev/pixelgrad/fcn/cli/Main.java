@@ -79,6 +79,7 @@ public final class Main {
               --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
               --crop N  --scale-min X --scale-max X --no-flip                 augmentation
               --output DIR           (runs/train)    --resume   continue from DIR/checkpoint.safetensors
+                                     (DIR/best.safetensors: the model of the best validation mean IoU)
               --no-preflight | --preflight   read every sample before training (default: sets of up to 20000)
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)

@@ -42,6 +42,9 @@ public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.safetensors";
     public static final String TRAIN_LOG = "train.csv";
     public static final String VAL_LOG = "val.csv";
+    /** The model at the validation with the highest mean IoU so far (metadata: step, val.mean_iou). */
+    public static final String BEST = "best.safetensors";
+    private static final String BEST_IOU_KEY = "val.mean_iou";
 
     /** Progress callbacks (the CLI draws its progress bar from these). */
     public interface Listener {
@@ -118,6 +121,9 @@ public final class Trainer {
                 resume ? firstStep : -1);
         TrainingLog valLog = new TrainingLog(opt.output().resolve(VAL_LOG), valHeader(valSet), resume ? firstStep : -1);
         Scores last = null;
+        Path bestPath = opt.output().resolve(BEST);
+        // A resumed run goes on from the best it had; a new run's first validation replaces any old file.
+        double bestIoU = resume ? storedBestIoU(bestPath) : Double.NEGATIVE_INFINITY;
         try (DataLoader train = new DataLoader(trainSet, opt.batchSize(), true, opt.augmentation(),
                 model.config().preprocessing(), opt.seed(), opt.workers());
              DataLoader val = new DataLoader(valSet, 1, false, Augmentation.NONE, model.config().preprocessing(),
@@ -155,6 +161,10 @@ public final class Trainer {
                     last = Evaluator.evaluate(model, val, opt.device());
                     valLog.append(valRow(step, last));
                     listener.validated(step, last);
+                    if (last.meanIoU() > bestIoU) {
+                        bestIoU = last.meanIoU();
+                        model.save(bestPath, Map.of("step", Long.toString(step), BEST_IOU_KEY, Double.toString(bestIoU)));
+                    }
                     t0 += System.nanoTime() - tv; // images/s counts training time only
                 }
                 boolean stop = !end && listener.stopRequested();
@@ -309,6 +319,21 @@ public final class Trainer {
         md.put("rng.counter", Long.toString(model.random().counter()));
         md.put("train.options", Json.write(opt.trajectory()));
         Checkpoint.save(path, model, optimizer, md);
+    }
+
+    /** The mean IoU a run's best model was saved at, or -infinity when there is none yet. */
+    private static double storedBestIoU(Path best) throws IOException {
+        if (!Files.exists(best)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(best)) {
+            String v = r.metadata().get(BEST_IOU_KEY);
+            try {
+                return Double.parseDouble(v);
+            } catch (NullPointerException | NumberFormatException e) {
+                throw new CheckpointException(best, BEST_IOU_KEY + " must be a number, got " + v);
+            }
+        }
     }
 
     /** A count stored as metadata (the step, the random stream's position). */

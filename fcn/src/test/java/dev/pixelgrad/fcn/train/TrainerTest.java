@@ -62,6 +62,16 @@ class TrainerTest {
         assertTrue(r.scores().pixelAccuracy() >= 0 && r.scores().pixels() > 0);
         var loaded = Fcn.load(out.resolve(Trainer.CHECKPOINT));
         assertArrayEquals(r.model().state().get("fc6.weight").toFloatArray(), loaded.state().get("fc6.weight").toFloatArray());
+        // Beside the latest checkpoint, the model of the validation with the highest mean IoU.
+        List<String[]> val = TrainingLog.read(out.resolve(Trainer.VAL_LOG));
+        String[] best = val.get(0);
+        for (String[] row : val) {
+            best = Double.parseDouble(row[3]) > Double.parseDouble(best[3]) ? row : best;
+        }
+        var stored = Checkpoint.loadModel(out.resolve(Trainer.BEST)).metadata();
+        assertEquals(best[0], stored.get("step"));
+        assertEquals(Double.parseDouble(best[3]), Double.parseDouble(stored.get("val.mean_iou")), 1e-6);
+        assertEquals(6, Fcn.load(out.resolve(Trainer.BEST)).numClasses());
     }
 
     /** Thrown from the listener to stop a run abruptly, as a crash would. */

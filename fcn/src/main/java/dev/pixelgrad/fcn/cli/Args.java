@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,7 +57,7 @@ final class Args {
 
     /** One of {@code allowed} (compared without case), or {@code fallback} when the option is not given. */
     String choice(String name, String fallback, List<String> allowed) {
-        String v = string(name, fallback).toLowerCase(java.util.Locale.ROOT);
+        String v = string(name, fallback).toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
             throw new UsageException("--" + name + " must be " + (allowed.size() == 2 ? allowed.get(0) + " or "
                     + allowed.get(1) : "one of " + String.join(", ", allowed)) + ", got '" + v + "'");

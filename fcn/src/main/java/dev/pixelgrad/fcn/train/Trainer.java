@@ -329,10 +329,13 @@ public final class Trainer {
         try (SafetensorsReader r = SafetensorsReader.open(best)) {
             String v = r.metadata().get(BEST_IOU_KEY);
             try {
-                return Double.parseDouble(v);
-            } catch (NullPointerException | NumberFormatException e) {
-                throw new CheckpointException(best, BEST_IOU_KEY + " must be a number, got " + v);
+                if (v != null) {
+                    return Double.parseDouble(v);
+                }
+            } catch (NumberFormatException e) {
+                // reported below, as a missing score is
             }
+            throw new CheckpointException(best, BEST_IOU_KEY + " must be a number, got " + v);
         }
     }
 

@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Decoded pixels are what PIL's {@code Image.open(f).convert('RGB')} (and Caffe's and OpenCV's readers)
  * give: grey with alpha is the grey value, and an embedded ICC profile is not applied.
  */
-public class ImageDecodeTest {
+class ImageDecodeTest {
     @TempDir
     Path dir;
 
@@ -84,7 +79,7 @@ public class ImageDecodeTest {
         ImageFiles.writeJpeg(img, plain, 0.95f);
         // The same JPEG carrying a linear-RGB profile in an APP2 ICC_PROFILE segment after the JFIF header.
         Path tagged = dir.resolve("tagged.jpg");
-        Files.write(tagged, withIccProfile(Files.readAllBytes(plain),
+        Files.write(tagged, ImageBytes.jpegWithIccProfile(Files.readAllBytes(plain),
                 ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData()));
 
         BufferedImage managed = ImageIO.read(tagged.toFile());
@@ -119,60 +114,12 @@ public class ImageDecodeTest {
             throws IOException {
         int samples = colourType == 4 ? 2 : 1;
         int width = row.length / (samples * bitDepth / 8);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-        DataOutputStream h = new DataOutputStream(ihdr);
-        h.writeInt(width);
-        h.writeInt(2);
-        h.write(new byte[] {(byte) bitDepth, (byte) colourType, 0, 0, 0});
-        chunk(out, "IHDR", ihdr.toByteArray());
-        for (Map.Entry<String, byte[]> e : extra.entrySet()) {
-            chunk(out, e.getKey(), e.getValue());
+        byte[] rows = new byte[2 * (1 + row.length)];
+        for (int y = 0; y < 2; y++) {
+            System.arraycopy(row, 0, rows, y * (1 + row.length) + 1, row.length); // filter byte 0: none
         }
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        try (DeflaterOutputStream z = new DeflaterOutputStream(raw)) {
-            for (int y = 0; y < 2; y++) {
-                z.write(0); // no filter
-                z.write(row);
-            }
-        }
-        chunk(out, "IDAT", raw.toByteArray());
-        chunk(out, "IEND", new byte[0]);
         Path f = dir.resolve(name);
-        Files.write(f, bytes.toByteArray());
+        Files.write(f, ImageBytes.png(width, 2, bitDepth, colourType, extra, rows));
         return f;
-    }
-
-    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(data.length);
-        out.write(t);
-        out.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeInt((int) crc.getValue());
-    }
-
-    /** The JPEG with an APP2 ICC_PROFILE segment (one part) inserted after SOI and the JFIF APP0 segment. */
-    public static byte[] withIccProfile(byte[] jpeg, byte[] profile) throws IOException {
-        int at = 2;
-        if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
-            at = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));
-        }
-        byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(jpeg, 0, at);
-        out.writeShort(0xFFE2);
-        out.writeShort(2 + tag.length + 2 + profile.length);
-        out.write(tag);
-        out.write(1); // part 1
-        out.write(1); // of 1
-        out.write(profile);
-        out.write(jpeg, at, jpeg.length - at);
-        return bytes.toByteArray();
     }
 }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,31 +24,9 @@ class ImageLimitTest {
 
     /** A PNG whose header declares width x height, followed by a few bytes of (bogus) image data. */
     private Path pngHeader(String name, int width, int height) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-        DataOutputStream h = new DataOutputStream(ihdr);
-        h.writeInt(width);
-        h.writeInt(height);
-        h.write(new byte[] {8, 0, 0, 0, 0}); // 8-bit grey, deflate, no filter, no interlace
-        chunk(out, "IHDR", ihdr.toByteArray());
-        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00});
-        chunk(out, "IEND", new byte[0]);
         Path file = dir.resolve(name);
-        Files.write(file, bytes.toByteArray());
+        Files.write(file, ImageBytes.pngDeclaring(width, height));
         return file;
-    }
-
-    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(data.length);
-        out.write(t);
-        out.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeInt((int) crc.getValue());
     }
 
     @Test

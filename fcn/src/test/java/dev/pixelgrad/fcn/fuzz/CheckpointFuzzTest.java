@@ -67,7 +67,7 @@ class CheckpointFuzzTest {
         if (config != null && config.equals(GOOD) && !name.equals("a good checkpoint")) {
             throw new IllegalStateException("seed '" + name + "' changes nothing in " + GOOD);
         }
-        return ImageSeeds.seed(name, split(saved(config))[0]);
+        return Seeds.of(name, split(saved(config))[0]);
     }
 
     private static byte[] saved(String config) {

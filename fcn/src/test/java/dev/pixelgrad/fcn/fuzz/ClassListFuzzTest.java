@@ -22,18 +22,14 @@ class ClassListFuzzTest {
 
     static Stream<Arguments> seeds() {
         return Stream.of(
-                seed("names", "background\nroad\n# a comment\n\ncar\n"),
-                seed("names with colours and void", "sky #808080\nroad #804080\nvoid #000000\n"),
-                seed("a void line without a colour", "a\nb\nvoid\n"),
-                seed("a colour used twice", "a #ffffff\nb #FFFFFF\n"),
-                seed("a duplicate name", "cat\ndog\ncat\n"),
-                seed("only some classes coloured", "a #010203\nb\n"),
-                seed("one class", "alone\n"),
-                ImageSeeds.seed("Latin-1, not UTF-8", "caf\u00e9\nna\u00efve\n".getBytes(StandardCharsets.ISO_8859_1)),
-                ImageSeeds.seed("a byte-order mark and CRLF", "\ufeffa\r\nb\r\n".getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static Arguments seed(String name, String text) {
-        return ImageSeeds.seed(name, text.getBytes(StandardCharsets.UTF_8));
+                Seeds.of("names", "background\nroad\n# a comment\n\ncar\n"),
+                Seeds.of("names with colours and void", "sky #808080\nroad #804080\nvoid #000000\n"),
+                Seeds.of("a void line without a colour", "a\nb\nvoid\n"),
+                Seeds.of("a colour used twice", "a #ffffff\nb #FFFFFF\n"),
+                Seeds.of("a duplicate name", "cat\ndog\ncat\n"),
+                Seeds.of("only some classes coloured", "a #010203\nb\n"),
+                Seeds.of("one class", "alone\n"),
+                Seeds.of("Latin-1, not UTF-8", "caf\u00e9\nna\u00efve\n".getBytes(StandardCharsets.ISO_8859_1)),
+                Seeds.of("a byte-order mark and CRLF", "\ufeffa\r\nb\r\n".getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,6 +1,5 @@
 package dev.pixelgrad.fcn.fuzz;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +62,6 @@ class FuzzTargetsTest {
         if (!failed.isEmpty()) {
             fail("fuzz targets failed: " + String.join(", ", failed));
         }
-        assertEquals(List.of(), failed);
     }
 
     /** The fuzz target classes beside this one. */
@@ -95,7 +94,7 @@ class FuzzTargetsTest {
         if (!p.waitFor(seconds + 180L, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             Files.writeString(log, "\nkilled: no answer within " + (seconds + 180) + " s (a hang)\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
             return -1;
         }
         return p.exitValue();

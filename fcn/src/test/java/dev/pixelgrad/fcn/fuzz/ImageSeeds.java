@@ -1,6 +1,6 @@
 package dev.pixelgrad.fcn.fuzz;
 
-import dev.pixelgrad.fcn.data.ImageDecodeTest;
+import dev.pixelgrad.fcn.data.ImageBytes;
 import dev.pixelgrad.fcn.data.ImageFiles;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -11,13 +11,10 @@ import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -59,23 +56,19 @@ final class ImageSeeds {
             labels[i] = i % 3 == 0 ? 255 : i % 21;
         }
         return Stream.of(
-                seed("PNG, RGB", encode(rgb, "png")),
-                seed("PNG, RGBA", encode(rgba, "png")),
-                seed("PNG, grey 8 bit", encode(grey8, "png")),
-                seed("PNG, grey 16 bit", encode(grey16, "png")),
-                seed("PNG, grey and alpha", encode(greyAlpha(w, h), "png")),
-                seed("PNG, VOC palette", paletteMask(labels, h, w)),
-                seed("JPEG, colour", encode(rgb, "jpeg")),
-                seed("JPEG, grey", encode(grey8, "jpeg")),
-                seed("JPEG with a linear-RGB ICC profile", ImageDecodeTest.withIccProfile(encode(rgb, "jpeg"),
+                Seeds.of("PNG, RGB", encode(rgb, "png")),
+                Seeds.of("PNG, RGBA", encode(rgba, "png")),
+                Seeds.of("PNG, grey 8 bit", encode(grey8, "png")),
+                Seeds.of("PNG, grey 16 bit", encode(grey16, "png")),
+                Seeds.of("PNG, grey and alpha", encode(greyAlpha(w, h), "png")),
+                Seeds.of("PNG, VOC palette", paletteMask(labels, h, w)),
+                Seeds.of("JPEG, colour", encode(rgb, "jpeg")),
+                Seeds.of("JPEG, grey", encode(grey8, "jpeg")),
+                Seeds.of("JPEG with a linear-RGB ICC profile", ImageBytes.jpegWithIccProfile(encode(rgb, "jpeg"),
                         ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData())),
-                seed("BMP", encode(rgb, "bmp")),
-                seed("GIF", encode(rgb, "gif")),
-                seed("PNG header declaring 12000 x 12000", withPngSize(encode(grey8, "png"), 12000, 12000)));
-    }
-
-    static Arguments seed(String name, byte[] bytes) {
-        return Arguments.of(Named.of(name, bytes));
+                Seeds.of("BMP", encode(rgb, "bmp")),
+                Seeds.of("GIF", encode(rgb, "gif")),
+                Seeds.of("PNG header declaring 12000 x 12000", ImageBytes.pngDeclaring(12000, 12000)));
     }
 
     static byte[] encode(BufferedImage img, String format) throws IOException {
@@ -108,16 +101,5 @@ final class ImageSeeds {
         } finally {
             Files.delete(f);
         }
-    }
-
-    /** The PNG with its IHDR width and height replaced (and the chunk's CRC recomputed). */
-    private static byte[] withPngSize(byte[] png, int width, int height) {
-        byte[] out = png.clone();
-        // Signature (8 bytes), then IHDR: length (4), type (4), width (4), height (4), ..., CRC over type+data.
-        ByteBuffer.wrap(out, 16, 8).putInt(width).putInt(height);
-        CRC32 crc = new CRC32();
-        crc.update(out, 12, 4 + 13);
-        ByteBuffer.wrap(out, 12 + 4 + 13, 4).putInt((int) crc.getValue());
-        return out;
     }
 }

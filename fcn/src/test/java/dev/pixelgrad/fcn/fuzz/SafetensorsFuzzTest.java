@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,22 +43,18 @@ class SafetensorsFuzzTest {
         }
         empties.append('}');
         return Stream.of(
-                seed("two float tensors and metadata", saved(tensors, Map.of("step", "3"))),
-                seed("1000 empty tensors", file(empties.toString(), new byte[0])),
-                seed("an I64 value outside int32", file(
+                Seeds.of("two float tensors and metadata", saved(tensors, Map.of("step", "3"))),
+                Seeds.of("1000 empty tensors", file(empties.toString(), new byte[0])),
+                Seeds.of("an I64 value outside int32", file(
                         "{\"x\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}",
                         ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array())),
-                seed("F16, BF16, U8 and BOOL", file("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+                Seeds.of("F16, BF16, U8 and BOOL", file("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
                         + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[4,8]},"
                         + "\"u\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[8,10]},"
                         + "\"z\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[10,12]}}", new byte[12])),
-                seed("a shape whose element count overflows", file(
+                Seeds.of("a shape whose element count overflows", file(
                         "{\"x\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}",
                         new byte[0])));
-    }
-
-    static Arguments seed(String name, byte[] bytes) {
-        return Arguments.of(Named.of(name, bytes));
     }
 
     /** A file of the given header and data section, as the format lays them out. */

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.pixelgrad.fcn.fuzz.ParserContract;
+import dev.pixelgrad.fcn.fuzz.ParserContract.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +41,8 @@ public class Vgg16WeightsCorruptionTest {
     public static final long FACTOR = 8;
     public static final long CONSTANT = 4L << 20;
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** Success, or an IOException naming the file, within the allocation bound above. */
+    public static final ParserContract CONTRACT = new ParserContract(".h5", List.of(IOException.class), CONSTANT, FACTOR);
 
     static byte[] clean;
 
@@ -55,8 +55,6 @@ public class Vgg16WeightsCorruptionTest {
             assertNotNull(in, FIXTURE);
             clean = in.readAllBytes();
         }
-        // Warm up: the first import loads classes, which is not the import's allocation.
-        Vgg16Weights.fromKeras(Path.of("warm-up.h5"), ByteBuffer.wrap(clean));
     }
 
     /** The fixture with the little-endian 32-bit word at {@code offset} replaced. */
@@ -70,43 +68,12 @@ public class Vgg16WeightsCorruptionTest {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(offset);
     }
 
-    /** What one import did: the throwable (null when it succeeded), bytes allocated, and time taken. */
-    record Outcome(Throwable thrown, long allocated, long nanos) {}
-
-    /** Runs an import on this thread, measuring what it allocates. */
-    static Outcome measure(Callable<?> importing) {
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        long start = System.nanoTime();
-        Throwable thrown = null;
-        try {
-            importing.call();
-        } catch (Throwable t) {
-            thrown = t;
-        }
-        return new Outcome(thrown, THREADS.getCurrentThreadAllocatedBytes() - before, System.nanoTime() - start);
-    }
-
-    /** The contract for one damaged file; {@code what} says which damage, for the failure message. */
-    static void assertContract(Outcome o, Path file, long size, String what) {
-        if (o.thrown() != null) {
-            if (!(o.thrown() instanceof IOException)) {
-                throw new AssertionError(what + ": threw " + o.thrown() + ", not an IOException", o.thrown());
-            }
-            String m = o.thrown().getMessage();
-            assertTrue(m != null && m.contains(file.toString()), what + ": the message does not name the file: " + m);
-        }
-        assertTrue(o.allocated() <= FACTOR * size + CONSTANT,
-                what + ": allocated " + o.allocated() + " bytes for a file of " + size);
-    }
-
     /** Writes the bytes to a file and imports it through the public entry point, within a time limit. */
     private Outcome importFile(byte[] bytes, String name) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, bytes);
-        Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> measure(() -> Vgg16Weights.read(file)),
-                name + ": the import did not finish");
-        assertContract(o, file, bytes.length, name);
-        return o;
+        return assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> CONTRACT.check(file, bytes.length, Vgg16Weights::read), name + ": the import did not finish");
     }
 
     @Test
@@ -205,7 +172,7 @@ public class Vgg16WeightsCorruptionTest {
         assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
             Path name = Path.of("swept.h5");
             long maxAllocated = 0;
-            long maxNanos = 0;
+            long maxMillis = 0;
             int refused = 0;
             List<String> failures = new ArrayList<>();
             for (int offset = 0; offset + 4 <= clean.length; offset += 4) {
@@ -215,23 +182,24 @@ public class Vgg16WeightsCorruptionTest {
                         continue;
                     }
                     byte[] b = with(clean, offset, value);
-                    Outcome o = measure(() -> Vgg16Weights.fromKeras(name, ByteBuffer.wrap(b)));
+                    Outcome o;
                     try {
-                        assertContract(o, name, b.length, "0x" + Integer.toHexString(value) + " at " + offset);
+                        o = CONTRACT.check(name, b.length, f -> Vgg16Weights.fromKeras(f, ByteBuffer.wrap(b)));
                     } catch (AssertionError e) {
-                        failures.add(e.getMessage());
+                        failures.add("0x" + Integer.toHexString(value) + " at " + offset + ": " + e.getMessage());
+                        continue;
                     }
                     refused += o.thrown() != null ? 1 : 0;
-                    maxAllocated = Math.max(maxAllocated, o.allocated());
-                    maxNanos = Math.max(maxNanos, o.nanos());
+                    maxAllocated = Math.max(maxAllocated, o.allocatedBytes());
+                    maxMillis = Math.max(maxMillis, o.millis());
                 }
             }
             assertTrue(failures.isEmpty(), failures.size() + " broke the contract, e.g. "
                     + failures.subList(0, Math.min(5, failures.size())));
             assertTrue(refused > 1000, "only " + refused + " refused: is the sweep reaching the parser?");
-            assertTrue(maxNanos < Duration.ofSeconds(5).toNanos(), "an import took " + maxNanos / 1e6 + " ms");
-            System.out.printf("corruption sweep: %d refused, at most %,d bytes allocated (file %,d), %.0f ms%n",
-                    refused, maxAllocated, clean.length, maxNanos / 1e6);
+            assertTrue(maxMillis < Duration.ofSeconds(5).toMillis(), "an import took " + maxMillis + " ms");
+            System.out.printf("corruption sweep: %d refused, at most %,d bytes allocated (file %,d), %d ms%n",
+                    refused, maxAllocated, clean.length, maxMillis);
         });
     }
 }

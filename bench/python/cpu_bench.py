@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch CPU timings for the shapes of Pixelgrad's JMH benchmarks (bench/src/main/java/.../ConvBenchmark,
-MatmulBenchmark), to be run on the same machine in the same sitting. Prints a Markdown table row per case.
+MatmulBenchmark), to be run on the same machine, one right after the other. Prints a Markdown table row per case.
 
     /usr/bin/python3 bench/python/cpu_bench.py
 """

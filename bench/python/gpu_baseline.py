@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch's half of the GPU baseline, the same cases as Pixelgrad's GpuBaseline (bench/src/main/java/
-dev/pixelgrad/bench/GpuBaseline.java), to be run on the same GPU in the same sitting:
+dev/pixelgrad/bench/GpuBaseline.java), to be run on the same GPU, one right after the other:
 
   - the two ceilings: a large device-to-device copy (bytes read + written per second) and SGEMM at 8192^3;
   - SGEMM at 1024, 2048, 4096 (FP32: TF32 off);
@@ -14,7 +14,7 @@ Each case is warmed up, then timed (CUDA events on a GPU) until it has --min-sec
 5); the median is reported. Inputs are random, never zeros. One JSON line per case goes to --json;
 tools/gpu/compare.py puts this file and GpuBaseline's side by side.
 
-    python3 bench/python/gpu_baseline.py --json OUT/pytorch.json          # on the GPU host
+    python3 bench/python/gpu_baseline.py --json RESULTS/pytorch.json          # on the GPU host
     /usr/bin/python3 bench/python/gpu_baseline.py --device cpu --quick    # a check of the script anywhere
 """
 import argparse

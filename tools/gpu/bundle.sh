@@ -2,7 +2,7 @@
 # Builds dist/gpu-bundle.tgz: everything needed to run Pixelgrad's GPU tests, sanitizer runs, benchmarks
 # and a CUDA training run on a host that has an NVIDIA driver and CUDA libraries but no JDK or Maven:
 # a jlink'd Java 25 runtime, the jars, the test classes, the JUnit console launcher and run.sh.
-#   tools/gpu/bundle.sh             then, on the GPU host:   tar xzf gpu-bundle.tgz && gpu/run.sh all OUTDIR
+#   tools/gpu/bundle.sh             then, on the GPU host:   tar xzf gpu-bundle.tgz && gpu/run.sh all LOGDIR
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Puts the two halves of the GPU baseline side by side: Pixelgrad's (GpuBaseline --json) and PyTorch's
-(bench/python/gpu_baseline.py --json), measured on the same GPU in the same sitting. Prints Markdown
+(bench/python/gpu_baseline.py --json), measured on the same GPU, one right after the other. Prints Markdown
 tables for docs/benchmarks.md: milliseconds (median) per implementation and the ratio of each of
 Pixelgrad's to PyTorch's FP32 (below 1: Pixelgrad is faster).
 
-    python3 tools/gpu/compare.py OUT/pixelgrad.json OUT/pytorch.json
+    python3 tools/gpu/compare.py RESULTS/pixelgrad.json RESULTS/pytorch.json
 """
 import json
 import sys

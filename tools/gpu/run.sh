@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pixelgrad's GPU checks, from the bundle that tools/gpu/bundle.sh builds. No JDK or Maven needed.
-#   run.sh STEP[,STEP...] [OUTDIR]
+#   run.sh STEP[,STEP...] [LOGDIR]
 # Steps (docs/gpu.md says what each runs and what passing looks like):
 #   check      is there a usable GPU? (every run starts with it and stops at once if not)
 #   info       nvidia-smi, driver, CUDA, cuBLAS and cuDNN as loaded, pixelgrad devices
@@ -11,15 +11,15 @@
 #   baseline   GpuBaseline (Pixelgrad) and bench/python/gpu_baseline.py (PyTorch), side by side
 #   bench      the JMH CUDA benchmarks (CudaConvBenchmark, CudaMatmulBenchmark)
 #   all        check,info,tests,memcheck,racecheck,train,baseline
-# Every step writes its logs under OUTDIR and a short summary table; the run prints the summaries last.
+# Every step writes its logs under LOGDIR and a short summary table; the run prints the summaries last.
 # PIXELGRAD_CUDA_DEVICE=emulated runs the same steps on the host-emulated device (no GPU, no sanitizer):
 # a check of the scripts themselves. cuBLAS and cuDNN are looked for in PIXELGRAD_CUDA_LIBS, else found on
 # disk (PyTorch's Python environment keeps them under site-packages/nvidia/*/lib).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 steps="${1:-all}"
-out="${2:-$here/out}"
-mkdir -p "$out"
+logs="${2:-$here/logs}"
+mkdir -p "$logs"
 device="${PIXELGRAD_CUDA_DEVICE:-gpu}"
 java=("$here/jre/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true
       "-Dpixelgrad.cuda.device=$device")
@@ -33,7 +33,7 @@ fi
 export PIXELGRAD_CUDA_LIBS="${PIXELGRAD_CUDA_LIBS:-}"
 # cuDNN 9's loader library opens its parts (cnn, ops, engines) by name: let the dynamic loader see them.
 export LD_LIBRARY_PATH="${PIXELGRAD_CUDA_LIBS}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-summary="$out/summary-$(date -u +%H%M%S).md"
+summary="$logs/summary-$(date -u +%H%M%S).md"
 : > "$summary"
 
 say() { echo "$*" | tee -a "$summary"; }
@@ -41,7 +41,7 @@ say() { echo "$*" | tee -a "$summary"; }
 check() {
   local line
   line="$("${java[@]}" -cp "$cp" dev.pixelgrad.fcn.cli.Main devices 2>&1 | grep '^cuda' | head -n 1)"
-  echo "$line" > "$out/check.log"
+  echo "$line" > "$logs/check.log"
   case "$line" in
     "cuda: unavailable: "*|"") echo "run.sh: no usable GPU: ${line#cuda: unavailable: }" | tee -a "$summary"; exit 3 ;;
   esac
@@ -52,24 +52,24 @@ info() {
   { date -u; nvidia-smi; nvcc --version 2>/dev/null | tail -n 2; echo "PIXELGRAD_CUDA_LIBS=$PIXELGRAD_CUDA_LIBS";
     "${java[@]}" -cp "$cp" dev.pixelgrad.fcn.cli.Main devices; "$python" -c \
     'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda, "cuDNN", torch.backends.cudnn.version())'
-  } > "$out/info.log" 2>&1
+  } > "$logs/info.log" 2>&1
   say "## info"
   say "| what | value |"; say "|---|---|"
-  say "| date (UTC) | $(head -n 1 "$out/info.log") |"
+  say "| date (UTC) | $(head -n 1 "$logs/info.log") |"
   say "| GPU, driver | $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo none) |"
-  say "| Pixelgrad sees | $(grep '^cuda' "$out/info.log" | head -n 1) |"
-  say "| PyTorch | $(grep '^torch' "$out/info.log" | head -n 1) |"
+  say "| Pixelgrad sees | $(grep '^cuda' "$logs/info.log" | head -n 1) |"
+  say "| PyTorch | $(grep '^torch' "$logs/info.log" | head -n 1) |"
   say ""
 }
 
-# Runs JUnit on the given selectors with the given extra JVM flags; reports under $out/$1.
+# Runs JUnit on the given selectors with the given extra JVM flags; reports under $logs/$1.
 junit_run() {
   local name="$1"; shift
   local flags=()
   while [ "$1" != "--" ]; do flags+=("$1"); shift; done
   shift
   "${java[@]}" "${flags[@]}" -Dpixelgrad.cuda.require=true -jar "$junit" execute --class-path "$cp" "$@" \
-      --details=tree --reports-dir "$out/$name-reports" > "$out/$name.log" 2>&1
+      --details=tree --reports-dir "$logs/$name-reports" > "$logs/$name.log" 2>&1
 }
 
 # Tests run, passed, failed and skipped per class, from JUnit's XML report.
@@ -105,7 +105,7 @@ EOF
 tests() {
   junit_run tests -- --select-class dev.pixelgrad.kernels.cuda.CudaParityTest --select-class dev.pixelgrad.fcn.FcnCudaTest
   say "## tests (skipped = did not run; on a GPU only nothing should be skipped)"
-  junit_table "$out/tests-reports"
+  junit_table "$logs/tests-reports"
   say ""
 }
 
@@ -121,11 +121,11 @@ sanitize() {
     for m in ${SANITIZE_TESTS//,/ }; do select+=(--select-method "dev.pixelgrad.kernels.cuda.CudaParityTest#$m"); done
     say "(only: $SANITIZE_TESTS)"
   fi
-  compute-sanitizer --tool "$tool" --target-processes all --log-file "$out/$tool.log" \
+  compute-sanitizer --tool "$tool" --target-processes all --log-file "$logs/$tool.log" \
       "${java[@]}" -Dpixelgrad.cuda.test.impls=own -Dpixelgrad.cuda.require=true -jar "$junit" execute \
-      --class-path "$cp" "${select[@]}" --details=tree --reports-dir "$out/$tool-reports" > "$out/$tool-junit.log" 2>&1
-  say "| compute-sanitizer | $(grep -h 'ERROR SUMMARY' "$out/$tool.log" 2>/dev/null | tail -n 1 || echo 'no summary: see the log') |"
-  junit_table "$out/$tool-reports"
+      --class-path "$cp" "${select[@]}" --details=tree --reports-dir "$logs/$tool-reports" > "$logs/$tool-junit.log" 2>&1
+  say "| compute-sanitizer | $(grep -h 'ERROR SUMMARY' "$logs/$tool.log" 2>/dev/null | tail -n 1 || echo 'no summary: see the log') |"
+  junit_table "$logs/$tool-reports"
   say ""
 }
 
@@ -141,11 +141,11 @@ train() {
   rm -rf /tmp/pixelgrad-run
   "${java[@]}" -cp "$cp" dev.pixelgrad.fcn.cli.Main train --device cuda --model fcn8s --data builtin \
       --builtin-dir "/tmp/pixelgrad-data-$device" "${size[@]}" --lr 1e-4 --output /tmp/pixelgrad-run \
-      > "$out/train.log" 2>&1
-  cp /tmp/pixelgrad-run/train.csv /tmp/pixelgrad-run/val.csv "$out/" 2>/dev/null
+      > "$logs/train.log" 2>&1
+  cp /tmp/pixelgrad-run/train.csv /tmp/pixelgrad-run/val.csv "$logs/" 2>/dev/null
   say "## train"
-  if [ -f "$out/train.csv" ]; then
-    "$python" - "$out/train.csv" <<'EOF' | tee -a "$summary"
+  if [ -f "$logs/train.csv" ]; then
+    "$python" - "$logs/train.csv" <<'EOF' | tee -a "$summary"
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 rates = [float(r["images_per_second"]) for r in rows[len(rows) // 10:]]  # past the first steps' warm-up
@@ -154,30 +154,30 @@ print("|---|---|---|---|")
 print(f"| {rows[-1]['step']} | {rows[0]['loss']} | {rows[-1]['loss']} | {statistics.median(rates):.1f} |")
 EOF
   else
-    say "no train.csv: training did not run (see train.log: $(tail -n 1 "$out/train.log"))"
+    say "no train.csv: training did not run (see train.log: $(tail -n 1 "$logs/train.log"))"
   fi
-  grep -h 'memory:' "$out/train.log" | sed 's/^ */- /' | tee -a "$summary"
+  grep -h 'memory:' "$logs/train.log" | sed 's/^ */- /' | tee -a "$summary"
   say ""
 }
 
 baseline() {
   local quick=()
   if [ "$device" = emulated ]; then quick=(--quick --min-seconds 0); fi
-  "${java[@]}" -cp "$cp" dev.pixelgrad.bench.GpuBaseline "${quick[@]}" --json "$out/pixelgrad.json" > "$out/baseline-pixelgrad.log" 2>&1
+  "${java[@]}" -cp "$cp" dev.pixelgrad.bench.GpuBaseline "${quick[@]}" --json "$logs/pixelgrad.json" > "$logs/baseline-pixelgrad.log" 2>&1
   if [ "$device" = emulated ]; then
-    "$python" "$here/gpu_baseline.py" --device cpu "${quick[@]}" --json "$out/pytorch.json" > "$out/baseline-pytorch.log" 2>&1
+    "$python" "$here/gpu_baseline.py" --device cpu "${quick[@]}" --json "$logs/pytorch.json" > "$logs/baseline-pytorch.log" 2>&1
   else
-    "$python" "$here/gpu_baseline.py" --json "$out/pytorch.json" > "$out/baseline-pytorch.log" 2>&1
+    "$python" "$here/gpu_baseline.py" --json "$logs/pytorch.json" > "$logs/baseline-pytorch.log" 2>&1
   fi
-  say "## baseline ($(grep -m 1 '^#' "$out/baseline-pixelgrad.log"); $(grep -m 1 '^#' "$out/baseline-pytorch.log"))"
-  "$python" "$here/compare.py" "$out/pixelgrad.json" "$out/pytorch.json" 2>&1 | tee -a "$summary"
+  say "## baseline ($(grep -m 1 '^#' "$logs/baseline-pixelgrad.log"); $(grep -m 1 '^#' "$logs/baseline-pytorch.log"))"
+  "$python" "$here/compare.py" "$logs/pixelgrad.json" "$logs/pytorch.json" 2>&1 | tee -a "$summary"
   say ""
 }
 
 bench() {
-  "${java[@]}" -cp "$cp" org.openjdk.jmh.Main 'Cuda.*' -rf json -rff "$out/bench-gpu.json" > "$out/bench-gpu.log" 2>&1
+  "${java[@]}" -cp "$cp" org.openjdk.jmh.Main 'Cuda.*' -rf json -rff "$logs/bench-gpu.json" > "$logs/bench-gpu.log" 2>&1
   say "## bench (JMH)"
-  grep -E '^(Benchmark|Cuda)' "$out/bench-gpu.log" | tee -a "$summary"
+  grep -E '^(Benchmark|Cuda)' "$logs/bench-gpu.log" | tee -a "$summary"
   say ""
 }
 

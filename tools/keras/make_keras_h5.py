@@ -27,7 +27,7 @@ import sys
 import h5py
 import numpy as np
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+OUTPUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "fcn", "src", "test", "resources", "keras",
     "vgg16_tiny_keras.h5")
 
@@ -67,9 +67,9 @@ def layers():
 
 
 def main():
-    os.makedirs(os.path.dirname(os.path.abspath(OUT)), exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(OUTPUT)), exist_ok=True)
     all_layers = layers()
-    with h5py.File(OUT, "w", libver="earliest") as f:
+    with h5py.File(OUTPUT, "w", libver="earliest") as f:
         f.attrs["layer_names"] = [name.encode("utf8") for name, _ in all_layers]
         f.attrs["backend"] = b"tensorflow"
         f.attrs["keras_version"] = b"2.0.0"
@@ -78,7 +78,7 @@ def main():
             g.attrs["weight_names"] = np.array([w.encode("utf8") for w, _ in ws], dtype="S")
             for w, value in ws:
                 g.create_dataset(w, data=value, track_times=False)
-    print(OUT, os.path.getsize(OUT), "bytes")
+    print(OUTPUT, os.path.getsize(OUTPUT), "bytes")
 
 
 if __name__ == "__main__":

@@ -1,53 +1,53 @@
 #!/usr/bin/env bash
 # The reliability figures of docs/reliability.md, measured on this machine through the CLI:
-#   tools/reliability/trials.sh kill N OUT      N runs killed (SIGKILL) at a random moment, then resumed
-#   tools/reliability/trials.sh term N OUT      N runs stopped with SIGTERM, then resumed
-#   tools/reliability/trials.sh resume-kill N OUT   N resumes killed while they start, then resumed again
-#   tools/reliability/trials.sh soak STEPS OUT  one long run: heap after GC, RSS, threads, fds near its start and end
-#   tools/reliability/trials.sh options OUT     the bad-option table: exit code, time, message
+#   tools/reliability/trials.sh kill N LOGDIR      N runs killed (SIGKILL) at a random moment, then resumed
+#   tools/reliability/trials.sh term N LOGDIR      N runs stopped with SIGTERM, then resumed
+#   tools/reliability/trials.sh resume-kill N LOGDIR   N resumes killed while they start, then resumed again
+#   tools/reliability/trials.sh soak STEPS LOGDIR  one long run: heap after GC, RSS, threads, fds near its start and end
+#   tools/reliability/trials.sh options LOGDIR     the bad-option table: exit code, time, message
 # Every trial trains the same small FCN-8s (width 1/32, 96x96 crops, 40 steps, a checkpoint every 10) on
 # the built-in set (about 14 s uninterrupted on a 2-core machine, so the signals land from start-up to
 # the last steps), and must end with the per-step losses and the final checkpoint of an uninterrupted
-# run, bit for bit. Prints a Markdown table; logs go to OUT.
+# run, bit for bit. Prints a Markdown table; logs go to LOGDIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 pg="$root/pixelgrad"
-what="${1:?usage: trials.sh kill|term|resume-kill|soak|options [N] OUT}"
-if [ "$what" = options ]; then out="${2:?OUT}"; n=0; else n="${2:?N}"; out="${3:?OUT}"; fi
-mkdir -p "$out"
+what="${1:?usage: trials.sh kill|term|resume-kill|soak|options [N] LOGDIR}"
+if [ "$what" = options ]; then logs="${2:?LOGDIR}"; n=0; else n="${2:?N}"; logs="${3:?LOGDIR}"; fi
+mkdir -p "$logs"
 steps=40
 common=(--width 0.03125 --crop 96 --batch 2 --workers 2 --checkpoint-every 10 --val-every 1000 --seed 7)
 
-data="$out/data"
+data="$logs/data"
 if [ ! -f "$data/classes.txt" ]; then
-  "$pg" train --output "$out/gen" --iterations 1 "${common[@]}" >/dev/null 2>&1
-  mv "$out/gen/data" "$data"
-  rm -rf "$out/gen"
+  "$pg" train --output "$logs/gen" --iterations 1 "${common[@]}" >/dev/null 2>&1
+  mv "$logs/gen/data" "$data"
+  rm -rf "$logs/gen"
 fi
 
-train() {  # train OUTDIR STEPS [extra...]: runs in the background, sets $pid
+train() {  # train RUNDIR STEPS [extra...]: runs in the background, sets $pid
   local dir="$1" it="$2"
   shift 2
   "$pg" train --data "$data" --output "$dir" --iterations "$it" "${common[@]}" "$@" >>"$dir.log" 2>&1 &
   pid=$!
 }
 
-finish() {  # finish OUTDIR: what a retry loop does: resume from the checkpoint, or start again if none was written
+finish() {  # finish RUNDIR: what a retry loop does: resume from the checkpoint, or start again if none was written
   local dir="$1" resume=()
   [ -f "$dir/checkpoint.safetensors" ] && resume=(--resume)
   "$pg" train --data "$data" --output "$dir" --iterations "$steps" "${common[@]}" "${resume[@]}" >>"$dir.log" 2>&1
 }
 
-same_as_reference() {  # same_as_reference OUTDIR: per-step losses and final checkpoint equal the reference's
-  cmp -s <(cut -d, -f1,2 "$out/reference/train.csv") <(cut -d, -f1,2 "$1/train.csv") \
-    && cmp -s "$out/reference/checkpoint.safetensors" "$1/checkpoint.safetensors"
+same_as_reference() {  # same_as_reference RUNDIR: per-step losses and final checkpoint equal the reference's
+  cmp -s <(cut -d, -f1,2 "$logs/reference/train.csv") <(cut -d, -f1,2 "$1/train.csv") \
+    && cmp -s "$logs/reference/checkpoint.safetensors" "$1/checkpoint.safetensors"
 }
 
 reference() {
-  if [ ! -f "$out/reference/checkpoint.safetensors" ]; then
-    rm -rf "$out/reference"
+  if [ ! -f "$logs/reference/checkpoint.safetensors" ]; then
+    rm -rf "$logs/reference"
     local t0=$SECONDS
-    train "$out/reference" "$steps"
+    train "$logs/reference" "$steps"
     wait "$pid"
     echo "reference run: $steps steps in $((SECONDS - t0)) s" >&2
   fi
@@ -64,7 +64,7 @@ case "$what" in
     echo "| trial | signal at (s) | step of the checkpoint left | exit | resumed to the reference, bit for bit |"
     echo "|---|---|---|---|---|"
     for i in $(seq 1 "$n"); do
-      dir="$out/$what-$i"
+      dir="$logs/$what-$i"
       rm -rf "$dir" "$dir.log"
       if [ "$what" = resume-kill ]; then
         # A run stopped at step 10 or later, then killed while its resume loads the checkpoint.
@@ -96,7 +96,7 @@ case "$what" in
     echo "$survived of $n survived"
     ;;
   soak)
-    dir="$out/soak"
+    dir="$logs/soak"
     rm -rf "$dir" "$dir.log"
     common=(--width 0.03125 --crop 64 --batch 2 --workers 2 --checkpoint-every 100 --val-every 250 --seed 7)
     train "$dir" "$n"
@@ -130,13 +130,13 @@ case "$what" in
       for ((k = 0; k < ${#base[@]}; k += 2)); do
         [[ " $args " == *" ${base[k]} "* ]] || extra+=("${base[k]}" "${base[k + 1]}")
       done
-      rm -rf "$out/opt"
+      rm -rf "$logs/opt"
       t0=$(date +%s.%N)
       code=0
       # shellcheck disable=SC2086
-      "$pg" train --data "$data" --output "$out/opt" "${extra[@]}" $args </dev/null >/dev/null 2>"$out/opt.err" || code=$?
+      "$pg" train --data "$data" --output "$logs/opt" "${extra[@]}" $args </dev/null >/dev/null 2>"$logs/opt.err" || code=$?
       t1=$(date +%s.%N)
-      msg=$(grep -m 1 "^pixelgrad" "$out/opt.err" || tail -n 1 "$out/opt.err")
+      msg=$(grep -m 1 "^pixelgrad" "$logs/opt.err" || tail -n 1 "$logs/opt.err")
       printf '| `train %s` | %s | %.1f | %s |\n' "$args" "$code" "$(echo "$t1 - $t0" | bc)" "${msg//|/\\|}"
     done <<'LIST'
 --crop 100000

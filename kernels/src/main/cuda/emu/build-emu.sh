@@ -12,7 +12,7 @@
 # what went into them, so builds that differ in one file (the tests' broken kernels) recompile only it.
 set -euo pipefail
 emu="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="$1"
+library="$1"
 flavour="$2"
 cu_dir="$(cd "${3:-$emu/..}" && pwd)"
 cxx="${CXX:-g++}"
@@ -47,7 +47,7 @@ esac
 sources=("${BASH_SOURCE[0]}" "$emu/cuda_emu.h" "$emu/registry.h" "$emu/runtime.cpp" "$cu_dir"/*.cu)
 [ -f "$cu_dir/common.cuh" ] && sources+=("$cu_dir/common.cuh")
 stamp="$( { echo "$cxx ${flags[*]}"; cat "${sources[@]}"; } | sha256sum | cut -d' ' -f1)"
-if [ -f "$out" ] && [ "$(cat "$out.sha256" 2>/dev/null)" = "$stamp" ]; then
+if [ -f "$library" ] && [ "$(cat "$library.sha256" 2>/dev/null)" = "$stamp" ]; then
   exit 0
 fi
 
@@ -59,16 +59,16 @@ cache="${EMU_OBJECT_CACHE:-}"
 shared=("$emu/cuda_emu.h" "$emu/registry.h")
 for h in "$cu_dir"/*.cuh; do if [ -f "$h" ]; then shared+=("$h"); fi; done
 compiler_id="$("$cxx" --version | head -n 1)"
-# compile OUT FILE... -- ARGS: the compiler on ARGS, or the cached object of the same flags and FILEs.
+# compile OBJECT FILE... -- ARGS: the compiler on ARGS, or the cached object of the same flags and FILEs.
 compile() {
-  local out="$1" files=() key
+  local object="$1" files=() key
   shift
   while [ "$1" != "--" ]; do files+=("$1"); shift; done
   shift
   key="$( { echo "$compiler_id ${flags[*]}"; cat "${files[@]}"; } | sha256sum | cut -d' ' -f1)"
-  if [ -n "$cache" ] && [ -f "$cache/$key.o" ]; then cp "$cache/$key.o" "$out"; return; fi
-  "$cxx" "${flags[@]}" "$@" -o "$out"
-  if [ -n "$cache" ]; then cp "$out" "$cache/$key.o.$$" && mv "$cache/$key.o.$$" "$cache/$key.o"; fi
+  if [ -n "$cache" ] && [ -f "$cache/$key.o" ]; then cp "$cache/$key.o" "$object"; return; fi
+  "$cxx" "${flags[@]}" "$@" -o "$object"
+  if [ -n "$cache" ]; then cp "$object" "$cache/$key.o.$$" && mv "$cache/$key.o.$$" "$cache/$key.o"; fi
 }
 for cu in "$cu_dir"/*.cu; do
   module="$(basename "$cu" .cu)"
@@ -86,15 +86,15 @@ for cu in "$cu_dir"/*.cu; do
 done
 compile "$work/runtime.o" "$emu/runtime.cpp" "${shared[@]}" -- -I "$emu" -c "$emu/runtime.cpp" &
 for job in $(jobs -p); do wait "$job"; done
-mkdir -p "$(dirname "$out")"
+mkdir -p "$(dirname "$library")"
 # -Bsymbolic: calls inside the library stay inside it, so two builds (say, the real kernels and
 # deliberately broken ones) can be loaded into one process side by side.
-"$cxx" "${flags[@]}" -shared -Wl,-Bsymbolic -o "$out.tmp" "$work/runtime.o" "${objects[@]}"
-mv "$out.tmp" "$out"
-echo "$stamp" > "$out.sha256"
+"$cxx" "${flags[@]}" -shared -Wl,-Bsymbolic -o "$library.tmp" "$work/runtime.o" "${objects[@]}"
+mv "$library.tmp" "$library"
+echo "$stamp" > "$library.sha256"
 if [ "$flavour" = sanitized ]; then
   # The sanitizer runtime, next to the library, for the LD_PRELOAD that a JVM loading it needs.
   asan="$("$cxx" -print-file-name=libasan.so)"
-  if [ -f "$asan" ]; then ln -sf "$asan" "$(dirname "$out")/libasan.so"; fi
+  if [ -f "$asan" ]; then ln -sf "$asan" "$(dirname "$library")/libasan.so"; fi
 fi
-echo "build-emu: $flavour $(basename "$out") from $(ls "$cu_dir"/*.cu | wc -l) kernel files"
+echo "build-emu: $flavour $(basename "$library") from $(ls "$cu_dir"/*.cu | wc -l) kernel files"

@@ -12,6 +12,7 @@ import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.fcn.train.Predictor;
 import dev.pixelgrad.fcn.train.TrainOptions;
 import dev.pixelgrad.fcn.train.Trainer;
+import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import java.io.IOException;
@@ -48,12 +49,12 @@ final class Demo {
         SegmentationDataset train = new VocDataset(data, "train");
         SegmentationDataset val = new VocDataset(data, "val");
         FcnConfig cfg = new FcnConfig("fcn8s", train.classes().size(), WIDTH, false, Preprocessing.CAFFE, 1);
-        TrainOptions opt = new TrainOptions(cfg, Device.CPU, iterations, 8, "adam", 1e-3f, 0.9f, 0f, Reduction.MEAN,
+        TrainOptions opt = new TrainOptions(cfg, Device.CPU, iterations, 8, "adam", 1e-3f, LrSchedule.CONSTANT, 0.9f, 0f, Reduction.MEAN,
                 new Augmentation(true, 0.8f, 1.2f, IMAGE_SIZE), null, output, 100, 100, 1, 7);
         out.printf(Locale.ROOT, "training FCN-8s (width %s) with Adam, batch %d, %d steps%n", WIDTH, opt.batchSize(),
                 iterations);
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device(), () -> false));
+        Trainer.Result r = Trainer.train(opt, train, val, false, Main.listener(bar, opt.device(), () -> false, null));
         Scores scores = r.scores();
         out.print(scores.table());
 
@@ -66,14 +67,15 @@ final class Demo {
             shown.add(new Report.Prediction(s, Predictor.predict(model, s, Device.CPU)));
             files.add(data.resolve("JPEGImages").resolve(val.id(i) + ".jpg"));
         }
-        Predictor.predictFiles(model, files, predictions, Device.CPU);
+        Predictor.predictFiles(model, files, predictions, Device.CPU, val.classes().palette());
         double minutes = (System.nanoTime() - t0) / 60e9;
         String summary = String.format(Locale.ROOT, "FCN-8s at width %s (%,d trainable parameters) trained from scratch "
                 + "for %d steps of batch %d on %d synthetic %dx%d images (built-in set, %d classes), evaluated on %d "
                 + "held-out images. Whole demo: %.1f minutes on %d CPU threads.", WIDTH, model.trainableCount(),
                 iterations, opt.batchSize(), TRAIN_IMAGES, IMAGE_SIZE, IMAGE_SIZE, train.classes().size(), VAL_IMAGES,
                 minutes, Runtime.getRuntime().availableProcessors());
-        Path page = Report.write(output, model, scores, shown, "Pixelgrad demo: FCN-8s on the built-in set", summary);
+        Path page = Report.write(output, model, scores, shown, val.classes().palette(),
+                "Pixelgrad demo: FCN-8s on the built-in set", summary);
         out.printf(Locale.ROOT, "validation mean IoU %.1f%%; report: %s; predictions: %s (%.1f minutes)%n",
                 100 * scores.meanIoU(), page.toAbsolutePath(), predictions, minutes);
     }

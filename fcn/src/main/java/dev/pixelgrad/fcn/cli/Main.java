@@ -5,8 +5,11 @@ import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
+import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.Preflight;
+import dev.pixelgrad.fcn.data.Sample;
 import dev.pixelgrad.fcn.data.SegmentationDataset;
 import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.fcn.train.Evaluator;
@@ -14,6 +17,7 @@ import dev.pixelgrad.fcn.train.Predictor;
 import dev.pixelgrad.fcn.train.TrainOptions;
 import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingDivergedException;
+import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.backend.Backends;
@@ -91,6 +95,8 @@ public final class Main {
             """,
             "predict", """
             predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu]
+                      [--classes FILE]  colours of the masks and overlays (the training data's classes,
+                                        stored in the checkpoint, when left out)
             """,
             "demo", """
             demo:     [--output DIR] (runs/demo)  [--iterations N]
@@ -242,12 +248,25 @@ public final class Main {
                 a.integer("crop", number(stored, "crop", 0).intValue(), 0, 4096));
         return new TrainOptions(cfg, device(a), iterations, batch,
                 a.choice("optimizer", (String) stored.getOrDefault("optimizer", "adam"), List.of("adam", "sgd")),
-                a.number("lr", number(stored, "lr", 1e-3).floatValue(), 1e-12f, 10f),
+                a.number("lr", number(stored, "lr", 1e-3).floatValue(), 1e-12f, 10f), schedule(a, stored, iterations),
                 a.number("momentum", number(stored, "momentum", 0.99).floatValue(), 0f, 1f),
                 a.number("weight-decay", number(stored, "weight_decay", 0).floatValue(), 0f, 1f),
                 loss.equals("sum") ? Reduction.SUM : Reduction.MEAN, aug, a.path("init"), output,
                 a.integer("val-every", 200, 0, Integer.MAX_VALUE), a.integer("checkpoint-every", 100, 0, Integer.MAX_VALUE),
                 a.integer("workers", 2, 1, 64), seed);
+    }
+
+    /** --lr-schedule constant|step|poly with --lr-step, --lr-gamma, --lr-power, --warmup, --warmup-factor. */
+    static LrSchedule schedule(Args a, Map<String, Object> stored, long iterations) {
+        String kind = a.choice("lr-schedule", (String) stored.getOrDefault("lr_schedule", "constant"),
+                List.of("constant", "step", "poly"));
+        long warmup = a.longValue("warmup", number(stored, "warmup", 0).longValue(), 0, iterations - 1);
+        LrSchedule s = new LrSchedule(LrSchedule.kind(kind),
+                a.longValue("lr-step", number(stored, "lr_step", Math.max(1, iterations / 3)).longValue(), 1, iterations),
+                a.number("lr-gamma", number(stored, "lr_gamma", 0.1).floatValue(), 1e-6f, 1f),
+                a.number("lr-power", number(stored, "lr_power", 0.9).floatValue(), 1e-3f, 100f),
+                warmup, a.number("warmup-factor", number(stored, "warmup_factor", 0.01).floatValue(), 1e-6f, 1f));
+        return s;
     }
 
     private static Number number(Map<String, Object> stored, String key, Number fallback) {
@@ -287,7 +306,8 @@ public final class Main {
             return;
         }
         out.println(r.scores().table());
-        out.println("checkpoint: " + r.checkpoint());
+        out.println("checkpoint: " + r.checkpoint() + "; best: " + output.resolve(Trainer.BEST) + "; report: "
+                + output.resolve("report.html"));
     }
 
     /**
@@ -312,7 +332,8 @@ public final class Main {
         }, "pixelgrad-stop");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
-            Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), stop::get));
+            Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), stop::get,
+                    new ReportTarget(output, valSet, "Pixelgrad: training " + opt.model().model() + " in " + output)));
             if (r.stopped()) {
                 out.println("stopped at step " + r.steps() + " of " + opt.iterations() + "; checkpoint: " + r.checkpoint()
                         + " (go on with: pixelgrad train --resume --output " + output + ")");
@@ -329,8 +350,21 @@ public final class Main {
         }
     }
 
-    static Trainer.Listener listener(ProgressBar bar, Device device, BooleanSupplier stop) {
+    /** Where a run's report.html goes and what it shows: its folder, the validation split and a title. */
+    record ReportTarget(Path runDir, SegmentationDataset val, String title) {}
+
+    /** Validation images shown in a run's report. */
+    static final int REPORT_SAMPLES = 6;
+
+    /**
+     * The CLI's listener: the progress bar, a line per validation, device memory on a GPU, and with a
+     * {@code report} target the run's report.html rewritten at every validation.
+     */
+    static Trainer.Listener listener(ProgressBar bar, Device device, BooleanSupplier stop, ReportTarget report) {
         return new Trainer.Listener() {
+            private Fcn model;
+            private String startNote = "";
+
             @Override
             public boolean stopRequested() {
                 return stop.getAsBoolean();
@@ -338,6 +372,8 @@ public final class Main {
 
             @Override
             public void started(Fcn model, long first, long last, String note) {
+                this.model = model;
+                this.startNote = note;
                 if (!device.isCpu()) {
                     bar.message(Backends.of(device).describe());
                 }
@@ -352,15 +388,42 @@ public final class Main {
             }
 
             @Override
-            public void validated(long step, Scores s) {
-                bar.message(String.format(Locale.ROOT, "validation at step %d: mean IoU %.2f%%, pixel accuracy %.2f%%",
-                        step, 100 * s.meanIoU(), 100 * s.pixelAccuracy()));
+            public void validated(long step, Evaluator.Evaluation e, double elapsedSeconds) {
+                Scores s = e.scores();
+                bar.message(String.format(Locale.ROOT, "validation at step %d (%s trained): loss %.4f, mean IoU %.2f%%, "
+                        + "pixel accuracy %.2f%%", step, ProgressBar.clock(Math.round(elapsedSeconds)), e.loss(),
+                        100 * s.meanIoU(), 100 * s.pixelAccuracy()));
+                if (report != null) {
+                    writeReport(step, s, elapsedSeconds);
+                }
                 if (!device.isCpu()) {
                     Map<String, Long> m = Backends.of(device).memoryStats();
                     bar.message(String.format(Locale.ROOT, "  %s memory: live %.1f MiB, cached %.1f MiB, peak %.1f MiB, "
                             + "%d driver allocations so far", device, m.getOrDefault("live_bytes", 0L) / 1048576.0,
                             m.getOrDefault("cached_bytes", 0L) / 1048576.0, m.getOrDefault("peak_bytes", 0L) / 1048576.0,
                             m.getOrDefault("driver_allocations", 0L)));
+                }
+            }
+
+            private void writeReport(long step, Scores s, double elapsedSeconds) {
+                List<Report.Prediction> shown = new ArrayList<>();
+                for (int i = 0; i < Math.min(REPORT_SAMPLES, report.val().size()); i++) {
+                    try {
+                        Sample sample = report.val().load(i);
+                        shown.add(new Report.Prediction(sample, Predictor.predict(model, sample, device)));
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+                model.train(true); // predict left it in evaluation mode
+                String summary = String.format(Locale.ROOT, "%s, %d classes, width %s; %s. Step %,d, %s of training.",
+                        model.config().model(), model.numClasses(), model.config().width(), startNote, step,
+                        ProgressBar.clock(Math.round(elapsedSeconds)));
+                try {
+                    Report.write(report.runDir(), model, s, shown, report.val().classes().palette(), report.title(),
+                            summary);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
                 }
             }
         };
@@ -424,13 +487,23 @@ public final class Main {
         }
         model.to(device);
         try (DataLoader loader = new DataLoader(data, 1, false, Augmentation.NONE, model.config().preprocessing(), 0, 2)) {
-            out.print(Evaluator.evaluate(model, loader, device).table());
+            Evaluator.Evaluation e = Evaluator.evaluate(model, loader, device);
+            out.print(e.scores().table());
+            out.printf(Locale.ROOT, "%nloss             %.4f (cross-entropy per labelled pixel)%n", e.loss());
         }
     }
 
     /** predict --checkpoint FILE (--input FILE|DIR | FILE...): images named, or every image of a folder. */
     private static void predict(Args a, PrintStream out) throws IOException {
-        Fcn model = Fcn.load(Path.of(a.required("checkpoint")));
+        Path checkpoint = Path.of(a.required("checkpoint"));
+        Fcn model = Fcn.load(checkpoint);
+        // The colours of the data the model was trained on (stored in its checkpoint), unless a class list
+        // is given; VOC's for checkpoints that store none.
+        ClassList classes = a.path("classes") != null ? ClassList.read(a.path("classes")) : ClassList.ofCheckpoint(checkpoint);
+        if (classes != null && classes.size() != model.numClasses()) {
+            throw new IllegalArgumentException((a.path("classes") != null ? "--classes " + a.path("classes")
+                    : checkpoint.toString()) + " lists " + classes.size() + " classes but the model has " + model.numClasses());
+        }
         List<Path> inputs = new ArrayList<>();
         if (a.string("input", null) != null) {
             inputs.add(Path.of(a.string("input", null)));
@@ -460,7 +533,8 @@ public final class Main {
             }
         }
         model.to(device);
-        List<Path> masks = Predictor.predictFiles(model, files, output, device);
+        List<Path> masks = Predictor.predictFiles(model, files, output, device,
+                classes == null ? Palette.VOC : classes.palette());
         out.println("wrote " + masks.size() + " masks and overlays to " + output);
     }
 }

@@ -66,7 +66,7 @@ public final class BuiltinDataset {
                 ImageFiles.writeJpeg(ImageFiles.toImage(s.rgb(), s.height(), s.width()),
                         root.resolve("JPEGImages").resolve(id + ".jpg"), 0.92f);
                 ImageFiles.writePaletteMask(root.resolve("SegmentationClass").resolve(id + ".png"), s.labels(),
-                        s.height(), s.width());
+                        s.height(), s.width(), Palette.VOC);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

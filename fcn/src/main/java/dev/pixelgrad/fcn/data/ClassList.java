@@ -26,6 +26,9 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
             "bottle", "bus", "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person",
             "pottedplant", "sheep", "sofa", "train", "tvmonitor"), null);
 
+    /** The metadata entry of a checkpoint that holds the class list of the data it was trained on. */
+    public static final String METADATA_KEY = "data.classes";
+
     public ClassList {
         names = List.copyOf(names);
         String problem = sizeProblem(names.size());
@@ -51,16 +54,45 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
         return colors != null;
     }
 
+    /**
+     * The class list stored in a checkpoint ({@link #METADATA_KEY}), or null when it has none (written
+     * before checkpoints kept it, or saved by a caller that gave none).
+     */
+    public static ClassList ofCheckpoint(Path checkpoint) throws IOException {
+        String text;
+        try (dev.pixelgrad.tensor.io.SafetensorsReader r = dev.pixelgrad.tensor.io.SafetensorsReader.open(checkpoint)) {
+            text = r.metadata().get(METADATA_KEY);
+        }
+        return text == null ? null : fromText(text, checkpoint + " (" + METADATA_KEY + ")");
+    }
+
+    /** The colour of each class: the list's own for colour-coded masks, the VOC colours otherwise. */
+    public Palette palette() {
+        return colors == null ? Palette.VOC : Palette.of(colors);
+    }
+
     public static ClassList read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataException("class list " + file + " does not exist");
         }
+        return parse(TextFiles.readLines(file), file.toString());
+    }
+
+    /**
+     * A class list in the file format ({@link #toText}) from elsewhere than a file of its own (a checkpoint
+     * stores the list of the data it was trained on); errors name {@code source}.
+     */
+    public static ClassList fromText(String text, String source) throws DataException {
+        return parse(text.lines().toList(), source);
+    }
+
+    private static ClassList parse(List<String> lines, String file) throws DataException {
         List<String> names = new ArrayList<>();
         Map<String, Integer> lineOfName = new HashMap<>();
         Map<Integer, Integer> colors = new LinkedHashMap<>();
         int withColor = 0;
         int lineNo = 0;
-        for (String raw : TextFiles.readLines(file)) {
+        for (String raw : lines) {
             lineNo++;
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -102,6 +134,12 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
     }
 
     public void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, toText());
+    }
+
+    /** The list in the class file format: one class per line, with its colour for colour-coded masks. */
+    public String toText() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < names.size(); i++) {
             sb.append(names.get(i));
@@ -117,11 +155,10 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
         if (colors != null) {
             for (Map.Entry<Integer, Integer> e : colors.entrySet()) {
                 if (e.getValue() == Sample.VOID) {
-                    sb.append(String.format("void #%06x%n", e.getKey()));
+                    sb.append(String.format("void #%06x\n", e.getKey()));
                 }
             }
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, sb.toString());
+        return sb.toString();
     }
 }

@@ -214,9 +214,13 @@ public final class ImageFiles {
         return new Mask(h, w, v);
     }
 
-    /** Writes class indices as an indexed PNG with the VOC palette (what VOC's masks are). */
-    public static void writePaletteMask(Path file, int[] labels, int height, int width) throws IOException {
-        byte[][] p = Palette.channels();
+    /**
+     * Writes class indices as an indexed PNG: each pixel's value is its class, and the palette gives the
+     * classes their colours (VOC's masks are written this way, with {@link Palette#VOC}).
+     */
+    public static void writePaletteMask(Path file, int[] labels, int height, int width, Palette palette)
+            throws IOException {
+        byte[][] p = palette.channels();
         IndexColorModel cm = new IndexColorModel(8, 256, p[0], p[1], p[2]);
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, cm);
         byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
@@ -241,28 +245,33 @@ public final class ImageFiles {
         return img;
     }
 
-    /** Class indices as palette colours. */
-    public static BufferedImage labelImage(int[] labels, int height, int width) {
+    /** Class indices in their palette colours. */
+    public static BufferedImage labelImage(int[] labels, int height, int width, Palette palette) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                img.setRGB(x, y, Palette.rgb(labels[y * width + x]));
+                img.setRGB(x, y, palette.rgb(labels[y * width + x]));
             }
         }
         return img;
     }
 
-    /** The image with the label colours blended in at {@code alpha} (void and background left as they are). */
-    public static BufferedImage overlay(float[] planes, int[] labels, int height, int width, float alpha) {
+    /**
+     * The image with the label colours blended in at {@code alpha}. Void is left as it is, and so is class 0
+     * when its colour is black (VOC's background, which would only darken the picture).
+     */
+    public static BufferedImage overlay(float[] planes, int[] labels, int height, int width, float alpha,
+                                        Palette palette) {
         BufferedImage img = toImage(planes, height, width);
+        boolean blackBackground = palette.rgb(0) == 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int c = labels[y * width + x];
-                if (c == 0 || c == Sample.VOID) {
+                if (c == Sample.VOID || c == 0 && blackBackground) {
                     continue;
                 }
                 int a = img.getRGB(x, y);
-                int b = Palette.rgb(c);
+                int b = palette.rgb(c);
                 int r = Math.round((1 - alpha) * ((a >> 16) & 0xFF) + alpha * ((b >> 16) & 0xFF));
                 int g = Math.round((1 - alpha) * ((a >> 8) & 0xFF) + alpha * ((b >> 8) & 0xFF));
                 int bl = Math.round((1 - alpha) * (a & 0xFF) + alpha * (b & 0xFF));

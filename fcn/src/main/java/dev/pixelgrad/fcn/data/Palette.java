@@ -1,16 +1,28 @@
 package dev.pixelgrad.fcn.data;
 
+import java.util.Arrays;
+import java.util.Map;
+
 /**
- * The Pascal VOC colour map: class i gets the colour whose bits interleave i's bits, most significant
- * first (bit 0 of i to red, bit 1 to green, bit 2 to blue, then the next three bits one place lower...).
- * Class 0 is black, 1 dark red, 2 dark green, and 255 (void) the cream (224, 224, 192).
+ * The colour of each of the 256 label values, for masks written as palette PNGs (the value of a pixel is
+ * its class, the palette says how it looks), for overlays and for reports.
+ *
+ * <p>{@link #VOC} is the Pascal VOC colour map: class i gets the colour whose bits interleave i's bits,
+ * most significant first (bit 0 of i to red, bit 1 to green, bit 2 to blue, then the next three bits one
+ * place lower...). Class 0 is black, 1 dark red, 2 dark green, and 255 (void) the cream (224, 224, 192).
+ * A data set with its own class colours (a colour-coded class list) gets {@link #of(Map)}: its colours
+ * where it names them, VOC's elsewhere.
  */
 public final class Palette {
-    private static final int[] RGB = build();
+    public static final Palette VOC = new Palette(voc());
 
-    private Palette() {}
+    private final int[] rgb;
 
-    private static int[] build() {
+    private Palette(int[] rgb) {
+        this.rgb = rgb;
+    }
+
+    private static int[] voc() {
         int[] map = new int[256];
         for (int i = 0; i < 256; i++) {
             int r = 0;
@@ -28,19 +40,38 @@ public final class Palette {
         return map;
     }
 
-    /** 0xRRGGBB of class {@code index} (0-255). */
-    public static int rgb(int index) {
-        return RGB[index & 0xFF];
+    /** VOC's colours, with those of {@code colorToClass} (0xRRGGBB to label value, 255 for void) in their place. */
+    public static Palette of(Map<Integer, Integer> colorToClass) {
+        int[] map = voc();
+        for (Map.Entry<Integer, Integer> e : colorToClass.entrySet()) {
+            map[e.getValue() & 0xFF] = e.getKey() & 0xFFFFFF;
+        }
+        return new Palette(map);
+    }
+
+    /** 0xRRGGBB of label value {@code index} (0-255). */
+    public int rgb(int index) {
+        return rgb[index & 0xFF];
     }
 
     /** The colour map as three byte arrays, for an indexed PNG. */
-    static byte[][] channels() {
+    byte[][] channels() {
         byte[][] out = new byte[3][256];
         for (int i = 0; i < 256; i++) {
-            out[0][i] = (byte) (RGB[i] >> 16);
-            out[1][i] = (byte) (RGB[i] >> 8);
-            out[2][i] = (byte) RGB[i];
+            out[0][i] = (byte) (rgb[i] >> 16);
+            out[1][i] = (byte) (rgb[i] >> 8);
+            out[2][i] = (byte) rgb[i];
         }
         return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Palette p && Arrays.equals(rgb, p.rgb);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(rgb);
     }
 }

@@ -6,6 +6,7 @@ import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.data.Batch;
 import dev.pixelgrad.fcn.data.ImageFiles;
+import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.Sample;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Scope;
@@ -26,8 +27,13 @@ public final class Predictor {
         }
     }
 
-    /** Writes {@code <stem>_mask.png} and {@code <stem>_overlay.png} into {@code outDir}; returns the masks written. */
-    public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device) throws IOException {
+    /**
+     * Writes {@code <stem>_mask.png} (a palette PNG: each pixel's value is its class) and
+     * {@code <stem>_overlay.png} into {@code outDir}, both in the colours of {@code palette}; returns the
+     * masks written.
+     */
+    public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device, Palette palette)
+            throws IOException {
         java.util.ArrayList<Path> written = new java.util.ArrayList<>();
         for (Path file : images) {
             ImageFiles.Rgb rgb = ImageFiles.readRgb(file);
@@ -36,8 +42,8 @@ public final class Predictor {
             String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
             int[] pred = predict(model, new Sample(stem, rgb.height(), rgb.width(), rgb.planes(), none), device);
             Path mask = outDir.resolve(stem + "_mask.png");
-            ImageFiles.writePaletteMask(mask, pred, rgb.height(), rgb.width());
-            ImageFiles.writePng(ImageFiles.overlay(rgb.planes(), pred, rgb.height(), rgb.width(), 0.5f),
+            ImageFiles.writePaletteMask(mask, pred, rgb.height(), rgb.width(), palette);
+            ImageFiles.writePng(ImageFiles.overlay(rgb.planes(), pred, rgb.height(), rgb.width(), 0.5f, palette),
                     outDir.resolve(stem + "_overlay.png"));
             written.add(mask);
         }

@@ -2,6 +2,7 @@ package dev.pixelgrad.fcn.train;
 
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.data.Augmentation;
+import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
  * @param batchSize       images per step
  * @param optimizer       "adam" or "sgd"
  * @param learningRate    base learning rate (biases get twice it, as the reference recipe)
+ * @param schedule        how the learning rate changes over the run (a factor of the base rate per step)
  * @param momentum        SGD momentum (0.99 in the reference); ignored by Adam
  * @param weightDecay     L2 decay on weights (5e-4 in the reference); never on biases
  * @param loss            mean over labelled pixels, or sum ("unnormalized", the reference's)
@@ -27,7 +29,7 @@ import java.nio.file.Path;
  * @param seed            seed of the data order and augmentation (the model's own seed is in its config)
  */
 public record TrainOptions(FcnConfig model, Device device, long iterations, int batchSize, String optimizer,
-                           float learningRate, float momentum, float weightDecay, Reduction loss,
+                           float learningRate, LrSchedule schedule, float momentum, float weightDecay, Reduction loss,
                            Augmentation augmentation, Path init, Path output, int validateEvery, int checkpointEvery,
                            int workers, long seed) {
     public TrainOptions {
@@ -40,6 +42,7 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
+        java.util.Objects.requireNonNull(schedule, "schedule");
     }
 
     /**
@@ -50,6 +53,7 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("optimizer", optimizer);
         m.put("lr", (double) learningRate);
+        m.putAll(schedule.toMap());
         m.put("momentum", (double) momentum);
         m.put("weight_decay", (double) weightDecay);
         m.put("batch", batchSize);

@@ -7,6 +7,7 @@ import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Surgery;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.Batch;
+import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.DataLoader;
 import dev.pixelgrad.fcn.data.SegmentationDataset;
 import dev.pixelgrad.fcn.metrics.Scores;
@@ -45,6 +46,8 @@ public final class Trainer {
     /** The model at the validation with the highest mean IoU so far (metadata: step, val.mean_iou). */
     public static final String BEST = "best.safetensors";
     private static final String BEST_IOU_KEY = "val.mean_iou";
+    /** Checkpoint metadata: seconds the run has trained so far, across resumes (validation included). */
+    private static final String ELAPSED_KEY = "train.elapsed_seconds";
 
     /** Progress callbacks (the CLI draws its progress bar from these). */
     public interface Listener {
@@ -52,7 +55,8 @@ public final class Trainer {
 
         default void step(long step, long lastStep, float loss, double imagesPerSecond) {}
 
-        default void validated(long step, Scores scores) {}
+        /** After each validation: the scores and loss, and the run's training time so far in seconds. */
+        default void validated(long step, Evaluator.Evaluation validation, double elapsedSeconds) {}
 
         default void checkpointed(long step, Path file) {}
 
@@ -81,6 +85,7 @@ public final class Trainer {
         Fcn model;
         Optimizer optimizer;
         long firstStep;
+        double elapsedBefore = 0;
         String note;
         if (resume) {
             if (!Files.exists(ckptPath)) {
@@ -91,6 +96,7 @@ public final class Trainer {
             model = Fcn.restore(ckptPath, ckpt);
             model.random().restore(storedCount(ckptPath, ckpt, "rng.counter"));
             firstStep = storedCount(ckptPath, ckpt, "step");
+            elapsedBefore = storedSeconds(ckptPath, ckpt);
             model.to(opt.device());
             optimizer = optimizer(opt, model);
             optimizer.loadState(ckpt.optimizer());
@@ -115,10 +121,12 @@ public final class Trainer {
         }
         Safetensors.checkReplaceable(ckptPath); // before hours of training that end in replacing it
         model.train(true);
-        listener.started(model, firstStep, opt.iterations(), note);
+        listener.started(model, firstStep, opt.iterations(), String.format(Locale.ROOT, "%s; %s at %s, %s", note,
+                opt.optimizer(), opt.learningRate(), opt.schedule().describe()));
 
-        TrainingLog trainLog = new TrainingLog(opt.output().resolve(TRAIN_LOG), "step,loss,images_per_second,learning_rate",
-                resume ? firstStep : -1);
+        // step and loss lead, so that two runs' trajectories compare with cut -d, -f1,2.
+        TrainingLog trainLog = new TrainingLog(opt.output().resolve(TRAIN_LOG),
+                "step,loss,images_per_second,learning_rate,elapsed_seconds", resume ? firstStep : -1);
         TrainingLog valLog = new TrainingLog(opt.output().resolve(VAL_LOG), valHeader(valSet), resume ? firstStep : -1);
         Scores last = null;
         Path bestPath = opt.output().resolve(BEST);
@@ -131,10 +139,12 @@ public final class Trainer {
             long step = firstStep;
             long lastGood = firstStep;
             long t0 = System.nanoTime();
+            long runStart = t0;
             long stepsTimed = 0;
             double imagesPerSecond = 0;
             for (Batch b : train.range(firstStep, opt.iterations() - firstStep)) {
                 step++;
+                optimizer.setLearningRate((float) (opt.learningRate() * opt.schedule().factor(step - 1, opt.iterations())));
                 float loss;
                 long tStep = System.nanoTime();
                 try (Scope s = Scope.open()) {
@@ -152,18 +162,21 @@ public final class Trainer {
                 stepsTimed++;
                 double seconds = (System.nanoTime() - t0) * 1e-9;
                 imagesPerSecond = stepsTimed * opt.batchSize() / Math.max(seconds, 1e-9);
-                trainLog.append(String.format(Locale.ROOT, "%d,%.6f,%.3f,%g", step, loss, imagesPerSecond,
-                        optimizer.learningRate()));
+                trainLog.append(String.format(Locale.ROOT, "%d,%.6f,%.3f,%g,%.3f", step, loss, imagesPerSecond,
+                        optimizer.learningRate(), elapsedBefore + (System.nanoTime() - runStart) * 1e-9));
                 listener.step(step, opt.iterations(), loss, opt.batchSize() / ((System.nanoTime() - tStep) * 1e-9));
                 boolean end = step == opt.iterations();
                 if (end || (opt.validateEvery() > 0 && step % opt.validateEvery() == 0)) {
                     long tv = System.nanoTime();
-                    last = Evaluator.evaluate(model, val, opt.device());
-                    valLog.append(valRow(step, last));
-                    listener.validated(step, last);
+                    Evaluator.Evaluation e = Evaluator.evaluate(model, val, opt.device());
+                    last = e.scores();
+                    double elapsed = elapsedBefore + (System.nanoTime() - runStart) * 1e-9;
+                    valLog.append(valRow(step, e, elapsed));
+                    listener.validated(step, e, elapsed);
                     if (last.meanIoU() > bestIoU) {
                         bestIoU = last.meanIoU();
-                        model.save(bestPath, Map.of("step", Long.toString(step), BEST_IOU_KEY, Double.toString(bestIoU)));
+                        model.save(bestPath, Map.of("step", Long.toString(step), BEST_IOU_KEY, Double.toString(bestIoU),
+                                ClassList.METADATA_KEY, trainSet.classes().toText()));
                     }
                     t0 += System.nanoTime() - tv; // images/s counts training time only
                 }
@@ -175,7 +188,8 @@ public final class Trainer {
                         throw diverged(step, Float.NaN, lastGood, resume || lastGood > 0, ckptPath,
                                 "parameter " + bad + " is no longer finite");
                     }
-                    save(ckptPath, model, optimizer, step, opt);
+                    save(ckptPath, model, optimizer, step, opt, trainSet.classes(),
+                            elapsedBefore + (System.nanoTime() - runStart) * 1e-9);
                     lastGood = step;
                     listener.checkpointed(step, ckptPath);
                 }
@@ -311,13 +325,16 @@ public final class Trainer {
         }
     }
 
-    static void save(Path path, Fcn model, Optimizer optimizer, long step, TrainOptions opt) throws IOException {
+    static void save(Path path, Fcn model, Optimizer optimizer, long step, TrainOptions opt, ClassList classes,
+                     double elapsedSeconds) throws IOException {
         Map<String, String> md = new LinkedHashMap<>();
         md.put("format", "pixelgrad-fcn-checkpoint-1");
         md.put("step", Long.toString(step));
         md.put(Fcn.CONFIG_KEY, model.config().toJson());
         md.put("rng.counter", Long.toString(model.random().counter()));
         md.put("train.options", Json.write(opt.trajectory()));
+        md.put(ClassList.METADATA_KEY, classes.toText());
+        md.put(ELAPSED_KEY, String.format(Locale.ROOT, "%.3f", elapsedSeconds));
         Checkpoint.save(path, model, optimizer, md);
     }
 
@@ -339,6 +356,23 @@ public final class Trainer {
         }
     }
 
+    /** The training time a checkpoint's run had had; 0 for checkpoints written without it. */
+    private static double storedSeconds(Path path, Checkpoint ckpt) throws CheckpointException {
+        String v = ckpt.metadata().get(ELAPSED_KEY);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            double seconds = Double.parseDouble(v);
+            if (seconds >= 0 && Double.isFinite(seconds)) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as a negative time is
+        }
+        throw new CheckpointException(path, ELAPSED_KEY + " must be a number of seconds, got \"" + v + "\"");
+    }
+
     /** A count stored as metadata (the step, the random stream's position). */
     private static long storedCount(Path path, Checkpoint ckpt, String key) throws CheckpointException {
         String v = ckpt.metadata().get(key);
@@ -357,16 +391,17 @@ public final class Trainer {
     }
 
     private static String valHeader(SegmentationDataset data) {
-        StringBuilder sb = new StringBuilder("step,pixel_accuracy,mean_accuracy,mean_iou,fw_iou");
+        StringBuilder sb = new StringBuilder("step,loss,pixel_accuracy,mean_accuracy,mean_iou,fw_iou,elapsed_seconds");
         for (String name : data.classes().names()) {
             sb.append(",iou_").append(name);
         }
         return sb.toString();
     }
 
-    private static String valRow(long step, Scores s) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f", step, s.pixelAccuracy(),
-                s.meanAccuracy(), s.meanIoU(), s.frequencyWeightedIoU()));
+    private static String valRow(long step, Evaluator.Evaluation e, double elapsedSeconds) {
+        Scores s = e.scores();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f", step, e.loss(),
+                s.pixelAccuracy(), s.meanAccuracy(), s.meanIoU(), s.frequencyWeightedIoU(), elapsedSeconds));
         for (double v : s.classIoU()) {
             sb.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v));
         }

@@ -30,8 +30,16 @@ public final class TrainingLog {
             Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
             return;
         }
+        List<String> lines = Files.readAllLines(file);
+        if (lines.isEmpty() || !lines.get(0).equals(header)) {
+            // Written by a version with other columns: kept beside the new log, which starts afresh.
+            Path previous = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.csv$", "") + ".previous.csv");
+            Files.move(file, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
+            return;
+        }
         List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
+        for (String line : lines) {
             if (kept.isEmpty()) {
                 kept.add(line); // the header
                 continue;
@@ -61,6 +69,21 @@ public final class TrainingLog {
         } catch (IOException e) {
             throw FileErrors.writing(file, e);
         }
+    }
+
+    /**
+     * One column by its header name, row by row: NaN where a row leaves it empty (a class absent from the
+     * validation set has no IoU) or ends before it.
+     */
+    public static double[] column(Path file, String name) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        int index = lines.isEmpty() ? -1 : List.of(lines.get(0).split(",")).indexOf(name);
+        if (index < 0) {
+            throw new IOException(file + " has no column " + name);
+        }
+        return lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(","))
+                .mapToDouble(r -> index < r.length && !r[index].isEmpty() ? Double.parseDouble(r[index]) : Double.NaN)
+                .toArray();
     }
 
     /** The rows (without the header), each split at commas. */

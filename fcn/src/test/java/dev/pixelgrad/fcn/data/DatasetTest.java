@@ -77,7 +77,7 @@ class DatasetTest {
                 }
             }
             ImageFiles.writePaletteMask(root.resolve("SegmentationClass/" + id + ".png"),
-                    java.util.Arrays.copyOf(labels, h * maskW), h, maskW);
+                    java.util.Arrays.copyOf(labels, h * maskW), h, maskW, Palette.VOC);
         }
         if (brokenHow.equals("missing")) {
             Files.delete(root.resolve("JPEGImages/bad.jpg"));

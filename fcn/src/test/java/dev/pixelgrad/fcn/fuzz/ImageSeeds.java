@@ -2,6 +2,7 @@ package dev.pixelgrad.fcn.fuzz;
 
 import dev.pixelgrad.fcn.data.ImageBytes;
 import dev.pixelgrad.fcn.data.ImageFiles;
+import dev.pixelgrad.fcn.data.Palette;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -96,7 +97,7 @@ final class ImageSeeds {
     private static byte[] paletteMask(int[] labels, int h, int w) throws IOException {
         Path f = Files.createTempFile("seed", ".png");
         try {
-            ImageFiles.writePaletteMask(f, labels, h, w);
+            ImageFiles.writePaletteMask(f, labels, h, w, Palette.VOC);
             return Files.readAllBytes(f);
         } finally {
             Files.delete(f);

@@ -3,6 +3,7 @@ package dev.pixelgrad.fcn.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pixelgrad.fcn.data.DataException;
 import dev.pixelgrad.fcn.data.ImageFiles;
+import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.VocDataset;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -31,7 +32,7 @@ class VocListFuzzTest {
     static void writeTheSample() throws IOException {
         ImageFiles.writeJpeg(new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB), root.resolve("JPEGImages/a.jpg"),
                 0.9f);
-        ImageFiles.writePaletteMask(root.resolve("SegmentationClass/a.png"), new int[12], 3, 4);
+        ImageFiles.writePaletteMask(root.resolve("SegmentationClass/a.png"), new int[12], 3, 4, Palette.VOC);
         Files.createDirectories(root.resolve("ImageSets/Segmentation"));
     }
 

@@ -13,6 +13,7 @@ import dev.pixelgrad.fcn.data.BuiltinDataset;
 import dev.pixelgrad.fcn.data.VocDataset;
 import dev.pixelgrad.nn.Checkpoint;
 import dev.pixelgrad.nn.CheckpointException;
+import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import java.io.ByteArrayOutputStream;
@@ -114,7 +115,7 @@ class CheckpointConfigTest {
         Path data = run.resolve("data");
         BuiltinDataset.generate(data, 2, 1, 24, 3);
         Path bad = checkpoint(with("width", "\"wide\""));
-        TrainOptions opt = new TrainOptions(FcnConfig.fromJson(GOOD), Device.CPU, 2, 1, "sgd", 1e-3f, 0.9f, 0f,
+        TrainOptions opt = new TrainOptions(FcnConfig.fromJson(GOOD), Device.CPU, 2, 1, "sgd", 1e-3f, LrSchedule.CONSTANT, 0.9f, 0f,
                 Reduction.MEAN, Augmentation.NONE, bad, run, 0, 0, 1, 1);
         assertThrows(CheckpointException.class, () -> Trainer.train(opt, new VocDataset(data, "train"),
                 new VocDataset(data, "val"), false, new Trainer.Listener() { }));

@@ -112,15 +112,17 @@ final class Report {
         return page;
     }
 
-    /** A line chart 800x360 with the step on x, readable fonts and the legend inside. */
+    /** A line chart 800x380 with the step on x, readable fonts and the legend below. */
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(800).height(360).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        XYChart c = new XYChartBuilder().width(800).height(380).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
         XYStyler s = c.getStyler();
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setXAxisTickMarkSpacingHint(90); // pixels between step labels: a label per step is unreadable
         s.setChartBackgroundColor(Color.WHITE);
         s.setMarkerSize(6);
         s.setXAxisDecimalPattern("#,##0");

@@ -18,6 +18,8 @@ import java.util.Map;
  *   <li>{@link #stagedInit}: FCN-16s starts from a trained FCN-32s and FCN-8s from FCN-16s, taking every
  *       layer they share by name except the upsampling, which starts bilinear again (as the reference's
  *       solve.py re-initialises it); the new score layers start at zero.</li>
+ *   <li>{@link #narrowByFilterNorm}: a width-reduced encoder (--width below 1) from the full-width VGG16,
+ *       keeping in every layer the filters with the largest L1 norms.</li>
  * </ul>
  */
 public final class Surgery {
@@ -41,6 +43,73 @@ public final class Surgery {
      * also has. A shared name with another shape (a different class count, say) is an error. Returns the
      * names copied; the target's other layers keep their initialisation.
      */
+    /**
+     * Narrows a chain of convolutions (full-width encoder weights, in forward order: {@code X.weight} then
+     * {@code X.bias} for each layer) to the narrower {@code target} shapes, by magnitude-based filter
+     * pruning (Li et al., "Pruning Filters for Efficient ConvNets", ICLR 2017): in each layer, taken in
+     * order, only the input channels the previous layer kept remain, and of its filters, restricted to
+     * those channels, the ones with the largest L1 norms are kept, in their original order, with their
+     * biases. The first layer keeps its three colour channels. Nothing is rescaled: the kept filters
+     * carry the same weights, so the features they detect are ImageNet's, though each layer now sums
+     * fewer inputs than it was trained on; fine-tuning is expected to adapt to that.
+     *
+     * @return the narrowed weights, by the same names, each shaped as {@code target} says
+     */
+    public static Map<String, Tensor> narrowByFilterNorm(Map<String, Tensor> full, Map<String, Shape> target) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        int[] keptInputs = null; // null: every input channel (the image's)
+        for (Map.Entry<String, Tensor> e : full.entrySet()) {
+            String name = e.getKey();
+            if (!name.endsWith(".weight")) {
+                continue;
+            }
+            String layer = name.substring(0, name.length() - ".weight".length());
+            Tensor w = e.getValue();
+            Tensor b = full.get(layer + ".bias");
+            Shape want = target.get(name);
+            if (want == null || w.shape().rank() != 4 || want.rank() != 4) {
+                throw new IllegalArgumentException(name + ": not a convolution of both the weights and the model");
+            }
+            int outFull = w.dim(0);
+            int inFull = w.dim(1);
+            int k = w.dim(2) * w.dim(3);
+            int[] inputs = keptInputs != null ? keptInputs : java.util.stream.IntStream.range(0, inFull).toArray();
+            if (inputs.length != want.dim(1) || want.dim(0) > outFull || w.dim(2) != want.dim(2) || w.dim(3) != want.dim(3)) {
+                throw new IllegalArgumentException(name + ": weights " + w.shape() + " cannot be narrowed to the model's "
+                        + want + " (a model may be narrower than its weights, never wider)");
+            }
+            if (b == null) {
+                throw new IllegalArgumentException(name + " comes without " + layer + ".bias");
+            }
+            float[] wf = w.toFloatArray();
+            double[] norm = new double[outFull];
+            for (int o = 0; o < outFull; o++) {
+                for (int i : inputs) {
+                    for (int j = 0; j < k; j++) {
+                        norm[o] += Math.abs(wf[(o * inFull + i) * k + j]);
+                    }
+                }
+            }
+            // The largest norms, ties to the lower index, then back into the original order.
+            int[] outputs = java.util.stream.IntStream.range(0, outFull).boxed()
+                    .sorted((x, y) -> norm[x] != norm[y] ? Double.compare(norm[y], norm[x]) : Integer.compare(x, y))
+                    .limit(want.dim(0)).mapToInt(Integer::intValue).sorted().toArray();
+            float[] nw = new float[outputs.length * inputs.length * k];
+            float[] bf = b.toFloatArray();
+            float[] nb = new float[outputs.length];
+            for (int o = 0; o < outputs.length; o++) {
+                nb[o] = bf[outputs[o]];
+                for (int i = 0; i < inputs.length; i++) {
+                    System.arraycopy(wf, (outputs[o] * inFull + inputs[i]) * k, nw, (o * inputs.length + i) * k, k);
+                }
+            }
+            out.put(name, Tensor.of(nw, want));
+            out.put(layer + ".bias", Tensor.of(nb, outputs.length));
+            keptInputs = outputs;
+        }
+        return out;
+    }
+
     public static List<String> stagedInit(Fcn target, Map<String, Tensor> source) {
         Map<String, Tensor> take = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : target.namedParameters().entrySet()) {

@@ -370,11 +370,22 @@ public final class Vgg16Weights {
     }
 
     /**
-     * Loads the encoder weights into an FCN (shapes must match: the reference width for the real files)
-     * and returns the parameter names loaded. The heads are untouched.
+     * Loads the encoder weights into an FCN and returns the parameter names loaded; the heads are
+     * untouched. A model narrower than the weights (--width below 1 from the full-width files) gets them
+     * narrowed by {@link Surgery#narrowByFilterNorm}.
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
-        model.loadState(weights.encoder(), false);
-        return new ArrayList<>(weights.encoder().keySet());
+        Map<String, Tensor> encoder = weights.encoder();
+        Map<String, dev.pixelgrad.tensor.Shape> shapes = new LinkedHashMap<>();
+        boolean narrower = false;
+        for (Map.Entry<String, dev.pixelgrad.autograd.Variable> e : model.namedParameters().entrySet()) {
+            Tensor w = encoder.get(e.getKey());
+            if (w != null) {
+                shapes.put(e.getKey(), e.getValue().shape());
+                narrower |= !w.shape().equals(e.getValue().shape());
+            }
+        }
+        model.loadState(narrower ? Surgery.narrowByFilterNorm(encoder, shapes) : encoder, false);
+        return new ArrayList<>(encoder.keySet());
     }
 }

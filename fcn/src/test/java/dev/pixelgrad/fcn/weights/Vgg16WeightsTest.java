@@ -189,13 +189,80 @@ class Vgg16WeightsTest {
     }
 
     @Test
-    void weightsOfAnotherWidthAreRejectedWithTheParameterAndBothShapes() {
+    void weightsNarrowerThanTheModelAreRejectedWithTheParameterAndBothShapes() {
         Map<String, Tensor> encoder = new LinkedHashMap<>();
-        encoder.put("features.0.weight", Tensor.zeros(64, 3, 3, 3));
+        encoder.put("features.0.weight", Tensor.zeros(2, 3, 3, 3));
+        encoder.put("features.0.bias", Tensor.zeros(2));
         Vgg16Weights.Loaded wrong = new Vgg16Weights.Loaded(encoder, Preprocessing.CAFFE, "test");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Vgg16Weights.loadInto(model(), wrong));
-        assertTrue(e.getMessage().contains("features.0.weight") && e.getMessage().contains("[64, 3, 3, 3]")
+        assertTrue(e.getMessage().contains("features.0.weight") && e.getMessage().contains("[2, 3, 3, 3]")
                 && e.getMessage().contains("[4, 3, 3, 3]"), e.getMessage());
+    }
+
+    /**
+     * A narrower model from wider weights: in a 1/16-width encoder every layer has a random half of its
+     * filters made 100 times smaller, so narrowing to 1/32 by filter norm must keep exactly the other
+     * half, each filter with exactly the input channels the layer before kept.
+     */
+    @Test
+    void aNarrowerModelKeepsTheFiltersWithTheLargestNorms() {
+        Map<String, Tensor> full = new LinkedHashMap<>();
+        Map<String, boolean[]> live = new LinkedHashMap<>();
+        long seed = 300;
+        for (var e : model().state().entrySet()) {
+            if (!e.getKey().startsWith("features.") && !e.getKey().startsWith("fc")) {
+                continue;
+            }
+            Tensor t = e.getValue();
+            if (e.getKey().endsWith(".weight")) {
+                int out = t.dim(0);
+                int per = (int) t.shape().numel() / out;
+                boolean[] keep = new boolean[out];
+                java.util.List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, out).boxed().toList());
+                java.util.Collections.shuffle(order, new java.util.Random(seed));
+                order.subList(0, out / 2).forEach(o -> keep[o] = true);
+                float[] w = random((int) t.shape().numel(), seed++);
+                for (int o = 0; o < out; o++) {
+                    for (int j = 0; j < per && !keep[o]; j++) {
+                        w[o * per + j] *= 0.01f;
+                    }
+                }
+                live.put(e.getKey(), keep);
+                full.put(e.getKey(), Tensor.of(w, t.shape()));
+            } else {
+                full.put(e.getKey(), Tensor.of(random((int) t.shape().numel(), seed++), t.shape()));
+            }
+        }
+        Fcn narrow = Fcn.create(new FcnConfig("fcn8s", 5, WIDTH / 2, false, Preprocessing.CAFFE, 1));
+        Vgg16Weights.loadInto(narrow, new Vgg16Weights.Loaded(full, Preprocessing.CAFFE, "test"));
+
+        int[] inputs = {0, 1, 2};
+        for (var e : live.entrySet()) {
+            String name = e.getKey();
+            int[] outputs = java.util.stream.IntStream.range(0, e.getValue().length).filter(o -> e.getValue()[o]).toArray();
+            Tensor f = full.get(name);
+            int inFull = f.dim(1);
+            int k = f.dim(2) * f.dim(3);
+            float[] fw = f.toFloatArray();
+            float[] expected = new float[outputs.length * inputs.length * k];
+            for (int o = 0; o < outputs.length; o++) {
+                for (int i = 0; i < inputs.length; i++) {
+                    for (int j = 0; j < k; j++) {
+                        expected[(o * inputs.length + i) * k + j] = fw[(outputs[o] * inFull + inputs[i]) * k + j];
+                    }
+                }
+            }
+            var p = narrow.namedParameters();
+            assertArrayEquals(expected, p.get(name).data().toFloatArray(), name);
+            String bias = name.replace(".weight", ".bias");
+            float[] fb = full.get(bias).toFloatArray();
+            float[] nb = p.get(bias).data().toFloatArray();
+            for (int o = 0; o < outputs.length; o++) {
+                assertEquals(fb[outputs[o]], nb[o], bias);
+            }
+            inputs = outputs;
+        }
+        assertEquals(15, live.size(), "13 convolutions, fc6 and fc7");
     }
 }

@@ -76,12 +76,23 @@ public final class Main {
               --device cpu|cuda      (cpu)
               --iterations N | --epochs N                (1000 iterations)
               --batch N              (8)
-              --optimizer adam|sgd   (adam)   --lr X (1e-3)   --momentum X (0.99)   --weight-decay X (0)
+              --width X              channel multiplier, 1 = reference VGG16
+                                     (1 on a GPU; 0.125 on the CPU, where full width takes ~30 s a step)
+              --optimizer adam|sgd   (adam)   --weight-decay X (0)
+              --lr X                 adam: 1e-4 at width 1 (1e-3 diverges from scratch), x 1/width up to
+                                     1e-3 (8e-4 at 0.125); sgd: 1e-2, or 1e-10 with --loss sum
+              --momentum X           sgd (0.9; 0.99 with --loss sum, the reference's)
               --loss mean|sum        (mean; sum is the reference's unnormalised loss, with tiny rates)
-              --width X              channel multiplier, 1 = reference VGG16 (1)
+              --lr-schedule constant|step|poly           (constant, as the reference)
+                --lr-step N --lr-gamma X   step: times X every N steps (a third of the run, 0.1)
+                --lr-power X               poly: (1 - step/steps)^X (0.9, torchvision's)
+                --warmup N --warmup-factor X   linear warm-up from X times the rate over N steps (0, 0.01)
               --learn-upsample       train the bilinear upsampling layers too
-              --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
+              --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint;
+                                     a narrower --width keeps each layer's largest-norm filters
               --crop N  --scale-min X --scale-max X --no-flip                 augmentation
+                                     (no crop: each batch is padded to its largest image; a crop pads
+                                     smaller images up to N, so set it for large images only)
               --output DIR           (runs/train)    --resume   continue from DIR/checkpoint.safetensors
                                      (DIR/best.safetensors: the model of the best validation mean IoU)
               --no-preflight | --preflight   read every sample before training (default: sets of up to 20000)
@@ -230,7 +241,8 @@ public final class Main {
     static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
         int batch = a.integer("batch", number(stored, "batch", 8).intValue(), 1, 1024);
         String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
-        float width = a.number("width", 1f, 1e-4f, 1f);
+        Device device = device(a);
+        float width = a.number("width", defaultWidth(device), 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
         FcnConfig cfg = new FcnConfig(model, numClasses, width, a.flag("learn-upsample"), Preprocessing.CAFFE, seed);
         if (a.has("epochs") && a.has("iterations")) {
@@ -240,20 +252,44 @@ public final class Main {
                 ? (long) a.integer("epochs", 1, 1, 1_000_000) * ((trainImages + batch - 1) / batch)
                 : a.longValue("iterations", 1000, 1, 1_000_000_000_000L);
         String loss = a.choice("loss", (String) stored.getOrDefault("loss", "mean"), List.of("mean", "sum"));
+        Reduction reduction = loss.equals("sum") ? Reduction.SUM : Reduction.MEAN;
+        String optimizer = a.choice("optimizer", (String) stored.getOrDefault("optimizer", "adam"), List.of("adam", "sgd"));
         boolean flip = a.has("no-flip") ? !a.flag("no-flip") : (Boolean) stored.getOrDefault("flip", Boolean.TRUE);
         a.flag("no-flip");
         float scaleMin = a.number("scale-min", number(stored, "scale_min", 1).floatValue(), 0.01f, 10f);
         float scaleMax = a.number("scale-max", number(stored, "scale_max", 1).floatValue(), scaleMin, 10f);
         Augmentation aug = new Augmentation(flip, scaleMin, scaleMax,
                 a.integer("crop", number(stored, "crop", 0).intValue(), 0, 4096));
-        return new TrainOptions(cfg, device(a), iterations, batch,
-                a.choice("optimizer", (String) stored.getOrDefault("optimizer", "adam"), List.of("adam", "sgd")),
-                a.number("lr", number(stored, "lr", 1e-3).floatValue(), 1e-12f, 10f), schedule(a, stored, iterations),
-                a.number("momentum", number(stored, "momentum", 0.99).floatValue(), 0f, 1f),
+        return new TrainOptions(cfg, device, iterations, batch, optimizer,
+                a.number("lr", number(stored, "lr", defaultLearningRate(optimizer, reduction, width)).floatValue(),
+                        1e-12f, 10f), schedule(a, stored, iterations),
+                a.number("momentum", number(stored, "momentum", reduction == Reduction.SUM ? 0.99 : 0.9).floatValue(), 0f, 1f),
                 a.number("weight-decay", number(stored, "weight_decay", 0).floatValue(), 0f, 1f),
-                loss.equals("sum") ? Reduction.SUM : Reduction.MEAN, aug, a.path("init"), output,
+                reduction, aug, a.path("init"), output,
                 a.integer("val-every", 200, 0, Integer.MAX_VALUE), a.integer("checkpoint-every", 100, 0, Integer.MAX_VALUE),
                 a.integer("workers", 2, 1, 64), seed);
+    }
+
+    /**
+     * The width a new run gets when --width is left out: the reference net on a GPU; an eighth of it on
+     * the CPU, where the full width takes about half a minute a step even on 64-pixel images (134M
+     * parameters, a 1.6 GB checkpoint) and an eighth trains the demo in minutes.
+     */
+    static float defaultWidth(Device device) {
+        return device.isCpu() ? 0.125f : 1f;
+    }
+
+    /**
+     * The learning rate when --lr is left out. Adam: 1e-4 at full width, where 1e-3 from scratch diverges
+     * (docs/fcn.md, "Training defaults"), scaled as 1/width up to 1e-3 for narrower nets (each unit sums
+     * width-times fewer inputs, so the same step moves it width-times less). SGD: 1e-2 for the mean loss
+     * (torchvision's segmentation recipe), and the reference's 1e-10 for its summed, unnormalised loss.
+     */
+    static double defaultLearningRate(String optimizer, Reduction loss, float width) {
+        if (optimizer.equals("adam")) {
+            return Math.min(1e-3, 1e-4 / width);
+        }
+        return loss == Reduction.SUM ? 1e-10 : 1e-2;
     }
 
     /** --lr-schedule constant|step|poly with --lr-step, --lr-gamma, --lr-power, --warmup, --warmup-factor. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelgrad.fcn.data.ClassList;
+import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingLog;
 import java.io.ByteArrayOutputStream;
@@ -315,6 +317,51 @@ class CliTest {
         assertEquals(0, run(List.of("predict", "--checkpoint", run.resolve(Trainer.CHECKPOINT).toString(), a.toString(),
                 b.toString(), "--output", out.toString())), stderr());
         assertTrue(Files.exists(out.resolve("val_00000_mask.png")) && Files.exists(out.resolve("train_00003_overlay.png")));
+    }
+
+    /** The palette a mask PNG was written with, as 0xRRGGBB per value. */
+    private static int[] palette(Path png) throws IOException {
+        var cm = (java.awt.image.IndexColorModel) javax.imageio.ImageIO.read(png.toFile()).getColorModel();
+        int[] rgb = new int[cm.getMapSize()];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = cm.getRGB(i) & 0xFFFFFF;
+        }
+        return rgb;
+    }
+
+    @Test
+    void predictionsAndTheReportAreInTheClassesOwnColours() throws IOException {
+        Path run = dir.resolve("colours");
+        assertEquals(0, run(train(run, 2)), stderr());
+        // The report of a train run, as the demo's: the page and its pictures.
+        assertTrue(Files.readString(run.resolve("report.html")).contains("mean IoU"), "report.html");
+        for (String png : List.of("loss.png", "scores.png", "samples.png")) {
+            assertTrue(Files.size(run.resolve("report").resolve(png)) > 1000, png);
+        }
+        // The checkpoint keeps its data's class list; left to it, predict uses its colours (VOC's here).
+        Path image = dir.resolve("data/JPEGImages/val_00000.jpg");
+        Path checkpoint = run.resolve(Trainer.CHECKPOINT);
+        assertEquals(new dev.pixelgrad.fcn.data.VocDataset(dir.resolve("data"), "train").classes(),
+                ClassList.ofCheckpoint(checkpoint));
+        Path voc = dir.resolve("pred-voc");
+        assertEquals(0, run(List.of("predict", "--checkpoint", checkpoint.toString(), image.toString(), "--output",
+                voc.toString())), stderr());
+        assertEquals(Palette.VOC.rgb(1), palette(voc.resolve("val_00000_mask.png"))[1]);
+        // With a colour-coded class list, its colours: index masks stay class numbers, painted its way.
+        Path classes = dir.resolve("colours.txt");
+        Files.writeString(classes, "bg #102030\na #ff0000\nb #00ff00\nc #0000ff\nd #ffff00\ne #00ffff\nvoid #ffffff\n");
+        Path own = dir.resolve("pred-own");
+        assertEquals(0, run(List.of("predict", "--checkpoint", checkpoint.toString(), image.toString(), "--output",
+                own.toString(), "--classes", classes.toString())), stderr());
+        int[] rgb = palette(own.resolve("val_00000_mask.png"));
+        assertArrayEquals(new int[] {0x102030, 0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff},
+                java.util.Arrays.copyOf(rgb, 6));
+        assertEquals(0xffffff, rgb[255], "void");
+        // A list of another size is refused, naming it.
+        Files.writeString(classes, "bg #102030\na #ff0000\n");
+        assertEquals(1, run(List.of("predict", "--checkpoint", checkpoint.toString(), image.toString(), "--output",
+                own.toString(), "--classes", classes.toString())));
+        assertTrue(stderr().contains(classes + " lists 2 classes but the model has 6"), stderr());
     }
 
     private static List<String[]> rows(Path run) throws IOException {

@@ -13,6 +13,7 @@ import dev.pixelgrad.fcn.data.Sample;
 import dev.pixelgrad.fcn.data.SegmentationDataset;
 import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.fcn.train.Evaluator;
+import dev.pixelgrad.fcn.train.Inference;
 import dev.pixelgrad.fcn.train.Predictor;
 import dev.pixelgrad.fcn.train.TrainOptions;
 import dev.pixelgrad.fcn.train.Trainer;
@@ -44,7 +45,7 @@ import java.util.stream.Stream;
 /** The {@code pixelgrad} command: train, eval, predict, demo, explain, example and devices. */
 public final class Main {
     private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help",
-            "no-preflight", "preflight");
+            "no-preflight", "preflight", "flip");
     /** Splits up to this many samples in all are read once before training (see {@link Preflight}). */
     static final int PREFLIGHT_MAX_SAMPLES = 20_000;
 
@@ -103,9 +104,14 @@ public final class Main {
             "eval", """
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
+                      [--scales X,Y,...] (1)  average the class probabilities over these resizings
+                      [--flip]                and over each mirrored left-right
+                      [--tile N] [--overlap X] (whole image; 0.33)  sliding N x N windows, for images too
+                                              large to score in one pass
             """,
             "predict", """
             predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu]
+                      [--scales X,Y,...] [--flip] [--tile N] [--overlap X]   as for eval
                       [--classes FILE]  colours of the masks and overlays (the training data's classes,
                                         stored in the checkpoint, when left out)
             """,
@@ -465,6 +471,24 @@ public final class Main {
         };
     }
 
+    /** --scales X,Y,..., --flip, --tile N and --overlap X: how eval and predict run the model on an image. */
+    static Inference inference(Args a) {
+        String scales = a.string("scales", "1");
+        List<Float> factors = new ArrayList<>();
+        for (String part : scales.split(",", -1)) {
+            try {
+                factors.add(Float.parseFloat(part.strip()));
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("--scales expects numbers separated by commas (0.75,1,1.25), got '" + scales + "'");
+            }
+        }
+        try {
+            return new Inference(factors, a.flag("flip"), a.integer("tile", 0), a.number("overlap", 1f / 3));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--scales/--flip/--tile/--overlap: " + e.getMessage());
+        }
+    }
+
     /** The largest image side and class count explain takes: past any real use, and every count stays in range. */
     static final int MAX_SIDE = 100_000;
     static final int MAX_CLASSES = 10_000;
@@ -516,6 +540,7 @@ public final class Main {
         DataSource source = DataSource.from(a, runDir.resolve("data"));
         SegmentationDataset data = source.open(a.string("split", "val"));
         Device device = device(a);
+        Inference inference = inference(a);
         a.finish();
         if (data.classes().size() != model.numClasses()) {
             throw new IllegalArgumentException("the data has " + data.classes().size() + " classes but the checkpoint "
@@ -523,7 +548,10 @@ public final class Main {
         }
         model.to(device);
         try (DataLoader loader = new DataLoader(data, 1, false, Augmentation.NONE, model.config().preprocessing(), 0, 2)) {
-            Evaluator.Evaluation e = Evaluator.evaluate(model, loader, device);
+            Evaluator.Evaluation e = Evaluator.evaluate(model, loader, device, inference);
+            if (!inference.isWhole()) {
+                out.println("inference: " + inference.describe());
+            }
             out.print(e.scores().table());
             out.printf(Locale.ROOT, "%nloss             %.4f (cross-entropy per labelled pixel)%n", e.loss());
         }
@@ -549,6 +577,7 @@ public final class Main {
         }
         Path output = a.path("output") != null ? a.path("output") : Path.of("predictions");
         Device device = device(a);
+        Inference inference = inference(a);
         a.finish();
         if (inputs.isEmpty()) {
             throw new Args.UsageException("predict needs --input FILE|DIR or image files");
@@ -570,7 +599,7 @@ public final class Main {
         }
         model.to(device);
         List<Path> masks = Predictor.predictFiles(model, files, output, device,
-                classes == null ? Palette.VOC : classes.palette());
+                classes == null ? Palette.VOC : classes.palette(), inference);
         out.println("wrote " + masks.size() + " masks and overlays to " + output);
     }
 }

@@ -39,51 +39,74 @@ public record Augmentation(boolean flip, float minScale, float maxScale, int cro
     }
 
     /** Bilinear image (pixel centres aligned, as PIL and PyTorch's align_corners=False), nearest labels. */
-    static Sample resize(Sample s, int h, int w) {
-        float[] rgb = new float[3 * h * w];
+    public static Sample resize(Sample s, int h, int w) {
         int[] labels = new int[h * w];
         double sy = (double) s.height() / h;
         double sx = (double) s.width() / w;
-        int inPlane = s.height() * s.width();
         for (int y = 0; y < h; y++) {
-            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-            int y0 = Math.min((int) fy, s.height() - 1);
-            int y1 = Math.min(y0 + 1, s.height() - 1);
-            double ay = fy - y0;
             int ny = Math.min((int) ((y + 0.5) * sy), s.height() - 1);
             for (int x = 0; x < w; x++) {
-                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-                int x0 = Math.min((int) fx, s.width() - 1);
-                int x1 = Math.min(x0 + 1, s.width() - 1);
-                double ax = fx - x0;
-                for (int c = 0; c < 3; c++) {
-                    int o = c * inPlane;
-                    double top = s.rgb()[o + y0 * s.width() + x0] * (1 - ax) + s.rgb()[o + y0 * s.width() + x1] * ax;
-                    double bottom = s.rgb()[o + y1 * s.width() + x0] * (1 - ax) + s.rgb()[o + y1 * s.width() + x1] * ax;
-                    rgb[c * h * w + y * w + x] = (float) (top * (1 - ay) + bottom * ay);
-                }
                 int nx = Math.min((int) ((x + 0.5) * sx), s.width() - 1);
                 labels[y * w + x] = s.labels()[ny * s.width() + nx];
             }
         }
-        return new Sample(s.id(), h, w, rgb, labels);
+        return new Sample(s.id(), h, w, bilinear(s.rgb(), 3, s.height(), s.width(), h, w), labels);
     }
 
-    static Sample flip(Sample s) {
-        int h = s.height();
-        int w = s.width();
-        float[] rgb = new float[s.rgb().length];
-        int[] labels = new int[s.labels().length];
+    /**
+     * {@code channels} planes of {@code height x width} resized to {@code h x w}, bilinear with pixel
+     * centres aligned (PIL's and PyTorch's align_corners=False), edges clamped.
+     */
+    public static float[] bilinear(float[] planes, int channels, int height, int width, int h, int w) {
+        float[] out = new float[channels * h * w];
+        double sy = (double) height / h;
+        double sx = (double) width / w;
+        int inPlane = height * width;
         for (int y = 0; y < h; y++) {
+            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
+            int y0 = Math.min((int) fy, height - 1);
+            int y1 = Math.min(y0 + 1, height - 1);
+            double ay = fy - y0;
             for (int x = 0; x < w; x++) {
-                int from = y * w + (w - 1 - x);
-                labels[y * w + x] = s.labels()[from];
-                for (int c = 0; c < 3; c++) {
-                    rgb[c * h * w + y * w + x] = s.rgb()[c * h * w + from];
+                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
+                int x0 = Math.min((int) fx, width - 1);
+                int x1 = Math.min(x0 + 1, width - 1);
+                double ax = fx - x0;
+                for (int c = 0; c < channels; c++) {
+                    int o = c * inPlane;
+                    double top = planes[o + y0 * width + x0] * (1 - ax) + planes[o + y0 * width + x1] * ax;
+                    double bottom = planes[o + y1 * width + x0] * (1 - ax) + planes[o + y1 * width + x1] * ax;
+                    out[c * h * w + y * w + x] = (float) (top * (1 - ay) + bottom * ay);
                 }
             }
         }
-        return new Sample(s.id(), h, w, rgb, labels);
+        return out;
+    }
+
+    /** The image and its labels mirrored left-right. */
+    public static Sample flip(Sample s) {
+        int h = s.height();
+        int w = s.width();
+        int[] labels = new int[s.labels().length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                labels[y * w + x] = s.labels()[y * w + (w - 1 - x)];
+            }
+        }
+        return new Sample(s.id(), h, w, flipPlanes(s.rgb(), 3, h, w), labels);
+    }
+
+    /** {@code channels} planes of {@code h x w} mirrored left-right. */
+    public static float[] flipPlanes(float[] planes, int channels, int h, int w) {
+        float[] out = new float[planes.length];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out[(c * h + y) * w + x] = planes[(c * h + y) * w + (w - 1 - x)];
+                }
+            }
+        }
+        return out;
     }
 
     /** A size x size window at a random offset of the image padded (bottom and right) to at least that size. */

@@ -6,6 +6,7 @@ import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.data.Batch;
 import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.Sample;
 import dev.pixelgrad.fcn.metrics.ConfusionMatrix;
 import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.tensor.Device;
@@ -27,6 +28,17 @@ public final class Evaluator {
     public record Evaluation(Scores scores, double loss) {}
 
     public static Evaluation evaluate(Fcn model, DataLoader loader, Device device) {
+        return evaluate(model, loader, device, Inference.WHOLE);
+    }
+
+    /**
+     * As {@link #evaluate(Fcn, DataLoader, Device)}, each image run as {@code inference} says; the loss is
+     * then the cross-entropy of the averaged probabilities.
+     */
+    public static Evaluation evaluate(Fcn model, DataLoader loader, Device device, Inference inference) {
+        if (!inference.isWhole()) {
+            return evaluateEachSample(model, loader, device, inference);
+        }
         boolean wasTraining = model.isTraining();
         model.eval();
         ConfusionMatrix cm = new ConfusionMatrix(model.numClasses());
@@ -45,6 +57,30 @@ public final class Evaluator {
             }
         } finally {
             model.train(wasTraining);
+        }
+        Scores scores = cm.scores(loader.dataset().classes().names());
+        return new Evaluation(scores, scores.pixels() == 0 ? Double.NaN : lossSum / scores.pixels());
+    }
+
+    private static Evaluation evaluateEachSample(Fcn model, DataLoader loader, Device device, Inference inference) {
+        ConfusionMatrix cm = new ConfusionMatrix(model.numClasses());
+        double lossSum = 0;
+        for (Batch b : loader.range(0, loader.batchesPerEpoch())) {
+            for (Sample s : b.samples()) {
+                float[][] p = inference.probabilities(model, s, device);
+                int[] labels = s.labels();
+                for (int i = 0; i < labels.length; i++) {
+                    if (labels[i] == Sample.VOID) {
+                        continue;
+                    }
+                    int best = 0;
+                    for (int c = 1; c < p.length; c++) {
+                        best = p[c][i] > p[best][i] ? c : best;
+                    }
+                    cm.add(labels[i], best, 1);
+                    lossSum -= Math.log(Math.max(p[labels[i]][i], Float.MIN_NORMAL));
+                }
+            }
         }
         Scores scores = cm.scores(loader.dataset().classes().names());
         return new Evaluation(scores, scores.pixels() == 0 ? Double.NaN : lossSum / scores.pixels());

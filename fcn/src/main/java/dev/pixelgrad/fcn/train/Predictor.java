@@ -1,15 +1,10 @@
 package dev.pixelgrad.fcn.train;
 
-import dev.pixelgrad.autograd.F;
-import dev.pixelgrad.autograd.GradMode;
-import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.fcn.Fcn;
-import dev.pixelgrad.fcn.data.Batch;
 import dev.pixelgrad.fcn.data.ImageFiles;
 import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.Sample;
 import dev.pixelgrad.tensor.Device;
-import dev.pixelgrad.tensor.Scope;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,13 +13,9 @@ import java.util.List;
 public final class Predictor {
     private Predictor() {}
 
-    /** The predicted class of every pixel of one image. */
+    /** The predicted class of every pixel of one image, from one pass over the whole image. */
     public static int[] predict(Fcn model, Sample image, Device device) {
-        model.eval();
-        try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
-            Batch b = Batch.of(List.of(image), model.config().preprocessing());
-            return F.argmax(model.forward(Variable.of(b.imageTensor().to(device)))).toIntArray();
-        }
+        return Inference.WHOLE.predict(model, image, device);
     }
 
     /**
@@ -34,13 +25,19 @@ public final class Predictor {
      */
     public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device, Palette palette)
             throws IOException {
+        return predictFiles(model, images, outDir, device, palette, Inference.WHOLE);
+    }
+
+    /** As {@link #predictFiles(Fcn, List, Path, Device, Palette)}, each image run as {@code inference} says. */
+    public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device, Palette palette,
+                                          Inference inference) throws IOException {
         java.util.ArrayList<Path> written = new java.util.ArrayList<>();
         for (Path file : images) {
             ImageFiles.Rgb rgb = ImageFiles.readRgb(file);
             int[] none = new int[rgb.height() * rgb.width()];
             java.util.Arrays.fill(none, Sample.VOID);
             String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-            int[] pred = predict(model, new Sample(stem, rgb.height(), rgb.width(), rgb.planes(), none), device);
+            int[] pred = inference.predict(model, new Sample(stem, rgb.height(), rgb.width(), rgb.planes(), none), device);
             Path mask = outDir.resolve(stem + "_mask.png");
             ImageFiles.writePaletteMask(mask, pred, rgb.height(), rgb.width(), palette);
             ImageFiles.writePng(ImageFiles.overlay(rgb.planes(), pred, rgb.height(), rgb.width(), 0.5f, palette),

@@ -18,7 +18,7 @@ mvn -B -q -DskipTests package
 stage="$root/dist/gpu"
 rm -rf "$stage" && mkdir -p "$stage/lib" "$stage/test-classes"
 cp fcn/target/pixelgrad-fcn-*.jar bench/target/pixelgrad-bench-*.jar "$stage/lib/"
-rm -f "$stage"/lib/*-tests.jar
+rm -f "$stage"/lib/*-tests.jar "$stage"/lib/*-sources.jar "$stage"/lib/*-javadoc.jar
 for list in fcn/target/runtime-classpath.txt bench/target/runtime-classpath.txt; do
   for jar in $(tr ':' ' ' < "$list"); do cp -n "$jar" "$stage/lib/"; done
 done

@@ -1,6 +1,8 @@
 package dev.pixelgrad.kernels.cuda;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +18,14 @@ import java.util.Locale;
 final class CudaRuntime {
     /** Transfers go through the staging buffer in pieces of at most this many bytes. */
     private static final long STAGING_BYTES = 64L << 20;
+
+    /**
+     * JCuda, which {@link GpuDriver} drives a real GPU with. pixelgrad-kernels depends on it as optional, so
+     * that its native libraries are only on the class path of projects that want a GPU: they add this
+     * dependency (which brings the natives for their platform, {@code org.jcuda:jcuda-natives}).
+     * {@code JCudaVersionTest} keeps it equal to the version in the build.
+     */
+    static final String JCUDA_ARTIFACT = "org.jcuda:jcuda:12.6.0";
 
     private static CudaRuntime instance;
     private static String unavailable;
@@ -54,7 +64,18 @@ final class CudaRuntime {
         String device = System.getProperty(CudaDriver.DEVICE_PROPERTY, "gpu").trim().toLowerCase(Locale.ROOT);
         try {
             CudaDriver driver = switch (device) {
-                case "gpu" -> GpuDriver.open();
+                case "gpu" -> {
+                    // Both asked before GpuDriver is loaded, which loads JCuda's classes. The driver first:
+                    // without it JCuda would not help, and JCuda's own error for it is a page of stack traces.
+                    String missing = missingDriver();
+                    if (missing == null) {
+                        missing = missingJCuda(CudaRuntime.class.getClassLoader());
+                    }
+                    if (missing != null) {
+                        throw new IllegalStateException(missing);
+                    }
+                    yield GpuDriver.open();
+                }
                 case "emulated" -> EmulatedDriver.open();
                 default -> throw new IllegalStateException(CudaDriver.DEVICE_PROPERTY + ": unknown device '" + device
                         + "' (gpu or emulated)");
@@ -65,6 +86,27 @@ final class CudaRuntime {
             unavailable = e.getMessage();
         }
         return unavailable;
+    }
+
+    /** Null when the NVIDIA driver's library is here; otherwise why not. */
+    private static String missingDriver() {
+        try {
+            SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "no NVIDIA driver here (libcuda.so.1 not found)";
+        }
+    }
+
+    /** Null when {@code loader} can load JCuda's driver API; otherwise what to add to the class path. */
+    static String missingJCuda(ClassLoader loader) {
+        try {
+            Class.forName("jcuda.driver.JCudaDriver", false, loader);
+            return null;
+        } catch (ClassNotFoundException e) {
+            return "JCuda is not on the class path; a GPU needs the dependency " + JCUDA_ARTIFACT
+                    + " (it brings JCuda's native library for this platform)";
+        }
     }
 
     void synchronize() {

@@ -74,14 +74,11 @@ final class GpuDriver implements CudaDriver {
         return v / 1000 + "." + v % 1000 / 10;
     }
 
-    /** GPU 0, or an exception whose message says why there is none to use. */
+    /**
+     * GPU 0, or an exception whose message says why there is none to use. The caller has checked that the
+     * driver (libcuda) and JCuda are there ({@link CudaRuntime}).
+     */
     static GpuDriver open() {
-        try {
-            // Look for the driver first: JCuda's own error for a missing libcuda is a page of stack traces.
-            java.lang.foreign.SymbolLookup.libraryLookup("libcuda.so.1", java.lang.foreign.Arena.global());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("no NVIDIA driver here (libcuda.so.1 not found)");
-        }
         try {
             JCudaDriver.setExceptionsEnabled(true);
             cuInit(0);

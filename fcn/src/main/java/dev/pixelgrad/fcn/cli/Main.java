@@ -81,13 +81,14 @@ public final class Main {
                                      (1 on a GPU; 0.125 on the CPU, where full width takes ~30 s a step)
               --optimizer adam|sgd   (adam)   --weight-decay X (0)
               --lr X                 adam: 1e-4 at width 1 (1e-3 diverges from scratch), x 1/width up to
-                                     1e-3 (8e-4 at 0.125); sgd: 1e-2, or 1e-10 with --loss sum
+                                     1e-3 (8e-4 at 0.125); sgd: 1e-3, or 1e-10 with --loss sum
               --momentum X           sgd (0.9; 0.99 with --loss sum, the reference's)
               --loss mean|sum        (mean; sum is the reference's unnormalised loss, with tiny rates)
               --lr-schedule constant|step|poly           (constant, as the reference)
                 --lr-step N --lr-gamma X   step: times X every N steps (a third of the run, 0.1)
                 --lr-power X               poly: (1 - step/steps)^X (0.9, torchvision's)
-                --warmup N --warmup-factor X   linear warm-up from X times the rate over N steps (0, 0.01)
+                --warmup N --warmup-factor X   linear warm-up from X times the rate over N steps
+                                           (a tenth of the run up to 100 steps, 0.01)
               --learn-upsample       train the bilinear upsampling layers too
               --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint;
                                      a narrower --width keeps each layer's largest-norm filters
@@ -288,21 +289,33 @@ public final class Main {
     /**
      * The learning rate when --lr is left out. Adam: 1e-4 at full width, where 1e-3 from scratch diverges
      * (docs/fcn.md, "Training defaults"), scaled as 1/width up to 1e-3 for narrower nets (each unit sums
-     * width-times fewer inputs, so the same step moves it width-times less). SGD: 1e-2 for the mean loss
-     * (torchvision's segmentation recipe), and the reference's 1e-10 for its summed, unnormalised loss.
+     * width-times fewer inputs, so the same step moves it width-times less). SGD: 1e-3 for the mean loss
+     * (1e-2, torchvision's rate for its batch-normalised nets, gave NaN at step 4 from scratch at width
+     * 0.125), and the reference's 1e-10 for its summed, unnormalised loss.
      */
     static double defaultLearningRate(String optimizer, Reduction loss, float width) {
         if (optimizer.equals("adam")) {
             return Math.min(1e-3, 1e-4 / width);
         }
-        return loss == Reduction.SUM ? 1e-10 : 1e-2;
+        return loss == Reduction.SUM ? 1e-10 : 1e-3;
+    }
+
+    /**
+     * Warm-up steps when --warmup is left out: the first tenth of the run, at most 100 steps. Adam's first
+     * updates move every weight by about the full rate whatever its gradient; at full width from scratch
+     * that took the loss from 1.8 to 8.6 in one step at 1e-4, and a warm-up from a hundredth of the rate
+     * kept it falling (docs/fcn.md, "Training defaults").
+     */
+    static long defaultWarmup(long iterations) {
+        return Math.min(100, iterations / 10);
     }
 
     /** --lr-schedule constant|step|poly with --lr-step, --lr-gamma, --lr-power, --warmup, --warmup-factor. */
     static LrSchedule schedule(Args a, Map<String, Object> stored, long iterations) {
         String kind = a.choice("lr-schedule", (String) stored.getOrDefault("lr_schedule", "constant"),
                 List.of("constant", "step", "poly"));
-        long warmup = a.longValue("warmup", number(stored, "warmup", 0).longValue(), 0, iterations - 1);
+        long warmup = a.longValue("warmup", number(stored, "warmup", defaultWarmup(iterations)).longValue(), 0,
+                iterations - 1);
         LrSchedule s = new LrSchedule(LrSchedule.kind(kind),
                 a.longValue("lr-step", number(stored, "lr_step", Math.max(1, iterations / 3)).longValue(), 1, iterations),
                 a.number("lr-gamma", number(stored, "lr_gamma", 0.1).floatValue(), 1e-6f, 1f),

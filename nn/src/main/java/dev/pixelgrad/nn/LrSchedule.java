@@ -68,7 +68,7 @@ public record LrSchedule(Kind kind, long stepSize, float gamma, float power, lon
         };
     }
 
-    /** The schedule by name, for checkpoints (see {@link #fromMap}). */
+    /** The schedule as named values, stored with a run's options in its checkpoints. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lr_schedule", kind.name().toLowerCase(Locale.ROOT));

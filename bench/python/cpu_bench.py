@@ -1,21 +1,213 @@
 #!/usr/bin/env python3
-"""PyTorch CPU timings for the shapes of Pixelgrad's JMH benchmarks (bench/src/main/java/.../ConvBenchmark,
-MatmulBenchmark), to be run on the same machine, one right after the other. Prints a Markdown table row per case.
+"""PyTorch CPU timings for the cases of Pixelgrad's JMH CPU benchmarks (bench/src/main/java/dev/pixelgrad/
+bench/cpu), to be run on the same machine, one right after the other.
 
-    /usr/bin/python3 bench/python/cpu_bench.py
+Each case is named as its JMH benchmark, class and method (MaxPoolBenchmark.backward), and takes the
+same parameters, in the same notation (shape=64x698x698, layer=21x16x16-k4s2, ...):
+
+    /usr/bin/python3 bench/python/cpu_bench.py                       # every case, default parameters
+    /usr/bin/python3 bench/python/cpu_bench.py --only 'MaxPool|Crop'  # the cases whose name matches
+    /usr/bin/python3 bench/python/cpu_bench.py --from-jmh jmh.json --json pytorch.json
+
+--from-jmh reads a JMH result file (-rf json -rff FILE) and times exactly the cases and parameter values
+it holds, so both sides measure identical shapes; --json writes the timings with the machine and the
+versions (tools/bench/side_by_side.sh runs JMH, this, and the table, in that order). Without --from-jmh
+the parameters are DEFAULTS, the values of the benchmarks' @Param annotations.
+
+Each time is the median of the runs in at least --min-time seconds (and at least 5 runs), after
+--warmup runs. Forward passes run without autograd recording, except max pooling, whose forward then keeps
+the argmax indices (as Pixelgrad's always does and as a training step needs). Backward passes time
+torch.autograd.grad of a recorded forward, for the inputs the Java benchmark differentiates.
 """
+import argparse
+import datetime
+import json
 import os
+import platform
+import re
 import statistics
+import subprocess
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
-torch.manual_seed(0)
-torch.set_num_threads(os.cpu_count())
+# The @Param values of the JMH CPU benchmarks, for runs without --from-jmh.
+DEFAULTS = {
+    "ConvBenchmark": {"layer": ["64x224", "128x112", "256x56", "512x28"]},
+    "MatmulBenchmark": {"gemm": ["vector"], "n": ["1024"]},
+    "FcnConvBenchmark": {"layer": ["3x500x500-64k3p100", "512x22x22-4096k7p0", "4096x16x16-4096k1p0",
+                                   "4096x16x16-21k1p0", "512x44x44-21k1p0", "256x88x88-21k1p0"]},
+    "MaxPoolBenchmark": {"shape": ["64x698x698", "128x349x349", "256x175x175", "512x88x88", "512x44x44"]},
+    "ConvTransposeBenchmark": {"layer": ["21x16x16-k4s2", "21x34x34-k4s2", "21x70x70-k16s8", "21x16x16-k64s32"]},
+    "AddBenchmark": {"shape": ["21x34x34", "21x70x70"]},
+    "ReluBenchmark": {"shape": ["64x698x698", "512x88x88", "4096x16x16"]},
+    "CropBenchmark": {"crop": ["21x44x44-off5-34", "21x88x88-off9-70", "21x568x568-off31-500"]},
+    "DropoutBenchmark": {"shape": ["4096x16x16"]},
+    "SoftmaxCrossEntropyBenchmark": {"shape": ["21x500x500"]},
+    "OptimizerBenchmark": {"shape": ["512x512x3x3", "4096x4096x1x1", "4096x512x7x7"]},
+}
 
 
-def timed(fn, min_time=2.0, warmup=3):
+def numbers(value, pattern, example):
+    """The numbers in a parameter value of the given form, as DeviceBenchmark.numbers reads them."""
+    m = re.fullmatch(pattern, value)
+    if not m:
+        raise ValueError(f"parameter '{value}' does not have the form {example}")
+    return [int(g) for g in m.groups()]
+
+
+def batch_of_one(shape):
+    """'64x698x698' -> [1, 64, 698, 698], as DeviceBenchmark.batchOfOne."""
+    if not re.fullmatch(r"\d+(x\d+)*", shape):
+        raise ValueError(f"shape '{shape}' is not sizes joined by x (e.g. 64x698x698)")
+    return [1] + [int(s) for s in shape.split("x")]
+
+
+def no_grad(fn):
+    def run():
+        with torch.no_grad():
+            return fn()
+    return run
+
+
+def grad_of(y, inputs, gy):
+    """torch.autograd.grad of a recorded forward, kept for repeated calls."""
+    return lambda: torch.autograd.grad(y, inputs, gy, retain_graph=True)
+
+
+# Each case builds its tensors from the parameters and returns the function to time.
+
+def conv(p, backward):
+    c, s = numbers(p["layer"], r"(\d+)x(\d+)", "CxS")
+    x = torch.randn(1, c, s, s, requires_grad=backward)
+    w = (torch.randn(c, c, 3, 3) * 0.05).requires_grad_(backward)
+    b = (torch.randn(c) * 0.1).requires_grad_(backward)
+    if not backward:
+        return no_grad(lambda: F.conv2d(x, w, b, padding=1))
+    return grad_of(F.conv2d(x, w, b, padding=1), [x, w, b], torch.randn(1, c, s, s))
+
+
+def fcn_conv(p, backward):
+    cin, h, wd, cout, k, pad = numbers(p["layer"], r"(\d+)x(\d+)x(\d+)-(\d+)k(\d+)p(\d+)", "CinxHxW-CoutkKpP")
+    x = torch.randn(1, cin, h, wd, requires_grad=backward)
+    w = (torch.randn(cout, cin, k, k) * (2.0 / (cin * k * k)) ** 0.5).requires_grad_(backward)
+    b = (torch.randn(cout) * 0.1).requires_grad_(backward)
+    if not backward:
+        return no_grad(lambda: F.conv2d(x, w, b, padding=pad))
+    y = F.conv2d(x, w, b, padding=pad)
+    return grad_of(y, [x, w, b], torch.randn(y.shape))
+
+
+def matmul(p):
+    n = int(p["n"])
+    a = torch.rand(n, n)
+    b = torch.rand(n, n)
+    return no_grad(lambda: a @ b)
+
+
+def max_pool(p, backward):
+    x = torch.randn(*batch_of_one(p["shape"]), requires_grad=True)
+    if not backward:
+        return lambda: F.max_pool2d(x, 2, 2, ceil_mode=True)
+    y = F.max_pool2d(x, 2, 2, ceil_mode=True)
+    return grad_of(y, [x], torch.randn(y.shape))
+
+
+def conv_transpose(p, which):
+    c, h, wd, k, s = numbers(p["layer"], r"(\d+)x(\d+)x(\d+)-k(\d+)s(\d+)", "CxHxW-kKsS")
+    x = torch.randn(1, c, h, wd, requires_grad=which == "data")
+    w = (torch.randn(c, c, k, k) * 0.05).requires_grad_(which == "weight")
+    if which == "forward":
+        return no_grad(lambda: F.conv_transpose2d(x, w, stride=s))
+    y = F.conv_transpose2d(x, w, stride=s)
+    return grad_of(y, [x if which == "data" else w], torch.randn(y.shape))
+
+
+def add(p):
+    a = torch.randn(*batch_of_one(p["shape"]))
+    b = torch.randn(*batch_of_one(p["shape"]))
+    return no_grad(lambda: a + b)
+
+
+def relu(p, backward):
+    x = torch.randn(*batch_of_one(p["shape"]), requires_grad=backward)
+    if not backward:
+        return no_grad(lambda: F.relu(x))
+    y = F.relu(x)
+    return grad_of(y, [x], torch.randn(y.shape))
+
+
+def crop(p, backward):
+    c, h, wd, off, s = numbers(p["crop"], r"(\d+)x(\d+)x(\d+)-off(\d+)-(\d+)", "CxHxW-offO-S")
+    x = torch.randn(1, c, h, wd, requires_grad=backward)
+
+    # A copy, as Pixelgrad's crop makes (a slice alone is a view and costs nothing until it is read).
+    def window():
+        return x[:, :, off:off + s, off:off + s].contiguous()
+    if not backward:
+        return no_grad(window)
+    return grad_of(window(), [x], torch.randn(1, c, s, s))
+
+
+def dropout(p, backward):
+    x = torch.randn(*batch_of_one(p["shape"]), requires_grad=backward)
+    if not backward:
+        return no_grad(lambda: F.dropout(x, 0.5, training=True))
+    y = F.dropout(x, 0.5, training=True)
+    return grad_of(y, [x], torch.randn(y.shape))
+
+
+def softmax_cross_entropy(p, backward):
+    _, c, h, w = batch_of_one(p["shape"])
+    logits = torch.randn(1, c, h, w, requires_grad=backward)
+    labels = torch.randint(0, c, (1, h, w))
+    labels.view(-1)[::10] = 255  # every tenth pixel ignored, as the Java benchmark
+
+    def loss():
+        return F.cross_entropy(logits, labels, ignore_index=255, reduction="mean")
+    if not backward:
+        return no_grad(loss)
+    return lambda: torch.autograd.grad(loss(), [logits])
+
+
+def optimizer(p, kind):
+    w = (torch.randn(*batch_of_one(p["shape"])[1:]) * 0.01).requires_grad_()
+    w.grad = torch.randn(w.shape) * 0.001
+    if kind == "adam":
+        opt = torch.optim.Adam([w], lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=5e-4)
+    else:
+        opt = torch.optim.SGD([w], lr=1e-4, momentum=0.99, weight_decay=5e-4)
+    return opt.step
+
+
+CASES = {
+    "ConvBenchmark.forward": lambda p: conv(p, False),
+    "ConvBenchmark.backward": lambda p: conv(p, True),
+    "MatmulBenchmark.matmul": matmul,
+    "FcnConvBenchmark.forward": lambda p: fcn_conv(p, False),
+    "FcnConvBenchmark.backward": lambda p: fcn_conv(p, True),
+    "MaxPoolBenchmark.forward": lambda p: max_pool(p, False),
+    "MaxPoolBenchmark.backward": lambda p: max_pool(p, True),
+    "ConvTransposeBenchmark.forward": lambda p: conv_transpose(p, "forward"),
+    "ConvTransposeBenchmark.backwardData": lambda p: conv_transpose(p, "data"),
+    "ConvTransposeBenchmark.backwardWeight": lambda p: conv_transpose(p, "weight"),
+    "AddBenchmark.forward": add,
+    "ReluBenchmark.forward": lambda p: relu(p, False),
+    "ReluBenchmark.backward": lambda p: relu(p, True),
+    "CropBenchmark.forward": lambda p: crop(p, False),
+    "CropBenchmark.backward": lambda p: crop(p, True),
+    "DropoutBenchmark.forward": lambda p: dropout(p, False),
+    "DropoutBenchmark.backward": lambda p: dropout(p, True),
+    "SoftmaxCrossEntropyBenchmark.forward": lambda p: softmax_cross_entropy(p, False),
+    "SoftmaxCrossEntropyBenchmark.forwardBackward": lambda p: softmax_cross_entropy(p, True),
+    "OptimizerBenchmark.adam": lambda p: optimizer(p, "adam"),
+    "OptimizerBenchmark.sgd": lambda p: optimizer(p, "sgd"),
+}
+
+
+def timed(fn, min_time, warmup):
     for _ in range(warmup):
         fn()
     samples = []
@@ -27,27 +219,99 @@ def timed(fn, min_time=2.0, warmup=3):
     return statistics.median(samples) * 1e3, len(samples)
 
 
+def default_cases():
+    """(benchmark, params) for every case with every combination of DEFAULTS."""
+    out = []
+    for name in CASES:
+        cls, _ = name.split(".")
+        combos = [{}]
+        for key, values in DEFAULTS[cls].items():
+            combos = [dict(c, **{key: v}) for c in combos for v in values]
+        out += [("dev.pixelgrad.bench.cpu." + name, c) for c in combos]
+    return out
+
+
+def jmh_cases(path):
+    """(benchmark, params) of every result in a JMH JSON file, in its order."""
+    with open(path) as f:
+        return [(r["benchmark"], r.get("params", {})) for r in json.load(f)]
+
+
+def machine():
+    """The CPU as lscpu names it, its cores and threads per core, and the OS."""
+    info = {"cpu_model": platform.processor() or "unknown", "cpus": os.cpu_count(),
+            "os": f"{platform.system()} {platform.release()}"}
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return info
+    fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    if "Model name" in fields:
+        info["cpu_model"] = fields["Model name"]
+    try:
+        info["cores"] = int(fields["Core(s) per socket"]) * int(fields.get("Socket(s)", "1"))
+        info["threads_per_core"] = int(fields["Thread(s) per core"])
+    except (KeyError, ValueError):
+        pass
+    return info
+
+
+def blas_library():
+    """The BLAS library this process loaded (Debian's torch takes whichever libblas.so.3 is selected)."""
+    torch.rand(8, 8) @ torch.rand(8, 8)
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "/" in line
+                    and "blas" in os.path.basename(line.split()[-1]).lower()}
+        return ", ".join(sorted(os.path.realpath(p) for p in libs)) or "none found"
+    except OSError:
+        return "unknown"
+
+
 def main():
-    print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, "
-          f"mkldnn {torch.backends.mkldnn.is_available()}, {torch.__config__.parallel_info().splitlines()[0]}")
-    print("| case | ms (median) | GFLOP/s | samples |")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--from-jmh", metavar="FILE", help="time the cases and parameters of this JMH JSON result")
+    ap.add_argument("--only", metavar="REGEX", help="only the cases whose Class.method matches (searched)")
+    ap.add_argument("--json", metavar="FILE", help="write the timings, machine and versions here")
+    ap.add_argument("--min-time", type=float, default=2.0, help="seconds of timed runs per case (default 2)")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch threads (default: every CPU)")
+    args = ap.parse_args()
+
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+    cases = jmh_cases(args.from_jmh) if args.from_jmh else default_cases()
+    if args.only:
+        cases = [c for c in cases if re.search(args.only, c[0])]
+    info = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blas": blas_library(),
+        "min_time_s": args.min_time,
+        "warmup": args.warmup,
+    }
+    print(f"# torch {info['torch']}, threads {info['threads']}, mkldnn {torch.backends.mkldnn.is_available()}, "
+          f"BLAS {info['blas']}; {info['machine']['cpu_model']}, {info['machine']['cpus']} CPUs")
+    print("| case | parameters | ms (median) | samples |")
     print("|---|---|---|---|")
-    for c, s in [(64, 224), (128, 112), (256, 56), (512, 28)]:
-        x = torch.randn(1, c, s, s, requires_grad=True)
-        w = (torch.randn(c, c, 3, 3) * 0.05).requires_grad_()
-        b = (torch.randn(c) * 0.1).requires_grad_()
-        gy = torch.randn(1, c, s, s)
-        flops = 2.0 * c * c * 9 * s * s
-        with torch.no_grad():
-            ms, n = timed(lambda: F.conv2d(x, w, b, padding=1))
-        print(f"| conv {c}->{c} {s}x{s} forward | {ms:.1f} | {flops / ms / 1e6:.1f} | {n} |")
-        y = F.conv2d(x, w, b, padding=1)
-        ms, n = timed(lambda: torch.autograd.grad(y, [x, w, b], gy, retain_graph=True))
-        print(f"| conv {c}->{c} {s}x{s} backward | {ms:.1f} | {2 * flops / ms / 1e6:.1f} | {n} |")
-    a = torch.rand(1024, 1024)
-    bm = torch.rand(1024, 1024)
-    ms, n = timed(lambda: a @ bm)
-    print(f"| matmul 1024^3 | {ms:.2f} | {2 * 1024 ** 3 / ms / 1e6:.1f} | {n} |")
+    results = []
+    for benchmark, params in cases:
+        name = ".".join(benchmark.split(".")[-2:])
+        if name not in CASES:
+            print(f"cpu_bench: no PyTorch case for {benchmark}; skipped", file=sys.stderr)
+            continue
+        fn = CASES[name](params)
+        ms, n = timed(fn, args.min_time, args.warmup)
+        del fn
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        print(f"| {name} | {shown} | {ms:.4g} | {n} |", flush=True)
+        results.append({"benchmark": benchmark, "params": params, "ms": ms, "samples": n})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(dict(info, results=results), f, indent=1)
 
 
 if __name__ == "__main__":

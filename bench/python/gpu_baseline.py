@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch's half of the GPU baseline, the same cases as Pixelgrad's GpuBaseline (bench/src/main/java/
-dev/pixelgrad/bench/GpuBaseline.java), to be run on the same GPU, one right after the other:
+dev/pixelgrad/bench/cuda/GpuBaseline.java), to be run on the same GPU, one right after the other:
 
   - the two ceilings: a large device-to-device copy (bytes read + written per second) and SGEMM at 8192^3;
   - SGEMM at 1024, 2048, 4096 (FP32: TF32 off);

@@ -1,9 +1,8 @@
-package dev.pixelgrad.bench;
+package dev.pixelgrad.bench.cpu;
 
+import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.ConvParams;
-import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
-import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,12 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * CPU conv2d (3x3, stride 1, padding 1, batch 1, with bias) on the shapes of VGG16's blocks, as in
- * FCN's encoder: forward, and backward (input gradient + weight gradient + bias gradient).
- * The matching PyTorch script is bench/python/cpu_bench.py.
- *
- * <p>The GEMM under the convolution is chosen per JVM: add {@code -jvmArgsAppend -Dpixelgrad.cpu.gemm=ejml}
- * to measure the EJML path.
+ * The convolutions of FCN-8s at a 500x500 input that are not VGG16's 3x3 block shapes ({@link ConvBenchmark}):
+ * conv1_1 with its padding of 100, fc6 as a 7x7 convolution, fc7 and the score layers as 1x1
+ * convolutions. Stride 1, with bias, batch 1. Forward, and backward (input + weight + bias gradients;
+ * a training step skips conv1_1's input gradient, the image needing none).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,39 +32,45 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
-public class ConvBenchmark {
-    /** channels x size: VGG16 conv1_2, conv2_2, conv3_3, conv4_3. */
-    @Param({"64x224", "128x112", "256x56", "512x28"})
+public class FcnConvBenchmark extends DeviceBenchmark {
+    /**
+     * Input channels x height x width, then output channels, kernel and padding: conv1_1, fc6, fc7,
+     * score_fr, score_pool4, score_pool3.
+     */
+    @Param({"3x500x500-64k3p100", "512x22x22-4096k7p0", "4096x16x16-4096k1p0", "4096x16x16-21k1p0",
+            "512x44x44-21k1p0", "256x88x88-21k1p0"})
     public String layer;
 
     private Tensor x;
     private Tensor w;
     private Tensor b;
     private Tensor gy;
-    private final ConvParams p = ConvParams.of(1, 1);
+    private ConvParams p;
 
     @Setup(Level.Trial)
     public void setup() {
-        String[] parts = layer.split("x");
-        int c = Integer.parseInt(parts[0]);
-        int size = Integer.parseInt(parts[1]);
-        x = Tensor.normal(Shape.of(1, c, size, size), 0f, 1f, 1, Device.CPU);
-        w = Tensor.normal(Shape.of(c, c, 3, 3), 0f, 0.05f, 2, Device.CPU);
-        b = Tensor.normal(Shape.of(c), 0f, 0.1f, 3, Device.CPU);
-        gy = Tensor.normal(Shape.of(1, c, size, size), 0f, 1f, 4, Device.CPU);
+        open();
+        int[] n = numbers(layer, "(\\d+)x(\\d+)x(\\d+)-(\\d+)k(\\d+)p(\\d+)",
+                "CinxHxW-CoutkKpP (e.g. 512x22x22-4096k7p0)");
+        int cin = n[0];
+        int cout = n[3];
+        int k = n[4];
+        p = ConvParams.of(1, n[5]);
+        x = normal(1f, 1, 1, cin, n[1], n[2]);
+        w = normal((float) Math.sqrt(2.0 / (cin * k * k)), 2, cout, cin, k, k);
+        b = normal(0.1f, 3, cout);
+        gy = normal(1f, 4, Ops.conv2dOutputShape(x, w, b, p).dims());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        x.close();
-        w.close();
-        b.close();
-        gy.close();
+        closeAll();
     }
 
     @Benchmark
     public void forward(Blackhole bh) {
         try (Tensor y = Ops.conv2d(x, w, b, p)) {
+            sync();
             bh.consume(y);
         }
     }
@@ -77,6 +80,7 @@ public class ConvBenchmark {
         try (Tensor gx = Ops.conv2dBackwardData(gy, w, x.shape(), p);
              Tensor gw = Ops.conv2dBackwardWeight(gy, x, w.shape(), p);
              Tensor gb = Ops.sumPerChannel(gy)) {
+            sync();
             bh.consume(gx);
             bh.consume(gw);
             bh.consume(gb);

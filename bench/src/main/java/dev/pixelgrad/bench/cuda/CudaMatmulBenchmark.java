@@ -1,13 +1,8 @@
-package dev.pixelgrad.bench;
+package dev.pixelgrad.bench.cuda;
 
-import dev.pixelgrad.kernels.cuda.Impl;
-import dev.pixelgrad.kernels.cuda.Implementations;
-import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.Ops;
-import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
-import dev.pixelgrad.tensor.backend.Backend;
-import dev.pixelgrad.tensor.backend.Backends;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,37 +26,43 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class CudaMatmulBenchmark {
+public class CudaMatmulBenchmark extends DeviceBenchmark {
+    /** Our kernel or NVIDIA's (cuBLAS). */
     @Param({"own", "vendor"})
     public String impl;
 
     @Param({"1024", "4096"})
     public int n;
 
-    private Backend cuda;
     private Tensor a;
     private Tensor b;
 
+    @Override
+    protected boolean onCuda() {
+        return true;
+    }
+
+    @Override
+    protected String implementation() {
+        return impl;
+    }
+
     @Setup(Level.Trial)
     public void setup() {
-        Implementations.set("all", Impl.parse(impl));
-        Device gpu = Device.cuda(0);
-        cuda = Backends.of(gpu);
-        a = Tensor.normal(Shape.of(n, n), 0f, 1f, 5, gpu);
-        b = Tensor.normal(Shape.of(n, n), 0f, 1f, 6, gpu);
+        open();
+        a = normal(1f, 5, n, n);
+        b = normal(1f, 6, n, n);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        a.close();
-        b.close();
-        Implementations.reset();
+        closeAll();
     }
 
     @Benchmark
     public void matmul(Blackhole bh) {
         try (Tensor c = Ops.matmul(a, b)) {
-            cuda.synchronize();
+            sync();
             bh.consume(c);
         }
     }

@@ -1,4 +1,4 @@
-package dev.pixelgrad.bench;
+package dev.pixelgrad.bench.cuda;
 
 import dev.pixelgrad.autograd.F;
 import dev.pixelgrad.autograd.GradMode;
@@ -38,7 +38,7 @@ import java.util.Locale;
  * a device synchronise; the median is reported. Inputs are random, never zeros. Writes one JSON line per
  * case to {@code --json FILE} (tools/gpu/compare.py puts both halves side by side) and a table to stdout.
  *
- * <pre>java ... dev.pixelgrad.bench.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]</pre>
+ * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]</pre>
  * {@code --quick}: small shapes, for checking the harness on the emulated device.
  */
 public final class GpuBaseline {

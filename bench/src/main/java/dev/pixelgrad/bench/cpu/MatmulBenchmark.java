@@ -1,4 +1,4 @@
-package dev.pixelgrad.bench;
+package dev.pixelgrad.bench.cpu;
 
 import dev.pixelgrad.kernels.cpu.Sgemm;
 import dev.pixelgrad.tensor.CounterRng;
@@ -15,7 +15,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** 1024 x 1024 x 1024 single-precision matrix multiply with each CPU GEMM: EJML and the Vector API kernel. */
+/**
+ * 1024 x 1024 x 1024 single-precision matrix multiply with each CPU GEMM, called directly on arrays: EJML
+ * and the Vector API kernel. (The CUDA benchmark of matmul, {@code cuda.CudaMatmulBenchmark}, goes through
+ * {@code Ops.matmul} and compares our kernel with cuBLAS.)
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -7,7 +7,7 @@
 #
 # PATTERN         JMH's regular expression over the benchmark names; default 'bench\.cpu\.' (every CPU
 #                 benchmark). The PyTorch side times exactly the cases and parameter values JMH ran.
-# --out DIR       where the run's files go; default runs/side-by-side-<UTC time> in the repository
+# --results DIR   where the run's files go; default runs/side-by-side-<UTC time> in the repository
 #                 (runs/ is git-ignored): jmh.json, jmh.log, pytorch.json, pytorch.log and the table
 # --table FILE    the Markdown table; default DIR/side-by-side.md
 # --long          the benchmarks' own settings (JMH: 3 warm-up and 5 measured iterations of 2 s; PyTorch:
@@ -19,26 +19,26 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 pattern='bench\.cpu\.'
-out=""
+results=""
 table=""
 long=false
 python=/usr/bin/python3
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --out) out="$2"; shift 2 ;;
+    --results) results="$2"; shift 2 ;;
     --table) table="$2"; shift 2 ;;
     --long) long=true; shift ;;
     --python) python="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) echo "side_by_side.sh: unknown option '$1' (--out DIR, --table FILE, --long, --python PATH, -- JMH_ARGS)" >&2; exit 2 ;;
+    -*) echo "side_by_side.sh: unknown option '$1' (--results DIR, --table FILE, --long, --python PATH, -- JMH_ARGS)" >&2; exit 2 ;;
     *) pattern="$1"; shift ;;
   esac
 done
-out="${out:-$root/runs/side-by-side-$(date -u +%Y%m%d-%H%M%S)}"
-table="${table:-$out/side-by-side.md}"
-mkdir -p "$out"
+results="${results:-$root/runs/side-by-side-$(date -u +%Y%m%d-%H%M%S)}"
+table="${table:-$results/side-by-side.md}"
+mkdir -p "$results"
 
 if ! "$python" -c 'import torch' 2>/dev/null; then
   echo "side_by_side.sh: $python cannot import torch (on Debian: apt-get install python3-torch; or pass --python)" >&2
@@ -54,17 +54,17 @@ else
   torch_settings=(--min-time 1 --warmup 3)
 fi
 
-echo "side_by_side.sh: JMH '$pattern', then PyTorch, then the table; files in $out" >&2
-rm -f "$out/jmh.json"
-"$root/pixelgrad" bench "$pattern" "${jmh_settings[@]}" "${extra[@]}" -rf json -rff "$out/jmh.json" 2>&1 \
-  | tee "$out/jmh.log"
-if [ ! -s "$out/jmh.json" ] || [ "$(tr -d ' \n' < "$out/jmh.json")" = "[]" ]; then
-  echo "side_by_side.sh: JMH produced no results (see $out/jmh.log)" >&2
+echo "side_by_side.sh: JMH '$pattern', then PyTorch, then the table; files in $results" >&2
+rm -f "$results/jmh.json"
+"$root/pixelgrad" bench "$pattern" "${jmh_settings[@]}" "${extra[@]}" -rf json -rff "$results/jmh.json" 2>&1 \
+  | tee "$results/jmh.log"
+if [ ! -s "$results/jmh.json" ] || [ "$(tr -d ' \n' < "$results/jmh.json")" = "[]" ]; then
+  echo "side_by_side.sh: JMH produced no results (see $results/jmh.log)" >&2
   exit 1
 fi
-"$python" "$root/bench/python/cpu_bench.py" --from-jmh "$out/jmh.json" --json "$out/pytorch.json" \
-  "${torch_settings[@]}" 2>&1 | tee "$out/pytorch.log"
-"$root/pixelgrad" bench-table "$out/jmh.json" "$out/pytorch.json" "$table"
+"$python" "$root/bench/python/cpu_bench.py" --from-jmh "$results/jmh.json" --json "$results/pytorch.json" \
+  "${torch_settings[@]}" 2>&1 | tee "$results/pytorch.log"
+"$root/pixelgrad" bench-table "$results/jmh.json" "$results/pytorch.json" "$table"
 echo
 cat "$table"
 echo

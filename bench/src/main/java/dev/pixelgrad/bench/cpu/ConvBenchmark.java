@@ -1,11 +1,7 @@
 package dev.pixelgrad.bench.cpu;
 
-import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.ConvParams;
-import dev.pixelgrad.tensor.Ops;
-import dev.pixelgrad.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -16,9 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * conv2d (3x3, stride 1, padding 1, batch 1, with bias) on the shapes of VGG16's blocks, as in FCN's
@@ -34,20 +28,15 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
-public class ConvBenchmark extends DeviceBenchmark {
+public class ConvBenchmark extends ConvPasses {
     /** channels x size (input and output channels alike): VGG16 conv1_2, conv2_2, conv3_3, conv4_3 at 224x224. */
     @Param({"64x224", "128x112", "256x56", "512x28"})
     public String layer;
 
-    private Tensor x;
-    private Tensor w;
-    private Tensor b;
-    private Tensor gy;
-    private final ConvParams p = ConvParams.of(1, 1);
-
     @Setup(Level.Trial)
     public void setup() {
         open();
+        p = ConvParams.of(1, 1);
         int[] n = numbers(layer, "(\\d+)x(\\d+)", "CxS (channels x size, e.g. 64x224)");
         int c = n[0];
         int size = n[1];
@@ -55,30 +44,5 @@ public class ConvBenchmark extends DeviceBenchmark {
         w = normal(0.05f, 2, c, c, 3, 3);
         b = normal(0.1f, 3, c);
         gy = normal(1f, 4, 1, c, size, size);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
-    }
-
-    @Benchmark
-    public void forward(Blackhole bh) {
-        try (Tensor y = Ops.conv2d(x, w, b, p)) {
-            sync();
-            bh.consume(y);
-        }
-    }
-
-    @Benchmark
-    public void backward(Blackhole bh) {
-        try (Tensor gx = Ops.conv2dBackwardData(gy, w, x.shape(), p);
-             Tensor gw = Ops.conv2dBackwardWeight(gy, x, w.shape(), p);
-             Tensor gb = Ops.sumPerChannel(gy)) {
-            sync();
-            bh.consume(gx);
-            bh.consume(gw);
-            bh.consume(gb);
-        }
     }
 }

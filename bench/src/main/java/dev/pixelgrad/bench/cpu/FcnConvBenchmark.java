@@ -1,11 +1,8 @@
 package dev.pixelgrad.bench.cpu;
 
-import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Ops;
-import dev.pixelgrad.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -16,9 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The convolutions of FCN-8s at a 500x500 input that are not VGG16's 3x3 block shapes ({@link ConvBenchmark}):
@@ -32,7 +27,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
-public class FcnConvBenchmark extends DeviceBenchmark {
+public class FcnConvBenchmark extends ConvPasses {
     /**
      * Input channels x height x width, then output channels, kernel and padding: conv1_1, fc6, fc7,
      * score_fr, score_pool4, score_pool3.
@@ -40,12 +35,6 @@ public class FcnConvBenchmark extends DeviceBenchmark {
     @Param({"3x500x500-64k3p100", "512x22x22-4096k7p0", "4096x16x16-4096k1p0", "4096x16x16-21k1p0",
             "512x44x44-21k1p0", "256x88x88-21k1p0"})
     public String layer;
-
-    private Tensor x;
-    private Tensor w;
-    private Tensor b;
-    private Tensor gy;
-    private ConvParams p;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -60,30 +49,5 @@ public class FcnConvBenchmark extends DeviceBenchmark {
         w = normal((float) Math.sqrt(2.0 / (cin * k * k)), 2, cout, cin, k, k);
         b = normal(0.1f, 3, cout);
         gy = normal(1f, 4, Ops.conv2dOutputShape(x, w, b, p).dims());
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
-    }
-
-    @Benchmark
-    public void forward(Blackhole bh) {
-        try (Tensor y = Ops.conv2d(x, w, b, p)) {
-            sync();
-            bh.consume(y);
-        }
-    }
-
-    @Benchmark
-    public void backward(Blackhole bh) {
-        try (Tensor gx = Ops.conv2dBackwardData(gy, w, x.shape(), p);
-             Tensor gw = Ops.conv2dBackwardWeight(gy, x, w.shape(), p);
-             Tensor gb = Ops.sumPerChannel(gy)) {
-            sync();
-            bh.consume(gx);
-            bh.consume(gw);
-            bh.consume(gb);
-        }
     }
 }

@@ -316,12 +316,11 @@ public final class Main {
                 List.of("constant", "step", "poly"));
         long warmup = a.longValue("warmup", number(stored, "warmup", defaultWarmup(iterations)).longValue(), 0,
                 iterations - 1);
-        LrSchedule s = new LrSchedule(LrSchedule.kind(kind),
+        return new LrSchedule(LrSchedule.kind(kind),
                 a.longValue("lr-step", number(stored, "lr_step", Math.max(1, iterations / 3)).longValue(), 1, iterations),
                 a.number("lr-gamma", number(stored, "lr_gamma", 0.1).floatValue(), 1e-6f, 1f),
                 a.number("lr-power", number(stored, "lr_power", 0.9).floatValue(), 1e-3f, 100f),
                 warmup, a.number("warmup-factor", number(stored, "warmup_factor", 0.01).floatValue(), 1e-6f, 1f));
-        return s;
     }
 
     private static Number number(Map<String, Object> stored, String key, Number fallback) {
@@ -470,7 +469,6 @@ public final class Main {
                         throw new UncheckedIOException(ex);
                     }
                 }
-                model.train(true); // predict left it in evaluation mode
                 String summary = String.format(Locale.ROOT, "%s, %d classes, width %s; %s. Step %,d, %s of training.",
                         model.config().model(), model.numClasses(), model.config().width(), startNote, step,
                         ProgressBar.clock(Math.round(elapsedSeconds)));

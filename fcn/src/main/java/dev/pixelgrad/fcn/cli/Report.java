@@ -19,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -48,12 +49,16 @@ final class Report {
         Files.createDirectories(dir);
         Path trainLog = runDir.resolve(Trainer.TRAIN_LOG);
         Path valLog = runDir.resolve(Trainer.VAL_LOG);
-        double[] valSteps = TrainingLog.column(valLog, "step");
-        double[] valLoss = TrainingLog.column(valLog, "loss");
+        // Each log read once per report: train.csv has a row per step.
+        Map<String, double[]> train = TrainingLog.columns(trainLog, "step", "loss");
+        Map<String, double[]> val = TrainingLog.columns(valLog, "step", "loss", "mean_iou", "pixel_accuracy",
+                "mean_accuracy");
+        double[] valSteps = val.get("step");
+        double[] valLoss = val.get("loss");
 
         XYChart loss = chart("Loss (cross-entropy per labelled pixel)", "loss");
-        loss.addSeries("training (smoothed)", TrainingLog.column(trainLog, "step"),
-                smooth(TrainingLog.column(trainLog, "loss"), 0.9)).setMarker(SeriesMarkers.NONE);
+        loss.addSeries("training (smoothed)", train.get("step"), smooth(train.get("loss"), 0.9))
+                .setMarker(SeriesMarkers.NONE);
         if (valSteps.length > 0) {
             loss.addSeries("validation", valSteps, valLoss).setMarker(SeriesMarkers.CIRCLE);
         }
@@ -65,7 +70,7 @@ final class Report {
         scoresChart.getStyler().setYAxisDecimalPattern("0%");
         for (String[] column : new String[][] {{"mean_iou", "mean IoU"}, {"pixel_accuracy", "pixel accuracy"},
                 {"mean_accuracy", "mean accuracy"}}) {
-            scoresChart.addSeries(column[1], valSteps, TrainingLog.column(valLog, column[0]))
+            scoresChart.addSeries(column[1], valSteps, val.get(column[0]))
                     .setMarker(SeriesMarkers.CIRCLE);
         }
         save(scoresChart, dir.resolve("scores.png"));

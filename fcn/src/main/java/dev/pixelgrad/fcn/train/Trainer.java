@@ -140,6 +140,9 @@ public final class Trainer {
             long lastGood = firstStep;
             long t0 = System.nanoTime();
             long runStart = t0;
+            double before = elapsedBefore;
+            // Seconds this run has trained, across resumes.
+            java.util.function.DoubleSupplier trained = () -> before + (System.nanoTime() - runStart) * 1e-9;
             long stepsTimed = 0;
             double imagesPerSecond = 0;
             for (Batch b : train.range(firstStep, opt.iterations() - firstStep)) {
@@ -163,14 +166,14 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - t0) * 1e-9;
                 imagesPerSecond = stepsTimed * opt.batchSize() / Math.max(seconds, 1e-9);
                 trainLog.append(String.format(Locale.ROOT, "%d,%.6f,%.3f,%g,%.3f", step, loss, imagesPerSecond,
-                        optimizer.learningRate(), elapsedBefore + (System.nanoTime() - runStart) * 1e-9));
+                        optimizer.learningRate(), trained.getAsDouble()));
                 listener.step(step, opt.iterations(), loss, opt.batchSize() / ((System.nanoTime() - tStep) * 1e-9));
                 boolean end = step == opt.iterations();
                 if (end || (opt.validateEvery() > 0 && step % opt.validateEvery() == 0)) {
                     long tv = System.nanoTime();
                     Evaluator.Evaluation e = Evaluator.evaluate(model, val, opt.device());
                     last = e.scores();
-                    double elapsed = elapsedBefore + (System.nanoTime() - runStart) * 1e-9;
+                    double elapsed = trained.getAsDouble();
                     valLog.append(valRow(step, e, elapsed));
                     listener.validated(step, e, elapsed);
                     if (last.meanIoU() > bestIoU) {
@@ -189,7 +192,7 @@ public final class Trainer {
                                 "parameter " + bad + " is no longer finite");
                     }
                     save(ckptPath, model, optimizer, step, opt, trainSet.classes(),
-                            elapsedBefore + (System.nanoTime() - runStart) * 1e-9);
+                            trained.getAsDouble());
                     lastGood = step;
                     listener.checkpointed(step, ckptPath);
                 }

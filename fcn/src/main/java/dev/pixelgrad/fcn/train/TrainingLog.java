@@ -76,14 +76,25 @@ public final class TrainingLog {
      * validation set has no IoU) or ends before it.
      */
     public static double[] column(Path file, String name) throws IOException {
+        return columns(file, name).get(name);
+    }
+
+    /** Several columns by name from one read of the file (see {@link #column}). */
+    public static java.util.Map<String, double[]> columns(Path file, String... names) throws IOException {
         List<String> lines = Files.readAllLines(file);
-        int index = lines.isEmpty() ? -1 : List.of(lines.get(0).split(",")).indexOf(name);
-        if (index < 0) {
-            throw new IOException(file + " has no column " + name);
+        List<String> header = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(","));
+        List<String[]> rows = lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            int index = header.indexOf(name);
+            if (index < 0) {
+                throw new IOException(file + " has no column " + name);
+            }
+            out.put(name, rows.stream()
+                    .mapToDouble(r -> index < r.length && !r[index].isEmpty() ? Double.parseDouble(r[index]) : Double.NaN)
+                    .toArray());
         }
-        return lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(","))
-                .mapToDouble(r -> index < r.length && !r[index].isEmpty() ? Double.parseDouble(r[index]) : Double.NaN)
-                .toArray();
+        return out;
     }
 
     /** The rows (without the header), each split at commas. */

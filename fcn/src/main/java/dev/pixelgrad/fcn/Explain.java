@@ -606,12 +606,13 @@ public final class Explain {
         return v < 0 ? "(" + number(v) + ")" : number(v);
     }
 
-    static String number(double v) {
+    /** A number as explain writes it: exact, without trailing zeros (12.5, -99, 0.0625). */
+    public static String number(double v) {
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** A float as written (0.01, not 0.009999999776482582). */
-    static String number(float v) {
+    public static String number(float v) {
         return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 

@@ -42,7 +42,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The {@code pixelgrad} command: train, eval, predict, demo, explain, example and devices. */
+/** The {@code pixelgrad} command: train, eval, predict, demo, explain, figures and devices. */
 public final class Main {
     private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help",
             "no-preflight", "preflight", "flip");
@@ -61,7 +61,8 @@ public final class Main {
               predict    write palette masks and overlays for images
               explain    every layer of an FCN at one input size: output shape, stride, receptive field,
                          crop offsets and why, parameters and multiply-adds, and the totals (computes nothing)
-              example    the autograd engine alone: a tiny FCN written with raw ops, trained with plain SGD
+              figures    draw the figures of docs/fcn-end-to-end.md (trains FCN-32s, -16s and -8s on the
+                         built-in set first: about half an hour on two cores, reused afterwards)
               devices    the backends on this machine: which can run, on what hardware, or why not
               bench      the JMH benchmarks, through the ./pixelgrad launcher (arguments go to JMH; the
                          patterns are in docs/benchmarks.md)
@@ -119,6 +120,10 @@ public final class Main {
             "demo", """
             demo:     [--output DIR] (runs/demo)  [--iterations N]
             """,
+            "figures", """
+            figures:  [--output DIR] (docs/figures)   [--runs DIR] (runs/figures: the training runs, resumed
+                      or reused)
+            """,
             "explain", """
             explain:  [--model fcn32s|fcn16s|fcn8s|fcn8s-atonce] (fcn8s)   [--size HxW | N] (500x500)
                       [--width X] (1)   [--classes N] (21)   [--format text|markdown] (text)
@@ -159,7 +164,7 @@ public final class Main {
 
     private Main() {}
 
-    private static final List<String> COMMAND_NAMES = List.of("train", "eval", "predict", "demo", "explain", "example",
+    private static final List<String> COMMAND_NAMES = List.of("train", "eval", "predict", "demo", "explain", "figures",
             "devices");
 
     private static boolean isCommand(String name) {
@@ -194,10 +199,7 @@ public final class Main {
                 case "demo" -> Demo.run(a, out, err);
                 case "devices" -> devices(a, out);
                 case "explain" -> explain(a, out);
-                case "example" -> {
-                    a.finish();
-                    dev.pixelgrad.autograd.examples.TinySegmentation.main(a.positional().toArray(new String[0]));
-                }
+                case "figures" -> Figures.run(a, out, err);
                 default -> throw new Args.UsageException("unknown command '" + list.get(0) + "'");
             }
             return 0;

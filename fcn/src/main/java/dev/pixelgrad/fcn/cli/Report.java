@@ -118,7 +118,7 @@ final class Report {
     }
 
     /** A line chart 800x380 with the step on x, readable fonts and the legend below. */
-    private static XYChart chart(String title, String yTitle) {
+    static XYChart chart(String title, String yTitle) {
         XYChart c = new XYChartBuilder().width(800).height(380).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
         XYStyler s = c.getStyler();
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
@@ -146,7 +146,7 @@ final class Report {
     }
 
     /** Exponential moving average: the raw per-step loss is too noisy to read. */
-    private static double[] smooth(double[] v, double keep) {
+    static double[] smooth(double[] v, double keep) {
         double[] out = new double[v.length];
         double s = Double.NaN;
         for (int i = 0; i < v.length; i++) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
 import javax.imageio.IIOImage;
@@ -22,8 +23,12 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
 
 /** Reading and writing images and label masks with the JDK's ImageIO; every error names the file. */
 public final class ImageFiles {
@@ -287,6 +292,59 @@ public final class ImageFiles {
 
     public static void writePng(BufferedImage img, Path file) throws IOException {
         write(img, "png", file);
+    }
+
+    /**
+     * Writes a PNG carrying {@code text} as tEXt chunks (keyword -> value, Latin-1), which image viewers
+     * ignore and {@link #pngText} reads back.
+     */
+    public static void writePng(BufferedImage img, Path file, Map<String, String> text) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        String format = "javax_imageio_png_1.0";
+        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
+        IIOMetadataNode chunk = new IIOMetadataNode("tEXt");
+        text.forEach((keyword, value) -> {
+            IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+            entry.setAttribute("keyword", keyword);
+            entry.setAttribute("value", value);
+            chunk.appendChild(entry);
+        });
+        IIOMetadataNode root = new IIOMetadataNode(format);
+        root.appendChild(chunk);
+        metadata.mergeTree(format, root);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file); // the stream writes over an old file without shortening it
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(img, null, metadata), null);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** The tEXt chunks of a PNG file, keyword -> value; an IOException naming the file if it is no PNG. */
+    public static Map<String, String> pngText(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
+            try {
+                reader.setInput(in, true, false);
+                Map<String, String> text = new LinkedHashMap<>();
+                Node root = reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+                for (Node chunk = root.getFirstChild(); chunk != null; chunk = chunk.getNextSibling()) {
+                    if (chunk.getNodeName().equals("tEXt")) {
+                        for (Node e = chunk.getFirstChild(); e != null; e = e.getNextSibling()) {
+                            NamedNodeMap a = e.getAttributes();
+                            text.put(a.getNamedItem("keyword").getNodeValue(), a.getNamedItem("value").getNodeValue());
+                        }
+                    }
+                }
+                return text;
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + ": not a readable PNG (" + e.getMessage() + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Writes a JPEG at the given quality (0-1). */

@@ -188,7 +188,7 @@ public record Inference(List<Float> scales, boolean flip, int tile, float overla
     }
 
     /** Softmax over the classes of [classes][plane] logits, each pixel shifted by its largest logit. */
-    private static float[] softmax(float[] logits, int classes, int plane) {
+    public static float[] softmax(float[] logits, int classes, int plane) {
         float[] p = new float[logits.length];
         for (int i = 0; i < plane; i++) {
             float max = Float.NEGATIVE_INFINITY;

@@ -80,7 +80,7 @@ class CliTest {
         assertTrue(stdout().startsWith("usage: pixelgrad train [options]\n\ntrain      train an FCN\n"), stdout());
         assertTrue(stdout().contains("--checkpoint-every N"), stdout());
         assertTrue(!Files.exists(out), "--help generated nothing");
-        for (String command : List.of("eval", "predict", "demo", "explain", "example", "devices")) {
+        for (String command : List.of("eval", "predict", "demo", "explain", "figures", "devices")) {
             assertEquals(0, run(List.of(command, "--help")));
             assertTrue(stdout().startsWith("usage: pixelgrad " + command + " [options]\n\n" + command + " "), stdout());
             assertEquals(0, run(List.of("help", command)));

@@ -122,4 +122,17 @@ class ImageDecodeTest {
         Files.write(f, ImageBytes.png(width, 2, bitDepth, colourType, extra, rows));
         return f;
     }
+
+    /** Text chunks written with an image come back as written, and the pixels are untouched. */
+    @Test
+    void pngTextRoundTrips() throws IOException {
+        BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(2, 1, 0x12ab34);
+        Path f = dir.resolve("stamped.png");
+        Files.write(f, new byte[10_000]); // a longer old file is replaced, not written over in part
+        ImageFiles.writePng(img, f, Map.of("pixelgrad-test", "0123abcd", "Software", "Pixelgrad"));
+        assertEquals(Map.of("pixelgrad-test", "0123abcd", "Software", "Pixelgrad"), ImageFiles.pngText(f));
+        assertEquals(0x12ab34, ImageIO.read(f.toFile()).getRGB(2, 1) & 0xffffff);
+        assertEquals(Map.of(), ImageFiles.pngText(png("plain.png", 0, 8, new byte[W], Map.of())));
+    }
 }

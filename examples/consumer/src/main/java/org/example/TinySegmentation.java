@@ -1,4 +1,4 @@
-package dev.pixelgrad.autograd.examples;
+package org.example;
 
 import dev.pixelgrad.autograd.F;
 import dev.pixelgrad.autograd.GradMode;

@@ -5,12 +5,22 @@ For every op, a few cases on odd shapes: inputs are drawn at random, rounded to 
 forward pass and the gradients are computed in float64 from those exact float32 values, and stored
 as float32 in one safetensors file per op. The Java tests run the same ops in float32 and compare.
 
+Each case's computation is PyTorch code kept as a string, evaluated over the case's inputs; the
+string, with the inputs' shapes, goes into the file beside the case's parameters, so what a test
+reports as the case is what computed it. Every file also records the SHA-256 of this script: the
+tensor module's GoldenFreshnessTest fails when the script changed and the fixtures were not written
+again. The safetensors __metadata__ of a file:
+    generator_sha256   the SHA-256 of this script's bytes
+    caseN              the case's parameters, as JSON
+    caseN.expression   the PyTorch expression that computed it and its inputs' shapes,
+                       e.g. "a @ b on a 5x7, b 7x3"
+
 Run with Debian's PyTorch (apt-get install python3-torch):
     /usr/bin/python3 tools/golden/make_golden.py [output folder]
 The default output folder is tensor/src/test/resources/golden (every module's tests read it through
-the tensor test jar). CI never runs this; the fixtures
-are committed.
+the tensor test jar). CI never runs this; the fixtures are committed.
 """
+import hashlib
 import json
 import os
 import struct
@@ -24,6 +34,9 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
 
 GEN = torch.Generator().manual_seed(20261121)
 
+with open(os.path.abspath(__file__), "rb") as script:
+    SCRIPT_SHA256 = hashlib.sha256(script.read()).hexdigest()
+
 
 def rand(*shape, lo=-1.0, hi=1.0):
     """Uniform float32 values, returned as float64 (exactly representable)."""
@@ -35,11 +48,16 @@ def randn(*shape, scale=1.0):
     return (torch.randn(*shape, generator=GEN, dtype=torch.float32) * scale).double()
 
 
-def save(name, tensors, metadata):
-    """A minimal safetensors writer: 8-byte header length, JSON header, little-endian data."""
-    header, blobs, offset = {}, [], 0
-    if metadata:
-        header["__metadata__"] = {k: json.dumps(v) for k, v in metadata.items()}
+def save(name, tensors, params, expressions):
+    """A minimal safetensors writer: 8-byte header length, JSON header, little-endian data.
+
+    `params` and `expressions` map each case id to its parameters and to its described expression.
+    """
+    metadata = {"generator_sha256": SCRIPT_SHA256}
+    for case, p in params.items():
+        metadata[case] = json.dumps(p)
+        metadata[case + ".expression"] = expressions[case]
+    header, blobs, offset = {"__metadata__": metadata}, [], 0
     for key, t in tensors.items():
         t = t.detach().contiguous()
         if t.is_floating_point():
@@ -58,18 +76,25 @@ def save(name, tensors, metadata):
         f.write(raw)
         for b in blobs:
             f.write(b)
-    print(f"{name}: {len(metadata)} cases")
+    print(f"{name}: {len(params)} cases")
 
 
 def leaf(t):
     return t.clone().requires_grad_(True)
 
 
-def run(inputs, forward):
-    """Forward in float64, backward with a random upstream gradient; returns y, gy and input grads."""
+def described(expression, inputs):
+    """The expression with the shapes of the inputs it reads, as a test names the case."""
+    shapes = ", ".join(f"{k} {'x'.join(str(d) for d in v.shape)}" for k, v in inputs.items() if v is not None)
+    return f"{expression} on {shapes}"
+
+
+def run(inputs, expression):
+    """Evaluates the expression over the inputs in float64, then backpropagates a random upstream
+    gradient; returns y, gy and the gradients of the floating inputs."""
     leaves = {k: leaf(v) for k, v in inputs.items() if v is not None and v.is_floating_point()}
     args = {k: leaves.get(k, v) for k, v in inputs.items()}
-    y = forward(**args)
+    y = eval(expression, globals(), args)
     gy = randn(*y.shape) if y.dim() > 0 else torch.tensor(0.7, dtype=torch.float64)
     y.backward(gy)
     out = {"y": y, "gy": gy}
@@ -79,31 +104,38 @@ def run(inputs, forward):
 
 
 def cases(name, specs, make):
-    tensors, meta = {}, {}
+    """One fixture: `make` turns a case's parameters into its inputs and the expression to evaluate."""
+    tensors, params, expressions = {}, {}, {}
     for i, spec in enumerate(specs):
-        inputs, forward = make(spec)
-        result = run(inputs, forward)
+        inputs, expression = make(spec)
+        result = run(inputs, expression)
         for k, v in list(inputs.items()) + list(result.items()):
             if v is not None:
                 tensors[f"case{i}.{k}"] = v
-        meta[f"case{i}"] = spec
-    save(name, tensors, meta)
+        params[f"case{i}"] = spec
+        expressions[f"case{i}"] = described(expression, inputs)
+    save(name, tensors, params, expressions)
 
 
 # ------------------------------------------------------------------------------------------ ops
+
+def conv_call(function, s):
+    bias = "b" if s["bias"] else "None"
+    return f"{function}(x, w, {bias}, stride={tuple(s['stride'])}, padding={tuple(s['pad'])})"
+
 
 def conv2d_case(s):
     n, cin, h, w, cout, kh, kw = s["n"], s["cin"], s["h"], s["w"], s["cout"], s["k"][0], s["k"][1]
     inputs = {"x": rand(n, cin, h, w), "w": rand(cout, cin, kh, kw, lo=-0.5, hi=0.5),
               "b": rand(cout) if s["bias"] else None}
-    return inputs, lambda x, w, b: F.conv2d(x, w, b, stride=tuple(s["stride"]), padding=tuple(s["pad"]))
+    return inputs, conv_call("F.conv2d", s)
 
 
 def conv_transpose2d_case(s):
     n, cin, h, w, cout, kh, kw = s["n"], s["cin"], s["h"], s["w"], s["cout"], s["k"][0], s["k"][1]
     inputs = {"x": rand(n, cin, h, w), "w": rand(cin, cout, kh, kw, lo=-0.5, hi=0.5),
               "b": rand(cout) if s["bias"] else None}
-    return inputs, lambda x, w, b: F.conv_transpose2d(x, w, b, stride=tuple(s["stride"]), padding=tuple(s["pad"]))
+    return inputs, conv_call("F.conv_transpose2d", s)
 
 
 def max_pool2d_case(s):
@@ -113,32 +145,33 @@ def max_pool2d_case(s):
     for d in shape:
         numel *= d
     x = (torch.randperm(numel, generator=GEN).double() / numel - 0.5).reshape(shape)
-    return {"x": x}, lambda x: F.max_pool2d(x, tuple(s["k"]), tuple(s["stride"]), tuple(s["pad"]),
-                                            ceil_mode=s["ceil"])
+    return {"x": x}, (f"F.max_pool2d(x, {tuple(s['k'])}, stride={tuple(s['stride'])}, "
+                      f"padding={tuple(s['pad'])}, ceil_mode={s['ceil']})")
 
 
 def relu_case(s):
     x = rand(*s["shape"])
     x[x.abs() < 1e-3] = 0.5  # keep away from the kink
-    return {"x": x}, lambda x: F.relu(x)
+    return {"x": x}, "F.relu(x)"
 
 
 def add_case(s):
     a = rand(*s["a"])
     b = rand(*s["b"])
     if s["a"] == s["b"]:
-        return {"a": a, "b": b}, lambda a, b: a + b
-    return {"a": a, "b": b}, lambda a, b: a + b.reshape(1, -1, *([1] * (a.dim() - 2)))
+        return {"a": a, "b": b}, "a + b"
+    # b holds one value per channel (dimension 1 of a)
+    return {"a": a, "b": b}, f"a + b.reshape(1, -1{', 1' * (a.dim() - 2)})"
 
 
 def scale_case(s):
-    return {"x": rand(*s["shape"])}, lambda x: x * s["s"]
+    return {"x": rand(*s["shape"])}, f"x * {s['s']!r}"
 
 
 def crop_case(s):
     oh, ow = s["offset"]
     h, w = s["size"]
-    return {"x": rand(*s["shape"])}, lambda x: x[:, :, oh:oh + h, ow:ow + w]
+    return {"x": rand(*s["shape"])}, f"x[:, :, {oh}:{oh + h}, {ow}:{ow + w}]"
 
 
 MASK64 = (1 << 64) - 1
@@ -153,14 +186,19 @@ def counter_uniform(seed, i):
     return (z >> 40) * 2.0 ** -24
 
 
+def counter_keep_mask(shape, p, seed):
+    """Pixelgrad's dropout mask: element i is kept (1.0) where CounterRng.uniform(seed, i) >= p."""
+    numel = 1
+    for d in shape:
+        numel *= d
+    return torch.tensor([counter_uniform(seed, i) >= p for i in range(numel)], dtype=torch.float64).reshape(shape)
+
+
 def dropout_case(s):
-    shape, p, seed = s["shape"], s["p"], s["seed"]
-    x = rand(*shape)
-    numel = x.numel()
-    keep = torch.tensor([counter_uniform(seed, i) >= p for i in range(numel)], dtype=torch.float64).reshape(shape)
-    # float32 arithmetic of the scale, as the kernels compute it
+    p, seed = s["p"], s["seed"]
+    # 1 / (1 - p) in float32 arithmetic, as the kernels compute it; its repr reads back exactly
     scale = float(torch.tensor(1.0, dtype=torch.float32) / (1.0 - torch.tensor(p, dtype=torch.float32)))
-    return {"x": x}, lambda x: x * keep * scale
+    return {"x": rand(*s["shape"])}, f"x * counter_keep_mask(x.shape, p={p!r}, seed={seed}) * {scale!r}"
 
 
 def cross_entropy_case(s):
@@ -171,26 +209,27 @@ def cross_entropy_case(s):
     ignore = torch.rand(labels.shape, generator=GEN) < s["ignored"]
     labels[ignore] = 255
     return ({"logits": logits, "labels": labels.to(torch.int32)},
-            lambda logits, labels: F.cross_entropy(logits, labels.long(), ignore_index=255,
-                                                   reduction=s["reduction"]))
+            f"F.cross_entropy(logits, labels.long(), ignore_index=255, reduction={s['reduction']!r})")
 
 
 def matmul_case(s):
-    return {"a": rand(*s["a"]), "b": rand(*s["b"])}, lambda a, b: a @ b
+    return {"a": rand(*s["a"]), "b": rand(*s["b"])}, "a @ b"
 
 
 def sum_case(s):
-    return {"x": rand(*s["shape"])}, (lambda x: x.sum()) if s["mean"] is False else (lambda x: x.mean())
+    return {"x": rand(*s["shape"])}, "x.mean()" if s["mean"] else "x.sum()"
 
 
 def argmax_cases():
-    tensors, meta = {}, {}
+    tensors, params, expressions = {}, {}, {}
+    expression = "x.argmax(dim=1)"
     for i, shape in enumerate([[2, 5, 3, 4], [3, 21, 1, 7], [4, 3]]):
-        x = rand(*shape)
-        tensors[f"case{i}.x"] = x
-        tensors[f"case{i}.y"] = x.argmax(dim=1).to(torch.int32)
-        meta[f"case{i}"] = {"shape": shape}
-    save("argmax", tensors, meta)
+        inputs = {"x": rand(*shape)}
+        tensors[f"case{i}.x"] = inputs["x"]
+        tensors[f"case{i}.y"] = eval(expression, globals(), inputs).to(torch.int32)
+        params[f"case{i}"] = {"shape": shape}
+        expressions[f"case{i}"] = described(expression, inputs)
+    save("argmax", tensors, params, expressions)
 
 
 def optimizer_cases():
@@ -199,7 +238,7 @@ def optimizer_cases():
     Pixelgrad's SGD is Caffe's form (lr inside the velocity); with a fixed learning rate it follows the
     same trajectory as PyTorch's, which is what this checks.
     """
-    tensors, meta = {}, {}
+    tensors, params, expressions = {}, {}, {}
     specs = [
         dict(kind="sgd", lr=0.1, momentum=0.9, weight_decay=5e-4),
         dict(kind="sgd", lr=0.01, momentum=0.99, weight_decay=0.0),
@@ -209,20 +248,23 @@ def optimizer_cases():
     for i, s in enumerate(specs):
         w = rand(3, 5).to(torch.float32)
         grads = [randn(3, 5).to(torch.float32) for _ in range(3)]
-        p = torch.nn.Parameter(w.clone())
         if s["kind"] == "sgd":
-            opt = torch.optim.SGD([p], lr=s["lr"], momentum=s["momentum"], weight_decay=s["weight_decay"])
+            expression = (f"torch.optim.SGD([w], lr={s['lr']!r}, momentum={s['momentum']!r}, "
+                          f"weight_decay={s['weight_decay']!r})")
         else:
-            opt = torch.optim.Adam([p], lr=s["lr"], betas=(s["beta1"], s["beta2"]), eps=s["eps"],
-                                   weight_decay=s["weight_decay"])
+            expression = (f"torch.optim.Adam([w], lr={s['lr']!r}, betas=({s['beta1']!r}, {s['beta2']!r}), "
+                          f"eps={s['eps']!r}, weight_decay={s['weight_decay']!r})")
+        p = torch.nn.Parameter(w.clone())
+        opt = eval(expression, globals(), {"w": p})
         tensors[f"case{i}.w0"] = w
         for k, g in enumerate(grads):
             p.grad = g.clone()
             opt.step()
             tensors[f"case{i}.g{k + 1}"] = g
             tensors[f"case{i}.w{k + 1}"] = p.detach().clone()
-        meta[f"case{i}"] = s
-    save("optimizers", tensors, meta)
+        params[f"case{i}"] = s
+        expressions[f"case{i}"] = described(f"{len(grads)} steps of {expression}", {"w": w})
+    save("optimizers", tensors, params, expressions)
 
 
 def counter_bits(seed, i):
@@ -294,10 +336,7 @@ def fcn8s_forward(x, P, seed, at_once):
     pool3, pool4, pool5 = pools[2], pools[3], pools[4]
 
     def dropout(t, draw):
-        mask_seed = counter_bits(seed, draw)
-        keep = torch.tensor([counter_uniform(mask_seed, i) >= 0.5 for i in range(t.numel())],
-                            dtype=torch.float64).reshape(t.shape)
-        return t * keep * 2.0
+        return t * counter_keep_mask(t.shape, 0.5, counter_bits(seed, draw)) * 2.0
 
     h = dropout(F.relu(F.conv2d(pool5, P["fc6.weight"], P["fc6.bias"])), 0)
     h = dropout(F.relu(F.conv2d(h, P["fc7.weight"], P["fc7.bias"])), 1)
@@ -315,9 +354,11 @@ def fcn8s_forward(x, P, seed, at_once):
 def fcn8s_cases():
     """FCN-8s and FCN-8s at-once, forward and backward (mean cross-entropy), at two odd input sizes."""
     width, classes, seed = 1.0 / 32, 3, 11
-    params, frozen = fcn_params(width, classes)
+    params_expression = f"fcn_params(width={width!r}, classes={classes})"
+    params, frozen = eval(params_expression)
     tensors = {f"param.{k}": v for k, v in params.items()}
-    meta = {}
+    case_params, expressions = {}, {}
+    loss_expression = "F.cross_entropy(logits, labels, ignore_index=255)"
     case = 0
     for at_once in (False, True):
         for h, w in [(13, 17), (29, 22)]:
@@ -326,8 +367,9 @@ def fcn8s_cases():
             labels[torch.rand(labels.shape, generator=GEN) < 0.15] = 255
             leaves = {k: v.clone().requires_grad_(k not in frozen) for k, v in params.items()}
             xv = x.clone().requires_grad_(True)
-            logits = fcn8s_forward(xv, leaves, seed, at_once)
-            loss = F.cross_entropy(logits, labels, ignore_index=255)
+            logits_expression = f"fcn8s_forward(x, P, seed={seed}, at_once={at_once})"
+            logits = eval(logits_expression, globals(), {"x": xv, "P": leaves})
+            loss = eval(loss_expression, globals(), {"logits": logits, "labels": labels})
             loss.backward()
             prefix = f"case{case}"
             tensors[f"{prefix}.x"] = x
@@ -338,10 +380,13 @@ def fcn8s_cases():
             for k, v in leaves.items():
                 if v.grad is not None:
                     tensors[f"{prefix}.grad.{k}"] = v.grad
-            meta[prefix] = dict(model="fcn8s-atonce" if at_once else "fcn8s", width=width, classes=classes,
-                                seed=seed, height=h, width_px=w)
+            case_params[prefix] = dict(model="fcn8s-atonce" if at_once else "fcn8s", width=width,
+                                       classes=classes, seed=seed, height=h, width_px=w)
+            expressions[prefix] = described(
+                f"{loss_expression} where logits = {logits_expression}, P = {params_expression}",
+                {"x": x, "labels": labels})
             case += 1
-    save("fcn8s", tensors, meta)
+    save("fcn8s", tensors, case_params, expressions)
 
 
 def main():

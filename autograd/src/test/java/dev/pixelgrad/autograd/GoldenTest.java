@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every op, forward and backward, against PyTorch (float64 reference, see tools/golden/make_golden.py).
- * Relative error (max abs difference over max abs reference) at most 1e-5, 1e-4 for convolutions.
+ * Relative error (max abs difference over max abs reference) at most 1e-5, 1e-4 for convolutions. Each
+ * case is named, in its test and in its failures, by the PyTorch expression that computed it.
  */
 class GoldenTest {
     private static final double TOL = 1e-5;
@@ -34,19 +35,20 @@ class GoldenTest {
                                              Function<Golden.Case, Function<Map<String, Variable>, Variable>> op) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Golden.Case c : Golden.cases(fixture)) {
-            tests.add(DynamicTest.dynamicTest(fixture + " " + c, () -> {
+            String name = fixture + " " + c;
+            tests.add(DynamicTest.dynamicTest(name, () -> {
                 try (Scope s = Scope.open()) {
                     Map<String, Variable> vars = new LinkedHashMap<>();
-                    for (String name : inputs) {
-                        vars.put(name, c.has(name) ? Variable.parameter(c.tensor(name)) : null);
+                    for (String input : inputs) {
+                        vars.put(input, c.has(input) ? Variable.parameter(c.tensor(input)) : null);
                     }
                     Variable y = op.apply(c).apply(vars);
-                    assertClose(c.tensor("y"), y.data(), tol, fixture + " " + c.id() + " forward");
+                    assertClose(c.tensor("y"), y.data(), tol, "output of " + name);
                     y.backward(c.tensor("gy"));
-                    for (String name : inputs) {
-                        Variable v = vars.get(name);
+                    for (String input : inputs) {
+                        Variable v = vars.get(input);
                         if (v != null) {
-                            assertClose(c.tensor("g" + name), v.grad(), tol, fixture + " " + c.id() + " d/d" + name);
+                            assertClose(c.tensor("g" + input), v.grad(), tol, "d/d" + input + " of " + name);
                         }
                     }
                 }
@@ -138,7 +140,7 @@ class GoldenTest {
     Stream<DynamicTest> argmax() {
         return Golden.cases("argmax").stream().map(c -> DynamicTest.dynamicTest("argmax " + c, () -> {
             try (Scope s = Scope.open()) {
-                assertSameInts(c.tensor("y"), F.argmax(Variable.of(c.tensor("x"))), "argmax " + c.id());
+                assertSameInts(c.tensor("y"), F.argmax(Variable.of(c.tensor("x"))), "argmax " + c);
             }
         }));
     }

@@ -25,7 +25,7 @@ class Fcn8sGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        return Golden.cases("fcn8s").stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+        return Golden.cases("fcn8s").stream().map(c -> DynamicTest.dynamicTest("fcn8s " + c, () -> {
             try (Scope s = Scope.open()) {
                 FcnConfig cfg = new FcnConfig(c.string("model"), c.integer("classes"), (float) c.number("width"),
                         false, Preprocessing.CAFFE, c.integer("seed"));
@@ -39,15 +39,15 @@ class Fcn8sGoldenTest {
 
                 Variable x = Variable.parameter(c.tensor("x"));
                 Variable logits = model.forward(x);
-                assertClose(c.tensor("logits"), logits.data(), 1e-4, c.id() + " logits");
+                assertClose(c.tensor("logits"), logits.data(), 1e-4, "logits of fcn8s " + c);
                 Variable loss = F.softmaxCrossEntropy(logits, c.tensor("labels"), 255, Reduction.MEAN);
-                assertClose(c.tensor("loss"), loss.data(), 1e-4, c.id() + " loss");
+                assertClose(c.tensor("loss"), loss.data(), 1e-4, "loss of fcn8s " + c);
                 loss.backward();
-                assertClose(c.tensor("gx"), x.grad(), 1e-4, c.id() + " input gradient");
+                assertClose(c.tensor("gx"), x.grad(), 1e-4, "input gradient of fcn8s " + c);
                 for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
                     if (e.getValue().requiresGrad()) {
                         assertClose(c.tensor("grad." + e.getKey()), e.getValue().grad(), 1e-4,
-                                c.id() + " gradient of " + e.getKey());
+                                "gradient of " + e.getKey() + " in fcn8s " + c);
                     } else {
                         assertNull(e.getValue().grad(), "frozen " + e.getKey() + " gets no gradient");
                     }

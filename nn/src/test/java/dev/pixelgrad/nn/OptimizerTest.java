@@ -37,7 +37,7 @@ class OptimizerTest {
                 w.setGrad(c.tensor("g" + k));
                 opt.step();
                 assertNull(w.grad(), "step releases the gradient");
-                assertClose(c.tensor("w" + k), w.data(), 1e-5, c.id() + " step " + k);
+                assertClose(c.tensor("w" + k), w.data(), 1e-5, "step " + k + " of optimizer " + c);
             }
         }));
     }

@@ -41,6 +41,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ final class Figures {
             "crop-alignment.png", "score-fr.png", "skips.png", "training-curves.png");
 
     static final List<String> MODELS = List.of("fcn32s", "fcn16s", "fcn8s");
-    static final long ITERATIONS = 600;
+    static final long ITERATIONS = 400;
     /** Validation images shown in score-fr.png and skips.png: the first this many of the built-in set's. */
     static final int SHOWN = 4;
     /** Upsampling factors drawn: FCN-8s's upscore2 and upscore8, and FCN-32s's upscore. */
@@ -120,7 +121,7 @@ final class Figures {
                 out);
         Map<String, Double> meanIoU = new LinkedHashMap<>();
         for (String model : MODELS) {
-            double[] iou = TrainingLog.column(runs.resolve(model).resolve(Trainer.VAL_LOG), "mean_iou");
+            double[] iou = log(runs.resolve(model).resolve(Trainer.VAL_LOG), "mean_iou").get("mean_iou");
             meanIoU.put(model, iou[iou.length - 1]);
         }
         save(skips(models, meanIoU, shown, palette), output.resolve("skips.png"), stamp, out);
@@ -177,7 +178,7 @@ final class Figures {
         int cell = 220;
         int pad = 24;
         int profileH = 120;
-        BufferedImage img = canvas(FACTORS.length * (cell + pad) + pad, 40 + cell + 30 + profileH + 40);
+        BufferedImage img = canvas(FACTORS.length * (cell + pad) + pad, 40 + cell + 30 + profileH + 60);
         Graphics2D g = graphics(img);
         for (int f = 0; f < FACTORS.length; f++) {
             int factor = FACTORS[f];
@@ -312,7 +313,7 @@ final class Figures {
         double scale = canvasSide / (hi - lo);
         int left = 30;
         int top = 50;
-        BufferedImage img = canvas(canvasSide + left + 380, canvasSide + top + 40);
+        BufferedImage img = canvas(canvasSide + left + 440, canvasSide + top + 40);
         Graphics2D g = graphics(img);
         g.setFont(TITLE);
         g.setColor(Color.DARK_GRAY);
@@ -374,8 +375,8 @@ final class Figures {
             "light frame: the image; grey: conv1_1's padding of " + pad,
             String.format(Locale.ROOT, "dashed: the field of score_fr's first pixel, centred at (%s, %s):",
                     Explain.number(cornerH), Explain.number(cornerW)),
-            "most of it lies outside the image, in padding that",
-            "conv1_1 and every later convolution and pool add",
+            "most of it lies outside the image, in the padding of",
+            "conv1_1 and of the convolutions after it",
         };
         for (String note : notes) {
             g.drawString(note, legendX, legendY);
@@ -614,10 +615,8 @@ final class Figures {
         iou.getStyler().setYAxisMax(1.0);
         iou.getStyler().setYAxisDecimalPattern("0%");
         for (String model : MODELS) {
-            Map<String, double[]> train = TrainingLog.columns(runs.resolve(model).resolve(Trainer.TRAIN_LOG), "step",
-                    "loss");
-            Map<String, double[]> val = TrainingLog.columns(runs.resolve(model).resolve(Trainer.VAL_LOG), "step",
-                    "mean_iou");
+            Map<String, double[]> train = log(runs.resolve(model).resolve(Trainer.TRAIN_LOG), "loss");
+            Map<String, double[]> val = log(runs.resolve(model).resolve(Trainer.VAL_LOG), "mean_iou");
             loss.addSeries(model, train.get("step"), Report.smooth(train.get("loss"), 0.95)).setMarker(SeriesMarkers.NONE);
             iou.addSeries(model, val.get("step"), val.get("mean_iou")).setMarker(SeriesMarkers.CIRCLE);
         }
@@ -629,6 +628,27 @@ final class Figures {
         g.drawImage(bottom, 0, top.getHeight(), null);
         g.dispose();
         return img;
+    }
+
+    /**
+     * The step column and {@code columns} of a run's log, rows up to {@link #ITERATIONS}: a run killed
+     * after its last checkpoint may have logged steps that its resumed run did not take again.
+     */
+    private static Map<String, double[]> log(Path file, String... columns) throws IOException {
+        String[] names = new String[columns.length + 1];
+        names[0] = "step";
+        System.arraycopy(columns, 0, names, 1, columns.length);
+        Map<String, double[]> all = TrainingLog.columns(file, names);
+        double[] steps = all.get("step");
+        int rows = 0;
+        while (rows < steps.length && steps[rows] <= ITERATIONS) {
+            rows++;
+        }
+        Map<String, double[]> kept = new LinkedHashMap<>();
+        for (String name : names) {
+            kept.put(name, Arrays.copyOf(all.get(name), rows));
+        }
+        return kept;
     }
 
     // ---- drawing -------------------------------------------------------------------------------------

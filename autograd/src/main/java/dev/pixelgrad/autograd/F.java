@@ -11,13 +11,26 @@ import dev.pixelgrad.tensor.Tensor;
  * Differentiable functions. Each one computes its forward pass with {@link Ops} and records, right
  * beside it, how to turn the output gradient into input gradients (the chain rule for that op). Each
  * also reports itself, with its settings, to an open {@link Trace}.
+ *
+ * <p>Every function returns a new variable whose value belongs to the {@link dev.pixelgrad.tensor.Scope} open
+ * on this thread (or to the caller). It records the op for {@link Variable#backward()} only when
+ * {@link GradMode} is on and some input requires grad. Shapes, dtypes and devices are checked as in
+ * {@link Ops}, with the same {@link IllegalArgumentException}s.
  */
 public final class F {
     private F() {}
 
     // ------------------------------------------------------------------ convolution
 
-    /** y = conv2d(x, w) + b; x [N, Cin, H, W], w [Cout, Cin, kh, kw], b [Cout] or null. */
+    /**
+     * y = conv2d(x, w) + b; x [N, Cin, H, W], w [Cout, Cin, kh, kw], b [Cout] or null.
+     *
+     * @param x the input
+     * @param w the weight
+     * @param b the bias, or null for none
+     * @param p the stride and the padding
+     * @return y [N, Cout, Ho, Wo], as {@link Ops#conv2d}
+     */
     public static Variable conv2d(Variable x, Variable w, Variable b, ConvParams p) {
         Tensor y = Ops.conv2d(x.data(), w.data(), b == null ? null : b.data(), p);
         return Variable.fromOp("conv2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
@@ -27,7 +40,15 @@ public final class F {
         });
     }
 
-    /** y = conv_transpose2d(x, w) + b; x [N, Cin, H, W], w [Cin, Cout, kh, kw], b [Cout] or null. */
+    /**
+     * y = conv_transpose2d(x, w) + b; x [N, Cin, H, W], w [Cin, Cout, kh, kw], b [Cout] or null.
+     *
+     * @param x the input
+     * @param w the weight
+     * @param b the bias, or null for none
+     * @param p the stride (the upsampling factor) and the padding
+     * @return y [N, Cout, Ho, Wo], Ho = (H - 1) * strideH - 2 * padH + kh, as {@link Ops#convTranspose2d}
+     */
     public static Variable convTranspose2d(Variable x, Variable w, Variable b, ConvParams p) {
         Tensor y = Ops.convTranspose2d(x.data(), w.data(), b == null ? null : b.data(), p);
         return Variable.fromOp("conv_transpose2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
@@ -39,7 +60,13 @@ public final class F {
 
     // ------------------------------------------------------------------ pooling and activations
 
-    /** Max pooling; the gradient goes to the position that won each window. */
+    /**
+     * Max pooling; the gradient goes to the position that won each window.
+     *
+     * @param x the input [N, C, H, W]
+     * @param p the window, stride, padding and rounding
+     * @return the output [N, C, Ho, Wo]
+     */
     public static Variable maxPool2d(Variable x, PoolParams p) {
         Ops.Pooled pooled = Ops.maxPool2d(x.data(), p);
         return Variable.fromOp("max_pool2d", p, pooled.output(), new Variable[] {x}, (gy, needs) -> new Tensor[] {
@@ -47,6 +74,12 @@ public final class F {
         });
     }
 
+    /**
+     * max(x, 0), element by element; the gradient passes where the output is positive.
+     *
+     * @param x the input
+     * @return the output, of the shape of x
+     */
     public static Variable relu(Variable x) {
         Tensor y = Ops.relu(x.data());
         return Variable.fromOp("relu", y, new Variable[] {x}, (gy, needs) -> new Tensor[] {
@@ -57,6 +90,14 @@ public final class F {
     /**
      * Inverted dropout with drop probability {@code p} and a mask drawn from {@code seed}. The backward
      * pass applies the same mask, regenerated from the seed.
+     *
+     * <p>Call it in training only; at evaluation dropout is the identity, which the caller chooses (see the
+     * nn module's {@code Dropout}).
+     *
+     * @param x    the input
+     * @param p    the drop probability, in [0, 1)
+     * @param seed the mask's stream of {@link dev.pixelgrad.tensor.CounterRng}; a new one every step
+     * @return the output, of the shape of x
      */
     public static Variable dropout(Variable x, float p, long seed) {
         Tensor y = Ops.dropout(x.data(), p, seed);
@@ -70,6 +111,10 @@ public final class F {
     /**
      * a + b where b has a's shape, or b is a per-channel bias [C] for a [N, C, ...] (its gradient is
      * then summed over every other axis).
+     *
+     * @param a the first operand
+     * @param b the second operand: of a's shape, or [C] for an {@code a} of [N, C, ...]
+     * @return the sum, of a's shape
      */
     public static Variable add(Variable a, Variable b) {
         if (a.shape().equals(b.shape())) {
@@ -84,13 +129,25 @@ public final class F {
         });
     }
 
-    /** s * x for a constant s (FCN-8s at-once scales pool4 by 0.01 and pool3 by 0.0001). */
+    /**
+     * s * x for a constant s (FCN-8s at-once scales pool4 by 0.01 and pool3 by 0.0001).
+     *
+     * @param x the input
+     * @param s the factor
+     * @return the scaled input
+     */
     public static Variable scale(Variable x, float s) {
         Tensor y = Ops.scale(x.data(), s);
         return Variable.fromOp("scale", s, y, new Variable[] {x}, (gy, needs) -> new Tensor[] {Ops.scale(gy, s)});
     }
 
-    /** op(a) @ op(b) for 2-D operands. */
+    /**
+     * The matrix product a @ b of 2-D operands. The gradients are dA = dY B^T and dB = A^T dY.
+     *
+     * @param a the left operand [M, K]
+     * @param b the right operand [K, N]
+     * @return the product [M, N]
+     */
     public static Variable matmul(Variable a, Variable b) {
         Tensor y = Ops.matmul(a.data(), b.data());
         return Variable.fromOp("matmul", y, new Variable[] {a, b}, (gy, needs) -> new Tensor[] {
@@ -101,7 +158,16 @@ public final class F {
 
     // ------------------------------------------------------------------ shape
 
-    /** The window [offH, offH + h) x [offW, offW + w) of the spatial axes (Caffe's crop layer). */
+    /**
+     * The window [offH, offH + h) x [offW, offW + w) of the spatial axes (Caffe's crop layer).
+     *
+     * @param x    the input [N, C, H, W]
+     * @param offH the first row of the window
+     * @param offW the first column of the window
+     * @param h    the rows of the window
+     * @param w    the columns of the window
+     * @return the window [N, C, h, w]; the gradient of the input is zero outside it
+     */
     public static Variable crop(Variable x, int offH, int offW, int h, int w) {
         Tensor y = Ops.crop(x.data(), offH, offW, h, w);
         Trace.CropOffset offset = new Trace.CropOffset(offH, offW);
@@ -110,7 +176,13 @@ public final class F {
         });
     }
 
-    /** A view with a new shape; one size may be -1. */
+    /**
+     * A view with a new shape; one size may be -1.
+     *
+     * @param x    the input
+     * @param dims the new dimension sizes
+     * @return a view of the same values; its gradient is reshaped back to x's shape
+     */
     public static Variable reshape(Variable x, int... dims) {
         Tensor y = x.data().reshape(dims);
         Shape in = x.shape();
@@ -119,6 +191,12 @@ public final class F {
 
     // ------------------------------------------------------------------ reductions and loss
 
+    /**
+     * The sum of all elements.
+     *
+     * @param x the input
+     * @return a scalar (rank 0)
+     */
     public static Variable sum(Variable x) {
         Tensor y = Ops.sum(x.data());
         Shape in = x.shape();
@@ -127,6 +205,12 @@ public final class F {
         });
     }
 
+    /**
+     * The mean of all elements.
+     *
+     * @param x the input, not empty
+     * @return a scalar (rank 0)
+     */
     public static Variable mean(Variable x) {
         Tensor y = Ops.mean(x.data());
         Shape in = x.shape();
@@ -139,6 +223,17 @@ public final class F {
     /**
      * Softmax cross-entropy of logits [N, C, ...] against int32 labels [N, ...], ignoring pixels labelled
      * {@code ignoreIndex}. The gradient is computed in the same pass as the loss and kept for backward.
+     *
+     * <p>The gradient is only computed when grad mode is on and the logits require grad.
+     *
+     * @param logits      the class scores [N, C, ...]
+     * @param labels      the class of each pixel, int32 [N, ...], in [0, C) or {@code ignoreIndex}; a plain
+     *                    tensor, since labels take no gradient
+     * @param ignoreIndex the label of pixels that count for nothing (255 in VOC)
+     * @param reduction   mean or sum over the counted pixels
+     * @return the loss, a scalar
+     * @throws IllegalArgumentException if a label is outside [0, C) and not {@code ignoreIndex}, or the
+     *                                  shapes do not match
      */
     public static Variable softmaxCrossEntropy(Variable logits, Tensor labels, int ignoreIndex, Reduction reduction) {
         boolean withGrad = GradMode.isEnabled() && logits.requiresGrad();
@@ -150,7 +245,12 @@ public final class F {
         });
     }
 
-    /** The most likely class at each position of logits [N, C, ...] (no gradient). */
+    /**
+     * The most likely class at each position of logits [N, C, ...] (no gradient).
+     *
+     * @param logits the class scores [N, C, ...]
+     * @return the class indices, int32 [N, ...], owned by the open scope or the caller
+     */
     public static Tensor argmax(Variable logits) {
         return Ops.argmax(logits.data());
     }

@@ -26,16 +26,30 @@ public final class GradMode implements AutoCloseable {
         CURRENT.set(this);
     }
 
-    /** Turns recording off until the returned handle is closed. */
+    /**
+     * Turns recording off until the returned handle is closed.
+     *
+     * @return the handle, to close in a try-with-resources statement
+     */
     public static GradMode off() {
         return new GradMode(false);
     }
 
-    /** Turns recording on until the returned handle is closed (inside an {@link #off()} block). */
+    /**
+     * Turns recording on until the returned handle is closed (inside an {@link #off()} block).
+     *
+     * @return the handle, to close in a try-with-resources statement
+     */
     public static GradMode on() {
         return new GradMode(true);
     }
 
+    /**
+     * Whether ops on this thread record themselves now: true unless the innermost open handle turned
+     * recording off.
+     *
+     * @return whether recording is on
+     */
     public static boolean isEnabled() {
         GradMode current = CURRENT.get();
         return current == null || current.enabled;

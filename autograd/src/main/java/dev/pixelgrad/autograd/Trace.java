@@ -41,7 +41,12 @@ public final class Trace implements AutoCloseable {
      */
     public record Op(String name, Object settings, List<Variable> inputs, Variable output) {}
 
-    /** The settings of a crop: the top-left corner of its window. */
+    /**
+     * The settings of a crop: the top-left corner of its window.
+     *
+     * @param h the first row of the window
+     * @param w the first column of the window
+     */
     public record CropOffset(int h, int w) {}
 
     private Trace() {
@@ -49,12 +54,20 @@ public final class Trace implements AutoCloseable {
         CURRENT.set(this);
     }
 
-    /** Starts recording the ops of this thread, until the returned trace is closed. */
+    /**
+     * Starts recording the ops of this thread, until the returned trace is closed.
+     *
+     * @return the trace, to close in a try-with-resources statement
+     */
     public static Trace start() {
         return new Trace();
     }
 
-    /** The ops recorded so far, in the order they ran. */
+    /**
+     * The ops recorded so far, in the order they ran.
+     *
+     * @return an unmodifiable view, which keeps growing while the trace is open
+     */
     public List<Op> ops() {
         return Collections.unmodifiableList(ops);
     }

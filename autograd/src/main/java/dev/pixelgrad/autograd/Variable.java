@@ -37,12 +37,22 @@ public final class Variable {
         this.requiresGrad = requiresGrad;
     }
 
-    /** A constant leaf: no gradient is computed for it. */
+    /**
+     * A constant leaf: no gradient is computed for it.
+     *
+     * @param data the value; the variable does not take it over (its scope, or the caller, still closes it)
+     * @return the variable
+     */
     public static Variable of(Tensor data) {
         return new Variable(data, null, false);
     }
 
-    /** A trainable leaf: backward accumulates its gradient in {@link #grad()}. */
+    /**
+     * A trainable leaf: backward accumulates its gradient in {@link #grad()}.
+     *
+     * @param data the initial value; the variable does not take it over until {@link #assign} replaces it
+     * @return the variable, which requires grad
+     */
     public static Variable parameter(Tensor data) {
         return new Variable(data, null, true);
     }
@@ -73,24 +83,50 @@ public final class Variable {
         return result;
     }
 
+    /**
+     * The value. For the output of an op it belongs to the scope that was open when the op ran.
+     *
+     * @return the value tensor
+     */
     public Tensor data() {
         return data;
     }
 
+    /**
+     * The shape of the value.
+     *
+     * @return the shape
+     */
     public Shape shape() {
         return data.shape();
     }
 
-    /** The accumulated gradient of a leaf, or null before any backward (or after {@link #zeroGrad()}). */
+    /**
+     * The accumulated gradient of a leaf, or null before any backward (or after {@link #zeroGrad()}).
+     *
+     * @return the gradient, of the value's shape; owned by this variable, so the caller must not close it
+     */
     public Tensor grad() {
         return grad;
     }
 
+    /**
+     * Whether a gradient flows to this variable: a parameter that is not frozen, or the output of an op
+     * recorded with some input that requires grad.
+     *
+     * @return whether it requires grad
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** Freezes (false) or unfreezes (true) a leaf. */
+    /**
+     * Freezes (false) or unfreezes (true) a leaf.
+     *
+     * @param value false to freeze, true to unfreeze
+     * @return this variable
+     * @throws IllegalStateException if this variable is the output of an op
+     */
     public Variable requiresGrad(boolean value) {
         if (creator != null) {
             throw new IllegalStateException("requiresGrad can only be set on a leaf, not on the output of " + creator.op);
@@ -99,25 +135,50 @@ public final class Variable {
         return this;
     }
 
+    /**
+     * Whether this variable was made directly ({@link #of}, {@link #parameter}) rather than by an op.
+     *
+     * @return whether it is a leaf
+     */
     public boolean isLeaf() {
         return creator == null;
     }
 
+    /**
+     * The name given with {@link #name(String)}, for messages (a parameter's path in its module).
+     *
+     * @return the name, or null
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Names this variable, for messages and {@link #toString()}.
+     *
+     * @param value the name
+     * @return this variable
+     */
     public Variable name(String value) {
         this.name = value;
         return this;
     }
 
-    /** The value of a one-element variable. */
+    /**
+     * The value of a one-element variable.
+     *
+     * @return the value
+     * @throws IllegalStateException if the value has more or fewer than one element
+     */
     public float item() {
         return data.item();
     }
 
-    /** A constant sharing this variable's value, cut from the graph. */
+    /**
+     * A constant sharing this variable's value, cut from the graph.
+     *
+     * @return a constant leaf over the same tensor (not a copy)
+     */
     public Variable detach() {
         return of(data);
     }
@@ -125,6 +186,10 @@ public final class Variable {
     /**
      * Replaces the value of a leaf (moving a parameter to another device, or loading weights into it),
      * closing the old value unless it is the same tensor. The gradient is released.
+     *
+     * @param value the new value, of the same shape; taken out of its scope and owned by this variable
+     * @throws IllegalStateException if this variable is the output of an op
+     * @throws IllegalArgumentException if the shape differs
      */
     public void assign(Tensor value) {
         if (creator != null) {
@@ -149,7 +214,12 @@ public final class Variable {
         }
     }
 
-    /** Replaces the gradient of a leaf (for loading optimizer state or tests); takes ownership. */
+    /**
+     * Replaces the gradient of a leaf (for loading optimizer state or tests); takes ownership.
+     *
+     * @param g the gradient, of the value's shape, or null to release it; taken out of its scope
+     * @throws IllegalArgumentException if the shape differs
+     */
     public void setGrad(Tensor g) {
         if (g != null && !g.shape().equals(data.shape())) {
             throw new IllegalArgumentException("gradient " + g.shape() + " does not match variable " + data.shape());
@@ -161,7 +231,14 @@ public final class Variable {
         grad = g == null ? null : g.detachFromScope();
     }
 
-    /** Backward from a one-element output (a loss): seeds the gradient with 1. */
+    /**
+     * Backward from a one-element output (a loss): seeds the gradient with 1.
+     *
+     * <p>The graph is released as it is walked: a second backward through the same ops fails, and needs a new
+     * forward pass.
+     *
+     * @throws IllegalStateException if the value has more or fewer than one element, or does not require grad
+     */
     public void backward() {
         if (data.numel() != 1) {
             throw new IllegalStateException("backward() needs a one-element output, got " + data.shape()
@@ -173,6 +250,13 @@ public final class Variable {
     /**
      * Propagates {@code seed} (the gradient of some scalar with respect to this variable) through the
      * graph, accumulating gradients into the leaves that require them. Takes ownership of {@code seed}.
+     *
+     * <p>Every op's saved backward function is released once used, so each graph supports one backward.
+     *
+     * @param seed the gradient of the output, of its shape
+     * @throws IllegalArgumentException if the seed's shape differs
+     * @throws IllegalStateException if this variable does not require grad, or part of the graph already ran
+     *                               backward
      */
     public void backward(Tensor seed) {
         if (!seed.shape().equals(data.shape())) {

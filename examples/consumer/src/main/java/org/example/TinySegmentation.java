@@ -162,6 +162,12 @@ public final class TinySegmentation {
         return (double) right / total;
     }
 
+    /**
+     * Trains the net on the CPU and prints the loss as it goes, and the pixel accuracy on held-out images
+     * before and after.
+     *
+     * @param args the number of training steps (1500 when none is given)
+     */
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
         TinySegmentation net = new TinySegmentation(7);

@@ -54,7 +54,13 @@ import java.util.Set;
  * the input gradient of single output pixels.
  */
 public final class Explain {
-    /** Where the pixels of a layer's output sit along one input axis, in input pixels. */
+    /**
+     * Where the pixels of a layer's output sit along one input axis, in input pixels.
+     *
+     * @param stride the input pixels between two neighbouring output pixels
+     * @param field  the receptive field of one output pixel, in input pixels, padding included
+     * @param start  the input coordinate of the centre of output pixel 0's field (negative: in the padding)
+     */
     public record Axis(double stride, double field, double start) {
         static final Axis INPUT = new Axis(1, 1, 0);
 
@@ -130,7 +136,15 @@ public final class Explain {
         this.activationBytes = activationBytes;
     }
 
-    /** The FCN a configuration describes, on an image of {@code height} x {@code width} (3 channels). */
+    /**
+     * The FCN a configuration describes, on an image of {@code height} x {@code width} (3 channels).
+     *
+     * @param config the network
+     * @param height the image's height in pixels, at least 1
+     * @param width  the image's width in pixels, at least 1
+     * @return the explanation, computed on the meta device (no weight is drawn)
+     * @throws IllegalArgumentException if the image is smaller than 1x1
+     */
     public static Explain of(FcnConfig config, int height, int width) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("explain: the image must be at least 1x1, got " + height + "x" + width);
@@ -145,6 +159,11 @@ public final class Explain {
     /**
      * Any model made of the {@code nn} layers and {@code F} ops, on an input of {@code input}'s shape,
      * traced on the device of its parameters (the meta device computes nothing).
+     *
+     * @param model the network
+     * @param input the input's shape, [1, C, H, W] for one image
+     * @param title the first line of the text
+     * @return the explanation
      */
     public static Explain of(Module model, Shape input, String title) {
         Map<Variable, String> parameterNames = new IdentityHashMap<>();
@@ -449,47 +468,86 @@ public final class Explain {
 
     // ------------------------------------------------------------------ results
 
+    /**
+     * The first line of the text: the network and the input size.
+     *
+     * @return the title
+     */
     public String title() {
         return title;
     }
 
-    /** The layers in the order they ran; the first is the input. */
+    /**
+     * The layers in the order they ran; the first is the input.
+     *
+     * @return an unmodifiable list
+     */
     public List<Layer> layers() {
         return layers;
     }
 
-    /** The layer of that name. */
+    /**
+     * The layer of that name.
+     *
+     * @param name the name, as in the reference prototxt (conv1_1, pool5, fc6, upscore2, ...)
+     * @return the first layer of that name
+     * @throws IllegalArgumentException if no layer has that name
+     */
     public Layer layer(String name) {
         return layers.stream().filter(l -> l.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no layer " + name));
     }
 
-    /** The crops, in the order the network runs them: each offset, and why it is what it is. */
+    /**
+     * The crops, in the order the network runs them: each offset, and why it is what it is.
+     *
+     * @return an unmodifiable list
+     */
     public List<Crop> crops() {
         return crops;
     }
 
-    /** Trainable parameters of the whole model. */
+    /**
+     * Trainable parameters of the whole model.
+     *
+     * @return the count of numbers (not bytes)
+     */
     public long trainableParameters() {
         return trainable;
     }
 
-    /** Frozen parameters of the whole model. */
+    /**
+     * Frozen parameters of the whole model.
+     *
+     * @return the count of numbers (not bytes)
+     */
     public long frozenParameters() {
         return frozen;
     }
 
-    /** Multiply-adds of one forward pass over one image (the convolutions'). */
+    /**
+     * Multiply-adds of one forward pass over one image (the convolutions').
+     *
+     * @return the count
+     */
     public long multiplyAdds() {
         return multiplyAdds;
     }
 
-    /** Floating-point operations of one forward pass over one image, in units of 10^9: two per multiply-add. */
+    /**
+     * Floating-point operations of one forward pass over one image, in units of 10^9: two per multiply-add.
+     *
+     * @return the GFLOP
+     */
     public double gflop() {
         return 2.0 * multiplyAdds / 1e9;
     }
 
-    /** Bytes of every layer's output for one image: what a training forward pass holds for backward. */
+    /**
+     * Bytes of every layer's output for one image: what a training forward pass holds for backward.
+     *
+     * @return the bytes, at 4 bytes per float32 element
+     */
     public long activationBytes() {
         return activationBytes;
     }
@@ -531,7 +589,11 @@ public final class Explain {
                         grouped(activationBytes), activationBytes / 1048576.0));
     }
 
-    /** A plain-text table, then the crops and the totals. */
+    /**
+     * A plain-text table, then the crops and the totals.
+     *
+     * @return the text, lines ending in a newline
+     */
     public String toText() {
         List<String[]> rows = cells();
         int[] width = new int[HEADER.length];
@@ -567,7 +629,11 @@ public final class Explain {
         sb.append(line.toString().stripTrailing()).append('\n');
     }
 
-    /** A Markdown table (the arithmetic in code spans), then the crops and the totals as lists. */
+    /**
+     * A Markdown table (the arithmetic in code spans), then the crops and the totals as lists.
+     *
+     * @return the Markdown
+     */
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder("**").append(title).append("**\n\n");
         sb.append("| ").append(String.join(" | ", HEADER)).append(" |\n|");
@@ -606,12 +672,22 @@ public final class Explain {
         return v < 0 ? "(" + number(v) + ")" : number(v);
     }
 
-    /** A number as explain writes it: exact, without trailing zeros (12.5, -99, 0.0625). */
+    /**
+     * A number as explain writes it: exact, without trailing zeros.
+     *
+     * @param v the number
+     * @return its decimal text (12.5, -99, 0.0625)
+     */
     public static String number(double v) {
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
-    /** A float as written (0.01, not 0.009999999776482582). */
+    /**
+     * A float as written in source: the shortest decimal that reads back to it.
+     *
+     * @param v the number
+     * @return its decimal text (0.01, not 0.009999999776482582)
+     */
     public static String number(float v) {
         return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }

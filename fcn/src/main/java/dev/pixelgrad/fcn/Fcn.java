@@ -50,18 +50,38 @@ public abstract class Fcn extends Module {
     static final int POOL4_END = 24;
     static final int POOL5_END = 31;
 
+    /** The configuration this net was built from. */
     protected final FcnConfig config;
+    /** The stream of the dropout masks, seeded with the configuration's seed. */
     protected final RandomState random;
+    /**
+     * VGG16's convolutional part in torchvision's layout: conv1_1 to pool5, a ReLU after every convolution.
+     */
     protected final Sequential features;
+    /** The 7x7 convolution that replaces VGG16's first fully connected layer (4096 channels at width 1). */
     protected final Conv2d fc6;
+    /** The 1x1 convolution that replaces VGG16's second fully connected layer (4096 channels at width 1). */
     protected final Conv2d fc7;
     private final Dropout drop6;
     private final Dropout drop7;
     private final ReLU relu = new ReLU();
 
-    /** The encoder's outputs that the heads read. */
+    /**
+     * The encoder's outputs that the heads read.
+     *
+     * @param pool3 the output of pool3: [N, 256 x width, H', W'] at 1/8 resolution
+     * @param pool4 the output of pool4: [N, 512 x width, H'', W''] at 1/16 resolution
+     * @param fc7   the output of fc7 after its ReLU and dropout: [N, 4096 x width, h, w] at 1/32 resolution
+     */
     public record Encoded(Variable pool3, Variable pool4, Variable fc7) {}
 
+    /**
+     * Builds the encoder: VGG16's layers with their weights drawn from the configuration's seed (to be
+     * replaced by ImageNet weights or a checkpoint), and fc6 and fc7 as convolutions. The subclass adds its
+     * head.
+     *
+     * @param config the variant, class count, width and seed
+     */
     protected Fcn(FcnConfig config) {
         this.config = config;
         this.random = new RandomState(config.seed());
@@ -91,7 +111,12 @@ public abstract class Fcn extends Module {
         this.drop7 = registerModule("drop7", new Dropout(0.5f, random));
     }
 
-    /** Channels of a reference layer under the width multiplier (at least 1). */
+    /**
+     * Channels of a reference layer under the width multiplier (at least 1).
+     *
+     * @param reference the layer's channel count in the reference net
+     * @return round(reference x width), at least 1
+     */
     protected final int channels(int reference) {
         return config.channels(reference);
     }
@@ -103,6 +128,10 @@ public abstract class Fcn extends Module {
      * another size (width 1 next to the weights of a 1/32-width net: 134M parameters) only to fail on
      * loading; it is an IllegalArgumentException listing each disagreement. The model then built is the
      * size of the stored weights, and {@link #loadState} checks the rest.
+     *
+     * @param config the configuration that claims the weights
+     * @param stored the stored weights' shapes, by parameter name
+     * @throws IllegalArgumentException if a key layer is missing or has another shape
      */
     public static void checkStoredShapes(FcnConfig config, Map<String, Shape> stored) {
         int fc = config.channels(4096);
@@ -127,20 +156,39 @@ public abstract class Fcn extends Module {
         }
     }
 
+    /**
+     * The configuration this net was built from, to save beside its weights.
+     *
+     * @return the configuration
+     */
     public FcnConfig config() {
         return config;
     }
 
+    /**
+     * The number of classes the net scores, background included: the channels of its output.
+     *
+     * @return the class count
+     */
     public int numClasses() {
         return config.numClasses();
     }
 
-    /** The stream that dropout draws its masks from; checkpoints save its position. */
+    /**
+     * The stream that dropout draws its masks from; checkpoints save its position.
+     *
+     * @return the stream, shared with the dropout layers
+     */
     public RandomState random() {
         return random;
     }
 
-    /** VGG16 up to fc7, keeping pool3 and pool4 for the skip connections. */
+    /**
+     * VGG16 up to fc7, keeping pool3 and pool4 for the skip connections.
+     *
+     * @param x the images [N, 3, H, W], preprocessed
+     * @return pool3, pool4 and fc7
+     */
     public Encoded encode(Variable x) {
         Variable pool3 = features.forward(x, 0, POOL3_END);
         Variable pool4 = features.forward(pool3, POOL3_END, POOL4_END);
@@ -150,11 +198,23 @@ public abstract class Fcn extends Module {
         return new Encoded(pool3, pool4, h);
     }
 
-    /** Logits [N, classes, H, W] for images [N, 3, H, W]. */
+    /**
+     * Logits [N, classes, H, W] for images [N, 3, H, W]: the scores of every class at every pixel, before
+     * softmax, at the input's resolution.
+     *
+     * @param x the images, preprocessed as {@link FcnConfig#preprocessing} says
+     * @return the logits
+     */
     @Override
     public abstract Variable forward(Variable x);
 
-    /** A 1x1 scoring convolution to the class count, started at zero (the reference's choice). */
+    /**
+     * A 1x1 scoring convolution to the class count, started at zero (the reference's choice).
+     *
+     * @param name       the layer's name (score_fr, score_pool4, score_pool3)
+     * @param inChannels the channels of the features it scores
+     * @return the layer, registered under {@code name}
+     */
     protected Conv2d scoreLayer(String name, int inChannels) {
         Conv2d c = registerModule(name, new Conv2d(inChannels, numClasses(), 1, 1, 0, 0));
         Tensor w = c.weight().data();
@@ -165,6 +225,10 @@ public abstract class Fcn extends Module {
     /**
      * A transposed convolution that upsamples class maps by {@code factor}: kernel 2 x factor, no bias,
      * bilinear weights on the diagonal, frozen unless the configuration lets it learn.
+     *
+     * @param name   the layer's name (upscore, upscore2, upscore16, ...)
+     * @param factor the upsampling factor, the stride
+     * @return the layer, registered under {@code name}
      */
     protected ConvTranspose2d upsampleLayer(String name, int factor) {
         int k = 2 * factor;
@@ -174,12 +238,26 @@ public abstract class Fcn extends Module {
         return up;
     }
 
-    /** Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes. */
+    /**
+     * Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes.
+     *
+     * @param x      the map to crop [N, C, H, W]
+     * @param offset the first row and column of the window
+     * @param like   the map whose height and width the window takes
+     * @return the window [N, C, like's H, like's W]
+     */
     protected static Variable cropLike(Variable x, int offset, Variable like) {
         return F.crop(x, offset, offset, like.shape().dim(2), like.shape().dim(3));
     }
 
-    /** The final crop to the input's size. */
+    /**
+     * The final crop to the input's size.
+     *
+     * @param x      the upsampled scores [N, classes, H', W']
+     * @param offset the first row and column of the window (19 for FCN-32s, 27 for FCN-16s, 31 for FCN-8s)
+     * @param input  the network's input, whose height and width the window takes
+     * @return the scores at the input's size [N, classes, H, W]
+     */
     protected static Variable cropToInput(Variable x, int offset, Variable input) {
         return F.crop(x, offset, offset, input.shape().dim(2), input.shape().dim(3));
     }
@@ -190,12 +268,21 @@ public abstract class Fcn extends Module {
     /**
      * Saves the weights with the configuration, so that {@link #load} rebuilds this model from the file
      * alone (a safetensors file: {@code model/} tensors, and {@value #CONFIG_KEY} in the metadata).
+     *
+     * @param file the file to write or replace
+     * @throws IOException if it is read-only or cannot be written
      */
     public void save(Path file) throws IOException {
         save(file, Map.of());
     }
 
-    /** As {@link #save(Path)}, with notes of the caller's in the metadata (the step, a score). */
+    /**
+     * As {@link #save(Path)}, with notes of the caller's in the metadata (the step, a score).
+     *
+     * @param file  the file to write or replace
+     * @param notes extra metadata entries
+     * @throws IOException if it is read-only or cannot be written
+     */
     public void save(Path file, Map<String, String> notes) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>(notes);
         metadata.put("format", "pixelgrad-fcn-model-1");
@@ -206,6 +293,13 @@ public abstract class Fcn extends Module {
     /**
      * The model in a file written by {@link #save} or by training (a checkpoint), in evaluation mode. The
      * stored configuration is checked, and checked against the stored weights, before anything is built.
+     *
+     * @param file the file
+     * @return the model, in evaluation mode, on the CPU (unless built inside
+     *         {@link dev.pixelgrad.nn.Init#onDevice})
+     * @throws CheckpointException if the file is not an FCN checkpoint, or its configuration and weights
+     *                             disagree
+     * @throws IOException if the file does not exist or cannot be read
      */
     public static Fcn load(Path file) throws IOException {
         if (!Files.exists(file)) {
@@ -216,7 +310,15 @@ public abstract class Fcn extends Module {
         return model;
     }
 
-    /** The model a checkpoint holds: built from its checked {@link #storedConfig}, then given the stored weights. */
+    /**
+     * The model a checkpoint holds: built from its checked {@link #storedConfig}, then given the stored
+     * weights.
+     *
+     * @param path the checkpoint's file, for messages
+     * @param ckpt the checkpoint, read
+     * @return the model, in training mode, with the checkpoint's weights (copied)
+     * @throws CheckpointException if the configuration is missing or invalid, or the weights do not fit it
+     */
     public static Fcn restore(Path path, Checkpoint ckpt) throws CheckpointException {
         FcnConfig config = storedConfig(path, ckpt);
         Fcn model = create(config);
@@ -232,6 +334,11 @@ public abstract class Fcn extends Module {
     /**
      * A checkpoint's configuration, read field by field and checked against the shapes of the stored
      * weights before anything is built from it: the file may have been edited, or come from anyone.
+     *
+     * @param path the checkpoint's file, for messages
+     * @param ckpt the checkpoint, read
+     * @return the configuration
+     * @throws CheckpointException if there is none, it is invalid, or the stored weights do not fit it
      */
     public static FcnConfig storedConfig(Path path, Checkpoint ckpt) throws CheckpointException {
         String json = ckpt.metadata().get(CONFIG_KEY);
@@ -249,7 +356,16 @@ public abstract class Fcn extends Module {
         }
     }
 
-    /** Builds the variant a configuration names. */
+    /**
+     * Builds the variant a configuration names.
+     *
+     * <p>The parameters are newly initialised; to start from ImageNet or a trained stage, load weights
+     * afterwards.
+     *
+     * @param config the configuration
+     * @return the model, in training mode; its weights are drawn on the device of
+     *         {@link dev.pixelgrad.nn.Init#onDevice} (the CPU by default), its biases made on the CPU
+     */
     public static Fcn create(FcnConfig config) {
         return switch (config.model()) {
             case "fcn32s" -> new Fcn32s(config);

@@ -15,6 +15,12 @@ public final class Fcn16s extends Fcn {
     private final Conv2d scorePool4;
     private final ConvTranspose2d upscore16;
 
+    /**
+     * Builds the net with fresh weights: the encoder, score_fr and score_pool4 (zeros), upscore2 and
+     * upscore16 (bilinear).
+     *
+     * @param config the configuration
+     */
     public Fcn16s(FcnConfig config) {
         super(config);
         scoreFr = scoreLayer("score_fr", channels(4096));

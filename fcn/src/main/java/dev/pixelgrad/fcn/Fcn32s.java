@@ -12,6 +12,11 @@ public final class Fcn32s extends Fcn {
     private final Conv2d scoreFr;
     private final ConvTranspose2d upscore;
 
+    /**
+     * Builds the net with fresh weights: the encoder, score_fr (zeros) and upscore (bilinear, kernel 64).
+     *
+     * @param config the configuration
+     */
     public Fcn32s(FcnConfig config) {
         super(config);
         scoreFr = scoreLayer("score_fr", channels(4096));

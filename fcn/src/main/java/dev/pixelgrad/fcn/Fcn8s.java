@@ -17,6 +17,12 @@ public class Fcn8s extends Fcn {
     private final Conv2d scorePool3;
     private final ConvTranspose2d upscore8;
 
+    /**
+     * Builds the net with fresh weights: the encoder, score_fr, score_pool4 and score_pool3 (zeros),
+     * upscore2, upscore_pool4 and upscore8 (bilinear).
+     *
+     * @param config the configuration
+     */
     public Fcn8s(FcnConfig config) {
         super(config);
         scoreFr = scoreLayer("score_fr", channels(4096));
@@ -27,12 +33,20 @@ public class Fcn8s extends Fcn {
         upscore8 = upsampleLayer("upscore8", 8);
     }
 
-    /** Factor applied to pool4 before its score layer: 1 here, 0.01 in the at-once variant. */
+    /**
+     * Factor applied to pool4 before its score layer: 1 here, 0.01 in the at-once variant.
+     *
+     * @return the factor
+     */
     protected float pool4Scale() {
         return 1f;
     }
 
-    /** Factor applied to pool3 before its score layer: 1 here, 0.0001 in the at-once variant. */
+    /**
+     * Factor applied to pool3 before its score layer: 1 here, 0.0001 in the at-once variant.
+     *
+     * @return the factor
+     */
     protected float pool3Scale() {
         return 1f;
     }

@@ -6,6 +6,11 @@ package dev.pixelgrad.fcn;
  * the magnitude of the fc7 scores, which staged training otherwise reaches by learning.
  */
 public final class Fcn8sAtOnce extends Fcn8s {
+    /**
+     * Builds the net with fresh weights, as {@link Fcn8s} does.
+     *
+     * @param config the configuration
+     */
     public Fcn8sAtOnce(FcnConfig config) {
         super(config);
     }

@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public record FcnConfig(String model, int numClasses, float width, boolean learnUpsample,
                         Preprocessing preprocessing, long seed) {
+    /** The variants, by the names {@link #model} takes. */
     public static final List<String> MODELS = List.of("fcn32s", "fcn16s", "fcn8s", "fcn8s-atonce");
 
     /** Labels are bytes and 255 is void, so class ids run from 0 to 254. */
@@ -29,6 +30,12 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
     private static final List<String> FIELDS = List.of("model", "num_classes", "width", "learn_upsample",
             "preprocessing", "seed");
 
+    /**
+     * Lower-cases the model name and checks the components.
+     *
+     * @throws IllegalArgumentException if the model is unknown, the class count is not 2 to
+     *                                  {@value #MAX_CLASSES}, or the width is not in (0, 1]
+     */
     public FcnConfig {
         model = model.toLowerCase(Locale.ROOT);
         if (!MODELS.contains(model)) {
@@ -43,15 +50,34 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
         }
     }
 
-    /** Channels of a reference layer under the width multiplier (at least 1). */
+    /**
+     * Channels of a reference layer under the width multiplier (at least 1).
+     *
+     * @param reference the layer's channel count in the reference net
+     * @return round(reference x width), at least 1
+     */
     public int channels(int reference) {
         return Math.max(1, Math.round(reference * width));
     }
 
+    /**
+     * The reference net's configuration: full width, fixed upsampling, Caffe preprocessing, seed 0.
+     *
+     * @param model      the variant
+     * @param numClasses the classes, background included (21 for PASCAL VOC)
+     * @return the configuration
+     * @throws IllegalArgumentException if the model is unknown or the class count out of range
+     */
     public static FcnConfig reference(String model, int numClasses) {
         return new FcnConfig(model, numClasses, 1f, false, Preprocessing.CAFFE, 0);
     }
 
+    /**
+     * The configuration as one JSON object, with the fields {@code model}, {@code num_classes},
+     * {@code width}, {@code learn_upsample}, {@code preprocessing} and {@code seed}.
+     *
+     * @return the JSON text
+     */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
@@ -66,6 +92,10 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
     /**
      * Reads {@link #toJson}'s output back. Anything else (not JSON, a missing, unknown or mistyped field, a
      * value out of range) is an IllegalArgumentException whose one-line message names the field.
+     *
+     * @param json the text
+     * @return the configuration
+     * @throws IllegalArgumentException if the text is not a valid configuration
      */
     public static FcnConfig fromJson(String json) {
         Object root;
@@ -117,6 +147,13 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
+    /**
+     * This configuration with another variant, as a staged run moves from FCN-32s to FCN-16s to FCN-8s.
+     *
+     * @param newModel the variant
+     * @return the new configuration
+     * @throws IllegalArgumentException if the variant is unknown
+     */
     public FcnConfig withModel(String newModel) {
         return new FcnConfig(newModel, numClasses, width, learnUpsample, preprocessing, seed);
     }

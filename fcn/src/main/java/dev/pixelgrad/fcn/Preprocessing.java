@@ -17,7 +17,13 @@ public enum Preprocessing {
     private static final float[] TV_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] TV_STD = {0.229f, 0.224f, 0.225f};
 
-    /** A preprocessing by its lower-case name (as the CLI and checkpoints write it). */
+    /**
+     * A preprocessing by its lower-case name (as the CLI and checkpoints write it).
+     *
+     * @param s the name, in any case, surrounding blanks allowed
+     * @return the preprocessing
+     * @throws IllegalArgumentException for any other name
+     */
     public static Preprocessing parse(String s) {
         for (Preprocessing p : values()) {
             if (p.name().equalsIgnoreCase(s.trim())) {
@@ -30,6 +36,11 @@ public enum Preprocessing {
     /**
      * Writes the network input for an RGB image (planar, channel c at c*plane, values 0-255) into
      * {@code out} at {@code outOff} ([3, H, W] in the network's channel order).
+     *
+     * @param rgb    the image, planar RGB, values 0-255
+     * @param plane  the pixels of one channel, H x W
+     * @param out    the destination array
+     * @param outOff where the image's three planes start in {@code out}
      */
     public void apply(float[] rgb, int plane, float[] out, int outOff) {
         for (int c = 0; c < 3; c++) {
@@ -51,7 +62,11 @@ public enum Preprocessing {
         }
     }
 
-    /** The RGB pixel (0-255) that this preprocessing maps to zero: what padding should look like. */
+    /**
+     * The RGB pixel (0-255) that this preprocessing maps to zero: what padding should look like.
+     *
+     * @return a new array {R, G, B}
+     */
     public float[] neutralRgb() {
         if (this == CAFFE) {
             return new float[] {CAFFE_MEAN_BGR[2], CAFFE_MEAN_BGR[1], CAFFE_MEAN_BGR[0]};

@@ -29,6 +29,13 @@ public final class Surgery {
      * A fully connected weight [out, C * k * k], whose input was a C x k x k map flattened in C, H, W
      * order (PyTorch's and Caffe's), as the convolution weight [out, C, k, k] that computes the same
      * thing at each position. The numbers do not move; only the shape changes.
+     *
+     * @param fc       the fully connected weight [out, channels * k * k]
+     * @param channels the channels C of the map the layer read (512 for VGG16's fc6)
+     * @param k        the height and width of that map (7 for fc6, 1 for fc7)
+     * @return a view of the same memory, [out, channels, k, k]: a new tensor that the open scope or the
+     *         caller closes
+     * @throws IllegalArgumentException if {@code fc} is not 2-D with {@code channels * k * k} columns
      */
     public static Tensor fullyConnectedToConv(Tensor fc, int channels, int k) {
         if (fc.rank() != 2 || fc.dim(1) != channels * k * k) {
@@ -38,11 +45,6 @@ public final class Surgery {
         return fc.reshape(fc.dim(0), channels, k, k);
     }
 
-    /**
-     * Starts {@code target} from a trained earlier stage: copies every parameter whose name the source
-     * also has. A shared name with another shape (a different class count, say) is an error. Returns the
-     * names copied; the target's other layers keep their initialisation.
-     */
     /**
      * Narrows a chain of convolutions (full-width encoder weights, in forward order: {@code X.weight} then
      * {@code X.bias} for each layer) to the narrower {@code target} shapes, by magnitude-based filter
@@ -54,6 +56,12 @@ public final class Surgery {
      * fewer inputs than it was trained on; fine-tuning is expected to adapt to that.
      *
      * @return the narrowed weights, by the same names, each shaped as {@code target} says
+     * @param full   the full-width weights, {@code X.weight} [out, in, kh, kw] and {@code X.bias} [out] for
+     *               each layer, in forward order; entries that are not {@code .weight} are read only as
+     *               biases
+     * @param target the shapes of the narrower model's weights, by the same names
+     * @throws IllegalArgumentException if a weight is not a convolution in both, has no bias, or cannot be
+     *                                  narrowed to its target (a target may be narrower, never wider)
      */
     public static Map<String, Tensor> narrowByFilterNorm(Map<String, Tensor> full, Map<String, Shape> target) {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -110,6 +118,18 @@ public final class Surgery {
         return out;
     }
 
+    /**
+     * Starts {@code target} from a trained earlier stage: copies every parameter whose name the source also
+     * has, except the upsampling layers ({@code upscore...}), which keep their bilinear start. A shared name
+     * with another shape (a different class count or width, say) is an error. The target's other layers keep
+     * their initialisation.
+     *
+     * @param target the new stage (FCN-16s from FCN-32s, FCN-8s from FCN-16s)
+     * @param source the earlier stage's weights by parameter name (a checkpoint's model map)
+     * @return the names copied, in the target's order
+     * @throws IllegalArgumentException if a shared name has another shape, or the source lacks conv1_1, fc6,
+     *                                  fc7 or score_fr (then it is not an FCN's weights)
+     */
     public static List<String> stagedInit(Fcn target, Map<String, Tensor> source) {
         Map<String, Tensor> take = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : target.namedParameters().entrySet()) {

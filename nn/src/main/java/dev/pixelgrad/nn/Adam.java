@@ -17,6 +17,16 @@ public final class Adam extends Optimizer {
     private final float beta2;
     private final float eps;
 
+    /**
+     * An Adam optimizer.
+     *
+     * @param groups       the parameter groups
+     * @param learningRate the base learning rate
+     * @param beta1        the decay rate of the first moment estimate (0.9 usually)
+     * @param beta2        the decay rate of the second moment estimate (0.999 usually)
+     * @param eps          added to the denominator, against division by zero (1e-8 usually)
+     * @param weightDecay  the base L2 weight decay, added to the gradient
+     */
     public Adam(List<ParamGroup> groups, float learningRate, float beta1, float beta2, float eps, float weightDecay) {
         super(groups, learningRate, weightDecay);
         this.beta1 = beta1;
@@ -24,7 +34,12 @@ public final class Adam extends Optimizer {
         this.eps = eps;
     }
 
-    /** The usual defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    /**
+     * The usual defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
+     *
+     * @param groups       the parameter groups
+     * @param learningRate the base learning rate
+     */
     public Adam(List<ParamGroup> groups, float learningRate) {
         this(groups, learningRate, 0.9f, 0.999f, 1e-8f, 0f);
     }

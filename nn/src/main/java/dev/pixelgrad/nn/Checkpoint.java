@@ -13,11 +13,24 @@ import java.util.Map;
  * optimizer's state under {@code optimizer/<kind>/<name>}, and string metadata (step, random state,
  * configuration). Written atomically (temporary file in the same folder, fsync, rename), so a crash
  * leaves the previous checkpoint intact.
+ *
+ * @param model     the model's parameter values by dotted name
+ * @param optimizer the optimizer's state by "kind/parameter name" (empty when loaded without it)
+ * @param metadata  the string metadata: the keys the caller saved, and {@code optimizer} (its name)
  */
 public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimizer, Map<String, String> metadata) {
     private static final String MODEL = "model/";
     private static final String OPTIMIZER = "optimizer/";
 
+    /**
+     * Writes a checkpoint of {@code model} and {@code optimizer}; the tensors stay theirs.
+     *
+     * @param path      the file to write or replace
+     * @param model     the network
+     * @param optimizer the optimizer, or null to save the model alone
+     * @param metadata  string metadata to store (step, random state, configuration)
+     * @throws IOException if the file is read-only or cannot be written
+     */
     public static void save(Path path, Module model, Optimizer optimizer, Map<String, String> metadata)
             throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>();
@@ -36,12 +49,30 @@ public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimize
         Safetensors.save(path, all, md);
     }
 
-    /** Reads a checkpoint (CPU tensors). */
+    /**
+     * Reads a checkpoint (CPU tensors).
+     *
+     * @param path the file
+     * @return the checkpoint; its tensors are new, owned by the open scope or the caller
+     * @throws CheckpointException if the file holds a tensor outside {@code model/} and {@code optimizer/},
+     *                             or no {@code model/} tensor
+     * @throws IOException if the file cannot be read or is not a valid safetensors file
+     */
     public static Checkpoint load(Path path) throws IOException {
         return read(path, true);
     }
 
-    /** Reads only the model and the metadata (for evaluation, prediction or a staged start): no optimizer state. */
+    /**
+     * Reads only the model and the metadata (for evaluation, prediction or a staged start): no optimizer
+     * state.
+     *
+     * @param path the file
+     * @return the checkpoint, with an empty optimizer map; its tensors are new, owned by the open scope or
+     *         the caller
+     * @throws CheckpointException if the file holds a tensor outside {@code model/} and {@code optimizer/},
+     *                             or no {@code model/} tensor
+     * @throws IOException if the file cannot be read or is not a valid safetensors file
+     */
     public static Checkpoint loadModel(Path path) throws IOException {
         return read(path, false);
     }
@@ -71,6 +102,13 @@ public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimize
         return new Checkpoint(model, optimizer, metadata);
     }
 
+    /**
+     * One metadata value.
+     *
+     * @param key the key
+     * @return the value
+     * @throws IllegalArgumentException if the checkpoint has no such key
+     */
     public String meta(String key) {
         String v = metadata.get(key);
         if (v == null) {

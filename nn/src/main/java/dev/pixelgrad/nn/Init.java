@@ -21,6 +21,11 @@ public final class Init {
      * without drawing a single weight: {@code Init.onDevice(Device.META, () -> Fcn.create(config))} takes
      * milliseconds where the 134M weights of a full FCN take seconds. The few tensors modules make
      * otherwise (zero biases) stay on the CPU; {@link Module#to} moves them.
+     *
+     * @param <T>    the type of what {@code build} makes
+     * @param device where the initialisers create their tensors
+     * @param build  the work, run on this thread
+     * @return what {@code build} returned
      */
     public static <T> T onDevice(Device device, Supplier<T> build) {
         Device previous = DEVICE.get();
@@ -32,13 +37,25 @@ public final class Init {
         }
     }
 
-    /** Normal(0, sqrt(2 / fan_in)): He et al. 2015, for layers followed by relu. */
+    /**
+     * Normal(0, sqrt(2 / fan_in)): He et al. 2015, for layers followed by relu.
+     *
+     * @param s    the weight's shape; fan_in is the product of every dimension but the first
+     * @param seed the stream of {@link dev.pixelgrad.tensor.CounterRng} to draw from
+     * @return a float32 tensor, owned by the open scope or the caller
+     */
     public static Tensor kaimingNormal(Shape s, long seed) {
         double fanIn = s.numel() / (double) s.dim(0);
         return Tensor.normal(s, 0f, (float) Math.sqrt(2.0 / fanIn), seed, DEVICE.get());
     }
 
-    /** Uniform(-a, a), a = sqrt(6 / (fan_in + fan_out)): Glorot and Bengio 2010. */
+    /**
+     * Uniform(-a, a), a = sqrt(6 / (fan_in + fan_out)): Glorot and Bengio 2010.
+     *
+     * @param s    the weight's shape [out, in, ...], rank 2 or more
+     * @param seed the stream of {@link dev.pixelgrad.tensor.CounterRng} to draw from
+     * @return a float32 tensor, owned by the open scope or the caller
+     */
     public static Tensor xavierUniform(Shape s, long seed) {
         double receptive = s.numel() / (double) (s.dim(0) * s.dim(1));
         double fanIn = s.dim(1) * receptive;
@@ -52,6 +69,10 @@ public final class Init {
      * weight [channels, channels, k, k], the 2-D tent filter on the diagonal pairs i -> i and zero
      * elsewhere, so each class map is upsampled on its own (the reference FCN's upsample_filt). For
      * k = 4 the 1-D filter is [0.25, 0.75, 0.75, 0.25].
+     *
+     * @param channels the number of maps, in and out (the classes, in FCN)
+     * @param k        the kernel size: 4 to upsample by 2, 16 by 8, 64 by 32
+     * @return the weight [channels, channels, k, k], owned by the open scope or the caller
      */
     public static Tensor bilinear(int channels, int k) {
         Device device = DEVICE.get();

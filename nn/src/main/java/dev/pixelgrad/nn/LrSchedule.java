@@ -25,11 +25,26 @@ import java.util.Map;
  * @param warmupStartFactor the factor at the first warm-up step; it rises linearly to 1
  */
 public record LrSchedule(Kind kind, long stepSize, float gamma, float power, long warmupSteps, float warmupStartFactor) {
-    public enum Kind { CONSTANT, STEP, POLY }
+    /** The main schedule, after the warm-up. */
+    public enum Kind {
+        /** Factor 1 at every step. */
+        CONSTANT,
+        /** {@code gamma} to the power of the number of whole {@code stepSize} periods done. */
+        STEP,
+        /** {@code (1 - i / n)^power}, falling from 1 towards 0 over the n steps after the warm-up. */
+        POLY
+    }
 
     /** The base rate at every step. */
     public static final LrSchedule CONSTANT = new LrSchedule(Kind.CONSTANT, 1, 1f, 1f, 0, 1f);
 
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException if {@code stepSize} is below 1, {@code gamma} is not in (0, 1],
+     *                                  {@code power} is not in (0, 100], {@code warmupSteps} is negative, or
+     *                                  {@code warmupStartFactor} is not in (0, 1]
+     */
     public LrSchedule {
         if (stepSize < 1) {
             throw new IllegalArgumentException("the step schedule's step size must be >= 1, got " + stepSize);
@@ -51,6 +66,11 @@ public record LrSchedule(Kind kind, long stepSize, float gamma, float power, lon
     /**
      * The factor of the base learning rate for the step with 0-based index {@code t} of a run of
      * {@code totalSteps} steps.
+     *
+     * @param t          the step's index, from 0
+     * @param totalSteps the steps of the whole run, warm-up included
+     * @return the factor; the learning rate of the step is the base rate times it
+     * @throws IllegalArgumentException if {@code t} is not in [0, totalSteps)
      */
     public double factor(long t, long totalSteps) {
         if (t < 0 || t >= totalSteps) {
@@ -68,7 +88,12 @@ public record LrSchedule(Kind kind, long stepSize, float gamma, float power, lon
         };
     }
 
-    /** The schedule as named values, stored with a run's options in its checkpoints. */
+    /**
+     * The schedule as named values, stored with a run's options in its checkpoints.
+     *
+     * @return {@code lr_schedule}, {@code lr_step}, {@code lr_gamma}, {@code lr_power}, {@code warmup} and
+     *         {@code warmup_factor}, in that order
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lr_schedule", kind.name().toLowerCase(Locale.ROOT));
@@ -80,7 +105,13 @@ public record LrSchedule(Kind kind, long stepSize, float gamma, float power, lon
         return m;
     }
 
-    /** The kind named {@code constant}, {@code step} or {@code poly}. */
+    /**
+     * The kind named {@code constant}, {@code step} or {@code poly}.
+     *
+     * @param name the name, in any case
+     * @return the kind
+     * @throws IllegalArgumentException for any other name
+     */
     public static Kind kind(String name) {
         for (Kind k : Kind.values()) {
             if (k.name().equalsIgnoreCase(name)) {
@@ -90,7 +121,11 @@ public record LrSchedule(Kind kind, long stepSize, float gamma, float power, lon
         throw new IllegalArgumentException("learning-rate schedule must be constant, step or poly, got '" + name + "'");
     }
 
-    /** One line for logs: "poly (power 0.9) after 100 warm-up steps from 0.01". */
+    /**
+     * One line for logs: "poly (power 0.9) after 100 warm-up steps from 0.01".
+     *
+     * @return the line
+     */
     public String describe() {
         String main = switch (kind) {
             case CONSTANT -> "constant";

@@ -21,9 +21,25 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** A module with no parameters and no children yet, in training mode. */
+    public Module() {}
+
+    /**
+     * Applies this module to {@code x}, recording the ops for backward when grad mode is on.
+     *
+     * @param x the input, for image layers [N, C, H, W]
+     * @return the output; its value belongs to the scope open on this thread (or to the caller)
+     */
     public abstract Variable forward(Variable x);
 
-    /** Registers a trainable parameter holding {@code init} (which the module now owns). */
+    /**
+     * Registers a trainable parameter holding {@code init} (which the module now owns).
+     *
+     * @param name the parameter's name within this module: not empty, no dot, not yet used
+     * @param init the initial value; taken out of its scope, so it lives as long as the module
+     * @return the parameter, a variable that requires grad
+     * @throws IllegalArgumentException if the name is invalid or already used
+     */
     protected Variable registerParameter(String name, Tensor init) {
         checkName(name);
         Variable v = Variable.parameter(init.detachFromScope());
@@ -31,6 +47,15 @@ public abstract class Module {
         return v;
     }
 
+    /**
+     * Registers a child module, whose parameters then appear under {@code name.}.
+     *
+     * @param <M>    the child's type
+     * @param name   the child's name within this module: not empty, no dot, not yet used
+     * @param module the child
+     * @return {@code module}
+     * @throws IllegalArgumentException if the name is invalid or already used
+     */
     protected <M extends Module> M registerModule(String name, M module) {
         checkName(name);
         children.put(name, module);
@@ -43,7 +68,11 @@ public abstract class Module {
         }
     }
 
-    /** Every parameter of this module and its descendants, by dotted name, in registration order. */
+    /**
+     * Every parameter of this module and its descendants, by dotted name, in registration order.
+     *
+     * @return an unmodifiable map from dotted name to parameter, frozen parameters included
+     */
     public Map<String, Variable> namedParameters() {
         Map<String, Variable> out = new LinkedHashMap<>();
         collect("", out);
@@ -59,15 +88,31 @@ public abstract class Module {
         }
     }
 
+    /**
+     * Every parameter of this module and its descendants, in registration order.
+     *
+     * @return a new list, frozen parameters included
+     */
     public List<Variable> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** The child modules, by name (not recursive). */
+    /**
+     * The child modules, by name (not recursive).
+     *
+     * @return an unmodifiable map from name to child, in registration order
+     */
     public Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
 
+    /**
+     * The child module registered under {@code name}.
+     *
+     * @param name the child's name (not a dotted path)
+     * @return the child
+     * @throws IllegalArgumentException if there is no child of that name
+     */
     public Module child(String name) {
         Module m = children.get(name);
         if (m == null) {
@@ -76,7 +121,12 @@ public abstract class Module {
         return m;
     }
 
-    /** Training mode (dropout active) or evaluation mode, for this module and all descendants. */
+    /**
+     * Training mode (dropout active) or evaluation mode, for this module and all descendants.
+     *
+     * @param mode true for training, false for evaluation
+     * @return this module
+     */
     public Module train(boolean mode) {
         training = mode;
         for (Module m : children.values()) {
@@ -85,15 +135,33 @@ public abstract class Module {
         return this;
     }
 
+    /**
+     * Evaluation mode, for this module and all descendants: the same as {@code train(false)}.
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
+    /**
+     * Whether this module is in training mode (the default) rather than evaluation mode.
+     *
+     * @return whether it is training
+     */
     public boolean isTraining() {
         return training;
     }
 
-    /** Moves every parameter to {@code device}. Do this before making an optimizer. */
+    /**
+     * Moves every parameter to {@code device}. Do this before making an optimizer.
+     *
+     * <p>Each parameter that is elsewhere gets a copy on {@code device}; the old value is closed and the
+     * gradient released.
+     *
+     * @param device the device
+     * @return this module
+     */
     public Module to(Device device) {
         for (Variable v : namedParameters().values()) {
             if (!v.data().device().equals(device)) {
@@ -103,7 +171,13 @@ public abstract class Module {
         return this;
     }
 
-    /** The parameter values by name (the tensors themselves, not copies). */
+    /**
+     * The parameter values by name (the tensors themselves, not copies).
+     *
+     * <p>They belong to the parameters: the caller must not close them.
+     *
+     * @return a new map from dotted name to value, in registration order
+     */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : namedParameters().entrySet()) {
@@ -116,6 +190,11 @@ public abstract class Module {
      * Copies values into the parameters of the same names. With {@code strict}, every parameter must be
      * given and every given name must exist. Shapes must match; errors name the parameter and both shapes,
      * and all checks run before any value is copied.
+     *
+     * @param state  the values by dotted name, on any device; the caller keeps them
+     * @param strict whether the names must be exactly this module's parameter names
+     * @throws IllegalArgumentException if a name is missing or unexpected (strict only), or a shape or dtype
+     *                                  differs
      */
     public void loadState(Map<String, Tensor> state, boolean strict) {
         Map<String, Variable> mine = namedParameters();
@@ -156,7 +235,11 @@ public abstract class Module {
         }
     }
 
-    /** Number of trainable scalars (parameters that require grad). */
+    /**
+     * Number of trainable scalars (parameters that require grad).
+     *
+     * @return the number of elements of every parameter that requires grad
+     */
     public long trainableCount() {
         long n = 0;
         for (Variable v : namedParameters().values()) {

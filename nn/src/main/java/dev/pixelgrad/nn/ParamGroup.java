@@ -7,10 +7,20 @@ import java.util.Map;
 /**
  * Parameters that share a learning-rate multiplier and a weight-decay multiplier (Caffe's lr_mult and
  * decay_mult). Names are the module's dotted parameter names; optimizers key their state by them.
+ *
+ * @param label     the group's name, for logs: "all", "weights", "biases"
+ * @param params    the parameters by their module's dotted names
+ * @param lrMult    the factor of the optimizer's learning rate for this group
+ * @param decayMult the factor of the optimizer's weight decay for this group
  */
 public record ParamGroup(String label, Map<String, Variable> params, float lrMult, float decayMult) {
 
-    /** One group: every trainable parameter, multipliers 1. */
+    /**
+     * One group: every trainable parameter, multipliers 1.
+     *
+     * @param model the network
+     * @return a list of the one group, labelled "all"
+     */
     public static java.util.List<ParamGroup> all(Module model) {
         return java.util.List.of(new ParamGroup("all", trainable(model, ""), 1f, 1f));
     }
@@ -19,6 +29,11 @@ public record ParamGroup(String label, Map<String, Variable> params, float lrMul
      * The reference FCN recipe: weights at the base learning rate with weight decay, biases at twice the
      * learning rate and without decay. Frozen parameters (requiresGrad false, such as FCN's bilinear
      * upsampling) are left out.
+     *
+     * <p>A parameter is a bias when its name ends in {@code .bias}; every other trainable one is a weight.
+     *
+     * @param model the network
+     * @return the groups "weights" (multipliers 1 and 1) and "biases" (learning rate x2, no decay)
      */
     public static java.util.List<ParamGroup> caffeRecipe(Module model) {
         return java.util.List.of(

@@ -8,22 +8,45 @@ import java.util.List;
 public final class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
 
+    /**
+     * A container of {@code modules}, named 0, 1, 2, ... in this order.
+     *
+     * @param modules the layers, first applied first
+     */
     public Sequential(Module... modules) {
         for (Module m : modules) {
             add(m);
         }
     }
 
+    /**
+     * Appends a layer, named by its position.
+     *
+     * @param m the layer
+     * @return this container
+     */
     public Sequential add(Module m) {
         registerModule(Integer.toString(layers.size()), m);
         layers.add(m);
         return this;
     }
 
+    /**
+     * The number of layers.
+     *
+     * @return the number of layers
+     */
     public int size() {
         return layers.size();
     }
 
+    /**
+     * The layer at a position.
+     *
+     * @param index the position, from 0
+     * @return the layer
+     * @throws IndexOutOfBoundsException if there is no layer at {@code index}
+     */
     public Module get(int index) {
         return layers.get(index);
     }
@@ -33,7 +56,14 @@ public final class Sequential extends Module {
         return forward(x, 0, layers.size());
     }
 
-    /** Applies layers [from, to) only: lets a network read intermediate outputs (FCN's skips). */
+    /**
+     * Applies layers [from, to) only: lets a network read intermediate outputs (FCN's skips).
+     *
+     * @param x    the input of layer {@code from}
+     * @param from the first layer to apply
+     * @param to   one past the last layer to apply
+     * @return the output of layer {@code to - 1}, or {@code x} itself when {@code from == to}
+     */
     public Variable forward(Variable x, int from, int to) {
         Variable h = x;
         for (int i = from; i < to; i++) {

@@ -14,6 +14,14 @@ import java.util.Map;
 public final class Sgd extends Optimizer {
     private final float momentum;
 
+    /**
+     * An SGD optimizer.
+     *
+     * @param groups       the parameter groups
+     * @param learningRate the base learning rate
+     * @param momentum     the fraction of the last update kept (0.99 in the reference FCN)
+     * @param weightDecay  the base L2 weight decay (5e-4 in the reference FCN)
+     */
     public Sgd(List<ParamGroup> groups, float learningRate, float momentum, float weightDecay) {
         super(groups, learningRate, weightDecay);
         this.momentum = momentum;

@@ -5,7 +5,10 @@ package dev.pixelgrad.tensor;
  * values, so a forward pass on it checks and propagates shapes only (see {@link Device#META}).
  */
 public enum DeviceType {
+    /** The host processor: memory is a Java array ({@link HostStorage}). */
     CPU,
+    /** An NVIDIA GPU driven through CUDA, or the host-emulated CUDA device of the tests. */
     CUDA,
+    /** No hardware: shapes and dtypes without memory or values. */
     META
 }

@@ -11,6 +11,13 @@ public final class HostStorage extends Storage {
         this.ints = ints;
     }
 
+    /**
+     * A new zero-filled array of {@code length} elements.
+     *
+     * @param dtype  the element type: a float[] for float32, an int[] for int32
+     * @param length the number of elements
+     * @return the storage, holding one reference (the caller's)
+     */
     public static HostStorage allocate(DType dtype, int length) {
         return switch (dtype) {
             case FLOAT32 -> new HostStorage(dtype, length, new float[length], null);
@@ -18,16 +25,32 @@ public final class HostStorage extends Storage {
         };
     }
 
-    /** Wraps {@code data} without copying; the storage now owns the array. */
+    /**
+     * Wraps {@code data} without copying; the storage now owns the array.
+     *
+     * @param data the float32 values; its length is the storage's length
+     * @return the storage, holding one reference (the caller's)
+     */
     public static HostStorage wrap(float[] data) {
         return new HostStorage(DType.FLOAT32, data.length, data, null);
     }
 
-    /** Wraps {@code data} without copying; the storage now owns the array. */
+    /**
+     * Wraps {@code data} without copying; the storage now owns the array.
+     *
+     * @param data the int32 values; its length is the storage's length
+     * @return the storage, holding one reference (the caller's)
+     */
     public static HostStorage wrap(int[] data) {
         return new HostStorage(DType.INT32, data.length, null, data);
     }
 
+    /**
+     * The float32 array itself, not a copy: writes to it change every tensor over this storage.
+     *
+     * @return the array
+     * @throws IllegalStateException if the storage holds int32 or was freed
+     */
     public float[] floats() {
         if (floats == null) {
             throw new IllegalStateException(isFreed() ? "storage was freed" : "storage holds " + dtype() + ", not float32");
@@ -35,6 +58,12 @@ public final class HostStorage extends Storage {
         return floats;
     }
 
+    /**
+     * The int32 array itself, not a copy: writes to it change every tensor over this storage.
+     *
+     * @return the array
+     * @throws IllegalStateException if the storage holds float32 or was freed
+     */
     public int[] ints() {
         if (ints == null) {
             throw new IllegalStateException(isFreed() ? "storage was freed" : "storage holds " + dtype() + ", not int32");

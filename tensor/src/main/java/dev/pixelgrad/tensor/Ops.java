@@ -8,13 +8,26 @@ import dev.pixelgrad.tensor.backend.Backend;
  * allocates the output on the inputs' device and hands the work to that device's {@link Backend}.
  *
  * <p>The autograd module builds differentiable functions from these forward and backward pieces.
+ *
+ * <p>Every tensor an op returns is new and lives on its inputs' device. Like every tensor, it belongs to the
+ * {@link Scope} open on this thread, or, with none open, to the caller, who closes it. Float32 is the type of
+ * every tensor argument that is not documented as int32. The methods throw {@link IllegalArgumentException}
+ * when their arguments do not fit together: a wrong dtype or rank, shapes that disagree, tensors on different
+ * devices.
  */
 public final class Ops {
     private Ops() {}
 
     // ================================================================== element-wise
 
-    /** a + b, same shape. */
+    /**
+     * a + b, same shape.
+     *
+     * @param a a float32 tensor
+     * @param b a float32 tensor of the same shape
+     * @return the element-wise sum
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor add(Tensor a, Tensor b) {
         requireSameShape("add", a, b);
         Backend k = backend("add", a, b);
@@ -23,13 +36,26 @@ public final class Ops {
         return out;
     }
 
-    /** acc += b in place (gradient accumulation). */
+    /**
+     * acc += b in place (gradient accumulation).
+     *
+     * @param acc the accumulator, overwritten with acc + b
+     * @param b   a tensor of the same shape
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static void addInPlace(Tensor acc, Tensor b) {
         requireSameShape("add_", acc, b);
         backend("add_", acc, b).add(acc, b, acc);
     }
 
-    /** x [N, C, ...] + bias [C], broadcast over every other axis. */
+    /**
+     * x [N, C, ...] + bias [C], broadcast over every other axis.
+     *
+     * @param x    the input [N, C, ...], rank 2 or more
+     * @param bias one value per channel, [C]
+     * @return x with bias[c] added to every element of channel c, of the shape of x
+     * @throws IllegalArgumentException if {@code bias} is not [C]
+     */
     public static Tensor addChannelBias(Tensor x, Tensor bias) {
         requireFloat("add", x, bias);
         if (x.rank() < 2 || bias.rank() != 1 || bias.dim(0) != x.dim(1)) {
@@ -42,7 +68,13 @@ public final class Ops {
         return out;
     }
 
-    /** s * x. */
+    /**
+     * s * x.
+     *
+     * @param x the input
+     * @param s the factor
+     * @return the scaled copy, of the shape of x
+     */
     public static Tensor scale(Tensor x, float s) {
         requireFloat("scale", x);
         Backend k = backend("scale", x);
@@ -51,6 +83,12 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * The rectified linear unit, max(x, 0), element by element.
+     *
+     * @param x the input
+     * @return the output, of the shape of x
+     */
     public static Tensor relu(Tensor x) {
         requireFloat("relu", x);
         Backend k = backend("relu", x);
@@ -59,7 +97,14 @@ public final class Ops {
         return out;
     }
 
-    /** The relu gradient, from the upstream gradient and the relu output. */
+    /**
+     * The relu gradient, from the upstream gradient and the relu output.
+     *
+     * @param gy the gradient of the loss with respect to the relu's output
+     * @param y  the relu's output (same shape)
+     * @return the gradient with respect to the relu's input: gy where y &gt; 0, else 0
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor reluBackward(Tensor gy, Tensor y) {
         requireSameShape("relu_backward", gy, y);
         Backend k = backend("relu_backward", gy, y);
@@ -71,6 +116,14 @@ public final class Ops {
     /**
      * The window [offH, offH + height) x [offW, offW + width) of the spatial axes of x [N, C, H, W], as
      * Caffe's crop layer in FCN (offsets measured from the top-left, not centred).
+     *
+     * @param x      the input [N, C, H, W]
+     * @param offH   the first row of the window
+     * @param offW   the first column of the window
+     * @param height the rows of the window
+     * @param width  the columns of the window
+     * @return the window, [N, C, height, width]
+     * @throws IllegalArgumentException if the window does not lie inside the input
      */
     public static Tensor crop(Tensor x, int offH, int offW, int height, int width) {
         requireFloat("crop", x);
@@ -85,6 +138,17 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * The gradient of {@link #crop} with respect to its input: zero everywhere but the window, which holds
+     * {@code gy}.
+     *
+     * @param gy         the gradient of the crop's output [N, C, h, w]
+     * @param inputShape the shape of the crop's input [N, C, H, W]
+     * @param offH       the row offset the crop used
+     * @param offW       the column offset the crop used
+     * @return the gradient, of shape {@code inputShape}
+     * @throws IllegalArgumentException if the window does not lie inside {@code inputShape}
+     */
     public static Tensor cropBackward(Tensor gy, Shape inputShape, int offH, int offW) {
         requireRank("crop_backward", gy, 4, "[N, C, H, W]");
         if (inputShape.rank() != 4 || inputShape.dim(0) != gy.dim(0) || inputShape.dim(1) != gy.dim(1)
@@ -102,6 +166,13 @@ public final class Ops {
      * Inverted dropout with drop probability {@code p}: each element is kept with probability 1 - p and
      * scaled by 1 / (1 - p). The mask is a pure function of (seed, element index), so calling this on
      * the upstream gradient with the same seed gives the backward pass.
+     *
+     * @param x    the input
+     * @param p    the probability of dropping an element, in [0, 1)
+     * @param seed the stream of {@link CounterRng} that decides the mask; the same seed gives the same mask
+     *             on every device
+     * @return the output, of the shape of x
+     * @throws IllegalArgumentException if {@code p} is not in [0, 1)
      */
     public static Tensor dropout(Tensor x, float p, long seed) {
         requireFloat("dropout", x);
@@ -116,7 +187,12 @@ public final class Ops {
 
     // ================================================================== reductions
 
-    /** The sum of all elements, as a scalar tensor. */
+    /**
+     * The sum of all elements, as a scalar tensor.
+     *
+     * @param x the input, of any shape
+     * @return a float32 scalar (rank 0)
+     */
     public static Tensor sum(Tensor x) {
         requireFloat("sum", x);
         Backend k = backend("sum", x);
@@ -125,7 +201,13 @@ public final class Ops {
         return out;
     }
 
-    /** The mean of all elements, as a scalar tensor. */
+    /**
+     * The mean of all elements, as a scalar tensor.
+     *
+     * @param x the input, of any non-empty shape
+     * @return a float32 scalar (rank 0)
+     * @throws IllegalArgumentException if {@code x} has no elements
+     */
     public static Tensor mean(Tensor x) {
         if (x.numel() == 0) {
             throw new IllegalArgumentException("mean: input " + x.shape() + " is empty");
@@ -135,7 +217,13 @@ public final class Ops {
         }
     }
 
-    /** x [N, C, ...] summed over every axis but the channel axis: [C]. The gradient of a bias. */
+    /**
+     * x [N, C, ...] summed over every axis but the channel axis: [C]. The gradient of a bias.
+     *
+     * @param x the input [N, C, ...], rank 2 or more
+     * @return the per-channel sums, [C]
+     * @throws IllegalArgumentException if {@code x} has rank below 2
+     */
     public static Tensor sumPerChannel(Tensor x) {
         requireFloat("sum_per_channel", x);
         if (x.rank() < 2) {
@@ -147,7 +235,15 @@ public final class Ops {
         return out;
     }
 
-    /** A tensor of {@code shape} filled with scale * scalar (the backward pass of sum and mean). */
+    /**
+     * A tensor of {@code shape} filled with scale * scalar (the backward pass of sum and mean).
+     *
+     * @param scalar a one-element tensor
+     * @param scale  the factor applied to its value
+     * @param shape  the shape of the result
+     * @return a float32 tensor of {@code shape} on the scalar's device
+     * @throws IllegalArgumentException if {@code scalar} has more or fewer than one element
+     */
     public static Tensor broadcastScalar(Tensor scalar, float scale, Shape shape) {
         requireFloat("broadcast", scalar);
         if (scalar.numel() != 1) {
@@ -159,7 +255,15 @@ public final class Ops {
         return out;
     }
 
-    /** The index of the largest channel of x [N, C, ...] at each position: int32 [N, ...]. */
+    /**
+     * The index of the largest channel of x [N, C, ...] at each position: int32 [N, ...].
+     *
+     * <p>For logits, that is the predicted class of each pixel. On ties the first (lowest) channel wins.
+     *
+     * @param x the scores [N, C, ...], with C at least 1
+     * @return the channel indices, int32 [N, ...]
+     * @throws IllegalArgumentException if {@code x} has rank below 2 or no channels
+     */
     public static Tensor argmax(Tensor x) {
         requireFloat("argmax", x);
         if (x.rank() < 2 || x.dim(1) == 0) {
@@ -177,7 +281,21 @@ public final class Ops {
 
     // ================================================================== convolution
 
-    /** 2-D convolution: x [N, Cin, H, W], w [Cout, Cin, kh, kw], optional bias [Cout]. */
+    /**
+     * 2-D convolution: x [N, Cin, H, W], w [Cout, Cin, kh, kw], optional bias [Cout].
+     *
+     * <p>Cross-correlation, as in Caffe and PyTorch: out[n, o, i, j] = bias[o] + the sum over c, u and v of
+     * x[n, c, i * strideH - padH + u, j * strideW - padW + v] * w[o, c, u, v], zero outside the input.
+     *
+     * @param x    the input [N, Cin, H, W]
+     * @param w    the weight [Cout, Cin, kh, kw]
+     * @param bias the bias [Cout], or null for none
+     * @param p    the stride and the zero padding
+     * @return the output [N, Cout, Ho, Wo], Ho = {@link ConvParams#convOutH p.convOutH(H, kh)} and Wo
+     *         likewise
+     * @throws IllegalArgumentException if the channels or the bias do not match the weight, or the output
+     *                                  would be empty
+     */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         Shape outShape = conv2dOutputShape(x, w, bias, p);
         Backend k = bias == null ? backend("conv2d", x, w) : backend("conv2d", x, w, bias);
@@ -186,6 +304,17 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * The gradient of {@link #conv2d} with respect to its input. The input shape is passed because with a
+     * stride above 1 several input sizes give the same output size.
+     *
+     * @param gy         the gradient of the output [N, Cout, Ho, Wo]
+     * @param w          the forward pass's weight [Cout, Cin, kh, kw]
+     * @param inputShape the forward pass's input shape [N, Cin, H, W]
+     * @param p          the forward pass's stride and padding
+     * @return the gradient of the input, of shape {@code inputShape}
+     * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
+     */
     public static Tensor conv2dBackwardData(Tensor gy, Tensor w, Shape inputShape, ConvParams p) {
         checkConvBackward("conv2d_backward_data", gy, inputShape, w.shape(), p, false);
         Backend k = backend("conv2d_backward_data", gy, w);
@@ -194,6 +323,17 @@ public final class Ops {
         return gx;
     }
 
+    /**
+     * The gradient of {@link #conv2d} with respect to its weight, summed over the batch. (The bias gradient
+     * is {@link #sumPerChannel sumPerChannel(gy)}.)
+     *
+     * @param gy          the gradient of the output [N, Cout, Ho, Wo]
+     * @param x           the forward pass's input [N, Cin, H, W]
+     * @param weightShape the weight's shape [Cout, Cin, kh, kw]
+     * @param p           the forward pass's stride and padding
+     * @return the gradient of the weight, of shape {@code weightShape}
+     * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
+     */
     public static Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Shape weightShape, ConvParams p) {
         checkConvBackward("conv2d_backward_weight", gy, x.shape(), weightShape, p, false);
         Backend k = backend("conv2d_backward_weight", gy, x);
@@ -202,7 +342,21 @@ public final class Ops {
         return gw;
     }
 
-    /** 2-D transposed convolution: x [N, Cin, H, W], w [Cin, Cout, kh, kw], optional bias [Cout]. */
+    /**
+     * 2-D transposed convolution: x [N, Cin, H, W], w [Cin, Cout, kh, kw], optional bias [Cout].
+     *
+     * <p>The gradient of {@link #conv2d} with respect to its input, used as a layer: each input pixel adds
+     * the kernel, scaled by its value, into a kh x kw window of the output, windows {@code stride} apart.
+     * With stride s it upsamples by s, as FCN's score upsampling does.
+     *
+     * @param x    the input [N, Cin, H, W]
+     * @param w    the weight [Cin, Cout, kh, kw] (PyTorch's layout)
+     * @param bias the bias [Cout], or null for none
+     * @param p    the stride and the padding (rows and columns cut from each side of the output)
+     * @return the output [N, Cout, Ho, Wo], Ho = (H - 1) * strideH - 2 * padH + kh and Wo likewise
+     * @throws IllegalArgumentException if the channels or the bias do not match the weight, or the output
+     *                                  would be empty
+     */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         Shape outShape = convTranspose2dOutputShape(x, w, bias, p);
         Backend k = bias == null ? backend("conv_transpose2d", x, w) : backend("conv_transpose2d", x, w, bias);
@@ -211,6 +365,17 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * The gradient of {@link #convTranspose2d} with respect to its input: a convolution of {@code gy} with
+     * the same weight.
+     *
+     * @param gy         the gradient of the output [N, Cout, Ho, Wo]
+     * @param w          the forward pass's weight [Cin, Cout, kh, kw]
+     * @param inputShape the forward pass's input shape [N, Cin, H, W]
+     * @param p          the forward pass's stride and padding
+     * @return the gradient of the input, of shape {@code inputShape}
+     * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
+     */
     public static Tensor convTranspose2dBackwardData(Tensor gy, Tensor w, Shape inputShape, ConvParams p) {
         checkConvBackward("conv_transpose2d_backward_data", gy, inputShape, w.shape(), p, true);
         Backend k = backend("conv_transpose2d_backward_data", gy, w);
@@ -219,6 +384,16 @@ public final class Ops {
         return gx;
     }
 
+    /**
+     * The gradient of {@link #convTranspose2d} with respect to its weight, summed over the batch.
+     *
+     * @param gy          the gradient of the output [N, Cout, Ho, Wo]
+     * @param x           the forward pass's input [N, Cin, H, W]
+     * @param weightShape the weight's shape [Cin, Cout, kh, kw]
+     * @param p           the forward pass's stride and padding
+     * @return the gradient of the weight, of shape {@code weightShape}
+     * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
+     */
     public static Tensor convTranspose2dBackwardWeight(Tensor gy, Tensor x, Shape weightShape, ConvParams p) {
         checkConvBackward("conv_transpose2d_backward_weight", gy, x.shape(), weightShape, p, true);
         Backend k = backend("conv_transpose2d_backward_weight", gy, x);
@@ -227,12 +402,30 @@ public final class Ops {
         return gw;
     }
 
-    /** The output shape of {@link #conv2d}, after checking every argument. */
+    /**
+     * The output shape of {@link #conv2d}, after checking every argument.
+     *
+     * @param x    the input [N, Cin, H, W]
+     * @param w    the weight [Cout, Cin, kh, kw]
+     * @param bias the bias [Cout], or null
+     * @param p    the stride and the padding
+     * @return the output shape [N, Cout, Ho, Wo]
+     * @throws IllegalArgumentException as {@link #conv2d} would
+     */
     public static Shape conv2dOutputShape(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         return convOutputShape("conv2d", x, w, bias, p, false);
     }
 
-    /** The output shape of {@link #convTranspose2d}, after checking every argument. */
+    /**
+     * The output shape of {@link #convTranspose2d}, after checking every argument.
+     *
+     * @param x    the input [N, Cin, H, W]
+     * @param w    the weight [Cin, Cout, kh, kw]
+     * @param bias the bias [Cout], or null
+     * @param p    the stride and the padding
+     * @return the output shape [N, Cout, Ho, Wo]
+     * @throws IllegalArgumentException as {@link #convTranspose2d} would
+     */
     public static Shape convTranspose2dOutputShape(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         return convOutputShape("conv_transpose2d", x, w, bias, p, true);
     }
@@ -289,9 +482,27 @@ public final class Ops {
 
     // ================================================================== pooling
 
-    /** The output and the argmax indices of a max pooling; the indices feed {@link #maxPool2dBackward}. */
+    /**
+     * The output and the argmax indices of a max pooling; the indices feed {@link #maxPool2dBackward}.
+     *
+     * <p>Both tensors are new; their owner (the open scope, or the caller) closes both.
+     *
+     * @param output  the maxima, float32 [N, C, Ho, Wo]
+     * @param indices int32 [N, C, Ho, Wo]: where each maximum was, as h * W + w in its own input plane (a
+     *                backend whose library finds the winners again in the backward pass, cuDNN, may leave
+     *                them unset)
+     */
     public record Pooled(Tensor output, Tensor indices) {}
 
+    /**
+     * 2-D max pooling: the largest value of each window of each channel.
+     *
+     * @param x the input [N, C, H, W]
+     * @param p the window, stride, padding and rounding
+     * @return the output [N, C, Ho, Wo], Ho = {@link PoolParams#outH p.outH(H)} and Wo = p.outW(W), and the
+     *         position of each maximum
+     * @throws IllegalArgumentException if {@code x} is not rank 4, or the output would be empty
+     */
     public static Pooled maxPool2d(Tensor x, PoolParams p) {
         requireFloat("max_pool2d", x);
         requireRank("max_pool2d", x, 4, "[N, C, H, W]");
@@ -309,7 +520,18 @@ public final class Ops {
         return new Pooled(out, idx);
     }
 
-    /** The gradient of {@link #maxPool2d} with respect to x, from the forward pass's input, output and indices. */
+    /**
+     * The gradient of {@link #maxPool2d} with respect to x, from the forward pass's input, output and
+     * indices.
+     *
+     * @param gy      the gradient of the output [N, C, Ho, Wo]
+     * @param x       the forward pass's input [N, C, H, W]
+     * @param forward what {@link #maxPool2d} returned for {@code x}
+     * @param p       the forward pass's parameters
+     * @return the gradient of the input, [N, C, H, W]: each output gradient added at the position that won
+     *         its window, zero elsewhere
+     * @throws IllegalArgumentException if the shapes do not belong to one pooling of {@code x} with {@code p}
+     */
     public static Tensor maxPool2dBackward(Tensor gy, Tensor x, Pooled forward, PoolParams p) {
         requireFloat("max_pool2d_backward", gy);
         Tensor y = forward.output();
@@ -329,12 +551,30 @@ public final class Ops {
 
     // ================================================================== loss
 
-    /** The loss (a scalar) and, when asked for, its gradient with respect to the logits. */
+    /**
+     * The loss (a scalar) and, when asked for, its gradient with respect to the logits.
+     *
+     * @param loss       the loss, a float32 scalar (rank 0)
+     * @param gradLogits the gradient of the loss with respect to the logits, of their shape, or null when it
+     *                   was not asked for
+     */
     public record LossAndGrad(Tensor loss, Tensor gradLogits) {}
 
     /**
      * Softmax cross-entropy over the channel axis: logits [N, C, ...] float32, labels [N, ...] int32.
      * Pixels labelled {@code ignoreIndex} count for nothing.
+     *
+     * <p>For a counted pixel with logits z and label t the loss is log(sum over c of exp(z_c)) - z_t; its
+     * gradient is softmax(z) - onehot(t), divided by the number of counted pixels for {@link Reduction#MEAN}.
+     *
+     * @param logits      the unnormalised class scores [N, C, ...]
+     * @param labels      the class of each pixel, int32 [N, ...]: in [0, C), or {@code ignoreIndex}
+     * @param ignoreIndex the label of pixels that count for nothing (255 marks the borders in VOC)
+     * @param reduction   how the per-pixel losses become one number
+     * @param withGrad    whether to compute the gradient too, in the same pass
+     * @return the loss and, when asked for, its gradient; the caller (or the open scope) closes both
+     * @throws IllegalArgumentException if the shapes do not match, the labels are not int32, or a label is
+     *                                  outside [0, C) and not {@code ignoreIndex}
      */
     public static LossAndGrad softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
                                                   boolean withGrad) {
@@ -368,7 +608,16 @@ public final class Ops {
 
     // ================================================================== matmul
 
-    /** op(a) @ op(b) for 2-D a and b, where op transposes when asked. */
+    /**
+     * op(a) @ op(b) for 2-D a and b, where op transposes when asked.
+     *
+     * @param a      the left operand: [M, K], or [K, M] when {@code transA}
+     * @param transA whether to use the transpose of {@code a}
+     * @param b      the right operand: [K, N], or [N, K] when {@code transB}
+     * @param transB whether to use the transpose of {@code b}
+     * @return the product [M, N]
+     * @throws IllegalArgumentException if an operand is not 2-D or the inner sizes differ
+     */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
         requireFloat("matmul", a, b);
         if (a.rank() != 2 || b.rank() != 2) {
@@ -388,20 +637,52 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * The matrix product of 2-D {@code a} and {@code b}.
+     *
+     * @param a the left operand [M, K]
+     * @param b the right operand [K, N]
+     * @return the product [M, N]
+     * @throws IllegalArgumentException if an operand is not 2-D or the inner sizes differ
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
         return matmul(a, false, b, false);
     }
 
     // ================================================================== optimizers and metrics
 
-    /** In place: v = momentum v + lr (g + weightDecay w); w -= v (Caffe's SGD). */
+    /**
+     * In place: v = momentum v + lr (g + weightDecay w); w -= v (Caffe's SGD).
+     *
+     * @param w           the weights, updated in place
+     * @param g           their gradient
+     * @param v           the velocity (the same shape, zero at the start), updated in place
+     * @param lr          the learning rate
+     * @param momentum    the fraction of the last update kept
+     * @param weightDecay the L2 penalty's coefficient
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static void sgdStep(Tensor w, Tensor g, Tensor v, float lr, float momentum, float weightDecay) {
         requireSameShape("sgd_step", w, g);
         requireSameShape("sgd_step", w, v);
         backend("sgd_step", w, g, v).sgdStep(w, g, v, lr, momentum, weightDecay);
     }
 
-    /** In place, PyTorch's Adam with L2 weight decay; {@code step} counts from 1. */
+    /**
+     * In place, PyTorch's Adam with L2 weight decay; {@code step} counts from 1.
+     *
+     * @param w           the weights, updated in place
+     * @param g           their gradient
+     * @param m           the first moment estimate (zero at the start), updated in place
+     * @param v           the second moment estimate (zero at the start), updated in place
+     * @param lr          the learning rate
+     * @param beta1       the decay rate of {@code m}
+     * @param beta2       the decay rate of {@code v}
+     * @param eps         added to the denominator, against division by zero
+     * @param weightDecay the L2 penalty's coefficient, added to the gradient as weightDecay * w
+     * @param step        the number of this step, from 1, for the bias corrections
+     * @throws IllegalArgumentException if the shapes differ or {@code step} is below 1
+     */
     public static void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2,
                                 float eps, float weightDecay, long step) {
         requireSameShape("adam_step", w, g);
@@ -416,6 +697,14 @@ public final class Ops {
     /**
      * Adds per-pixel counts at (label, prediction) to the int32 [C, C] {@code counts}; predictions and
      * labels are int32 of one shape, and pixels labelled {@code ignoreIndex} are skipped.
+     *
+     * @param predictions the predicted class of each pixel, int32, each in [0, C)
+     * @param labels      the true class of each pixel, int32 of the same shape, in [0, C) or
+     *                    {@code ignoreIndex}
+     * @param ignoreIndex the label of pixels to skip
+     * @param counts      the matrix, int32 [C, C], row = true class and column = predicted class; added to
+     * @throws IllegalArgumentException if a tensor is not int32, the shapes do not fit, or a label or a
+     *                                  prediction is outside [0, C) (and the label not ignored)
      */
     public static void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
         String op = "confusion_matrix";

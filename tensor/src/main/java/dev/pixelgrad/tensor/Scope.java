@@ -37,14 +37,22 @@ public final class Scope implements AutoCloseable {
         this.thread = Thread.currentThread();
     }
 
-    /** Opens a scope nested in this thread's current one (if any) and makes it current. */
+    /**
+     * Opens a scope nested in this thread's current one (if any) and makes it current.
+     *
+     * @return the new scope, to close in a try-with-resources statement
+     */
     public static Scope open() {
         Scope s = new Scope(CURRENT.get());
         CURRENT.set(s);
         return s;
     }
 
-    /** The innermost open scope of this thread, or null. */
+    /**
+     * The innermost open scope of this thread, or null.
+     *
+     * @return the scope, or null when none is open
+     */
     public static Scope current() {
         return CURRENT.get();
     }
@@ -52,6 +60,11 @@ public final class Scope implements AutoCloseable {
     /**
      * Runs {@code body} in a new scope and keeps what it returns: a tensor, or the tensors in a
      * returned collection or map values. Everything else created by {@code body} is released.
+     *
+     * @param <R>  the type of the result
+     * @param body the work, run on this thread
+     * @return what {@code body} returned; its tensors now belong to the enclosing scope, or to the caller
+     *         when there is none
      */
     public static <R> R run(Supplier<R> body) {
         try (Scope s = open()) {
@@ -64,6 +77,12 @@ public final class Scope implements AutoCloseable {
     /**
      * Moves {@code t} out of this scope into the enclosing one (or to no scope, so the caller owns it).
      * Tensors of enclosed scopes that were already kept into this one move on too.
+     *
+     * @param <T> the tensor's type
+     * @param t   a tensor this scope owns
+     * @return {@code t}
+     * @throws IllegalArgumentException if this scope does not own {@code t}
+     * @throws IllegalStateException if this scope is closed
      */
     public <T extends Tensor> T keep(T t) {
         checkOpen();
@@ -97,7 +116,11 @@ public final class Scope implements AutoCloseable {
         }
     }
 
-    /** Number of live tensors this scope would release now. */
+    /**
+     * Number of live tensors this scope would release now.
+     *
+     * @return the number of tensors it owns that are not closed yet
+     */
     public int liveCount() {
         int n = 0;
         for (Tensor t : tensors) {

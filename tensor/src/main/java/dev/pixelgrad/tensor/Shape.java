@@ -35,19 +35,42 @@ public final class Shape {
         this.numel = n;
     }
 
+    /**
+     * The shape with these dimension sizes.
+     *
+     * @param dims the sizes, outermost first (none for a scalar); the array is copied
+     * @return the shape
+     * @throws IllegalArgumentException if a size is negative or the element count does not fit in a long
+     */
     public static Shape of(int... dims) {
         return dims.length == 0 ? SCALAR : new Shape(dims.clone());
     }
 
+    /**
+     * The shape of a rank-0 tensor: no dimensions and one element.
+     *
+     * @return the scalar shape
+     */
     public static Shape scalar() {
         return SCALAR;
     }
 
+    /**
+     * The number of dimensions: 0 for a scalar, 4 for an NCHW batch of images.
+     *
+     * @return the rank
+     */
     public int rank() {
         return dims.length;
     }
 
-    /** Size of dimension {@code i}; negative {@code i} counts from the end, as in Python. */
+    /**
+     * Size of dimension {@code i}; negative {@code i} counts from the end, as in Python.
+     *
+     * @param i the dimension, from 0 (outermost), or from -1 (innermost) backwards
+     * @return its size
+     * @throws IndexOutOfBoundsException if the shape has no dimension {@code i}
+     */
     public int dim(int i) {
         int j = i < 0 ? dims.length + i : i;
         if (j < 0 || j >= dims.length) {
@@ -56,15 +79,30 @@ public final class Shape {
         return dims[j];
     }
 
+    /**
+     * The dimension sizes, outermost first.
+     *
+     * @return a copy of the sizes, which the caller may change
+     */
     public int[] dims() {
         return dims.clone();
     }
 
+    /**
+     * The number of elements: the product of the dimensions (1 for a scalar, 0 when any dimension is 0).
+     *
+     * @return the element count
+     */
     public long numel() {
         return numel;
     }
 
-    /** Element count as an int, for host arrays; fails clearly when the shape is too large for one. */
+    /**
+     * Element count as an int, for host arrays; fails clearly when the shape is too large for one.
+     *
+     * @return the element count
+     * @throws IllegalArgumentException if it exceeds what one Java array holds
+     */
     public int numelInt() {
         if (numel > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("shape " + this + " has " + numel + " elements, more than one array holds");
@@ -72,7 +110,14 @@ public final class Shape {
         return (int) numel;
     }
 
-    /** Product of the dimensions from {@code from} (inclusive) to the end. */
+    /**
+     * Product of the dimensions from {@code from} (inclusive) to the end.
+     *
+     * <p>For NCHW, {@code numelFrom(2)} is the size of one plane, H * W.
+     *
+     * @param from the first dimension of the product
+     * @return the product; 1 when {@code from} is the rank
+     */
     public long numelFrom(int from) {
         long n = 1;
         for (int i = from; i < dims.length; i++) {
@@ -83,6 +128,12 @@ public final class Shape {
 
     /**
      * This shape with one {@code -1} (at most) replaced so that the element count matches {@code numel}.
+     *
+     * @param numel the element count to match
+     * @param dims  the sizes, one of which may be -1
+     * @return the shape
+     * @throws IllegalArgumentException if there is more than one -1, a size below -1, or no whole size for
+     *                                  the -1
      */
     public static Shape inferred(long numel, int... dims) {
         int unknown = -1;

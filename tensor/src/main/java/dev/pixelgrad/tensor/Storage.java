@@ -12,21 +12,42 @@ public abstract class Storage {
     private final long length;
     private final AtomicInteger refs = new AtomicInteger(1);
 
+    /**
+     * Makes a storage holding one reference: its creator's, which the tensor built on it takes over.
+     *
+     * @param device where the memory is
+     * @param dtype  the element type
+     * @param length the number of elements (not bytes)
+     */
     protected Storage(Device device, DType dtype, long length) {
         this.device = device;
         this.dtype = dtype;
         this.length = length;
     }
 
+    /**
+     * The device the memory is on.
+     *
+     * @return the device
+     */
     public final Device device() {
         return device;
     }
 
+    /**
+     * The type of every element.
+     *
+     * @return the element type
+     */
     public final DType dtype() {
         return dtype;
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the number of elements (not bytes); at least the element count of every tensor over it
+     */
     public final long length() {
         return length;
     }
@@ -48,6 +69,11 @@ public abstract class Storage {
         }
     }
 
+    /**
+     * Whether the last reference was released and the memory given back, after which no tensor may use it.
+     *
+     * @return whether the memory was given back
+     */
     public final boolean isFreed() {
         return refs.get() <= 0;
     }

@@ -171,12 +171,28 @@ public final class Main {
         return COMMAND_NAMES.contains(name);
     }
 
+    /**
+     * The command line's entry point: runs {@link #run} with the standard streams, headless, and exits with
+     * its status.
+     *
+     * @param argv the command and its options, as {@code pixelgrad help} lists them
+     */
     public static void main(String[] argv) {
         System.setProperty("java.awt.headless", "true");
         System.exit(run(argv, System.out, System.err));
     }
 
-    /** Runs a command; returns the exit status (0 ok, 1 failure, 2 usage error). */
+    /**
+     * Runs a command; returns the exit status (0 ok, 1 failure, 2 usage error).
+     *
+     * <p>Errors are printed to {@code err} as one line (a stack trace only with {@code --debug}), never
+     * thrown.
+     *
+     * @param argv the command and its options
+     * @param out  where results and help go
+     * @param err  where errors and warnings go
+     * @return the exit status
+     */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> list = Arrays.asList(argv);
         if (list.isEmpty() || list.get(0).equals("help") || list.get(0).equals("--help")) {

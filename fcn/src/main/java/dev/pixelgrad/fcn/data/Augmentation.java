@@ -13,15 +13,32 @@ import java.util.SplittableRandom;
  * @param cropSize  side of the square crop, or 0 for no crop
  */
 public record Augmentation(boolean flip, float minScale, float maxScale, int cropSize) {
+    /** No augmentation: {@link #apply} returns the sample as it is. */
     public static final Augmentation NONE = new Augmentation(false, 1f, 1f, 0);
 
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException if {@code minScale} is not positive, {@code maxScale} is below it, or
+     *                                  {@code cropSize} is negative
+     */
     public Augmentation {
         if (!(minScale > 0 && maxScale >= minScale) || cropSize < 0) {
             throw new IllegalArgumentException("bad augmentation: scale [" + minScale + ", " + maxScale + "], crop " + cropSize);
         }
     }
 
-    /** The augmented sample; {@code padRgb} is the colour of padded pixels. */
+    /**
+     * The augmented sample; {@code padRgb} is the colour of padded pixels.
+     *
+     * <p>The steps run in that order: scale, flip, crop.
+     *
+     * @param s      the sample
+     * @param seed   decides the scale, the flip and the crop's offset; the same seed gives the same result
+     * @param padRgb the RGB colour (0-255) of padded pixels:
+     *               {@link dev.pixelgrad.fcn.Preprocessing#neutralRgb}
+     * @return the augmented sample (new arrays), or {@code s} itself when nothing applies
+     */
     public Sample apply(Sample s, long seed, float[] padRgb) {
         SplittableRandom r = new SplittableRandom(seed);
         Sample out = s;
@@ -38,7 +55,14 @@ public record Augmentation(boolean flip, float minScale, float maxScale, int cro
         return out;
     }
 
-    /** Bilinear image (pixel centres aligned, as PIL and PyTorch's align_corners=False), nearest labels. */
+    /**
+     * Bilinear image (pixel centres aligned, as PIL and PyTorch's align_corners=False), nearest labels.
+     *
+     * @param s the sample
+     * @param h the new height
+     * @param w the new width
+     * @return a new sample of h x w, with the same id
+     */
     public static Sample resize(Sample s, int h, int w) {
         int[] labels = new int[h * w];
         double sy = (double) s.height() / h;
@@ -56,6 +80,14 @@ public record Augmentation(boolean flip, float minScale, float maxScale, int cro
     /**
      * {@code channels} planes of {@code height x width} resized to {@code h x w}, bilinear with pixel
      * centres aligned (PIL's and PyTorch's align_corners=False), edges clamped.
+     *
+     * @param planes   the input, [channels, height, width]
+     * @param channels the number of planes
+     * @param height   the input height
+     * @param width    the input width
+     * @param h        the output height
+     * @param w        the output width
+     * @return a new array, [channels, h, w]
      */
     public static float[] bilinear(float[] planes, int channels, int height, int width, int h, int w) {
         float[] out = new float[channels * h * w];
@@ -83,7 +115,12 @@ public record Augmentation(boolean flip, float minScale, float maxScale, int cro
         return out;
     }
 
-    /** The image and its labels mirrored left-right. */
+    /**
+     * The image and its labels mirrored left-right.
+     *
+     * @param s the sample
+     * @return a new sample, with the same id
+     */
     public static Sample flip(Sample s) {
         int h = s.height();
         int w = s.width();
@@ -96,7 +133,15 @@ public record Augmentation(boolean flip, float minScale, float maxScale, int cro
         return new Sample(s.id(), h, w, flipPlanes(s.rgb(), 3, h, w), labels);
     }
 
-    /** {@code channels} planes of {@code h x w} mirrored left-right. */
+    /**
+     * {@code channels} planes of {@code h x w} mirrored left-right.
+     *
+     * @param planes   the input, [channels, h, w]
+     * @param channels the number of planes
+     * @param h        the height
+     * @param w        the width
+     * @return a new array of the same layout
+     */
     public static float[] flipPlanes(float[] planes, int channels, int h, int w) {
         float[] out = new float[planes.length];
         for (int c = 0; c < channels; c++) {

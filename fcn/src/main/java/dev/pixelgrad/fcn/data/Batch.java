@@ -11,9 +11,23 @@ import java.util.List;
  * Network-ready samples on the host: preprocessed images [N, 3, H, W] and labels [N, H, W], where
  * samples smaller than the largest in the batch are padded at the bottom and right with zero input (the
  * mean pixel) and void labels. Tensors are made on demand, in the caller's scope.
+ *
+ * @param n       the number of samples
+ * @param height  the batch's height: the largest sample height
+ * @param width   the batch's width: the largest sample width
+ * @param images  the preprocessed images, [n, 3, height, width] row-major
+ * @param labels  the class of each pixel, [n, height, width], {@link Sample#VOID} in the padding
+ * @param samples the samples, in batch order
  */
 public record Batch(int n, int height, int width, float[] images, int[] labels, List<Sample> samples) {
 
+    /**
+     * Preprocesses {@code samples} and pads them to one size.
+     *
+     * @param samples the samples; the first becomes image 0
+     * @param pre     how RGB becomes network input
+     * @return the batch, with new arrays
+     */
     public static Batch of(List<Sample> samples, Preprocessing pre) {
         int n = samples.size();
         int h = 0;
@@ -42,16 +56,35 @@ public record Batch(int n, int height, int width, float[] images, int[] labels, 
         return new Batch(n, h, w, images, labels, new ArrayList<>(samples));
     }
 
-    /** The images as a CPU tensor [N, 3, H, W] over this batch's array (no copy). */
+    /**
+     * The images as a CPU tensor [N, 3, H, W] over this batch's array (no copy).
+     *
+     * <p>Each call makes a new tensor, which the open scope or the caller closes; closing it leaves the
+     * batch's array as it is.
+     *
+     * @return a float32 tensor [N, 3, H, W]
+     */
     public Tensor imageTensor() {
         return Tensor.wrap(Shape.of(n, 3, height, width), HostStorage.wrap(images));
     }
 
-    /** The labels as an int32 CPU tensor [N, H, W] over this batch's array (no copy). */
+    /**
+     * The labels as an int32 CPU tensor [N, H, W] over this batch's array (no copy).
+     *
+     * <p>Each call makes a new tensor, which the open scope or the caller closes; closing it leaves the
+     * batch's array as it is.
+     *
+     * @return an int32 tensor [N, H, W]
+     */
     public Tensor labelTensor() {
         return Tensor.wrap(Shape.of(n, height, width), HostStorage.wrap(labels));
     }
 
+    /**
+     * The ids of the samples, in batch order.
+     *
+     * @return a new list
+     */
     public List<String> ids() {
         return samples.stream().map(Sample::id).toList();
     }

@@ -29,6 +29,12 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
     /** The metadata entry of a checkpoint that holds the class list of the data it was trained on. */
     public static final String METADATA_KEY = "data.classes";
 
+    /**
+     * Copies and checks the components.
+     *
+     * @throws IllegalArgumentException if there are fewer than 2 or more than 255 classes, or two share a
+     *                                  name
+     */
     public ClassList {
         names = List.copyOf(names);
         String problem = sizeProblem(names.size());
@@ -46,10 +52,20 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
                 ? "a class list needs 2 to " + FcnConfig.MAX_CLASSES + " classes, got " + classes : null;
     }
 
+    /**
+     * The number of classes, background included.
+     *
+     * @return the number of classes
+     */
     public int size() {
         return names.size();
     }
 
+    /**
+     * Whether masks give classes as colours (looked up in {@link #colors}) rather than as indices.
+     *
+     * @return whether there is a colour table
+     */
     public boolean colorCoded() {
         return colors != null;
     }
@@ -57,6 +73,11 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
     /**
      * The class list stored in a checkpoint ({@link #METADATA_KEY}), or null when it has none (written
      * before checkpoints kept it, or saved by a caller that gave none).
+     *
+     * @param checkpoint the checkpoint file
+     * @return the class list, or null
+     * @throws DataException if the stored list is invalid
+     * @throws IOException if the file cannot be read or is not a valid safetensors file
      */
     public static ClassList ofCheckpoint(Path checkpoint) throws IOException {
         String text;
@@ -66,11 +87,24 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
         return text == null ? null : fromText(text, checkpoint + " (" + METADATA_KEY + ")");
     }
 
-    /** The colour of each class: the list's own for colour-coded masks, the VOC colours otherwise. */
+    /**
+     * The colour of each class: the list's own for colour-coded masks, the VOC colours otherwise.
+     *
+     * @return the palette
+     */
     public Palette palette() {
         return colors == null ? Palette.VOC : Palette.of(colors);
     }
 
+    /**
+     * Reads a class file (see the class comment).
+     *
+     * @param file the file
+     * @return the class list
+     * @throws DataException if the file does not exist or a line is invalid; the message names the file and
+     *                       the line
+     * @throws IOException if the file cannot be read
+     */
     public static ClassList read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataException("class list " + file + " does not exist");
@@ -81,6 +115,11 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
     /**
      * A class list in the file format ({@link #toText}) from elsewhere than a file of its own (a checkpoint
      * stores the list of the data it was trained on); errors name {@code source}.
+     *
+     * @param text   the list, one class a line
+     * @param source what to call the text in messages
+     * @return the class list
+     * @throws DataException if a line is invalid
      */
     public static ClassList fromText(String text, String source) throws DataException {
         return parse(text.lines().toList(), source);
@@ -133,12 +172,22 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
         return new ClassList(names, withColor == 0 ? null : colors);
     }
 
+    /**
+     * Writes the list in the class file format ({@link #toText}); missing parent folders are created.
+     *
+     * @param file the file to write or replace
+     * @throws IOException if it cannot be written
+     */
     public void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, toText());
     }
 
-    /** The list in the class file format: one class per line, with its colour for colour-coded masks. */
+    /**
+     * The list in the class file format: one class per line, with its colour for colour-coded masks.
+     *
+     * @return the text, each line ending in a newline; void colours last
+     */
     public String toText() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < names.size(); i++) {

@@ -30,6 +30,20 @@ public final class DataLoader implements AutoCloseable {
     private final ExecutorService pool;
     private final int prefetch;
 
+    /**
+     * A loader over {@code dataset}. It starts its worker threads (daemons) at once; {@link #close()} stops
+     * them.
+     *
+     * @param dataset       the samples
+     * @param batchSize     the samples per batch, at least 1
+     * @param shuffle       true for training (an endless series of shuffled epochs); false for one pass in
+     *                      order, the last batch possibly smaller
+     * @param augmentation  what to do to each sample, or null for nothing
+     * @param preprocessing how RGB becomes network input
+     * @param seed          the seed of the shuffles and the augmentation
+     * @param workers       the loading threads (at least one is started)
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     */
     public DataLoader(SegmentationDataset dataset, int batchSize, boolean shuffle, Augmentation augmentation,
                       Preprocessing preprocessing, long seed, int workers) {
         if (batchSize < 1) {
@@ -49,11 +63,20 @@ public final class DataLoader implements AutoCloseable {
         });
     }
 
+    /**
+     * The dataset the batches come from.
+     *
+     * @return the dataset
+     */
     public SegmentationDataset dataset() {
         return dataset;
     }
 
-    /** Batches in one pass over the data (the last may be smaller when not shuffling). */
+    /**
+     * Batches in one pass over the data (the last may be smaller when not shuffling).
+     *
+     * @return ceil(samples / batch size)
+     */
     public int batchesPerEpoch() {
         return (dataset.size() + batchSize - 1) / batchSize;
     }
@@ -91,7 +114,15 @@ public final class DataLoader implements AutoCloseable {
         });
     }
 
-    /** Batch k, loaded on the calling thread. */
+    /**
+     * Batch k, loaded on the calling thread.
+     *
+     * @param k the batch's index, from 0
+     * @return the batch
+     * @throws IllegalArgumentException if {@code k} is past the end of an unshuffled pass
+     * @throws DataException if a sample's files are missing, corrupt or inconsistent
+     * @throws IOException if a file cannot be read
+     */
     public Batch batch(long k) throws IOException {
         long first = k * batchSize;
         long end = shuffle ? first + batchSize : Math.min(first + batchSize, dataset.size());
@@ -106,7 +137,16 @@ public final class DataLoader implements AutoCloseable {
         return Batch.of(samples, preprocessing);
     }
 
-    /** Batches [from, from + count) in order, each prepared ahead on the worker threads. */
+    /**
+     * Batches [from, from + count) in order, each prepared ahead on the worker threads.
+     *
+     * <p>The iterator's {@code next} throws {@link java.io.UncheckedIOException} when a batch cannot be
+     * loaded.
+     *
+     * @param from  the index of the first batch
+     * @param count the number of batches
+     * @return the batches; each iteration loads them afresh
+     */
     public Iterable<Batch> range(long from, long count) {
         return () -> new java.util.Iterator<>() {
             private final Deque<Future<Batch>> ahead = new ArrayDeque<>();
@@ -154,6 +194,7 @@ public final class DataLoader implements AutoCloseable {
         };
     }
 
+    /** Stops the worker threads, interrupting loads in progress. */
     @Override
     public void close() {
         pool.shutdownNow();

@@ -22,6 +22,17 @@ public final class FolderDataset implements SegmentationDataset {
     private final List<Path> masks = new ArrayList<>();
     private final ClassList classes;
 
+    /**
+     * Pairs every image of {@code imageDir} (.jpg, .jpeg, .png, .bmp; in name order) with the mask of the
+     * same stem in {@code maskDir} (.png first, then .bmp, .jpg, .jpeg). Files are only read by
+     * {@link #load}.
+     *
+     * @param imageDir the folder of the images
+     * @param maskDir  the folder of the masks
+     * @param classes  the classes; with colours, the masks are read as colour codes
+     * @throws DataException if a folder is missing, an image has no mask, or there is no image
+     * @throws IOException if a folder cannot be listed
+     */
     public FolderDataset(Path imageDir, Path maskDir, ClassList classes) throws IOException {
         this.classes = classes;
         if (!Files.isDirectory(imageDir)) {

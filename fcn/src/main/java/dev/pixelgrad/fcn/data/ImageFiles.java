@@ -34,7 +34,13 @@ import org.w3c.dom.Node;
 public final class ImageFiles {
     private ImageFiles() {}
 
-    /** A decoded image: size and planar RGB values 0-255. */
+    /**
+     * A decoded image: size and planar RGB values 0-255.
+     *
+     * @param height the height in pixels
+     * @param width  the width in pixels
+     * @param planes the values, [3, height, width], red plane first
+     */
     public record Rgb(int height, int width, float[] planes) {}
 
     /** The system property that raises (or lowers) {@link #DEFAULT_MAX_PIXELS}. */
@@ -102,6 +108,19 @@ public final class ImageFiles {
         return param;
     }
 
+    /**
+     * Reads an image as planar RGB, as PIL's {@code convert('RGB')} gives it: alpha dropped, grey spread to
+     * the three channels, 16-bit samples cut to their high byte, and a JPEG's embedded colour profile not
+     * applied.
+     *
+     * @param file the image file: any format the JVM's ImageIO reads (JPEG, PNG, BMP, GIF, ...)
+     * @return the image
+     * @throws DataException if the file is missing, unreadable or corrupt, or has more pixels than the limit
+     *                       ({@link #DEFAULT_MAX_PIXELS}, or the system property
+     *                       {@value #MAX_PIXELS_PROPERTY})
+     * @throws IllegalArgumentException if that system property is not a whole number
+     * @throws IOException if the file cannot be read
+     */
     public static Rgb readRgb(Path file) throws IOException {
         BufferedImage img = read(file, "image");
         int h = img.getHeight();
@@ -171,12 +190,23 @@ public final class ImageFiles {
         return n;
     }
 
-    /** A decoded mask: size and one raw value per pixel. */
+    /**
+     * A decoded mask: size and one raw value per pixel.
+     *
+     * @param height the height in pixels
+     * @param width  the width in pixels
+     * @param values one value per pixel, row-major: a class index, or 255 for void
+     */
     public record Mask(int height, int width, int[] values) {}
 
     /**
      * A mask of class indices: the palette index of an indexed PNG (VOC's SegmentationClass), or the
      * value of a grey-level image. An RGB mask needs a colour table ({@link #readColorMask}).
+     *
+     * @param file the mask file
+     * @return the mask
+     * @throws DataException if the file is missing, corrupt, too large, or has colour channels
+     * @throws IOException if the file cannot be read
      */
     public static Mask readIndexMask(Path file) throws IOException {
         BufferedImage img = read(file, "mask");
@@ -196,6 +226,12 @@ public final class ImageFiles {
     /**
      * A colour-coded mask (CamVid, KITTI road): each pixel's RGB looked up in {@code table} (0xRRGGBB to
      * class index, or to 255 for void). A colour not in the table is an error naming it and the pixel.
+     *
+     * @param file  the mask file
+     * @param table 0xRRGGBB to class index (or 255)
+     * @return the mask
+     * @throws DataException if the file is missing, corrupt or too large, or has a colour not in the table
+     * @throws IOException if the file cannot be read
      */
     public static Mask readColorMask(Path file, Map<Integer, Integer> table) throws IOException {
         BufferedImage img = read(file, "mask");
@@ -222,6 +258,13 @@ public final class ImageFiles {
     /**
      * Writes class indices as an indexed PNG: each pixel's value is its class, and the palette gives the
      * classes their colours (VOC's masks are written this way, with {@link Palette#VOC}).
+     *
+     * @param file    the PNG to write; missing parent folders are created
+     * @param labels  the values, [height, width]; only the low 8 bits of each are kept
+     * @param height  the height in pixels
+     * @param width   the width in pixels
+     * @param palette the colours of the values
+     * @throws IOException if the file cannot be written
      */
     public static void writePaletteMask(Path file, int[] labels, int height, int width, Palette palette)
             throws IOException {
@@ -235,7 +278,14 @@ public final class ImageFiles {
         write(img, "png", file);
     }
 
-    /** A picture from planar RGB values (clamped to 0-255). */
+    /**
+     * A picture from planar RGB values (clamped to 0-255).
+     *
+     * @param planes the values, [3, height, width], red plane first
+     * @param height the height in pixels
+     * @param width  the width in pixels
+     * @return a new RGB image
+     */
     public static BufferedImage toImage(float[] planes, int height, int width) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int plane = height * width;
@@ -250,7 +300,15 @@ public final class ImageFiles {
         return img;
     }
 
-    /** Class indices in their palette colours. */
+    /**
+     * Class indices in their palette colours.
+     *
+     * @param labels  the class of each pixel, [height, width]
+     * @param height  the height in pixels
+     * @param width   the width in pixels
+     * @param palette the colours of the classes
+     * @return a new RGB image
+     */
     public static BufferedImage labelImage(int[] labels, int height, int width, Palette palette) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
@@ -264,6 +322,14 @@ public final class ImageFiles {
     /**
      * The image with the label colours blended in at {@code alpha}. Void is left as it is, and so is class 0
      * when its colour is black (VOC's background, which would only darken the picture).
+     *
+     * @param planes  the image, [3, height, width], RGB values 0-255
+     * @param labels  the class of each pixel, [height, width]
+     * @param height  the height in pixels
+     * @param width   the width in pixels
+     * @param alpha   the weight of the label colour, 0 (image only) to 1 (colours only)
+     * @param palette the colours of the classes
+     * @return a new RGB image
      */
     public static BufferedImage overlay(float[] planes, int[] labels, int height, int width, float alpha,
                                         Palette palette) {
@@ -290,13 +356,25 @@ public final class ImageFiles {
         return Math.max(0, Math.min(255, Math.round(v)));
     }
 
+    /**
+     * Writes an image as a PNG; missing parent folders are created.
+     *
+     * @param img  the image
+     * @param file the file to write or replace
+     * @throws IOException if it cannot be written
+     */
     public static void writePng(BufferedImage img, Path file) throws IOException {
         write(img, "png", file);
     }
 
     /**
      * Writes a PNG carrying {@code text} as tEXt chunks (keyword -> value, Latin-1), which image viewers
-     * ignore and {@link #pngText} reads back.
+     * ignore and {@link #pngText} reads back; missing parent folders are created.
+     *
+     * @param img  the image
+     * @param file the file to write or replace
+     * @param text the chunks, keyword -> value
+     * @throws IOException if it cannot be written
      */
     public static void writePng(BufferedImage img, Path file, Map<String, String> text) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
@@ -322,7 +400,13 @@ public final class ImageFiles {
         }
     }
 
-    /** The tEXt chunks of a PNG file, keyword -> value; an IOException naming the file if it is no PNG. */
+    /**
+     * The tEXt chunks of a PNG file.
+     *
+     * @param file a PNG file
+     * @return its chunks, keyword -> value, in file order (empty when it has none)
+     * @throws IOException naming the file, if it cannot be read or is no PNG
+     */
     public static Map<String, String> pngText(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
@@ -347,7 +431,16 @@ public final class ImageFiles {
         }
     }
 
-    /** Writes a JPEG at the given quality (0-1). */
+    /**
+     * Writes a JPEG at the given quality (0-1).
+     *
+     * <p>Missing parent folders are created.
+     *
+     * @param img     the image
+     * @param file    the file to write or replace
+     * @param quality the compression quality, 0 (smallest) to 1 (best)
+     * @throws IOException if it cannot be written
+     */
     public static void writeJpeg(BufferedImage img, Path file, float quality) throws IOException {
         Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg");
         ImageWriter writer = it.next();

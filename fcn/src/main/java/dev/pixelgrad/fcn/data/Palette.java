@@ -14,6 +14,7 @@ import java.util.Map;
  * where it names them, VOC's elsewhere.
  */
 public final class Palette {
+    /** The Pascal VOC colour map, for all 256 values. */
     public static final Palette VOC = new Palette(voc());
 
     private final int[] rgb;
@@ -40,7 +41,13 @@ public final class Palette {
         return map;
     }
 
-    /** VOC's colours, with those of {@code colorToClass} (0xRRGGBB to label value, 255 for void) in their place. */
+    /**
+     * VOC's colours, with those of {@code colorToClass} (0xRRGGBB to label value, 255 for void) in their
+     * place.
+     *
+     * @param colorToClass 0xRRGGBB to label value
+     * @return the palette
+     */
     public static Palette of(Map<Integer, Integer> colorToClass) {
         int[] map = voc();
         for (Map.Entry<Integer, Integer> e : colorToClass.entrySet()) {
@@ -49,7 +56,12 @@ public final class Palette {
         return new Palette(map);
     }
 
-    /** 0xRRGGBB of label value {@code index} (0-255). */
+    /**
+     * 0xRRGGBB of label value {@code index} (0-255).
+     *
+     * @param index the label value; only its low 8 bits count
+     * @return the colour, 0xRRGGBB
+     */
     public int rgb(int index) {
         return rgb[index & 0xFF];
     }

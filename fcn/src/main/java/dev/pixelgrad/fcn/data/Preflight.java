@@ -16,7 +16,13 @@ public final class Preflight {
 
     private Preflight() {}
 
-    /** Loads every sample of {@code split} (named {@code name} in the report); fails listing every bad one. */
+    /**
+     * Loads every sample of {@code split} (named {@code name} in the report); fails listing every bad one.
+     *
+     * @param split the samples to read
+     * @param name  the split's name, for the message
+     * @throws DataException if any sample cannot be loaded; the message lists up to 20 of them and the count
+     */
     public static void check(SegmentationDataset split, String name) throws DataException {
         List<String> problems = IntStream.range(0, split.size()).parallel().mapToObj(i -> {
             try {

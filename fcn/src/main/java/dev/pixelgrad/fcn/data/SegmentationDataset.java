@@ -6,20 +6,52 @@ import java.nio.file.Path;
 /** Labelled images, loaded one at a time (from any thread) by index. */
 public interface SegmentationDataset {
 
+    /**
+     * The classes its labels index.
+     *
+     * @return the classes
+     */
     ClassList classes();
 
+    /**
+     * The number of samples.
+     *
+     * @return the number of samples
+     */
     int size();
 
-    /** A name for sample {@code index}, such as its file stem. */
+    /**
+     * A name for sample {@code index}, such as its file stem.
+     *
+     * @param index the sample's index, from 0
+     * @return the name
+     */
     String id(int index);
 
-    /** Loads sample {@code index}; a bad file raises a {@link DataException} naming it. */
+    /**
+     * Loads sample {@code index}; a bad file raises a {@link DataException} naming it.
+     *
+     * @param index the sample's index, from 0
+     * @return the sample, its labels checked against the classes
+     * @throws DataException if a file of the sample is missing, corrupt or does not fit the other
+     * @throws IOException if a file cannot be read
+     */
     Sample load(int index) throws IOException;
 
     /**
      * Puts an image and its mask together, checking what a demanding user would want checked: the two
      * have one size, and every label is a class index or void. {@code where} says where the pair came
      * from (a list file line), for the messages.
+     *
+     * @param id         the sample's name
+     * @param imageFile  the image's file, for messages
+     * @param image      the image
+     * @param maskFile   the mask's file, for messages
+     * @param mask       the labels
+     * @param numClasses the number of classes
+     * @param where      appended to every message: where the pair was listed, or empty
+     * @return the sample
+     * @throws DataException if the sizes differ or a label is neither a class index nor void
      */
     static Sample assemble(String id, Path imageFile, ImageFiles.Rgb image, Path maskFile, ImageFiles.Mask mask,
                            int numClasses, String where) throws DataException {

@@ -19,11 +19,29 @@ public final class VocDataset implements SegmentationDataset {
     private final List<Integer> lines = new ArrayList<>();
     private final ClassList classes;
 
+    /**
+     * The split's samples, with VOC's classes or those of the root's {@code classes.txt}.
+     *
+     * @param root  the folder that holds ImageSets, JPEGImages and SegmentationClass
+     * @param split the list's name: {@code train}, {@code val}, ...
+     * @throws DataException if the list is missing, empty or names an invalid id, or the class list is
+     *                       invalid or colour-coded
+     * @throws IOException if a file cannot be read
+     */
     public VocDataset(Path root, String split) throws IOException {
         this(root, split, null);
     }
 
-    /** With {@code classes} (when not null) instead of VOC's or those of the root's classes.txt. */
+    /**
+     * With {@code classes} (when not null) instead of VOC's or those of the root's classes.txt.
+     *
+     * @param root    the folder that holds ImageSets, JPEGImages and SegmentationClass
+     * @param split   the list's name: {@code train}, {@code val}, ...
+     * @param classes the classes, or null
+     * @throws DataException if the list is missing, empty or names an invalid id, or the class list is
+     *                       invalid or colour-coded
+     * @throws IOException if a file cannot be read
+     */
     public VocDataset(Path root, String split, ClassList classes) throws IOException {
         this.root = root;
         this.listFile = root.resolve("ImageSets").resolve("Segmentation").resolve(split + ".txt");

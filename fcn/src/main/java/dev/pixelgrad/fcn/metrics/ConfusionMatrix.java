@@ -16,16 +16,33 @@ public final class ConfusionMatrix {
     private final int classes;
     private final long[] counts;
 
+    /**
+     * An empty matrix.
+     *
+     * @param classes the number of classes C; the matrix is C x C
+     */
     public ConfusionMatrix(int classes) {
         this.classes = classes;
         this.counts = new long[classes * classes];
     }
 
+    /**
+     * The number of classes C.
+     *
+     * @return the number of classes
+     */
     public int classes() {
         return classes;
     }
 
-    /** Counts predictions (int32 class indices) against labels (int32, void = 255) of one shape. */
+    /**
+     * Counts predictions (int32 class indices) against labels (int32, void = 255) of one shape.
+     *
+     * @param predictions the predicted class of each pixel, int32, each in [0, C)
+     * @param labels      the true class of each pixel, int32 of the same shape and device, in [0, C) or 255
+     * @throws IllegalArgumentException if the shapes or dtypes do not fit, or a label or prediction is out of
+     *                                  range
+     */
     public void add(Tensor predictions, Tensor labels) {
         try (Tensor batch = Tensor.zeros(Shape.of(classes, classes), DType.INT32, predictions.device())) {
             Ops.confusionMatrix(predictions, labels, Sample.VOID, batch);
@@ -36,15 +53,34 @@ public final class ConfusionMatrix {
         }
     }
 
-    /** Adds one (label, prediction) count directly. */
+    /**
+     * Adds one (label, prediction) count directly.
+     *
+     * @param label      the true class
+     * @param prediction the predicted class
+     * @param n          the number of pixels to add
+     */
     public void add(int label, int prediction, long n) {
         counts[label * classes + prediction] += n;
     }
 
+    /**
+     * The number of pixels of class {@code label} predicted as {@code prediction}.
+     *
+     * @param label      the true class (the row)
+     * @param prediction the predicted class (the column)
+     * @return the count
+     */
     public long count(int label, int prediction) {
         return counts[label * classes + prediction];
     }
 
+    /**
+     * Adds every count of {@code other} to this matrix.
+     *
+     * @param other a matrix of the same class count
+     * @throws IllegalArgumentException if the class counts differ
+     */
     public void merge(ConfusionMatrix other) {
         if (other.classes != classes) {
             throw new IllegalArgumentException("cannot merge " + other.classes + "-class counts into " + classes);
@@ -58,6 +94,10 @@ public final class ConfusionMatrix {
      * The reference's scores: pixel accuracy = trace / total; mean accuracy = nanmean of diag / row sums;
      * IoU_c = diag / (row + column - diag); mean IoU = nanmean(IoU), so classes absent from both truth
      * and prediction do not count; frequency-weighted IoU = sum over classes of (row_c / total) IoU_c.
+     *
+     * @param names the class names, in index order, for the table
+     * @return the scores; NaN where a denominator is zero (no labelled pixel at all, or a class absent from
+     *         both truth and prediction)
      */
     public Scores scores(List<String> names) {
         double total = 0;

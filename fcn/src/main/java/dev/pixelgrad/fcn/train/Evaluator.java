@@ -27,6 +27,15 @@ public final class Evaluator {
      */
     public record Evaluation(Scores scores, double loss) {}
 
+    /**
+     * One pass of {@code model} over every batch of {@code loader}, each image whole. The model is put in
+     * evaluation mode for the pass, and back in the mode it was in after.
+     *
+     * @param model  the model, its parameters on {@code device}
+     * @param loader the data, unshuffled
+     * @param device where to run
+     * @return the scores and the mean loss
+     */
     public static Evaluation evaluate(Fcn model, DataLoader loader, Device device) {
         return evaluate(model, loader, device, Inference.WHOLE);
     }
@@ -34,6 +43,12 @@ public final class Evaluator {
     /**
      * As {@link #evaluate(Fcn, DataLoader, Device)}, each image run as {@code inference} says; the loss is
      * then the cross-entropy of the averaged probabilities.
+     *
+     * @param model     the model, its parameters on {@code device}
+     * @param loader    the data, unshuffled
+     * @param device    where to run
+     * @param inference how to run each image
+     * @return the scores and the mean loss
      */
     public static Evaluation evaluate(Fcn model, DataLoader loader, Device device, Inference inference) {
         if (!inference.isWhole()) {

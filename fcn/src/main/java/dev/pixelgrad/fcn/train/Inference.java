@@ -31,8 +31,15 @@ import java.util.Locale;
  * @param overlap fraction of a window shared with the next, in [0, 0.9]
  */
 public record Inference(List<Float> scales, boolean flip, int tile, float overlap) {
+    /** One pass over the whole image, at scale 1, without flipping or windows. */
     public static final Inference WHOLE = new Inference(List.of(1f), false, 0, 0f);
 
+    /**
+     * Copies and checks the components.
+     *
+     * @throws IllegalArgumentException if there is no scale, a scale is not in (0, 4], the window side is not
+     *                                  0 or 2 to 100000, or the overlap is not in [0, 0.9]
+     */
     public Inference {
         scales = List.copyOf(scales);
         if (scales.isEmpty()) {
@@ -51,17 +58,33 @@ public record Inference(List<Float> scales, boolean flip, int tile, float overla
         }
     }
 
+    /**
+     * Whether this is {@link #WHOLE}: a single plain pass.
+     *
+     * @return whether it equals {@link #WHOLE}
+     */
     public boolean isWhole() {
         return equals(WHOLE);
     }
 
-    /** One line for logs: "scales [0.75, 1.0, 1.25], flipped too, 256-pixel windows overlapping by 0.33". */
+    /**
+     * One line for logs: "scales [0.75, 1.0, 1.25], flipped too, 256-pixel windows overlapping by 0.33".
+     *
+     * @return the line
+     */
     public String describe() {
         return String.format(Locale.ROOT, "scales %s%s, %s", scales, flip ? ", flipped too" : "",
                 tile == 0 ? "whole image" : tile + "-pixel windows overlapping by " + overlap);
     }
 
-    /** The class probabilities of every pixel of {@code s} at its own size: [classes][height * width]. */
+    /**
+     * The class probabilities of every pixel of {@code s} at its own size: [classes][height * width].
+     *
+     * @param model  the model, in the mode it should run in (evaluation, normally)
+     * @param s      the image; its labels are not read
+     * @param device where to run
+     * @return new arrays, one per class, each of height x width probabilities averaged over the passes
+     */
     public float[][] probabilities(Fcn model, Sample s, Device device) {
         int classes = model.numClasses();
         int plane = s.height() * s.width();
@@ -96,7 +119,14 @@ public record Inference(List<Float> scales, boolean flip, int tile, float overla
         return sum;
     }
 
-    /** The most probable class of every pixel. */
+    /**
+     * The most probable class of every pixel.
+     *
+     * @param model  the model
+     * @param s      the image; its labels are not read
+     * @param device where to run
+     * @return the class of each pixel, [height x width] row-major
+     */
     public int[] predict(Fcn model, Sample s, Device device) {
         float[][] p = probabilities(model, s, device);
         int[] out = new int[s.height() * s.width()];
@@ -187,7 +217,14 @@ public record Inference(List<Float> scales, boolean flip, int tile, float overla
         }
     }
 
-    /** Softmax over the classes of [classes][plane] logits, each pixel shifted by its largest logit. */
+    /**
+     * Softmax over the classes at every pixel, each pixel's logits shifted by their largest first.
+     *
+     * @param logits  [classes][plane] logits, class-major
+     * @param classes the number of classes
+     * @param plane   pixels per class plane (height * width)
+     * @return the class probabilities, laid out as the logits
+     */
     public static float[] softmax(float[] logits, int classes, int plane) {
         float[] p = new float[logits.length];
         for (int i = 0; i < plane; i++) {

@@ -13,7 +13,14 @@ import java.util.List;
 public final class Predictor {
     private Predictor() {}
 
-    /** The predicted class of every pixel of one image, from one pass over the whole image. */
+    /**
+     * The predicted class of every pixel of one image, from one pass over the whole image.
+     *
+     * @param model  the model
+     * @param image  the image; its labels are not read
+     * @param device where to run
+     * @return the class of each pixel, [height x width] row-major
+     */
     public static int[] predict(Fcn model, Sample image, Device device) {
         return Inference.WHOLE.predict(model, image, device);
     }
@@ -22,13 +29,32 @@ public final class Predictor {
      * Writes {@code <stem>_mask.png} (a palette PNG: each pixel's value is its class) and
      * {@code <stem>_overlay.png} into {@code outDir}, both in the colours of {@code palette}; returns the
      * masks written.
+     *
+     * @param model   the model
+     * @param images  the image files
+     * @param outDir  the folder to write into; created if need be
+     * @param device  where to run
+     * @param palette the colours of the classes
+     * @return the mask files, in the order of {@code images}
+     * @throws IOException if an image cannot be read or an output cannot be written
      */
     public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device, Palette palette)
             throws IOException {
         return predictFiles(model, images, outDir, device, palette, Inference.WHOLE);
     }
 
-    /** As {@link #predictFiles(Fcn, List, Path, Device, Palette)}, each image run as {@code inference} says. */
+    /**
+     * As {@link #predictFiles(Fcn, List, Path, Device, Palette)}, each image run as {@code inference} says.
+     *
+     * @param model     the model
+     * @param images    the image files
+     * @param outDir    the folder to write into; created if need be
+     * @param device    where to run
+     * @param palette   the colours of the classes
+     * @param inference how to run each image
+     * @return the mask files, in the order of {@code images}
+     * @throws IOException if an image cannot be read or an output cannot be written
+     */
     public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device, Palette palette,
                                           Inference inference) throws IOException {
         java.util.ArrayList<Path> written = new java.util.ArrayList<>();

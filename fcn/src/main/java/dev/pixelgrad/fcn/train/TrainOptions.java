@@ -32,6 +32,13 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
                            float learningRate, LrSchedule schedule, float momentum, float weightDecay, Reduction loss,
                            Augmentation augmentation, Path init, Path output, int validateEvery, int checkpointEvery,
                            int workers, long seed) {
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException if the iterations or batch size are below 1, the optimizer is not adam
+     *                                  or sgd, or the learning rate is not positive and finite
+     * @throws NullPointerException if {@code schedule} is null
+     */
     public TrainOptions {
         if (iterations < 1 || batchSize < 1) {
             throw new IllegalArgumentException("iterations and batch size must be >= 1");
@@ -48,6 +55,9 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
     /**
      * The options that shape the training trajectory, by name: a resumed run must use the same ones to
      * continue the run it resumes (checkpoints store them as JSON).
+     *
+     * @return optimizer, lr, the schedule's entries ({@link LrSchedule#toMap}), momentum, weight_decay,
+     *         batch, loss, seed, flip, scale_min, scale_max and crop, in that order
      */
     public java.util.Map<String, Object> trajectory() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -40,8 +40,14 @@ import java.util.Map;
  * optimizer state all come back with the step.
  */
 public final class Trainer {
+    /** The file name, in the run folder, of the checkpoint a run resumes from. */
     public static final String CHECKPOINT = "checkpoint.safetensors";
+    /**
+     * The file name, in the run folder, of the per-step log: step, loss, images per second, learning rate,
+     * elapsed seconds.
+     */
     public static final String TRAIN_LOG = "train.csv";
+    /** The file name, in the run folder, of the per-validation log: the scores and the loss. */
     public static final String VAL_LOG = "val.csv";
     /** The model at the validation with the highest mean IoU so far (metadata: step, val.mean_iou). */
     public static final String BEST = "best.safetensors";
@@ -51,18 +57,48 @@ public final class Trainer {
 
     /** Progress callbacks (the CLI draws its progress bar from these). */
     public interface Listener {
+        /**
+         * When training is about to start.
+         *
+         * @param model     the model, on the training device
+         * @param firstStep the steps done before (0 for a new run)
+         * @param lastStep  the step the run ends at
+         * @param note      how the model was initialised or resumed, and the optimizer and schedule
+         */
         default void started(Fcn model, long firstStep, long lastStep, String note) {}
 
+        /**
+         * After each step.
+         *
+         * @param step            the step just done, from 1
+         * @param lastStep        the step the run ends at
+         * @param loss            the step's loss
+         * @param imagesPerSecond the step's speed
+         */
         default void step(long step, long lastStep, float loss, double imagesPerSecond) {}
 
-        /** After each validation: the scores and loss, and the run's training time so far in seconds. */
+        /**
+         * After each validation: the scores and loss, and the run's training time so far in seconds.
+         *
+         * @param step           the step just done
+         * @param validation     the validation's scores and loss
+         * @param elapsedSeconds the run's training time so far, across resumes
+         */
         default void validated(long step, Evaluator.Evaluation validation, double elapsedSeconds) {}
 
+        /**
+         * After each checkpoint is written.
+         *
+         * @param step the step it holds
+         * @param file the checkpoint file
+         */
         default void checkpointed(long step, Path file) {}
 
         /**
          * Asked after every step: true ends the run there, after a checkpoint of that step (the CLI answers
          * true once SIGTERM or Ctrl-C has arrived). A run stopped this way resumes as if never stopped.
+         *
+         * @return whether to stop
          */
         default boolean stopRequested() {
             return false;
@@ -72,12 +108,36 @@ public final class Trainer {
     /**
      * What a finished run leaves: the model, its last validation and its checkpoint. A resumed run that was
      * already complete ({@code alreadyComplete}) trains nothing and has no new validation ({@code scores} null).
+     *
+     * @param model           the trained model, on the training device
+     * @param steps           the steps done in all, across resumes
+     * @param scores          the last validation's scores, or null
+     * @param checkpoint      the checkpoint file
+     * @param alreadyComplete whether the checkpoint had already reached the last step
+     * @param stopped         whether the run stopped early because it was asked to
      */
     public record Result(Fcn model, long steps, Scores scores, Path checkpoint, boolean alreadyComplete,
                          boolean stopped) {}
 
     private Trainer() {}
 
+    /**
+     * Runs (or resumes) a training run as {@code opt} describes it, writing to {@code opt.output()}: the
+     * checkpoint, the best model ({@link #BEST}), the logs.
+     *
+     * @param opt      the run's options
+     * @param trainSet the training data
+     * @param valSet   the validation data
+     * @param resume   whether to go on from the run folder's checkpoint, which must exist
+     * @param listener the progress callbacks
+     * @return the result
+     * @throws TrainingDivergedException if the loss or a parameter becomes NaN or infinite; the last
+     *                                   checkpoint is left untouched
+     * @throws IllegalArgumentException if the data's classes do not match the model, or a resumed run's
+     *                                  options differ from the checkpoint's
+     * @throws IOException if a file cannot be read or written, the initial weights are unusable, or the data
+     *                     is bad
+     */
     public static Result train(TrainOptions opt, SegmentationDataset trainSet, SegmentationDataset valSet,
                                boolean resume, Listener listener) throws IOException {
         Files.createDirectories(opt.output());
@@ -228,7 +288,13 @@ public final class Trainer {
         return null;
     }
 
-    /** The trajectory options stored in a run's checkpoint, or an empty map when it has none. */
+    /**
+     * The trajectory options stored in a run's checkpoint, or an empty map when it has none.
+     *
+     * @param output the run folder
+     * @return the options by name, as {@link TrainOptions#trajectory} wrote them
+     * @throws IOException if the checkpoint cannot be read, or its stored options are not valid JSON
+     */
     public static Map<String, Object> storedTrajectory(Path output) throws IOException {
         Path ckpt = output.resolve(CHECKPOINT);
         if (!Files.exists(ckpt)) {

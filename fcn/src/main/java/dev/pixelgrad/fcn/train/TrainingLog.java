@@ -16,6 +16,16 @@ import java.util.List;
 public final class TrainingLog {
     private final Path file;
 
+    /**
+     * Opens a log. A new run ({@code resumeStep} negative), or a missing file, starts a fresh file with the
+     * header; a resumed run keeps the rows up to {@code resumeStep}, or, if the file's header differs, moves
+     * it to {@code <name>.previous.csv} and starts afresh.
+     *
+     * @param file       the CSV file
+     * @param header     the header line: column names, separated by commas, the step first
+     * @param resumeStep the step the run resumes from, or -1 for a new run
+     * @throws IOException if the file cannot be read or written (the message names it)
+     */
     public TrainingLog(Path file, String header, long resumeStep) throws IOException {
         this.file = file;
         try {
@@ -59,10 +69,21 @@ public final class TrainingLog {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * The CSV file.
+     *
+     * @return the path
+     */
     public Path file() {
         return file;
     }
 
+    /**
+     * Appends one row.
+     *
+     * @param row the values, separated by commas, without a newline
+     * @throws IOException if the file cannot be written (the message names it)
+     */
     public void append(String row) throws IOException {
         try {
             Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -74,12 +95,24 @@ public final class TrainingLog {
     /**
      * One column by its header name, row by row: NaN where a row leaves it empty (a class absent from the
      * validation set has no IoU) or ends before it.
+     *
+     * @param file the CSV file
+     * @param name the column's header name
+     * @return one value per row
+     * @throws IOException if the file cannot be read or has no such column
      */
     public static double[] column(Path file, String name) throws IOException {
         return columns(file, name).get(name);
     }
 
-    /** Several columns by name from one read of the file (see {@link #column}). */
+    /**
+     * Several columns by name from one read of the file (see {@link #column}).
+     *
+     * @param file  the CSV file
+     * @param names the columns' header names
+     * @return the columns by name, in the order asked
+     * @throws IOException if the file cannot be read or lacks a column
+     */
     public static java.util.Map<String, double[]> columns(Path file, String... names) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> header = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(","));
@@ -97,7 +130,13 @@ public final class TrainingLog {
         return out;
     }
 
-    /** The rows (without the header), each split at commas. */
+    /**
+     * The rows (without the header), each split at commas.
+     *
+     * @param file the CSV file
+     * @return the rows, blank lines left out
+     * @throws IOException if the file cannot be read
+     */
     public static List<String[]> read(Path file) throws IOException {
         List<String[]> rows = new ArrayList<>();
         List<String> lines = Files.readAllLines(file);

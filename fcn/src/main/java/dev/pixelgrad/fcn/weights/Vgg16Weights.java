@@ -47,12 +47,26 @@ public final class Vgg16Weights {
         "block3_conv1", "block3_conv2", "block3_conv3", "block4_conv1", "block4_conv2", "block4_conv3",
         "block5_conv1", "block5_conv2", "block5_conv3"};
 
-    /** Encoder parameters by name, and the preprocessing that matches them. */
+    /**
+     * Encoder parameters by name, and the preprocessing that matches them.
+     *
+     * @param encoder       the weights by this project's parameter names (features.N.weight, fc6.weight,
+     *                      ...), new CPU tensors that the open scope or the caller closes
+     * @param preprocessing the input the weights expect: {@link Preprocessing#TORCHVISION} or
+     *                      {@link Preprocessing#CAFFE}
+     * @param source        where they came from: "torchvision" or "keras"
+     */
     public record Loaded(Map<String, Tensor> encoder, Preprocessing preprocessing, String source) {}
 
     private Vgg16Weights() {}
 
-    /** Reads either format, by extension (.safetensors, or .h5/.hdf5). */
+    /**
+     * Reads either format, by extension (.safetensors, or .h5/.hdf5).
+     *
+     * @param path the weights file
+     * @return the weights
+     * @throws IOException if the file is missing, of another extension, or not VGG16 weights in that format
+     */
     public static Loaded read(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new IOException("VGG16 weights file " + path + " does not exist");
@@ -67,6 +81,13 @@ public final class Vgg16Weights {
         throw new IOException(path + ": expected a torchvision .safetensors or a Keras .h5 VGG16 weights file");
     }
 
+    /**
+     * Reads torchvision's VGG16 weights from a safetensors file of its state dict.
+     *
+     * @param path the safetensors file
+     * @return the weights, with {@link Preprocessing#TORCHVISION}
+     * @throws IOException if the file is not valid, or lacks a tensor VGG16 has
+     */
     public static Loaded fromTorchvision(Path path) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (SafetensorsReader r = SafetensorsReader.open(path)) {
@@ -110,6 +131,10 @@ public final class Vgg16Weights {
      *       the file.</li>
      *   <li>What jHDF throws on a damaged structure is turned into an {@link IOException}.</li>
      * </ul>
+     *
+     * @param path the .h5 file
+     * @return the weights, with {@link Preprocessing#CAFFE}
+     * @throws IOException if the file cannot be read or is not Keras' VGG16 weights
      */
     public static Loaded fromKeras(Path path) throws IOException {
         return fromKeras(path, mapReadOnly(path));
@@ -373,6 +398,12 @@ public final class Vgg16Weights {
      * Loads the encoder weights into an FCN and returns the parameter names loaded; the heads are
      * untouched. A model narrower than the weights (--width below 1 from the full-width files) gets them
      * narrowed by {@link Surgery#narrowByFilterNorm}.
+     *
+     * @param model   the model
+     * @param weights the weights
+     * @return the names of the encoder weights given
+     * @throws IllegalArgumentException if a weight cannot be narrowed to the model's shape, or a shape or
+     *                                  dtype does not fit
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
         Map<String, Tensor> encoder = weights.encoder();

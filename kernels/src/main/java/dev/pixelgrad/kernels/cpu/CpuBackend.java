@@ -19,6 +19,8 @@ import dev.pixelgrad.tensor.backend.Backend;
  * models. Arguments arrive checked by {@link dev.pixelgrad.tensor.Ops}.
  */
 public final class CpuBackend implements Backend {
+    /** The backend; {@link java.util.ServiceLoader} makes the one instance {@code Backends} uses. */
+    public CpuBackend() {}
 
     @Override
     public String name() {

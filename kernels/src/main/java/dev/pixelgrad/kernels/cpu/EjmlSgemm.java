@@ -13,6 +13,9 @@ public final class EjmlSgemm implements Sgemm {
     /** Below this many multiply-adds EJML's threading costs more than it saves. */
     private static final long PARALLEL_WORK = 1L << 20;
 
+    /** An EJML multiply; it holds no state. {@link Sgemm#get()} gives the one chosen for this JVM. */
+    public EjmlSgemm() {}
+
     @Override
     public String name() {
         return "ejml";

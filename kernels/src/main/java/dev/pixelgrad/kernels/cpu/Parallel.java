@@ -34,12 +34,22 @@ public final class Parallel {
     /** A loop body over the half-open index range [from, to). */
     @FunctionalInterface
     public interface Range {
+        /**
+         * Runs the body for the indices of [from, to).
+         *
+         * @param from the first index
+         * @param to   one past the last index
+         */
         void run(int from, int to);
     }
 
     /**
      * Runs {@code body} over [0, n) in contiguous pieces of at least {@code grain} indices, on up to
      * {@link #THREADS} threads. Returns when every piece is done; rethrows the first failure.
+     *
+     * @param n     the number of indices
+     * @param grain the fewest indices worth handing to a thread
+     * @param body  the loop body, run on several threads at once
      */
     public static void forRange(int n, int grain, Range body) {
         if (n <= 0) {
@@ -102,7 +112,11 @@ public final class Parallel {
         }
     }
 
-    /** Whether the current thread is already inside a parallel loop. */
+    /**
+     * Whether the current thread is already inside a parallel loop.
+     *
+     * @return whether a loop started now would run serially (also true when there is one thread)
+     */
     public static boolean inParallelRegion() {
         return THREADS == 1 || INSIDE.get();
     }

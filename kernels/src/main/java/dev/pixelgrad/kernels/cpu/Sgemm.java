@@ -17,23 +17,63 @@ import java.util.Locale;
  */
 public interface Sgemm {
 
+    /**
+     * The implementation's name, as the system property {@code pixelgrad.cpu.gemm} gives it.
+     *
+     * @return "vector" or "ejml"
+     */
     String name();
 
+    /**
+     * C = alpha * op(A) * op(B) + beta * C, on row-major arrays (see the class comment).
+     *
+     * @param transA whether A is stored transposed (k x m)
+     * @param transB whether B is stored transposed (n x k)
+     * @param m      the rows of op(A) and of C
+     * @param n      the columns of op(B) and of C
+     * @param k      the columns of op(A), the rows of op(B)
+     * @param alpha  the factor of the product
+     * @param a      the array holding A
+     * @param aOff   the index of A's first element in {@code a}
+     * @param lda    the distance in {@code a} between the starts of two stored rows of A
+     * @param b      the array holding B
+     * @param bOff   the index of B's first element in {@code b}
+     * @param ldb    the distance in {@code b} between the starts of two stored rows of B
+     * @param beta   the factor of C's old value; 0 overwrites C without reading it
+     * @param c      the array holding C, written
+     * @param cOff   the index of C's first element in {@code c}
+     * @param ldc    the distance in {@code c} between the starts of two rows of C
+     */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
 
-    /** The implementation chosen for this JVM (see the class comment). */
+    /**
+     * The implementation chosen for this JVM (see the class comment).
+     *
+     * @return the implementation
+     */
     static Sgemm get() {
         return Choice.CHOSEN;
     }
 
-    /** Whether the Vector API module is present in this JVM. */
+    /**
+     * Whether the Vector API module is present in this JVM.
+     *
+     * @return whether {@code jdk.incubator.vector} is in the boot layer
+     */
     static boolean vectorApiAvailable() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** The implementation with this name ("vector" or "ejml"). */
+    /**
+     * The implementation with this name ("vector" or "ejml").
+     *
+     * @param name "vector" or "ejml", in any case
+     * @return a new instance
+     * @throws IllegalStateException for "vector" when the JVM lacks the Vector API module
+     * @throws IllegalArgumentException for any other name
+     */
     static Sgemm named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "ejml" -> new EjmlSgemm();

@@ -37,6 +37,12 @@ public final class VectorSgemm implements Sgemm {
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
 
+    /**
+     * A Vector API multiply; it holds no state of its own. The JVM needs
+     * {@code --add-modules=jdk.incubator.vector}; {@link Sgemm#get()} gives the one chosen for this JVM.
+     */
+    public VectorSgemm() {}
+
     @Override
     public String name() {
         return "vector" + (L * 32);

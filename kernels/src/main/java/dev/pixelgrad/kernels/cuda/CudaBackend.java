@@ -36,6 +36,12 @@ public final class CudaBackend implements Backend {
 
     private volatile Families families;
 
+    /**
+     * The backend, with no device yet: {@link java.util.ServiceLoader} makes the one instance
+     * {@code Backends} uses, and the device is looked for on first use.
+     */
+    public CudaBackend() {}
+
     /** Everything that needs the device, made once. */
     private record Families(CudaRuntime rt, VendorLibraries vendor, ElementwiseCuda elementwise, ReduceCuda reduce,
                             LossCuda loss, PoolCuda pool, GemmCuda gemm, ConvCuda conv, OptimizerCuda optimizer) {
@@ -92,7 +98,12 @@ public final class CudaBackend implements Backend {
         return "cuda: " + s.rt() + ", " + s.vendor().describe();
     }
 
-    /** Whether the device underneath is the host-emulated one (see {@link CudaDriver}). */
+    /**
+     * Whether the device underneath is the host-emulated one (see {@link CudaDriver}).
+     *
+     * @return whether it is emulated
+     * @throws IllegalStateException if there is no usable device
+     */
     public boolean emulated() {
         return f().rt().driver.emulated();
     }

@@ -197,7 +197,6 @@ final class Cudnn {
         return MemorySegment.ofAddress(address);
     }
 
-    /** The chosen algorithm and its workspace bytes, from cuDNN's heuristics, cached by key. */
     /**
      * Algorithms left out: FFT and Winograd trade FP32 accuracy for speed (errors well above float
      * rounding), which would break parity with the CPU. Forward: FFT 4, FFT_TILING 5, WINOGRAD 6 and 7;
@@ -214,6 +213,7 @@ final class Cudnn {
         return algo == 2 || algo == 4 || algo == 5;
     }
 
+    /** The chosen algorithm and its workspace bytes, from cuDNN's heuristics, cached by key. */
     private long[] choose(Descriptors d, String key, AlgoQuery query, WorkspaceQuery workspace) throws Throwable {
         long[] cached = algorithms.get(key);
         if (cached != null) {

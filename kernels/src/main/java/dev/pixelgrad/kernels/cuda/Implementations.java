@@ -23,7 +23,13 @@ public final class Implementations {
 
     private Implementations() {}
 
-    /** Chooses the implementation of one op, or of every switchable op when {@code op} is "all". */
+    /**
+     * Chooses the implementation of one op, or of every switchable op when {@code op} is "all".
+     *
+     * @param op   one of {@link #SWITCHABLE_OPS}, or "all"
+     * @param impl the implementation
+     * @throws IllegalArgumentException if {@code op} is not switchable or {@code impl} is null
+     */
     public static void set(String op, Impl impl) {
         if (impl == null) {
             throw new IllegalArgumentException("implementation of " + op + " is null (auto, vendor or own)");
@@ -36,7 +42,13 @@ public final class Implementations {
         CHOICE.put(op, impl);
     }
 
-    /** The current choice for {@code op}. */
+    /**
+     * The current choice for {@code op}.
+     *
+     * @param op one of {@link #SWITCHABLE_OPS}
+     * @return the implementation
+     * @throws IllegalArgumentException if {@code op} is not switchable
+     */
     public static Impl get(String op) {
         check(op);
         return CHOICE.get(op);

@@ -25,21 +25,46 @@ import dev.pixelgrad.tensor.Tensor;
  */
 public interface Backend {
 
-    /** Short name, for logs: "cpu", "cuda". */
+    /**
+     * Short name, for logs: "cpu", "cuda".
+     *
+     * @return the name
+     */
     String name();
 
+    /**
+     * The kind of device this backend drives. {@link Backends} keeps one backend per kind, the first found.
+     *
+     * @return the device type
+     */
     DeviceType deviceType();
 
-    /** Null when this backend can run here; otherwise one line saying why not. */
+    /**
+     * Null when this backend can run here; otherwise one line saying why not.
+     *
+     * @return null, or the reason (no GPU, no driver, a missing library)
+     */
     String unavailableReason();
 
     // ------------------------------------------------------------------ memory
 
+    /**
+     * Allocates memory for {@code numel} elements on {@code device}. Its content is undefined (the CPU's is
+     * zeroed); the caller writes it before reading.
+     *
+     * @param dtype  the element type
+     * @param numel  the number of elements (not bytes)
+     * @param device a device of this backend's type
+     * @return the storage, holding one reference (the caller's)
+     */
     Storage allocate(DType dtype, long numel, Device device);
 
     /**
      * Memory figures worth watching (a device backend: live, cached and peak bytes, driver
      * allocations), by name; empty where there is nothing to report.
+     *
+     * @return the figures by name (for the CUDA backend: {@code live_bytes}, {@code cached_bytes},
+     *         {@code peak_bytes}, {@code driver_allocations}), in a stable order
      */
     default java.util.Map<String, Long> memoryStats() {
         return java.util.Map.of();
@@ -51,48 +76,107 @@ public interface Backend {
     /** Waits until all work queued on this backend's device has finished (for timing); a no-op on the CPU. */
     default void synchronize() {}
 
-    /** One line about the hardware and libraries behind this backend, for logs. */
+    /**
+     * One line about the hardware and libraries behind this backend, for logs.
+     *
+     * @return the line; the default is the name alone
+     */
     default String describe() {
         return name();
     }
 
-    /** Copies between tensors of equal shape and dtype; one of them is on this backend's device. */
+    /**
+     * Copies between tensors of equal shape and dtype; one of them is on this backend's device.
+     *
+     * @param src the tensor to read, on this backend's device or on the host
+     * @param dst the tensor to write, on this backend's device or on the host
+     */
     void copy(Tensor src, Tensor dst);
 
+    /**
+     * Sets every element of {@code dst} to {@code value}.
+     *
+     * @param dst   the tensor to fill, on this backend's device
+     * @param value the value (converted to an int for int32 tensors)
+     */
     void fill(Tensor dst, float value);
 
     // ------------------------------------------------------------------ element-wise
 
-    /** out = a + b. {@code out} may be {@code a} (in-place accumulation). */
+    /**
+     * out = a + b. {@code out} may be {@code a} (in-place accumulation).
+     *
+     * @param a   the first operand
+     * @param b   the second operand, of the same shape
+     * @param out the sum, of the same shape; may be {@code a}
+     */
     default void add(Tensor a, Tensor b, Tensor out) {
         throw notImplemented("add");
     }
 
-    /** out[n, c, ...] = x[n, c, ...] + bias[c]. */
+    /**
+     * out[n, c, ...] = x[n, c, ...] + bias[c].
+     *
+     * @param x    the input [N, C, ...]
+     * @param bias the bias [C]
+     * @param out  the output, of the shape of x
+     */
     default void addChannelBias(Tensor x, Tensor bias, Tensor out) {
         throw notImplemented("add_channel_bias");
     }
 
-    /** out = s * x. */
+    /**
+     * out = s * x.
+     *
+     * @param x   the input
+     * @param s   the factor
+     * @param out the output, of the shape of x
+     */
     default void scale(Tensor x, float s, Tensor out) {
         throw notImplemented("scale");
     }
 
+    /**
+     * out = max(x, 0), element by element.
+     *
+     * @param x   the input
+     * @param out the output, of the shape of x
+     */
     default void relu(Tensor x, Tensor out) {
         throw notImplemented("relu");
     }
 
-    /** gx = gy where y > 0, else 0. */
+    /**
+     * gx = gy where y > 0, else 0.
+     *
+     * @param gy the gradient of the relu's output
+     * @param y  the relu's output
+     * @param gx the gradient of the relu's input, written in full
+     */
     default void reluBackward(Tensor gy, Tensor y, Tensor gx) {
         throw notImplemented("relu_backward");
     }
 
-    /** out = x[:, :, offH : offH + out.H, offW : offW + out.W]. */
+    /**
+     * out = x[:, :, offH : offH + out.H, offW : offW + out.W].
+     *
+     * @param x    the input [N, C, H, W]
+     * @param offH the first row of the window
+     * @param offW the first column of the window
+     * @param out  the window [N, C, out.H, out.W], inside x
+     */
     default void crop(Tensor x, int offH, int offW, Tensor out) {
         throw notImplemented("crop");
     }
 
-    /** gx = 0 outside the window, gy inside it. */
+    /**
+     * gx = 0 outside the window, gy inside it.
+     *
+     * @param gy   the gradient of the crop's output [N, C, h, w]
+     * @param offH the first row of the window
+     * @param offW the first column of the window
+     * @param gx   the gradient of the crop's input [N, C, H, W], written in full
+     */
     default void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {
         throw notImplemented("crop_backward");
     }
@@ -100,6 +184,11 @@ public interface Backend {
     /**
      * Inverted dropout: out[i] = x[i] / (1 - p) where {@code CounterRng.uniform(seed, i) >= p}, else 0.
      * The same call computes the backward pass (gx from gy), since the mask is regenerated from the seed.
+     *
+     * @param x    the input (or, for the backward pass, the output's gradient)
+     * @param p    the drop probability, in [0, 1)
+     * @param seed the stream of {@link dev.pixelgrad.tensor.CounterRng}
+     * @param out  the output, of the shape of x
      */
     default void dropout(Tensor x, float p, long seed, Tensor out) {
         throw notImplemented("dropout");
@@ -107,53 +196,125 @@ public interface Backend {
 
     // ------------------------------------------------------------------ reductions
 
-    /** out[] = sum of all elements of x. */
+    /**
+     * out[] = sum of all elements of x.
+     *
+     * @param x   the input
+     * @param out a float32 scalar
+     */
     default void sum(Tensor x, Tensor out) {
         throw notImplemented("sum");
     }
 
-    /** out[c] = sum over n and spatial positions of x[n, c, ...]. */
+    /**
+     * out[c] = sum over n and spatial positions of x[n, c, ...].
+     *
+     * @param x   the input [N, C, ...]
+     * @param out the sums [C], written in full
+     */
     default void sumPerChannel(Tensor x, Tensor out) {
         throw notImplemented("sum_per_channel");
     }
 
-    /** out[i] = scale * scalar[] for every i. */
+    /**
+     * out[i] = scale * scalar[] for every i.
+     *
+     * @param scalar a one-element tensor
+     * @param scale  the factor
+     * @param out    the output, every element written
+     */
     default void broadcastScalar(Tensor scalar, float scale, Tensor out) {
         throw notImplemented("broadcast");
     }
 
-    /** out[n, ...] = index of the largest x[n, c, ...] over c (the first one on ties). */
+    /**
+     * out[n, ...] = index of the largest x[n, c, ...] over c (the first one on ties).
+     *
+     * @param x   the scores [N, C, ...]
+     * @param out the indices, int32 [N, ...]
+     */
     default void argmaxChannels(Tensor x, Tensor out) {
         throw notImplemented("argmax");
     }
 
     // ------------------------------------------------------------------ convolution
 
-    /** x [N, Cin, H, W], w [Cout, Cin, kh, kw], bias [Cout] or null, out [N, Cout, Ho, Wo]. */
+    /**
+     * x [N, Cin, H, W], w [Cout, Cin, kh, kw], bias [Cout] or null, out [N, Cout, Ho, Wo].
+     *
+     * <p>Cross-correlation with zero padding, as {@link dev.pixelgrad.tensor.Ops#conv2d}.
+     *
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param p    the stride and the padding
+     * @param out  the output, written in full
+     */
     default void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
         throw notImplemented("conv2d");
     }
 
-    /** The gradient with respect to the input: gx [N, Cin, H, W] from gy [N, Cout, Ho, Wo]. */
+    /**
+     * The gradient with respect to the input: gx [N, Cin, H, W] from gy [N, Cout, Ho, Wo].
+     *
+     * @param gy the gradient of the output [N, Cout, Ho, Wo]
+     * @param w  the forward pass's weight [Cout, Cin, kh, kw]
+     * @param p  the forward pass's stride and padding
+     * @param gx the gradient of the input [N, Cin, H, W], written in full (overwritten, not added to)
+     */
     default void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
         throw notImplemented("conv2d_backward_data");
     }
 
-    /** The gradient with respect to the weight: gw [Cout, Cin, kh, kw] (overwritten). */
+    /**
+     * The gradient with respect to the weight: gw [Cout, Cin, kh, kw] (overwritten).
+     *
+     * @param gy the gradient of the output [N, Cout, Ho, Wo]
+     * @param x  the forward pass's input [N, Cin, H, W]
+     * @param p  the forward pass's stride and padding
+     * @param gw the gradient of the weight, summed over the batch
+     */
     default void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
         throw notImplemented("conv2d_backward_weight");
     }
 
-    /** x [N, Cin, H, W], w [Cin, Cout, kh, kw] (PyTorch's layout), bias [Cout] or null. */
+    /**
+     * x [N, Cin, H, W], w [Cin, Cout, kh, kw] (PyTorch's layout), bias [Cout] or null.
+     *
+     * <p>Output [N, Cout, Ho, Wo] with Ho = (H - 1) * strideH - 2 * padH + kh.
+     *
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param p    the stride and the padding
+     * @param out  the output, written in full
+     */
     default void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
         throw notImplemented("conv_transpose2d");
     }
 
+    /**
+     * The gradient of a transposed convolution with respect to its input (a convolution of gy with w).
+     *
+     * @param gy the gradient of the output [N, Cout, Ho, Wo]
+     * @param w  the forward pass's weight [Cin, Cout, kh, kw]
+     * @param p  the forward pass's stride and padding
+     * @param gx the gradient of the input [N, Cin, H, W], written in full
+     */
     default void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
         throw notImplemented("conv_transpose2d_backward_data");
     }
 
-    /** gw [Cin, Cout, kh, kw] (overwritten). */
+    /**
+     * gw [Cin, Cout, kh, kw] (overwritten).
+     *
+     * <p>The gradient of a transposed convolution with respect to its weight, summed over the batch.
+     *
+     * @param gy the gradient of the output [N, Cout, Ho, Wo]
+     * @param x  the forward pass's input [N, Cin, H, W]
+     * @param p  the forward pass's stride and padding
+     * @param gw the gradient of the weight
+     */
     default void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
         throw notImplemented("conv_transpose2d_backward_weight");
     }
@@ -163,6 +324,11 @@ public interface Backend {
     /**
      * out [N, C, Ho, Wo]; indices (int32, same shape) hold h * W + w of each max in its input plane. A
      * backend whose pooling library recomputes the winners in backward (cuDNN) may leave them unset.
+     *
+     * @param x       the input [N, C, H, W]
+     * @param p       the window, stride, padding and rounding
+     * @param out     the maxima
+     * @param indices the positions of the maxima, int32
      */
     default void maxPool2d(Tensor x, PoolParams p, Tensor out, Tensor indices) {
         throw notImplemented("max_pool2d");
@@ -172,6 +338,13 @@ public interface Backend {
      * The gradient of max pooling: each output gradient goes to the input position that won its window
      * (gx = 0, then gx[plane][indices[i]] += gy[i]). The forward input x and output y are passed too,
      * for libraries that find the winners again instead of keeping indices.
+     *
+     * @param gy      the gradient of the output [N, C, Ho, Wo]
+     * @param x       the forward pass's input [N, C, H, W]
+     * @param y       the forward pass's output
+     * @param indices the forward pass's indices
+     * @param p       the forward pass's parameters
+     * @param gx      the gradient of the input, written in full
      */
     default void maxPool2dBackward(Tensor gy, Tensor x, Tensor y, Tensor indices, PoolParams p, Tensor gx) {
         throw notImplemented("max_pool2d_backward");
@@ -185,13 +358,29 @@ public interface Backend {
      * gradient of that loss with respect to the logits. A label outside [0, C) that is not
      * {@code ignoreIndex} raises an {@link IllegalArgumentException} naming the value and its position,
      * before anything is written.
+     *
+     * @param logits      the class scores [N, C, ...]
+     * @param labels      the classes, int32 [N, ...]
+     * @param ignoreIndex the label of pixels that count for nothing
+     * @param reduction   mean or sum over the counted pixels (a mean over none is 0)
+     * @param loss        the reduced loss, a float32 scalar
+     * @param gradLogits  the gradient, of the logits' shape, or null to skip it
+     * @throws IllegalArgumentException for a label outside [0, C) that is not {@code ignoreIndex}
      */
     default void softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
                                      Tensor loss, Tensor gradLogits) {
         throw notImplemented("softmax_cross_entropy");
     }
 
-    /** out [M, N] = op(a) op(b), where op transposes when asked; all row-major 2-D. */
+    /**
+     * out [M, N] = op(a) op(b), where op transposes when asked; all row-major 2-D.
+     *
+     * @param a      [M, K], or [K, M] when {@code transA}
+     * @param transA whether to use the transpose of a
+     * @param b      [K, N], or [N, K] when {@code transB}
+     * @param transB whether to use the transpose of b
+     * @param out    the product [M, N], overwritten
+     */
     default void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out) {
         throw notImplemented("matmul");
     }
@@ -201,6 +390,13 @@ public interface Backend {
     /**
      * One SGD step with momentum and L2 weight decay, in place, in Caffe's form (the learning rate is
      * inside the velocity): v = momentum * v + lr * (g + weightDecay * w); w = w - v.
+     *
+     * @param w           the weights, updated
+     * @param g           the gradient
+     * @param v           the velocity, updated
+     * @param lr          the learning rate
+     * @param momentum    the momentum
+     * @param weightDecay the L2 coefficient
      */
     default void sgdStep(Tensor w, Tensor g, Tensor v, float lr, float momentum, float weightDecay) {
         throw notImplemented("sgd_step");
@@ -210,6 +406,17 @@ public interface Backend {
      * One Adam step (Kingma and Ba) with L2 weight decay, in place, as PyTorch computes it:
      * g' = g + weightDecay * w; m = b1 m + (1 - b1) g'; v = b2 v + (1 - b2) g'^2;
      * w = w - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps), where t = {@code step} (from 1).
+     *
+     * @param w           the weights, updated
+     * @param g           the gradient
+     * @param m           the first moment, updated
+     * @param v           the second moment, updated
+     * @param lr          the learning rate
+     * @param beta1       the decay rate of m
+     * @param beta2       the decay rate of v
+     * @param eps         the term that keeps the denominator from zero
+     * @param weightDecay the L2 coefficient
+     * @param step        the step number, from 1
      */
     default void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                           float weightDecay, long step) {
@@ -220,6 +427,12 @@ public interface Backend {
      * Adds to the int32 [C, C] {@code counts} one count per pixel at (label, prediction), skipping
      * pixels labelled {@code ignoreIndex}. A label outside [0, C) that is not ignored raises an
      * {@link IllegalArgumentException} naming the value and its position, before anything is counted.
+     *
+     * @param predictions the predicted classes, int32
+     * @param labels      the true classes, int32 of the same shape
+     * @param ignoreIndex the label of pixels to skip
+     * @param counts      the matrix, int32 [C, C] (row: label, column: prediction), added to
+     * @throws IllegalArgumentException for a label or a prediction outside [0, C) (the label not ignored)
      */
     default void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
         throw notImplemented("confusion_matrix");

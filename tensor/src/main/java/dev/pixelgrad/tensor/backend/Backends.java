@@ -18,7 +18,14 @@ public final class Backends {
 
     private Backends() {}
 
-    /** The backend that runs tensors on {@code device}; fails with the reason when it cannot run here. */
+    /**
+     * The backend that runs tensors on {@code device}; fails with the reason when it cannot run here.
+     *
+     * @param device the device
+     * @return its backend; the meta device's is built in
+     * @throws IllegalStateException if no backend for the device's type is on the class path, or it reports
+     *                               that it cannot run here
+     */
     public static Backend of(Device device) {
         if (device.isMeta()) {
             return MetaBackend.INSTANCE;
@@ -38,12 +45,22 @@ public final class Backends {
         return b;
     }
 
-    /** Whether {@code device} can be used here. */
+    /**
+     * Whether devices of this type can be used here: a backend for them is on the class path and it can run.
+     *
+     * @param type the device type
+     * @return whether {@link #unavailableReason} is null
+     */
     public static boolean isAvailable(DeviceType type) {
         return unavailableReason(type) == null;
     }
 
-    /** Why a device type cannot be used here, or null when it can. */
+    /**
+     * Why a device type cannot be used here, or null when it can.
+     *
+     * @param type the device type
+     * @return null, or the reason (no backend on the class path, or the backend's own reason)
+     */
     public static String unavailableReason(DeviceType type) {
         if (type == DeviceType.META) {
             return null;
@@ -52,7 +69,11 @@ public final class Backends {
         return b == null ? "no backend for " + type + " on the class path" : b.unavailableReason();
     }
 
-    /** The hardware backends on the class path (not the meta device's). */
+    /**
+     * The hardware backends on the class path (not the meta device's).
+     *
+     * @return the backends, one per device type, in the order of {@link dev.pixelgrad.tensor.DeviceType}
+     */
     public static List<Backend> all() {
         return List.copyOf(load().values());
     }

@@ -17,7 +17,12 @@ import java.nio.file.Path;
 public final class FileErrors {
     private FileErrors() {}
 
-    /** One line for a user: the file, when the exception knows it, and the reason. */
+    /**
+     * One line for a user: the file, when the exception knows it, and the reason.
+     *
+     * @param e the error
+     * @return the line, such as {@code /data/voc/x.png: no such file or folder}
+     */
     public static String describe(IOException e) {
         if (e instanceof FileSystemException f && f.getFile() != null) {
             String file = f.getFile();
@@ -34,7 +39,13 @@ public final class FileErrors {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    /** {@code e} from writing {@code file}, said as such ("writing F: No space left on device"). */
+    /**
+     * {@code e} from writing {@code file}, said as such ("writing F: No space left on device").
+     *
+     * @param file the file being written
+     * @param e    what went wrong
+     * @return a new exception whose message names the file and the reason, with {@code e} as its cause
+     */
     public static IOException writing(Path file, IOException e) {
         return new IOException("writing " + file + ": " + describe(e), e);
     }

@@ -19,7 +19,16 @@ public final class Json {
         this.text = text;
     }
 
-    /** Parses one JSON value that must span the whole text (surrounding whitespace allowed). */
+    /**
+     * Parses one JSON value that must span the whole text (surrounding whitespace allowed).
+     *
+     * @param text the JSON text
+     * @return a {@code LinkedHashMap}, {@code List}, {@code String}, {@code Long}, {@code Double},
+     *         {@code Boolean}, or null
+     * @throws IllegalArgumentException if the text is not valid JSON, nests deeper than 64, repeats a key, or
+     *                                  has an integer that does not fit in a long; the message gives the
+     *                                  character position
+     */
     public static Object parse(String text) {
         Json p = new Json(text);
         p.skipSpace();
@@ -255,7 +264,14 @@ public final class Json {
 
     // ------------------------------------------------------------------ writing
 
-    /** Writes maps, lists, strings, numbers, booleans and null as compact JSON. */
+    /**
+     * Writes maps, lists, strings, numbers, booleans and null as compact JSON.
+     *
+     * @param value a {@code Map} (its keys written as strings), an {@code Iterable}, an {@code int[]} or
+     *              {@code long[]}, a {@code String}, a {@code Number}, a {@code Boolean}, or null
+     * @return the JSON text
+     * @throws IllegalArgumentException if a number is not finite, or a value of another type is met
+     */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(value, sb);

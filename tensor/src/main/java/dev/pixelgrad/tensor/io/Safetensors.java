@@ -22,7 +22,15 @@ import java.util.Map;
 public final class Safetensors {
     private Safetensors() {}
 
-    /** Every tensor of the file, as CPU tensors, in file order. */
+    /**
+     * Every tensor of the file, as CPU tensors, in file order.
+     *
+     * @param path the file
+     * @return the tensors by name (float32 or int32, see {@link SafetensorsReader}), which the caller (or the
+     *         open scope) closes
+     * @throws SafetensorsException if the file is not a valid safetensors file
+     * @throws IOException if it cannot be read
+     */
     public static Map<String, Tensor> load(Path path) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(path)) {
             return r.loadAll();
@@ -34,6 +42,13 @@ public final class Safetensors {
      * atomically: the bytes go to a temporary file in the same folder, which is flushed to disk and then
      * renamed over {@code path}. A crash at any moment leaves either the old file or the new one, never
      * a half-written file. A read-only {@code path} is not replaced (see {@link #checkReplaceable}).
+     *
+     * @param path     the file to write or replace; missing parent folders are created
+     * @param tensors  the tensors by name, written in the map's order; they stay open
+     * @param metadata the {@code __metadata__} strings, or null or empty for none
+     * @throws IOException if {@code path} is read-only or the file cannot be written (the message names the
+     *                     file)
+     * @throws IllegalArgumentException if a name is empty or {@code __metadata__}
      */
     public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         checkReplaceable(path);
@@ -97,6 +112,9 @@ public final class Safetensors {
      * Fails when {@code path} exists and is read-only. A save renames a new file over the old one, which
      * only needs the folder to be writable, so without this check a file its owner protected (chmod a-w)
      * would be replaced without a word. Callers about to start long work that ends in a save check first.
+     *
+     * @param path the file a save will write
+     * @throws IOException if it exists and is read-only
      */
     public static void checkReplaceable(Path path) throws IOException {
         if (Files.exists(path) && isReadOnly(path)) {
@@ -129,6 +147,13 @@ public final class Safetensors {
         }
     }
 
+    /**
+     * Writes {@code tensors} with no metadata, as {@link #save(Path, Map, Map)} does.
+     *
+     * @param path    the file to write or replace
+     * @param tensors the tensors by name, written in the map's order
+     * @throws IOException if {@code path} is read-only or the file cannot be written
+     */
     public static void save(Path path, Map<String, Tensor> tensors) throws IOException {
         save(path, tensors, Map.of());
     }

@@ -38,7 +38,16 @@ public final class SafetensorsReader implements AutoCloseable {
     /** The format's own limit on the header size. */
     static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
-    /** One tensor's entry in the header. {@code begin} and {@code end} are offsets in the data section. */
+    /**
+     * One tensor's entry in the header. {@code begin} and {@code end} are offsets in the data section.
+     *
+     * @param name  the tensor's name
+     * @param dtype the dtype as the file spells it: F32, F64, F16, BF16, I64, I32, I16, I8, U8 or BOOL
+     * @param shape the shape
+     * @param begin the offset of the first byte
+     * @param end   the offset one past the last byte; {@code end - begin} is the element count times the
+     *              element size
+     */
     public record Entry(String name, String dtype, Shape shape, long begin, long end) {}
 
     private final Path path;
@@ -56,6 +65,16 @@ public final class SafetensorsReader implements AutoCloseable {
         this.metadata = metadata;
     }
 
+    /**
+     * Opens a file and validates its header (see the class comment); no tensor is read yet. The reader keeps
+     * the file open until {@link #close()}.
+     *
+     * @param path the file
+     * @return the reader, which the caller closes
+     * @throws SafetensorsException if the file is not a valid safetensors file (a folder, too short, a bad
+     *                              header)
+     * @throws IOException if it cannot be opened or read
+     */
     public static SafetensorsReader open(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             throw new SafetensorsException(path + " is a folder, not a safetensors file");
@@ -226,19 +245,41 @@ public final class SafetensorsReader implements AutoCloseable {
 
     // ------------------------------------------------------------------ access
 
+    /**
+     * The file this reader reads.
+     *
+     * @return the path
+     */
     public Path path() {
         return path;
     }
 
-    /** Tensor names, in file order. */
+    /**
+     * Tensor names, in file order.
+     *
+     * @return the names (the {@code __metadata__} entry is not a tensor)
+     */
     public List<String> names() {
         return List.copyOf(entries.keySet());
     }
 
+    /**
+     * Whether the file has a tensor of this name.
+     *
+     * @param name the tensor's name
+     * @return whether it is in the header
+     */
     public boolean contains(String name) {
         return entries.containsKey(name);
     }
 
+    /**
+     * The header entry of one tensor.
+     *
+     * @param name the tensor's name
+     * @return the entry
+     * @throws IllegalArgumentException if there is no tensor of that name
+     */
     public Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {
@@ -247,11 +288,24 @@ public final class SafetensorsReader implements AutoCloseable {
         return e;
     }
 
+    /**
+     * The file's {@code __metadata__} strings.
+     *
+     * @return an unmodifiable map, empty when the file has none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** Reads one tensor into a new CPU tensor (float32 or int32, see the class comment). */
+    /**
+     * Reads one tensor into a new CPU tensor (float32 or int32, see the class comment).
+     *
+     * @param name the tensor's name
+     * @return the tensor, which the caller (or the open scope) closes
+     * @throws IllegalArgumentException if there is no tensor of that name
+     * @throws SafetensorsException if an I64 value does not fit in int32
+     * @throws IOException if the file cannot be read
+     */
     public Tensor load(String name) throws IOException {
         Entry e = entry(name);
         int n = e.shape().numelInt();
@@ -313,7 +367,13 @@ public final class SafetensorsReader implements AutoCloseable {
         return Tensor.wrap(e.shape(), HostStorage.wrap(out));
     }
 
-    /** Loads every tensor, in file order. */
+    /**
+     * Loads every tensor, in file order.
+     *
+     * @return the tensors by name, which the caller (or the open scope) closes
+     * @throws SafetensorsException if an I64 value does not fit in int32
+     * @throws IOException if the file cannot be read
+     */
     public Map<String, Tensor> loadAll() throws IOException {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (String name : entries.keySet()) {

@@ -502,9 +502,10 @@ final class Figures {
         for (int r = 0; r < samples.size(); r++) {
             Sample s = samples.get(r);
             int y = header + r * (cell + pad);
-            double scale = (double) cell / Math.max(s.height(), s.width());
-            int w = (int) Math.round(s.width() * scale);
-            int h = (int) Math.round(s.height() * scale);
+            Fit fit = Fit.of(s, cell);
+            double scale = fit.scale();
+            int w = fit.width();
+            int h = fit.height();
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.drawImage(ImageFiles.toImage(s.rgb(), s.height(), s.width()), pad, y, w, h, null);
             g.drawImage(ImageFiles.labelImage(s.labels(), s.height(), s.width(), palette), pad + cell + pad, y, w, h,
@@ -588,9 +589,9 @@ final class Figures {
         for (int r = 0; r < samples.size(); r++) {
             Sample s = samples.get(r);
             int y = header + r * (cell + pad);
-            double scale = (double) cell / Math.max(s.height(), s.width());
-            int w = (int) Math.round(s.width() * scale);
-            int h = (int) Math.round(s.height() * scale);
+            Fit fit = Fit.of(s, cell);
+            int w = fit.width();
+            int h = fit.height();
             List<BufferedImage> cells = new ArrayList<>();
             cells.add(ImageFiles.toImage(s.rgb(), s.height(), s.width()));
             cells.add(ImageFiles.labelImage(s.labels(), s.height(), s.width(), palette));
@@ -652,6 +653,14 @@ final class Figures {
     }
 
     // ---- drawing -------------------------------------------------------------------------------------
+
+    /** A sample scaled to fit a square cell of {@code side} pixels: the scale and the scaled size. */
+    private record Fit(double scale, int width, int height) {
+        static Fit of(Sample s, int side) {
+            double scale = (double) side / Math.max(s.height(), s.width());
+            return new Fit(scale, (int) Math.round(s.width() * scale), (int) Math.round(s.height() * scale));
+        }
+    }
 
     private static BufferedImage canvas(int width, int height) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -251,12 +251,6 @@ public abstract class Fcn extends Module {
 
     /** Builds the variant a configuration names. */
     public static Fcn create(FcnConfig config) {
-        return switch (config.model()) {
-            case "fcn32s" -> new Fcn32s(config);
-            case "fcn16s" -> new Fcn16s(config);
-            case "fcn8s" -> new Fcn8s(config);
-            case "fcn8s-atonce" -> new Fcn8sAtOnce(config);
-            default -> throw new IllegalArgumentException("unknown model " + config.model());
-        };
+        return FcnVariant.named(config.model()).create(config);
     }
 }

@@ -26,7 +26,7 @@ class FcnShapeTest {
         sizes[41] = 97;
         sizes[42] = 128;
         sizes[43] = 161;
-        for (String name : FcnConfig.MODELS) {
+        for (String name : FcnVariant.names()) {
             Fcn model = Fcn.create(new FcnConfig(name, 3, TINY, false, Preprocessing.CAFFE, 1));
             model.eval();
             for (int k = 0; k < sizes.length; k++) {
@@ -66,7 +66,7 @@ class FcnShapeTest {
 
     @Test
     void scoreLayersStartAtZeroAndUpsamplingIsFrozenBilinear() {
-        for (String name : FcnConfig.MODELS) {
+        for (String name : FcnVariant.names()) {
             Fcn model = Fcn.create(new FcnConfig(name, 4, TINY, false, Preprocessing.CAFFE, 3));
             for (var e : model.namedParameters().entrySet()) {
                 if (e.getKey().startsWith("score")) {

@@ -3,6 +3,7 @@ package dev.pixelgrad.fcn.cli;
 import dev.pixelgrad.fcn.Explain;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.FcnVariant;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.ClassList;
@@ -70,7 +71,7 @@ public final class Main {
     private static final Map<String, String> OPTIONS = optionsByCommand(
             "train", """
             train:
-              --model fcn32s|fcn16s|fcn8s|fcn8s-atonce   (fcn8s)
+              --model %s   (fcn8s)
               --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
               --classes FILE         class list (one per line, 'name #rrggbb' for colour-coded masks)
               --train-split NAME --val-split NAME        (train, val)
@@ -101,7 +102,7 @@ public final class Main {
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
               --seed N  --workers N
-            """,
+            """.formatted(String.join("|", FcnVariant.names())),
             "eval", """
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
@@ -120,9 +121,9 @@ public final class Main {
             demo:     [--output DIR] (runs/demo)  [--iterations N]
             """,
             "explain", """
-            explain:  [--model fcn32s|fcn16s|fcn8s|fcn8s-atonce] (fcn8s)   [--size HxW | N] (500x500)
+            explain:  [--model %s] (fcn8s)   [--size HxW | N] (500x500)
                       [--width X] (1)   [--classes N] (21)   [--format text|markdown] (text)
-            """);
+            """.formatted(String.join("|", FcnVariant.names())));
 
     static final String USAGE = COMMANDS + "\n" + String.join("", OPTIONS.values().stream()
             .map(o -> o.startsWith("train:") ? o + "\n" : o).toList());
@@ -247,7 +248,7 @@ public final class Main {
      */
     static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
         int batch = a.integer("batch", number(stored, "batch", 8).intValue(), 1, 1024);
-        String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
+        String model = a.choice("model", "fcn8s", FcnVariant.names());
         Device device = device(a);
         float width = a.number("width", defaultWidth(device), 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
@@ -506,7 +507,7 @@ public final class Main {
 
     /** explain [--model M] [--size HxW|N] [--width X] [--classes N] [--format text|markdown]. */
     private static void explain(Args a, PrintStream out) {
-        String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
+        String model = a.choice("model", "fcn8s", FcnVariant.names());
         String size = a.string("size", "500x500");
         Matcher m = Pattern.compile("(\\d{1,9})(?:[xX](\\d{1,9}))?").matcher(size);
         if (!m.matches()) {

@@ -174,14 +174,12 @@ public abstract class Fcn extends Module {
         return up;
     }
 
-    /** Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes. */
+    /**
+     * Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes. {@code like} is
+     * the map a skip is added to, or the input for the final crop.
+     */
     protected static Variable cropLike(Variable x, int offset, Variable like) {
         return F.crop(x, offset, offset, like.shape().dim(2), like.shape().dim(3));
-    }
-
-    /** The final crop to the input's size. */
-    protected static Variable cropToInput(Variable x, int offset, Variable input) {
-        return F.crop(x, offset, offset, input.shape().dim(2), input.shape().dim(3));
     }
 
     /** The metadata entry that holds the configuration in every file a model is saved in. */

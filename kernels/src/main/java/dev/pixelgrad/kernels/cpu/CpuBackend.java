@@ -1,12 +1,12 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.kernels.ConvGeometry;
-import dev.pixelgrad.kernels.LabelCheck;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.DeviceType;
 import dev.pixelgrad.tensor.HostStorage;
+import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Storage;

@@ -1,6 +1,6 @@
 package dev.pixelgrad.kernels.cpu;
 
-import dev.pixelgrad.kernels.LabelCheck;
+import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Shape;
 
@@ -23,16 +23,15 @@ final class CrossEntropyCpu {
 
     /** Checks every label first, so a bad one fails before anything is written; returns the valid count. */
     static long validate(String op, int[] labels, int count, int classes, int ignoreIndex, Shape labelShape) {
+        int bad = LabelCheck.firstOutOfRange(labels, count, classes, ignoreIndex);
+        if (bad >= 0) {
+            throw LabelCheck.badLabel(op, labels[bad], bad, labelShape, classes, ignoreIndex);
+        }
         long valid = 0;
         for (int q = 0; q < count; q++) {
-            int t = labels[q];
-            if (t == ignoreIndex) {
-                continue;
+            if (labels[q] != ignoreIndex) {
+                valid++;
             }
-            if (t < 0 || t >= classes) {
-                throw LabelCheck.badLabel(op, t, q, labelShape, classes, ignoreIndex);
-            }
-            valid++;
         }
         return valid;
     }

@@ -19,12 +19,12 @@ public final class HostStorage extends Storage {
     }
 
     /** Wraps {@code data} without copying; the storage now owns the array. */
-    public static HostStorage wrap(float[] data) {
+    static HostStorage wrap(float[] data) {
         return new HostStorage(DType.FLOAT32, data.length, data, null);
     }
 
     /** Wraps {@code data} without copying; the storage now owns the array. */
-    public static HostStorage wrap(int[] data) {
+    static HostStorage wrap(int[] data) {
         return new HostStorage(DType.INT32, data.length, null, data);
     }
 

@@ -29,11 +29,6 @@ public final class Tensor implements AutoCloseable {
         Scope.register(this);
     }
 
-    /** A tensor over {@code storage}, taking over the caller's reference to it. For backends. */
-    public static Tensor wrap(Shape shape, Storage storage) {
-        return new Tensor(shape, storage);
-    }
-
     // ---------------------------------------------------------------- creation
 
     /** Uninitialised memory on the CPU this is zeroed; on a device its content is undefined. */

@@ -1,7 +1,6 @@
 package dev.pixelgrad.fcn.data;
 
 import dev.pixelgrad.fcn.Preprocessing;
-import dev.pixelgrad.tensor.HostStorage;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.ArrayList;
@@ -42,14 +41,14 @@ public record Batch(int n, int height, int width, float[] images, int[] labels, 
         return new Batch(n, h, w, images, labels, new ArrayList<>(samples));
     }
 
-    /** The images as a CPU tensor [N, 3, H, W] over this batch's array (no copy). */
+    /** The images as a new CPU tensor [N, 3, H, W]. */
     public Tensor imageTensor() {
-        return Tensor.wrap(Shape.of(n, 3, height, width), HostStorage.wrap(images));
+        return Tensor.of(images, Shape.of(n, 3, height, width));
     }
 
-    /** The labels as an int32 CPU tensor [N, H, W] over this batch's array (no copy). */
+    /** The labels as a new int32 CPU tensor [N, H, W]. */
     public Tensor labelTensor() {
-        return Tensor.wrap(Shape.of(n, height, width), HostStorage.wrap(labels));
+        return Tensor.ofInts(labels, Shape.of(n, height, width));
     }
 
     public List<String> ids() {

@@ -20,8 +20,10 @@ import dev.pixelgrad.kernels.ConvGeometry;
  * <p>A transposed convolution is the adjoint of a convolution, so it reuses these three routines with
  * roles swapped (see {@link ConvGeometry#transposed} and {@link CpuBackend}).
  *
- * <p>Plain version, for reading (and as the tests' reference):
+ * <p>The reference, plain loops ({@link ReferenceConv}):
  * {@code Y[n,co,oy,ox] = b[co] + sum over ci,ky,kx of W[co,ci,ky,kx] * X[n,ci,oy*sh-ph+ky,ox*sw-pw+kx]}.
+ * Given the reference GEMM, each routine here runs the reference convolution instead: choosing the
+ * reference chooses plain loops for the whole op.
  */
 final class ConvCpu {
     /** Upper bound on the floats of one col(X) band. */
@@ -42,6 +44,10 @@ final class ConvCpu {
 
     /** y = conv(x, w) (+ bias, when not null), overwriting y. */
     static void forward(Sgemm gemm, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        if (gemm instanceof ReferenceSgemm) {
+            ReferenceConv.forward(g, x, w, bias, y);
+            return;
+        }
         // Host arrays are int-indexed, so these sizes fit in an int whenever the arrays exist.
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
@@ -67,6 +73,10 @@ final class ConvCpu {
 
     /** gx = the gradient of conv(x, w) with respect to x, given gy; overwrites gx. */
     static void backwardData(Sgemm gemm, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        if (gemm instanceof ReferenceSgemm) {
+            ReferenceConv.backwardData(g, gy, w, gx);
+            return;
+        }
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
@@ -91,6 +101,10 @@ final class ConvCpu {
 
     /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */
     static void backwardWeight(Sgemm gemm, ConvGeometry g, float[] gy, float[] x, float[] gw) {
+        if (gemm instanceof ReferenceSgemm) {
+            ReferenceConv.backwardWeight(g, gy, x, gw);
+            return;
+        }
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());

@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * strips, so the inner loop has no bounds checks or strides. Work is split across cores by columns of
  * C (or rows, when C is tall and narrow); each thread packs into its own buffers.
  *
- * <p>The plain version of all this is three loops: {@code C[i][j] += A[i][p] * B[p][j]}; the tests
- * compare the two.
+ * <p>The plain version of all this is three loops: {@code C[i][j] += A[i][p] * B[p][j]}
+ * ({@link ReferenceSgemm}); the tests compare the two.
  */
 public final class VectorSgemm implements Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -375,8 +375,8 @@ class CliTest {
     @Test
     void killDashNineMidRunThenResumeCompletesTheRun() throws Exception {
         long iterations = 120;
-        Path reference = dir.resolve("reference");
-        assertEquals(0, run(train(reference, iterations)), stderr());
+        Path uninterrupted = dir.resolve("uninterrupted");
+        assertEquals(0, run(train(uninterrupted, iterations)), stderr());
 
         Path run = dir.resolve("killed");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
@@ -401,7 +401,7 @@ class CliTest {
         assertEquals(0, run(train(run, iterations, "--resume")), stderr());
         assertTrue(stderr().contains("resumed from"), stderr());
         List<String[]> resumed = rows(run);
-        List<String[]> expected = rows(reference);
+        List<String[]> expected = rows(uninterrupted);
         assertEquals(iterations, resumed.size(), "every step logged once");
         for (int i = 0; i < iterations; i++) {
             assertEquals(expected.get(i)[0], resumed.get(i)[0]);

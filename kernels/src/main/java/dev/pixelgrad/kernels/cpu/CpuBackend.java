@@ -15,8 +15,8 @@ import dev.pixelgrad.tensor.backend.Backend;
 
 /**
  * The CPU backend: plain Java loops split across cores, and im2col + {@link Sgemm} for convolutions
- * and matmul. It is the readable reference for every other backend, and fast enough to train small
- * models. Arguments arrive checked by {@link dev.pixelgrad.tensor.Ops}.
+ * and matmul. Every other backend is tested against it, and it is fast enough to train small models.
+ * Arguments arrive checked by {@link dev.pixelgrad.tensor.Ops}.
  */
 public final class CpuBackend implements Backend {
 

@@ -28,7 +28,7 @@ import java.util.Map;
  *
  * <p>{@link #open} validates every header field before any tensor memory is allocated: the header fits
  * in the file, each dtype is known, each byte range matches its shape and dtype, lies inside the data
- * section, and no two ranges overlap or leave a hole (as the format's reference reader requires). A
+ * section, and no two ranges overlap or leave a hole (as the safetensors library's own reader requires). A
  * violation raises a {@link SafetensorsException} naming the file and the tensor.
  *
  * <p>Tensors load lazily, one at a time, as CPU tensors: floating types (F32, F64, F16, BF16) become

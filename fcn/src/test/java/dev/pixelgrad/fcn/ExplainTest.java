@@ -10,6 +10,7 @@ import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.nn.Conv2d;
 import dev.pixelgrad.nn.ConvTranspose2d;
 import dev.pixelgrad.nn.Init;
+import dev.pixelgrad.nn.MaxPool2d;
 import dev.pixelgrad.nn.Module;
 import dev.pixelgrad.nn.Sequential;
 import dev.pixelgrad.tensor.Device;
@@ -190,7 +191,7 @@ class ExplainTest {
                 assertEquals(last.h().start() + o * last.h().stride(), moment / mass, 1e-4, where);
             }
         }
-        Sequential pooled = new Sequential(new dev.pixelgrad.nn.MaxPool2d(2, 2, 0, true));
+        Sequential pooled = new Sequential(new MaxPool2d(2, 2, 0, true));
         assertEquals(new Explain.Axis(2, 2, 0.5), Explain.of(pooled, Shape.of(1, 1, 5, 5), "pool").layers().get(1).h());
     }
 

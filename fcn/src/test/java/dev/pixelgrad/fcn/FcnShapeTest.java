@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.autograd.GradMode;
 import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.nn.Init;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
@@ -77,7 +78,7 @@ class FcnShapeTest {
                 if (e.getKey().startsWith("upscore")) {
                     assertFalse(e.getValue().requiresGrad(), e.getKey() + " is frozen");
                     int k = e.getValue().shape().dim(2);
-                    float[] expected = dev.pixelgrad.nn.Init.bilinear(4, k).toFloatArray();
+                    float[] expected = Init.bilinear(4, k).toFloatArray();
                     org.junit.jupiter.api.Assertions.assertArrayEquals(expected, e.getValue().data().toFloatArray());
                 }
             }

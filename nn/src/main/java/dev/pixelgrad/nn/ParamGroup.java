@@ -2,6 +2,7 @@ package dev.pixelgrad.nn;
 
 import dev.pixelgrad.autograd.Variable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,8 +12,8 @@ import java.util.Map;
 public record ParamGroup(String label, Map<String, Variable> params, float lrMult, float decayMult) {
 
     /** One group: every trainable parameter, multipliers 1. */
-    public static java.util.List<ParamGroup> all(Module model) {
-        return java.util.List.of(new ParamGroup("all", trainable(model, ""), 1f, 1f));
+    public static List<ParamGroup> all(Module model) {
+        return List.of(new ParamGroup("all", trainable(model, ""), 1f, 1f));
     }
 
     /**
@@ -20,8 +21,8 @@ public record ParamGroup(String label, Map<String, Variable> params, float lrMul
      * learning rate and without decay. Frozen parameters (requiresGrad false, such as FCN's bilinear
      * upsampling) are left out.
      */
-    public static java.util.List<ParamGroup> caffeRecipe(Module model) {
-        return java.util.List.of(
+    public static List<ParamGroup> caffeRecipe(Module model) {
+        return List.of(
                 new ParamGroup("weights", trainable(model, "weight"), 1f, 1f),
                 new ParamGroup("biases", trainable(model, "bias"), 2f, 0f));
     }

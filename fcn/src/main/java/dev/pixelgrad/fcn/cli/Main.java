@@ -22,6 +22,7 @@ import dev.pixelgrad.fcn.train.TrainingDivergedException;
 import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.backend.Backend;
 import dev.pixelgrad.tensor.backend.Backends;
 import dev.pixelgrad.tensor.io.FileErrors;
 import java.io.IOException;
@@ -538,7 +539,7 @@ public final class Main {
 
     private static void devices(Args a, PrintStream out) {
         a.finish();
-        for (dev.pixelgrad.tensor.backend.Backend b : Backends.all()) {
+        for (Backend b : Backends.all()) {
             String reason = b.unavailableReason();
             out.println(reason == null ? b.describe() : b.name() + ": unavailable: " + reason);
         }

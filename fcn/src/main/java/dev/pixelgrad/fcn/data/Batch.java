@@ -4,6 +4,7 @@ import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record Batch(int n, int height, int width, float[] images, int[] labels, 
         }
         float[] images = new float[n * 3 * h * w];
         int[] labels = new int[n * h * w];
-        java.util.Arrays.fill(labels, Sample.VOID);
+        Arrays.fill(labels, Sample.VOID);
         for (int k = 0; k < n; k++) {
             Sample s = samples.get(k);
             int plane = s.height() * s.width();

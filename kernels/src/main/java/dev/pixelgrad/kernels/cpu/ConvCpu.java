@@ -1,6 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.kernels.ConvGeometry;
+import java.util.Arrays;
 
 /**
  * 2-D convolution on the CPU by im2col + GEMM, the method of Caffe (Jia et al. 2014) and of PyTorch's
@@ -82,7 +83,7 @@ final class ConvCpu {
         int xImage = Math.toIntExact(g.inputElements());
         int yImage = Math.toIntExact(g.outputElements());
         if (!g.isPointwise()) {
-            java.util.Arrays.fill(gx, 0, g.n() * xImage, 0f);
+            Arrays.fill(gx, 0, g.n() * xImage, 0f);
         }
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
@@ -128,7 +129,7 @@ final class ConvCpu {
             }
         }
         if (first) {
-            java.util.Arrays.fill(gw, 0, g.cOut() * k, 0f); // no images: the gradient is zero
+            Arrays.fill(gw, 0, g.cOut() * k, 0f); // no images: the gradient is zero
         }
     }
 
@@ -197,14 +198,14 @@ final class ConvCpu {
             int iy = oy * g.strideH() - g.padH() + ky;
             if (iy < 0 || iy >= g.h()) {
                 if (!scatter) {
-                    java.util.Arrays.fill(row, dst, dst + (oxe - oxs), 0f);
+                    Arrays.fill(row, dst, dst + (oxe - oxs), 0f);
                 }
             } else {
                 int lo = Math.min(Math.max(oxs, oxLo), oxe);
                 int hi = Math.max(Math.min(oxe, oxHi), lo);
                 int src = plane + iy * g.w() - g.padW() + kx; // image index of ox = 0 (before stride)
                 if (!scatter) {
-                    java.util.Arrays.fill(row, dst, dst + (lo - oxs), 0f);
+                    Arrays.fill(row, dst, dst + (lo - oxs), 0f);
                     if (sw == 1) {
                         System.arraycopy(img, src + lo, row, dst + (lo - oxs), hi - lo);
                     } else {
@@ -212,7 +213,7 @@ final class ConvCpu {
                             row[dst + (ox - oxs)] = img[src + ox * sw];
                         }
                     }
-                    java.util.Arrays.fill(row, dst + (hi - oxs), dst + (oxe - oxs), 0f);
+                    Arrays.fill(row, dst + (hi - oxs), dst + (oxe - oxs), 0f);
                 } else {
                     for (int ox = lo; ox < hi; ox++) {
                         img[src + ox * sw] += row[dst + (ox - oxs)];

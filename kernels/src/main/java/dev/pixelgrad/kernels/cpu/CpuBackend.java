@@ -12,6 +12,7 @@ import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Storage;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.backend.Backend;
+import java.util.Arrays;
 
 /**
  * The CPU backend: plain Java loops split across cores, and im2col + {@link Sgemm} for convolutions
@@ -61,9 +62,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(Tensor dst, float value) {
         if (dst.dtype() == DType.FLOAT32) {
-            java.util.Arrays.fill(dst.hostFloats(), 0, (int) dst.numel(), value);
+            Arrays.fill(dst.hostFloats(), 0, (int) dst.numel(), value);
         } else {
-            java.util.Arrays.fill(dst.hostInts(), 0, (int) dst.numel(), (int) value);
+            Arrays.fill(dst.hostInts(), 0, (int) dst.numel(), (int) value);
         }
     }
 
@@ -126,7 +127,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void broadcastScalar(Tensor scalar, float scale, Tensor out) {
-        java.util.Arrays.fill(out.hostFloats(), 0, (int) out.numel(), scale * scalar.hostFloats()[0]);
+        Arrays.fill(out.hostFloats(), 0, (int) out.numel(), scale * scalar.hostFloats()[0]);
     }
 
     @Override

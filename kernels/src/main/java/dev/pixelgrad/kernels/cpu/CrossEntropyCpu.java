@@ -3,6 +3,7 @@ package dev.pixelgrad.kernels.cpu;
 import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Shape;
+import java.util.Arrays;
 
 /**
  * Softmax cross-entropy over channels, forward and backward in one pass. For logits z[n, :, i] and
@@ -52,8 +53,8 @@ final class CrossEntropyCpu {
                 int len = Math.min(BLOCK, plane - i0);
                 int base = img * c * plane + i0;
                 int lab = img * plane + i0;
-                java.util.Arrays.fill(max, 0, len, Float.NEGATIVE_INFINITY);
-                java.util.Arrays.fill(sum, 0, len, 0f);
+                Arrays.fill(max, 0, len, Float.NEGATIVE_INFINITY);
+                Arrays.fill(sum, 0, len, 0f);
                 for (int ch = 0; ch < c; ch++) {
                     int o = base + ch * plane;
                     for (int i = 0; i < len; i++) {

@@ -1,5 +1,6 @@
 package dev.pixelgrad.kernels.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -123,7 +124,7 @@ public final class VectorSgemm implements Sgemm {
         for (int i = i0; i < i1; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) {
-                java.util.Arrays.fill(c, row + j0, row + j1, 0f);
+                Arrays.fill(c, row + j0, row + j1, 0f);
             } else {
                 for (int j = j0; j < j1; j++) {
                     c[row + j] *= beta;
@@ -169,7 +170,7 @@ public final class VectorSgemm implements Sgemm {
                     int d = base + p * NR;
                     System.arraycopy(b, src, dst, d, cols);
                     if (cols < NR) {
-                        java.util.Arrays.fill(dst, d + cols, d + NR, 0f);
+                        Arrays.fill(dst, d + cols, d + NR, 0f);
                     }
                 }
             } else {

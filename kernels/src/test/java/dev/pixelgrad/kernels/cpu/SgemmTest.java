@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.CounterRng;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -80,7 +81,7 @@ class SgemmTest {
             float[] a = random(9 * 11, 4);
             float[] b = random(11 * 40, 5);
             float[] c = new float[9 * 40];
-            java.util.Arrays.fill(c, Float.NaN);
+            Arrays.fill(c, Float.NaN);
             impl.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, c, 0, 40);
             float[] expected = new float[9 * 40];
             REFERENCE.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, expected, 0, 40);

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class Golden {
                     throw new IllegalStateException("missing fixture golden/" + op
                             + ".safetensors (regenerate with tools/golden/make_golden.py)");
                 }
-                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
             SafetensorsReader r = SafetensorsReader.open(tmp);
             List<Case> out = new ArrayList<>();

@@ -19,7 +19,7 @@ def load(path):
         return []
 
 
-def table(rows, group, reference):
+def table(rows, group, baseline):
     cases, impls = [], []
     by = {}
     for r in rows:
@@ -33,7 +33,7 @@ def table(rows, group, reference):
     if not cases:
         return
     ours = [i for i in impls if i.startswith("pixelgrad")]
-    head = ["case"] + impls + [f"{i.split(' ', 1)[1]} / {reference}" for i in ours]
+    head = ["case"] + impls + [f"{i.split(' ', 1)[1]} / {baseline}" for i in ours]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for c in cases:
@@ -44,10 +44,10 @@ def table(rows, group, reference):
                 cells.append("-")
             else:
                 cells.append(f"{r['ms']:.3f}" + (f" ({r['peak_mib']} MiB)" if r.get("peak_mib") else ""))
-        ref = by.get((c, reference))
+        base = by.get((c, baseline))
         for i in ours:
             r = by.get((c, i))
-            cells.append(f"{r['ms'] / ref['ms']:.2f}" if r and ref else "-")
+            cells.append(f"{r['ms'] / base['ms']:.2f}" if r and base else "-")
         print("| " + " | ".join(cells) + " |")
     print()
 

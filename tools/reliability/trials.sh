@@ -38,18 +38,18 @@ finish() {  # finish RUNDIR: what a retry loop does: resume from the checkpoint,
   "$pg" train --data "$data" --output "$dir" --iterations "$steps" "${common[@]}" "${resume[@]}" >>"$dir.log" 2>&1
 }
 
-same_as_reference() {  # same_as_reference RUNDIR: per-step losses and final checkpoint equal the reference's
-  cmp -s <(cut -d, -f1,2 "$logs/reference/train.csv") <(cut -d, -f1,2 "$1/train.csv") \
-    && cmp -s "$logs/reference/checkpoint.safetensors" "$1/checkpoint.safetensors"
+same_as_uninterrupted() {  # same_as_uninterrupted RUNDIR: per-step losses and final checkpoint equal the uninterrupted run's
+  cmp -s <(cut -d, -f1,2 "$logs/uninterrupted/train.csv") <(cut -d, -f1,2 "$1/train.csv") \
+    && cmp -s "$logs/uninterrupted/checkpoint.safetensors" "$1/checkpoint.safetensors"
 }
 
-reference() {
-  if [ ! -f "$logs/reference/checkpoint.safetensors" ]; then
-    rm -rf "$logs/reference"
+uninterrupted_run() {
+  if [ ! -f "$logs/uninterrupted/checkpoint.safetensors" ]; then
+    rm -rf "$logs/uninterrupted"
     local t0=$SECONDS
-    train "$logs/reference" "$steps"
+    train "$logs/uninterrupted" "$steps"
     wait "$pid"
-    echo "reference run: $steps steps in $((SECONDS - t0)) s" >&2
+    echo "uninterrupted run: $steps steps in $((SECONDS - t0)) s" >&2
   fi
 }
 
@@ -59,9 +59,9 @@ rand_ms() {  # rand_ms LO HI
 
 case "$what" in
   kill|term|resume-kill)
-    reference
+    uninterrupted_run
     survived=0
-    echo "| trial | signal at (s) | step of the checkpoint left | exit | resumed to the reference, bit for bit |"
+    echo "| trial | signal at (s) | step of the checkpoint left | exit | resumed to the uninterrupted run, bit for bit |"
     echo "|---|---|---|---|---|"
     for i in $(seq 1 "$n"); do
       dir="$logs/$what-$i"
@@ -89,7 +89,7 @@ case "$what" in
         left=$(python3 -c 'import json,struct,sys; f=open(sys.argv[1],"rb"); n=struct.unpack("<Q",f.read(8))[0]; print(json.loads(f.read(n))["__metadata__"]["step"])' "$dir/checkpoint.safetensors")
       fi
       ok=no
-      if finish "$dir" && same_as_reference "$dir"; then ok=yes; survived=$((survived + 1)); fi
+      if finish "$dir" && same_as_uninterrupted "$dir"; then ok=yes; survived=$((survived + 1)); fi
       printf '| %d | %d.%03d | %s | %s | %s |\n' "$i" $((ms / 1000)) $((ms % 1000)) "$left" "$code" "$ok"
     done
     echo

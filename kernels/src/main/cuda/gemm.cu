@@ -1,7 +1,7 @@
 // Our SGEMM, row-major like the CPU's Sgemm: C = alpha * op(A) * op(B) + beta * C, op(A) M x K,
 // op(B) K x N, leading dimensions lda, ldb, ldc; with beta == 0, C is never read.
 //
-// Plain version (the CPU reference):  C[i][j] = alpha * sum_p A(i, p) * B(p, j) + beta * C[i][j]
+// Plain version (ReferenceSgemm.java):  C[i][j] = alpha * sum_p A(i, p) * B(p, j) + beta * C[i][j]
 //
 // Tiling: a block of 256 threads computes a 128 x 128 tile of C, stepping through K 8 at a time.
 // Each step stages an A tile (128 x 8) and a B tile (8 x 128) in shared memory, both stored k-major so

@@ -64,14 +64,15 @@ extern "C" __global__ void maxpool_backward_f32(const float* gy, const int* idx,
     }
 }
 
-// Pads x [planes, h, w] into y [planes, h + extraH, w + extraW] with -infinity at the bottom and right,
+// Pads x [planes, h, w] into y [planes, padded_h, padded_w] with -infinity at the bottom and right,
 // so that a floor-mode pooling library computes ceil mode's windows.
-extern "C" __global__ void pad_neg_inf_f32(const float* x, float* y, long planes, int h, int w, int ph, int pw) {
-    long total = planes * ph * pw;
+extern "C" __global__ void pad_neg_inf_f32(const float* x, float* y, long planes, int h, int w, int padded_h,
+                                           int padded_w) {
+    long total = planes * padded_h * padded_w;
     FOR_EACH(i, total) {
-        long p = i / ((long)ph * pw);
-        int r = (int)((i / pw) % ph);
-        int q = (int)(i % pw);
+        long p = i / ((long)padded_h * padded_w);
+        int r = (int)((i / padded_w) % padded_h);
+        int q = (int)(i % padded_w);
         y[i] = (r < h && q < w) ? x[(p * h + r) * w + q] : -INFINITY;
     }
 }

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The tape itself: order, accumulation, freezing, no-grad, and memory. */
@@ -44,14 +47,14 @@ class AutogradTest {
     @Test
     void aFrozenParameterGetsNoGradientButPassesItOn() {
         // Like FCN's frozen bilinear upsampling: the weight is fixed, its input still learns.
-        Variable x = Variable.parameter(Tensor.uniform(dev.pixelgrad.tensor.Shape.of(1, 2, 3, 3), -1, 1, 1,
-                dev.pixelgrad.tensor.Device.CPU));
-        Variable w = Variable.parameter(Tensor.uniform(dev.pixelgrad.tensor.Shape.of(2, 2, 4, 4), -1, 1, 2,
-                dev.pixelgrad.tensor.Device.CPU)).requiresGrad(false);
+        Variable x = Variable.parameter(Tensor.uniform(Shape.of(1, 2, 3, 3), -1, 1, 1,
+                Device.CPU));
+        Variable w = Variable.parameter(Tensor.uniform(Shape.of(2, 2, 4, 4), -1, 1, 2,
+                Device.CPU)).requiresGrad(false);
         F.sum(F.convTranspose2d(x, w, null, ConvParams.of(2, 0))).backward();
         assertNull(w.grad());
         assertNotNull(x.grad());
-        assertTrue(java.util.Arrays.stream(box(x.grad().toFloatArray())).anyMatch(v -> v != 0f));
+        assertTrue(Arrays.stream(box(x.grad().toFloatArray())).anyMatch(v -> v != 0f));
     }
 
     private static Float[] box(float[] a) {

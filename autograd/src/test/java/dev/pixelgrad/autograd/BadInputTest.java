@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -102,9 +105,9 @@ class BadInputTest {
         // As Caffe (the normaliser is at least 1) rather than PyTorch's 0/0 = NaN: a crop that is all void
         // must not poison training.
         int[] lab = new int[6];
-        java.util.Arrays.fill(lab, 255);
-        Variable logits = Variable.parameter(Tensor.uniform(dev.pixelgrad.tensor.Shape.of(1, 3, 2, 3), -1, 1, 3,
-                dev.pixelgrad.tensor.Device.CPU));
+        Arrays.fill(lab, 255);
+        Variable logits = Variable.parameter(Tensor.uniform(Shape.of(1, 3, 2, 3), -1, 1, 3,
+                Device.CPU));
         Variable loss = F.softmaxCrossEntropy(logits, Tensor.ofInts(lab, 1, 2, 3), 255, Reduction.MEAN);
         assertEquals(0f, loss.item());
         loss.backward();

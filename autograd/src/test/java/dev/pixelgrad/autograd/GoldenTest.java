@@ -19,8 +19,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every op, forward and backward, against PyTorch (float64 reference, see tools/golden/make_golden.py).
- * Relative error (max abs difference over max abs reference) at most 1e-5, 1e-4 for convolutions. Each
+ * Every op, forward and backward, against PyTorch's golden values (float64, see tools/golden/make_golden.py).
+ * Relative error (max abs difference over max abs golden value) at most 1e-5, 1e-4 for convolutions. Each
  * case is named, in its test and in its failures, by the PyTorch expression that computed it.
  */
 class GoldenTest {

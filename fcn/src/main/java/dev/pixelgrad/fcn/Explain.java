@@ -112,7 +112,7 @@ public final class Explain {
      * @param offsetW the offset along the width
      * @param aligned whether the offset puts the crop's pixels on those of the map it is cropped to (the
      *                other branch of its addition, or the input for the final crop)
-     * @param lines   the offset as (start of the reference - start of the cropped map) / stride, then how
+     * @param lines   the offset as (start of the map cropped to - start of the cropped map) / stride, then how
      *                each of the two starts came about, layer by layer
      */
     public record Crop(String name, int offsetH, int offsetW, boolean aligned, List<String> lines) {}
@@ -375,13 +375,13 @@ public final class Explain {
             Layer self = byOutput.get(op.output());
             Variable in = op.inputs().get(0);
             Layer src = byOutput.get(in);
-            Layer reference = byOutput.get(target);
+            Layer like = byOutput.get(target);
             Trace.CropOffset o = (Trace.CropOffset) op.settings();
             List<String> lines = new ArrayList<>();
-            boolean square = o.h() == o.w() && src.h().equals(src.w()) && reference.h().equals(reference.w());
-            lines.add((square ? "" : "rows: ") + offsetReason(o.h(), src.h(), reference.h(), reference.name(), src.name()));
+            boolean square = o.h() == o.w() && src.h().equals(src.w()) && like.h().equals(like.w());
+            lines.add((square ? "" : "rows: ") + offsetReason(o.h(), src.h(), like.h(), like.name(), src.name()));
             if (!square) {
-                lines.add("columns: " + offsetReason(o.w(), src.w(), reference.w(), reference.name(), src.name()));
+                lines.add("columns: " + offsetReason(o.w(), src.w(), like.w(), like.name(), src.name()));
             }
             for (Variable v : List.of(target, in)) {
                 Layer l = byOutput.get(v);
@@ -389,14 +389,14 @@ public final class Explain {
                     lines.add(l.name() + " starts at " + number(l.h().start()) + ": " + starts.get(v));
                 }
             }
-            boolean aligned = self.h().alignedWith(reference.h()) && self.w().alignedWith(reference.w());
+            boolean aligned = self.h().alignedWith(like.h()) && self.w().alignedWith(like.w());
             return new Crop(self.name(), o.h(), o.w(), aligned, lines);
         }
 
-        private static String offsetReason(int offset, Axis src, Axis ref, String refName, String srcName) {
-            double needed = (ref.start() - src.start()) / src.stride();
-            String sum = "(" + number(ref.start()) + " - " + paren(src.start()) + ") / " + number(src.stride());
-            String why = "(start of " + refName + " - start of " + srcName + ") / stride = " + sum;
+        private static String offsetReason(int offset, Axis src, Axis like, String likeName, String srcName) {
+            double needed = (like.start() - src.start()) / src.stride();
+            String sum = "(" + number(like.start()) + " - " + paren(src.start()) + ") / " + number(src.stride());
+            String why = "(start of " + likeName + " - start of " + srcName + ") / stride = " + sum;
             return needed == offset ? "offset " + offset + " = " + why
                     : "offset " + offset + ", but " + why + " = " + number(needed) + ": MISALIGNED by "
                     + number((offset - needed) * src.stride()) + " input pixels";

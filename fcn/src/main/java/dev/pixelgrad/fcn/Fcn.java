@@ -239,7 +239,8 @@ public abstract class Fcn extends Module {
     }
 
     /**
-     * Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes.
+     * Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes. {@code like} is
+     * the map a skip is added to, or the input for the final crop.
      *
      * @param x      the map to crop [N, C, H, W]
      * @param offset the first row and column of the window
@@ -248,18 +249,6 @@ public abstract class Fcn extends Module {
      */
     protected static Variable cropLike(Variable x, int offset, Variable like) {
         return F.crop(x, offset, offset, like.shape().dim(2), like.shape().dim(3));
-    }
-
-    /**
-     * The final crop to the input's size.
-     *
-     * @param x      the upsampled scores [N, classes, H', W']
-     * @param offset the first row and column of the window (19 for FCN-32s, 27 for FCN-16s, 31 for FCN-8s)
-     * @param input  the network's input, whose height and width the window takes
-     * @return the scores at the input's size [N, classes, H, W]
-     */
-    protected static Variable cropToInput(Variable x, int offset, Variable input) {
-        return F.crop(x, offset, offset, input.shape().dim(2), input.shape().dim(3));
     }
 
     /** The metadata entry that holds the configuration in every file a model is saved in. */
@@ -367,12 +356,6 @@ public abstract class Fcn extends Module {
      *         {@link dev.pixelgrad.nn.Init#onDevice} (the CPU by default), its biases made on the CPU
      */
     public static Fcn create(FcnConfig config) {
-        return switch (config.model()) {
-            case "fcn32s" -> new Fcn32s(config);
-            case "fcn16s" -> new Fcn16s(config);
-            case "fcn8s" -> new Fcn8s(config);
-            case "fcn8s-atonce" -> new Fcn8sAtOnce(config);
-            default -> throw new IllegalArgumentException("unknown model " + config.model());
-        };
+        return FcnVariant.named(config.model()).create(config);
     }
 }

@@ -35,6 +35,6 @@ public final class Fcn16s extends Fcn {
         Variable up2 = upscore2.forward(scoreFr.forward(e.fc7()));
         Variable pool4Score = cropLike(scorePool4.forward(e.pool4()), 5, up2);
         Variable fused = F.add(up2, pool4Score);
-        return cropToInput(upscore16.forward(fused), 27, x);
+        return cropLike(upscore16.forward(fused), 27, x);
     }
 }

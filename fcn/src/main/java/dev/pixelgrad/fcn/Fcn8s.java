@@ -60,6 +60,6 @@ public class Fcn8s extends Fcn {
         Variable upPool4 = upscorePool4.forward(fuse4);
         Variable pool3 = pool3Scale() == 1f ? e.pool3() : F.scale(e.pool3(), pool3Scale());
         Variable fuse3 = F.add(upPool4, cropLike(scorePool3.forward(pool3), 9, upPool4));
-        return cropToInput(upscore8.forward(fuse3), 31, x);
+        return cropLike(upscore8.forward(fuse3), 31, x);
     }
 }

@@ -20,9 +20,6 @@ import java.util.Map;
  */
 public record FcnConfig(String model, int numClasses, float width, boolean learnUpsample,
                         Preprocessing preprocessing, long seed) {
-    /** The variants, by the names {@link #model} takes. */
-    public static final List<String> MODELS = List.of("fcn32s", "fcn16s", "fcn8s", "fcn8s-atonce");
-
     /** Labels are bytes and 255 is void, so class ids run from 0 to 254. */
     public static final int MAX_CLASSES = 255;
 
@@ -38,9 +35,7 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
      */
     public FcnConfig {
         model = model.toLowerCase(Locale.ROOT);
-        if (!MODELS.contains(model)) {
-            throw new IllegalArgumentException("unknown model '" + model + "' (expected one of " + MODELS + ")");
-        }
+        FcnVariant.named(model); // fails, listing the names, for any other
         if (numClasses < 2 || numClasses > MAX_CLASSES) {
             throw new IllegalArgumentException("an FCN needs 2 to " + MAX_CLASSES + " classes (num_classes), got "
                     + numClasses);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The "network surgery" that turns a classifier into an FCN and carries weights from one FCN stage to
@@ -81,7 +82,7 @@ public final class Surgery {
             int outFull = w.dim(0);
             int inFull = w.dim(1);
             int k = w.dim(2) * w.dim(3);
-            int[] inputs = keptInputs != null ? keptInputs : java.util.stream.IntStream.range(0, inFull).toArray();
+            int[] inputs = keptInputs != null ? keptInputs : IntStream.range(0, inFull).toArray();
             if (inputs.length != want.dim(1) || want.dim(0) > outFull || w.dim(2) != want.dim(2) || w.dim(3) != want.dim(3)) {
                 throw new IllegalArgumentException(name + ": weights " + w.shape() + " cannot be narrowed to the model's "
                         + want + " (a model may be narrower than its weights, never wider)");
@@ -99,7 +100,7 @@ public final class Surgery {
                 }
             }
             // The largest norms, ties to the lower index, then back into the original order.
-            int[] outputs = java.util.stream.IntStream.range(0, outFull).boxed()
+            int[] outputs = IntStream.range(0, outFull).boxed()
                     .sorted((x, y) -> norm[x] != norm[y] ? Double.compare(norm[y], norm[x]) : Integer.compare(x, y))
                     .limit(want.dim(0)).mapToInt(Integer::intValue).sorted().toArray();
             float[] nw = new float[outputs.length * inputs.length * k];

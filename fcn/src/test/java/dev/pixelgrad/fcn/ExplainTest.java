@@ -10,6 +10,7 @@ import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.nn.Conv2d;
 import dev.pixelgrad.nn.ConvTranspose2d;
 import dev.pixelgrad.nn.Init;
+import dev.pixelgrad.nn.MaxPool2d;
 import dev.pixelgrad.nn.Module;
 import dev.pixelgrad.nn.Sequential;
 import dev.pixelgrad.tensor.Device;
@@ -79,10 +80,10 @@ class ExplainTest {
     @Test
     void everyModelsCropsLineUpAtEverySize() {
         List<List<Integer>> offsets = List.of(List.of(19), List.of(5, 27), List.of(5, 9, 31), List.of(5, 9, 31));
-        for (int m = 0; m < FcnConfig.MODELS.size(); m++) {
+        for (int m = 0; m < FcnVariant.names().size(); m++) {
             for (int[] size : new int[][] {{1, 1}, {500, 375}, {375, 500}, {37, 91}, {224, 224}}) {
-                Explain e = Explain.of(tiny(FcnConfig.MODELS.get(m)), size[0], size[1]);
-                String where = FcnConfig.MODELS.get(m) + " at " + size[0] + "x" + size[1];
+                Explain e = Explain.of(tiny(FcnVariant.names().get(m)), size[0], size[1]);
+                String where = FcnVariant.names().get(m) + " at " + size[0] + "x" + size[1];
                 assertEquals(offsets.get(m), e.crops().stream().map(Explain.Crop::offsetH).toList(), where);
                 for (Explain.Crop c : e.crops()) {
                     assertTrue(c.aligned(), where + ": " + c);
@@ -101,7 +102,7 @@ class ExplainTest {
     /** The shapes on the meta device are those a real forward pass on the CPU produces, op by op. */
     @Test
     void shapesEqualThoseOfARealForwardPass() {
-        for (String name : FcnConfig.MODELS) {
+        for (String name : FcnVariant.names()) {
             FcnConfig config = new FcnConfig(name, 3, TINY, false, Preprocessing.CAFFE, 1);
             Fcn model = Fcn.create(config);
             for (int[] size : new int[][] {{1, 1}, {2, 3}, {500, 375}, {37, 91}}) {
@@ -120,7 +121,7 @@ class ExplainTest {
 
     @Test
     void parametersAreTheModelsOwn() {
-        for (String name : FcnConfig.MODELS) {
+        for (String name : FcnVariant.names()) {
             for (boolean learnUpsample : new boolean[] {false, true}) {
                 FcnConfig config = new FcnConfig(name, 5, 1f / 16, learnUpsample, Preprocessing.CAFFE, 1);
                 Fcn model = Fcn.create(config);
@@ -190,7 +191,7 @@ class ExplainTest {
                 assertEquals(last.h().start() + o * last.h().stride(), moment / mass, 1e-4, where);
             }
         }
-        Sequential pooled = new Sequential(new dev.pixelgrad.nn.MaxPool2d(2, 2, 0, true));
+        Sequential pooled = new Sequential(new MaxPool2d(2, 2, 0, true));
         assertEquals(new Explain.Axis(2, 2, 0.5), Explain.of(pooled, Shape.of(1, 1, 5, 5), "pool").layers().get(1).h());
     }
 

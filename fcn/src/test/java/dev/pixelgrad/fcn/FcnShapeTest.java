@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.autograd.GradMode;
 import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.nn.Init;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
@@ -26,7 +27,7 @@ class FcnShapeTest {
         sizes[41] = 97;
         sizes[42] = 128;
         sizes[43] = 161;
-        for (String name : FcnConfig.MODELS) {
+        for (String name : FcnVariant.names()) {
             Fcn model = Fcn.create(new FcnConfig(name, 3, TINY, false, Preprocessing.CAFFE, 1));
             model.eval();
             for (int k = 0; k < sizes.length; k++) {
@@ -66,7 +67,7 @@ class FcnShapeTest {
 
     @Test
     void scoreLayersStartAtZeroAndUpsamplingIsFrozenBilinear() {
-        for (String name : FcnConfig.MODELS) {
+        for (String name : FcnVariant.names()) {
             Fcn model = Fcn.create(new FcnConfig(name, 4, TINY, false, Preprocessing.CAFFE, 3));
             for (var e : model.namedParameters().entrySet()) {
                 if (e.getKey().startsWith("score")) {
@@ -77,7 +78,7 @@ class FcnShapeTest {
                 if (e.getKey().startsWith("upscore")) {
                     assertFalse(e.getValue().requiresGrad(), e.getKey() + " is frozen");
                     int k = e.getValue().shape().dim(2);
-                    float[] expected = dev.pixelgrad.nn.Init.bilinear(4, k).toFloatArray();
+                    float[] expected = Init.bilinear(4, k).toFloatArray();
                     org.junit.jupiter.api.Assertions.assertArrayEquals(expected, e.getValue().data().toFloatArray());
                 }
             }

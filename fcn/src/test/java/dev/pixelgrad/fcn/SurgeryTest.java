@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.nn.Init;
 import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ class SurgeryTest {
     @Test
     void fullyConnectedToConvChecksTheInputSize() {
         Tensor fc = Tensor.zeros(8, 3 * 49);
-        assertEquals(dev.pixelgrad.tensor.Shape.of(8, 3, 7, 7), Surgery.fullyConnectedToConv(fc, 3, 7).shape());
+        assertEquals(Shape.of(8, 3, 7, 7), Surgery.fullyConnectedToConv(fc, 3, 7).shape());
         assertThrows(IllegalArgumentException.class, () -> Surgery.fullyConnectedToConv(fc, 4, 7));
     }
 }

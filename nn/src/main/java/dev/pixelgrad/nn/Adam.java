@@ -2,11 +2,14 @@ package dev.pixelgrad.nn;
 
 import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam (Kingma and Ba, 2015) with L2 weight decay added to the gradient, as torch.optim.Adam. Each
@@ -61,15 +64,15 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected java.util.Set<String> slotKinds() {
-        return java.util.Set.of("m", "v", "step");
+    protected Set<String> slotKinds() {
+        return Set.of("m", "v", "step");
     }
 
     @Override
     protected void update(String name, Variable p, float lr, float decay) {
         // The step count lives in a one-element int32 tensor on the host, so it saves with the rest.
         Tensor count = slots.computeIfAbsent("step/" + name,
-                k -> Tensor.zeros(dev.pixelgrad.tensor.Shape.of(1), DType.INT32, dev.pixelgrad.tensor.Device.CPU)
+                k -> Tensor.zeros(Shape.of(1), DType.INT32, Device.CPU)
                         .detachFromScope());
         int t = ++count.hostInts()[0];
         Ops.adamStep(p.data(), p.grad(), slot("m", name, p), slot("v", name, p), lr, beta1, beta2, eps, decay, t);

@@ -3,11 +3,14 @@ package dev.pixelgrad.nn;
 import dev.pixelgrad.autograd.GradMode;
 import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Tensor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Updates parameters from their gradients, group by group (each group scales the learning rate and the
@@ -64,7 +67,7 @@ public abstract class Optimizer {
      *
      * @return the kinds
      */
-    protected abstract java.util.Set<String> slotKinds();
+    protected abstract Set<String> slotKinds();
 
     /**
      * Updates one parameter with its group's effective learning rate and weight decay.
@@ -146,7 +149,7 @@ public abstract class Optimizer {
      * @return an unmodifiable view
      */
     public Map<String, Tensor> state() {
-        return java.util.Collections.unmodifiableMap(slots);
+        return Collections.unmodifiableMap(slots);
     }
 
     /**
@@ -189,7 +192,7 @@ public abstract class Optimizer {
             String name = e.getKey().substring(e.getKey().indexOf('/') + 1);
             // Float state lives beside its parameter; integer counters (Adam's steps) stay on the host.
             Tensor t = e.getValue();
-            Tensor copy = t.dtype() == DType.FLOAT32 ? t.to(byName.get(name).data().device()) : t.to(dev.pixelgrad.tensor.Device.CPU);
+            Tensor copy = t.dtype() == DType.FLOAT32 ? t.to(byName.get(name).data().device()) : t.to(Device.CPU);
             slots.put(e.getKey(), copy.detachFromScope());
         }
     }

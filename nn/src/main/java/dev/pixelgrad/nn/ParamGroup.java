@@ -2,6 +2,7 @@ package dev.pixelgrad.nn;
 
 import dev.pixelgrad.autograd.Variable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +22,8 @@ public record ParamGroup(String label, Map<String, Variable> params, float lrMul
      * @param model the network
      * @return a list of the one group, labelled "all"
      */
-    public static java.util.List<ParamGroup> all(Module model) {
-        return java.util.List.of(new ParamGroup("all", trainable(model, ""), 1f, 1f));
+    public static List<ParamGroup> all(Module model) {
+        return List.of(new ParamGroup("all", trainable(model, ""), 1f, 1f));
     }
 
     /**
@@ -35,8 +36,8 @@ public record ParamGroup(String label, Map<String, Variable> params, float lrMul
      * @param model the network
      * @return the groups "weights" (multipliers 1 and 1) and "biases" (learning rate x2, no decay)
      */
-    public static java.util.List<ParamGroup> caffeRecipe(Module model) {
-        return java.util.List.of(
+    public static List<ParamGroup> caffeRecipe(Module model) {
+        return List.of(
                 new ParamGroup("weights", trainable(model, "weight"), 1f, 1f),
                 new ParamGroup("biases", trainable(model, "bias"), 2f, 0f));
     }

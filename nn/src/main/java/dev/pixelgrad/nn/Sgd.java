@@ -5,6 +5,7 @@ import dev.pixelgrad.tensor.Ops;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stochastic gradient descent with momentum and L2 weight decay, in Caffe's form:
@@ -42,8 +43,8 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected java.util.Set<String> slotKinds() {
-        return java.util.Set.of("momentum");
+    protected Set<String> slotKinds() {
+        return Set.of("momentum");
     }
 
     @Override

@@ -16,6 +16,8 @@ import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class ModuleTest {
         assertArrayEquals(a.state().get("0.weight").toFloatArray(), b.state().get("0.weight").toFloatArray());
 
         float[] before = b.state().get("0.bias").toFloatArray();
-        Map<String, Tensor> bad = new java.util.LinkedHashMap<>(a.state());
+        Map<String, Tensor> bad = new LinkedHashMap<>(a.state());
         bad.put("0.bias", Tensor.of(new float[] {9f, 9f, 9f, 9f}, 4));
         bad.put("4.weight", Tensor.zeros(2, 4, 3, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.loadState(bad, true));
@@ -73,7 +75,7 @@ class ModuleTest {
                 && e.getMessage().contains("[2, 4, 3, 3]"), e.getMessage());
         assertArrayEquals(before, b.state().get("0.bias").toFloatArray(), "nothing was copied");
 
-        Map<String, Tensor> missing = new java.util.LinkedHashMap<>(a.state());
+        Map<String, Tensor> missing = new LinkedHashMap<>(a.state());
         missing.remove("4.bias");
         missing.put("extra", Tensor.zeros(1));
         e = assertThrows(IllegalArgumentException.class, () -> b.loadState(missing, true));
@@ -92,7 +94,7 @@ class ModuleTest {
         long counter = rng.counter();
         float[] first = d.forward(x).data().toFloatArray();
         float[] second = d.forward(x).data().toFloatArray();
-        assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(second), "a new mask per step");
+        assertNotEquals(Arrays.toString(first), Arrays.toString(second), "a new mask per step");
         rng.restore(counter);
         assertArrayEquals(first, d.forward(x).data().toFloatArray(), "restored state, same mask");
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.testing.Golden;
@@ -104,7 +105,7 @@ class OptimizerTest {
         Map<String, Tensor> sgdState = Map.of("momentum/layer.weight", Tensor.zeros(3));
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> restored.loadState(sgdState));
         assertTrue(other.getMessage().contains("another optimizer"), other.getMessage());
-        assertEquals(dev.pixelgrad.tensor.Device.CPU, restored.state().get("step/layer.weight").device(),
+        assertEquals(Device.CPU, restored.state().get("step/layer.weight").device(),
                 "step counters stay on the host");
         Map<String, Tensor> wrong = Map.of("m/other", Tensor.zeros(3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> restored.loadState(wrong));

@@ -25,23 +25,13 @@ public final class HostStorage extends Storage {
         };
     }
 
-    /**
-     * Wraps {@code data} without copying; the storage now owns the array.
-     *
-     * @param data the float32 values; its length is the storage's length
-     * @return the storage, holding one reference (the caller's)
-     */
-    public static HostStorage wrap(float[] data) {
+    /** Wraps {@code data} without copying; the storage now owns the array. */
+    static HostStorage wrap(float[] data) {
         return new HostStorage(DType.FLOAT32, data.length, data, null);
     }
 
-    /**
-     * Wraps {@code data} without copying; the storage now owns the array.
-     *
-     * @param data the int32 values; its length is the storage's length
-     * @return the storage, holding one reference (the caller's)
-     */
-    public static HostStorage wrap(int[] data) {
+    /** Wraps {@code data} without copying; the storage now owns the array. */
+    static HostStorage wrap(int[] data) {
         return new HostStorage(DType.INT32, data.length, null, data);
     }
 

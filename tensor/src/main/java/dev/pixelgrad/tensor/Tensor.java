@@ -2,6 +2,9 @@ package dev.pixelgrad.tensor;
 
 import dev.pixelgrad.tensor.backend.Backend;
 import dev.pixelgrad.tensor.backend.Backends;
+import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * An n-dimensional array of float32 or int32 on one device: contiguous, row-major, NCHW for images.
@@ -27,18 +30,6 @@ public final class Tensor implements AutoCloseable {
         this.dtype = storage.dtype();
         this.storage = storage;
         Scope.register(this);
-    }
-
-    /**
-     * A tensor over {@code storage}, taking over the caller's reference to it. For backends.
-     *
-     * @param shape   the shape; its element count must not exceed the storage's length
-     * @param storage the memory, whose reference the new tensor owns from now on
-     * @return the tensor, registered with the open scope
-     * @throws IllegalArgumentException if the storage has fewer elements than the shape
-     */
-    public static Tensor wrap(Shape shape, Storage storage) {
-        return new Tensor(shape, storage);
     }
 
     // ---------------------------------------------------------------- creation
@@ -108,7 +99,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor full(Shape shape, float value, Device device) {
         Tensor t = empty(shape, DType.FLOAT32, device);
         if (device.isCpu()) {
-            java.util.Arrays.fill(t.hostFloats(), value);
+            Arrays.fill(t.hostFloats(), value);
         } else {
             t.backend().fill(t, value);
         }
@@ -235,9 +226,9 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** v[i] = f(i). Every element is independent (counter-based), so chunks can run on any core. */
-    private static void fillInParallel(float[] v, java.util.function.IntToDoubleFunction f) {
+    private static void fillInParallel(float[] v, IntToDoubleFunction f) {
         int chunk = 1 << 16;
-        java.util.stream.IntStream.range(0, (v.length + chunk - 1) / chunk).parallel().forEach(c -> {
+        IntStream.range(0, (v.length + chunk - 1) / chunk).parallel().forEach(c -> {
             for (int i = c * chunk, end = Math.min(v.length, i + chunk); i < end; i++) {
                 v[i] = (float) f.applyAsDouble(i);
             }
@@ -470,7 +461,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("toFloatArray on a " + dtype + " tensor");
         }
         if (device().isCpu()) {
-            return java.util.Arrays.copyOf(hostFloats(), (int) numel());
+            return Arrays.copyOf(hostFloats(), (int) numel());
         }
         try (Tensor host = copyTo(Device.CPU)) {
             return host.hostFloats().clone();
@@ -488,7 +479,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("toIntArray on a " + dtype + " tensor");
         }
         if (device().isCpu()) {
-            return java.util.Arrays.copyOf(hostInts(), (int) numel());
+            return Arrays.copyOf(hostInts(), (int) numel());
         }
         try (Tensor host = copyTo(Device.CPU)) {
             return host.hostInts().clone();

@@ -1,6 +1,7 @@
 package dev.pixelgrad.fcn.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +19,7 @@ final class Args {
     private final Set<String> flags = new LinkedHashSet<>();
     private final Set<String> read = new LinkedHashSet<>();
     private final Set<String> withoutValue = new LinkedHashSet<>();
-    private final List<String> positional = new java.util.ArrayList<>();
+    private final List<String> positional = new ArrayList<>();
 
     Args(List<String> args, Set<String> flagNames) {
         for (int i = 0; i < args.size(); i++) {

@@ -3,6 +3,7 @@ package dev.pixelgrad.fcn.cli;
 import dev.pixelgrad.fcn.Explain;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.FcnVariant;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.ClassList;
@@ -21,6 +22,7 @@ import dev.pixelgrad.fcn.train.TrainingDivergedException;
 import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
+import dev.pixelgrad.tensor.backend.Backend;
 import dev.pixelgrad.tensor.backend.Backends;
 import dev.pixelgrad.tensor.io.FileErrors;
 import java.io.IOException;
@@ -71,7 +73,7 @@ public final class Main {
     private static final Map<String, String> OPTIONS = optionsByCommand(
             "train", """
             train:
-              --model fcn32s|fcn16s|fcn8s|fcn8s-atonce   (fcn8s)
+              --model %s   (fcn8s)
               --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
               --classes FILE         class list (one per line, 'name #rrggbb' for colour-coded masks)
               --train-split NAME --val-split NAME        (train, val)
@@ -102,7 +104,7 @@ public final class Main {
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
               --seed N  --workers N
-            """,
+            """.formatted(String.join("|", FcnVariant.names())),
             "eval", """
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
@@ -125,9 +127,9 @@ public final class Main {
                       or reused)
             """,
             "explain", """
-            explain:  [--model fcn32s|fcn16s|fcn8s|fcn8s-atonce] (fcn8s)   [--size HxW | N] (500x500)
+            explain:  [--model %s] (fcn8s)   [--size HxW | N] (500x500)
                       [--width X] (1)   [--classes N] (21)   [--format text|markdown] (text)
-            """);
+            """.formatted(String.join("|", FcnVariant.names())));
 
     static final String USAGE = COMMANDS + "\n" + String.join("", OPTIONS.values().stream()
             .map(o -> o.startsWith("train:") ? o + "\n" : o).toList());
@@ -265,7 +267,7 @@ public final class Main {
      */
     static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
         int batch = a.integer("batch", number(stored, "batch", 8).intValue(), 1, 1024);
-        String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
+        String model = a.choice("model", "fcn8s", FcnVariant.names());
         Device device = device(a);
         float width = a.number("width", defaultWidth(device), 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
@@ -524,7 +526,7 @@ public final class Main {
 
     /** explain [--model M] [--size HxW|N] [--width X] [--classes N] [--format text|markdown]. */
     private static void explain(Args a, PrintStream out) {
-        String model = a.choice("model", "fcn8s", FcnConfig.MODELS);
+        String model = a.choice("model", "fcn8s", FcnVariant.names());
         String size = a.string("size", "500x500");
         Matcher m = Pattern.compile("(\\d{1,9})(?:[xX](\\d{1,9}))?").matcher(size);
         if (!m.matches()) {
@@ -555,7 +557,7 @@ public final class Main {
 
     private static void devices(Args a, PrintStream out) {
         a.finish();
-        for (dev.pixelgrad.tensor.backend.Backend b : Backends.all()) {
+        for (Backend b : Backends.all()) {
             String reason = b.unavailableReason();
             out.println(reason == null ? b.describe() : b.name() + ": unavailable: " + reason);
         }

@@ -1,10 +1,10 @@
 package dev.pixelgrad.fcn.data;
 
 import dev.pixelgrad.fcn.Preprocessing;
-import dev.pixelgrad.tensor.HostStorage;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,7 +38,7 @@ public record Batch(int n, int height, int width, float[] images, int[] labels, 
         }
         float[] images = new float[n * 3 * h * w];
         int[] labels = new int[n * h * w];
-        java.util.Arrays.fill(labels, Sample.VOID);
+        Arrays.fill(labels, Sample.VOID);
         for (int k = 0; k < n; k++) {
             Sample s = samples.get(k);
             int plane = s.height() * s.width();
@@ -57,27 +57,25 @@ public record Batch(int n, int height, int width, float[] images, int[] labels, 
     }
 
     /**
-     * The images as a CPU tensor [N, 3, H, W] over this batch's array (no copy).
+     * The images as a new CPU tensor [N, 3, H, W], a copy of this batch's array.
      *
-     * <p>Each call makes a new tensor, which the open scope or the caller closes; closing it leaves the
-     * batch's array as it is.
+     * <p>Each call makes a new tensor, which the open scope or the caller closes.
      *
      * @return a float32 tensor [N, 3, H, W]
      */
     public Tensor imageTensor() {
-        return Tensor.wrap(Shape.of(n, 3, height, width), HostStorage.wrap(images));
+        return Tensor.of(images, Shape.of(n, 3, height, width));
     }
 
     /**
-     * The labels as an int32 CPU tensor [N, H, W] over this batch's array (no copy).
+     * The labels as a new int32 CPU tensor [N, H, W], a copy of this batch's array.
      *
-     * <p>Each call makes a new tensor, which the open scope or the caller closes; closing it leaves the
-     * batch's array as it is.
+     * <p>Each call makes a new tensor, which the open scope or the caller closes.
      *
      * @return an int32 tensor [N, H, W]
      */
     public Tensor labelTensor() {
-        return Tensor.wrap(Shape.of(n, height, width), HostStorage.wrap(labels));
+        return Tensor.ofInts(labels, Shape.of(n, height, width));
     }
 
     /**

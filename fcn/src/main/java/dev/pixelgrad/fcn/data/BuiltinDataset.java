@@ -1,11 +1,13 @@
 package dev.pixelgrad.fcn.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Writes a synthetic segmentation set in the Pascal VOC layout, so that it goes through the same
@@ -84,7 +86,7 @@ public final class BuiltinDataset {
 
     private static void writeSplit(Path root, Path list, String split, int count, int size, long seed) throws IOException {
         List<String> ids = new ArrayList<>();
-        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
+        IntStream.range(0, count).parallel().forEach(i -> {
             String id = split + "_" + String.format("%05d", i);
             Sample s = render(id, new SplittableRandom(seed * 1_000_003L + (split.equals("train") ? 0 : 1L << 40) + i), size);
             try {
@@ -93,7 +95,7 @@ public final class BuiltinDataset {
                 ImageFiles.writePaletteMask(root.resolve("SegmentationClass").resolve(id + ".png"), s.labels(),
                         s.height(), s.width(), Palette.VOC);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         for (int i = 0; i < count; i++) {

@@ -1,6 +1,7 @@
 package dev.pixelgrad.fcn.data;
 
 import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.tensor.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
      */
     public static ClassList ofCheckpoint(Path checkpoint) throws IOException {
         String text;
-        try (dev.pixelgrad.tensor.io.SafetensorsReader r = dev.pixelgrad.tensor.io.SafetensorsReader.open(checkpoint)) {
+        try (SafetensorsReader r = SafetensorsReader.open(checkpoint)) {
             text = r.metadata().get(METADATA_KEY);
         }
         return text == null ? null : fromText(text, checkpoint + " (" + METADATA_KEY + ")");

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -88,9 +92,9 @@ public final class DataLoader implements AutoCloseable {
         return shuffle ? permutation(q / n)[within] : within;
     }
 
-    private final java.util.Map<Long, int[]> permutations = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+    private final Map<Long, int[]> permutations = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Long, int[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, int[]> eldest) {
             return size() > 2; // a batch spans at most two epochs
         }
     };
@@ -148,7 +152,7 @@ public final class DataLoader implements AutoCloseable {
      * @return the batches; each iteration loads them afresh
      */
     public Iterable<Batch> range(long from, long count) {
-        return () -> new java.util.Iterator<>() {
+        return () -> new Iterator<>() {
             private final Deque<Future<Batch>> ahead = new ArrayDeque<>();
             private long nextToSubmit = from;
             private long delivered;
@@ -170,7 +174,7 @@ public final class DataLoader implements AutoCloseable {
                 fill();
                 Future<Batch> f = ahead.poll();
                 if (f == null) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 delivered++;
                 try {

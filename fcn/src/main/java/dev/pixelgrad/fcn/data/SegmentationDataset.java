@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.data;
 
+import dev.pixelgrad.tensor.LabelCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -60,12 +61,11 @@ public interface SegmentationDataset {
                     + imageFile + " is " + image.width() + "x" + image.height() + where);
         }
         int[] v = mask.values();
-        for (int i = 0; i < v.length; i++) {
-            if ((v[i] < 0 || v[i] >= numClasses) && v[i] != Sample.VOID) {
-                throw new DataException("mask " + maskFile + " has class index " + v[i] + " at (x " + i % mask.width()
-                        + ", y " + i / mask.width() + "), outside the " + numClasses + " classes (0-" + (numClasses - 1)
-                        + ", or 255 for void)" + where);
-            }
+        int i = LabelCheck.firstOutOfRange(v, v.length, numClasses, Sample.VOID);
+        if (i >= 0) {
+            throw new DataException("mask " + maskFile + " has class index " + v[i] + " at (x " + i % mask.width()
+                    + ", y " + i / mask.width() + "), outside the " + numClasses + " classes (0-" + (numClasses - 1)
+                    + ", or " + Sample.VOID + " for void)" + where);
         }
         return new Sample(id, image.height(), image.width(), image.planes(), v);
     }

@@ -7,6 +7,8 @@ import dev.pixelgrad.fcn.data.Sample;
 import dev.pixelgrad.tensor.Device;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Runs a trained model over image files and writes, for each, a palette PNG mask and an overlay PNG. */
@@ -57,11 +59,11 @@ public final class Predictor {
      */
     public static List<Path> predictFiles(Fcn model, List<Path> images, Path outDir, Device device, Palette palette,
                                           Inference inference) throws IOException {
-        java.util.ArrayList<Path> written = new java.util.ArrayList<>();
+        ArrayList<Path> written = new ArrayList<>();
         for (Path file : images) {
             ImageFiles.Rgb rgb = ImageFiles.readRgb(file);
             int[] none = new int[rgb.height() * rgb.width()];
-            java.util.Arrays.fill(none, Sample.VOID);
+            Arrays.fill(none, Sample.VOID);
             String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
             int[] pred = inference.predict(model, new Sample(stem, rgb.height(), rgb.width(), rgb.planes(), none), device);
             Path mask = outDir.resolve(stem + "_mask.png");

@@ -6,6 +6,10 @@ import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything a training run is, fixed before it starts (and so what a resumed run must share).
@@ -49,7 +53,7 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
-        java.util.Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(schedule, "schedule");
     }
 
     /**
@@ -59,15 +63,15 @@ public record TrainOptions(FcnConfig model, Device device, long iterations, int 
      * @return optimizer, lr, the schedule's entries ({@link LrSchedule#toMap}), momentum, weight_decay,
      *         batch, loss, seed, flip, scale_min, scale_max and crop, in that order
      */
-    public java.util.Map<String, Object> trajectory() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    public Map<String, Object> trajectory() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("optimizer", optimizer);
         m.put("lr", (double) learningRate);
         m.putAll(schedule.toMap());
         m.put("momentum", (double) momentum);
         m.put("weight_decay", (double) weightDecay);
         m.put("batch", batchSize);
-        m.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("loss", loss.name().toLowerCase(Locale.ROOT));
         m.put("seed", seed);
         m.put("flip", augmentation.flip());
         m.put("scale_min", (double) augmentation.minScale());

@@ -18,6 +18,7 @@ import dev.pixelgrad.nn.CheckpointException;
 import dev.pixelgrad.nn.Optimizer;
 import dev.pixelgrad.nn.ParamGroup;
 import dev.pixelgrad.nn.Sgd;
+import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.io.Json;
@@ -26,10 +27,13 @@ import dev.pixelgrad.tensor.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
 
 /**
  * The training loop: batches from a prefetching loader, forward, loss, backward, optimizer step; a
@@ -202,7 +206,7 @@ public final class Trainer {
             long runStart = t0;
             double before = elapsedBefore;
             // Seconds this run has trained, across resumes.
-            java.util.function.DoubleSupplier trained = () -> before + (System.nanoTime() - runStart) * 1e-9;
+            DoubleSupplier trained = () -> before + (System.nanoTime() - runStart) * 1e-9;
             long stepsTimed = 0;
             double imagesPerSecond = 0;
             for (Batch b : train.range(firstStep, opt.iterations() - firstStep)) {
@@ -278,9 +282,9 @@ public final class Trainer {
 
     /** The name of a parameter holding NaN or infinity, or null (one scalar per parameter leaves the device). */
     static String firstNonFinite(Fcn model) {
-        try (dev.pixelgrad.tensor.Scope s = dev.pixelgrad.tensor.Scope.open()) {
-            for (Map.Entry<String, dev.pixelgrad.autograd.Variable> e : model.namedParameters().entrySet()) {
-                if (!Float.isFinite(dev.pixelgrad.tensor.Ops.sum(e.getValue().data()).item())) {
+        try (Scope s = Scope.open()) {
+            for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
+                if (!Float.isFinite(Ops.sum(e.getValue().data()).item())) {
                     return e.getKey();
                 }
             }
@@ -328,13 +332,13 @@ public final class Trainer {
     /** A resumed run continues the same trajectory: its options must be those the checkpoint was trained with. */
     private static void checkSameTrajectory(Path path, Checkpoint ckpt, TrainOptions opt) throws CheckpointException {
         Map<String, Object> stored = trainOptions(path, ckpt.metadata());
-        java.util.List<String> differ = new java.util.ArrayList<>();
+        List<String> differ = new ArrayList<>();
         for (Map.Entry<String, Object> e : opt.trajectory().entrySet()) {
             Object was = stored.get(e.getKey());
             Object now = e.getValue();
             boolean same = was instanceof Number a && now instanceof Number b
                     ? (float) a.doubleValue() == (float) b.doubleValue()
-                    : java.util.Objects.equals(was, now);
+                    : Objects.equals(was, now);
             if (!same && was != null) {
                 differ.add(e.getKey() + " " + was + " (now " + now + ")");
             }

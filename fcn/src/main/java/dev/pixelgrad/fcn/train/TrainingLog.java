@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A CSV log whose first column is the step. On resume it is cut back to the checkpoint's step, so rows
@@ -44,7 +47,7 @@ public final class TrainingLog {
         if (lines.isEmpty() || !lines.get(0).equals(header)) {
             // Written by a version with other columns: kept beside the new log, which starts afresh.
             Path previous = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.csv$", "") + ".previous.csv");
-            Files.move(file, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
             return;
         }
@@ -66,7 +69,7 @@ public final class TrainingLog {
         // Rewritten through a temporary file and a rename, so a crash now cannot lose the log.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, kept, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -113,11 +116,11 @@ public final class TrainingLog {
      * @return the columns by name, in the order asked
      * @throws IOException if the file cannot be read or lacks a column
      */
-    public static java.util.Map<String, double[]> columns(Path file, String... names) throws IOException {
+    public static Map<String, double[]> columns(Path file, String... names) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> header = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(","));
         List<String[]> rows = lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
-        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        Map<String, double[]> out = new LinkedHashMap<>();
         for (String name : names) {
             int index = header.indexOf(name);
             if (index < 0) {

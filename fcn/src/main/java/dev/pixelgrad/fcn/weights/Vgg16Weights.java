@@ -1,8 +1,10 @@
 package dev.pixelgrad.fcn.weights;
 
+import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.Surgery;
+import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.io.SafetensorsReader;
 import io.jhdf.HdfFile;
@@ -407,9 +409,9 @@ public final class Vgg16Weights {
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
         Map<String, Tensor> encoder = weights.encoder();
-        Map<String, dev.pixelgrad.tensor.Shape> shapes = new LinkedHashMap<>();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
         boolean narrower = false;
-        for (Map.Entry<String, dev.pixelgrad.autograd.Variable> e : model.namedParameters().entrySet()) {
+        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
             Tensor w = encoder.get(e.getKey());
             if (w != null) {
                 shapes.put(e.getKey(), e.getValue().shape());

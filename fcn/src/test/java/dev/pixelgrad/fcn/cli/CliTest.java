@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.Palette;
+import dev.pixelgrad.fcn.data.VocDataset;
 import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -160,7 +164,7 @@ class CliTest {
         try (var in = CliTest.class.getResourceAsStream("/keras/vgg16_tiny_keras.h5")) {
             h5 = in.readAllBytes();
         }
-        java.nio.ByteBuffer.wrap(h5).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(104, 0x7FFFFFFF);
+        ByteBuffer.wrap(h5).order(ByteOrder.LITTLE_ENDIAN).putInt(104, 0x7FFFFFFF);
         Path bad = Files.write(dir.resolve("vgg16_weights_tf_dim_ordering_tf_kernels.h5"), h5);
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
@@ -341,7 +345,7 @@ class CliTest {
         // The checkpoint keeps its data's class list; left to it, predict uses its colours (VOC's here).
         Path image = dir.resolve("data/JPEGImages/val_00000.jpg");
         Path checkpoint = run.resolve(Trainer.CHECKPOINT);
-        assertEquals(new dev.pixelgrad.fcn.data.VocDataset(dir.resolve("data"), "train").classes(),
+        assertEquals(new VocDataset(dir.resolve("data"), "train").classes(),
                 ClassList.ofCheckpoint(checkpoint));
         Path voc = dir.resolve("pred-voc");
         assertEquals(0, run(List.of("predict", "--checkpoint", checkpoint.toString(), image.toString(), "--output",
@@ -355,7 +359,7 @@ class CliTest {
                 own.toString(), "--classes", classes.toString())), stderr());
         int[] rgb = palette(own.resolve("val_00000_mask.png"));
         assertArrayEquals(new int[] {0x102030, 0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff},
-                java.util.Arrays.copyOf(rgb, 6));
+                Arrays.copyOf(rgb, 6));
         assertEquals(0xffffff, rgb[255], "void");
         // A list of another size is refused, naming it.
         Files.writeString(classes, "bg #102030\na #ff0000\n");
@@ -375,8 +379,8 @@ class CliTest {
     @Test
     void killDashNineMidRunThenResumeCompletesTheRun() throws Exception {
         long iterations = 120;
-        Path reference = dir.resolve("reference");
-        assertEquals(0, run(train(reference, iterations)), stderr());
+        Path uninterrupted = dir.resolve("uninterrupted");
+        assertEquals(0, run(train(uninterrupted, iterations)), stderr());
 
         Path run = dir.resolve("killed");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
@@ -401,7 +405,7 @@ class CliTest {
         assertEquals(0, run(train(run, iterations, "--resume")), stderr());
         assertTrue(stderr().contains("resumed from"), stderr());
         List<String[]> resumed = rows(run);
-        List<String[]> expected = rows(reference);
+        List<String[]> expected = rows(uninterrupted);
         assertEquals(iterations, resumed.size(), "every step logged once");
         for (int i = 0; i < iterations; i++) {
             assertEquals(expected.get(i)[0], resumed.get(i)[0]);

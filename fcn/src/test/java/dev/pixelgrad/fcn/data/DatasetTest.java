@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +80,7 @@ class DatasetTest {
                 }
             }
             ImageFiles.writePaletteMask(root.resolve("SegmentationClass/" + id + ".png"),
-                    java.util.Arrays.copyOf(labels, h * maskW), h, maskW, Palette.VOC);
+                    Arrays.copyOf(labels, h * maskW), h, maskW, Palette.VOC);
         }
         if (brokenHow.equals("missing")) {
             Files.delete(root.resolve("JPEGImages/bad.jpg"));
@@ -222,7 +225,7 @@ class DatasetTest {
     @Test
     void classListErrorsNameTheFileAndTheLines() throws IOException {
         assertMentions(badClassList("one.txt", "background\n"), "one.txt", "2 to 255 classes, got 1");
-        String names256 = java.util.stream.IntStream.range(0, 256).mapToObj(i -> "c" + i + "\n").collect(joining());
+        String names256 = IntStream.range(0, 256).mapToObj(i -> "c" + i + "\n").collect(joining());
         assertMentions(badClassList("many.txt", names256), "many.txt", "2 to 255 classes, got 256");
         assertMentions(badClassList("twice.txt", "bg\nroad\n\ncar\nroad\n"), "twice.txt", "line 5", "'road'", "line 2");
         assertMentions(badClassList("twice-coloured.txt", "bg #000001\nroad #000002\nroad #000003\n"),
@@ -232,12 +235,12 @@ class DatasetTest {
     @Test
     void listsThatAreNotUtf8NameTheFileAndTheLine() throws IOException {
         Path classes = dir.resolve("latin1-classes.txt");
-        Files.write(classes, "background\nroad\ncaf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(classes, "background\nroad\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         assertMentions(message(assertThrows(DataException.class, () -> ClassList.read(classes))),
                 "latin1-classes.txt", "line 3", "UTF-8");
         Path root = voc("none");
         Path list = root.resolve("ImageSets/Segmentation/train.txt");
-        Files.write(list, "good\nb\u00e4d\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(list, "good\nb\u00e4d\n".getBytes(StandardCharsets.ISO_8859_1));
         assertMentions(message(assertThrows(DataException.class, () -> new VocDataset(root, "train"))),
                 "train.txt", "line 2", "UTF-8");
     }

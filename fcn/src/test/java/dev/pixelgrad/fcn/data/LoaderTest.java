@@ -10,6 +10,7 @@ import dev.pixelgrad.fcn.Preprocessing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,9 +51,9 @@ class LoaderTest {
             int h = 5 + index % 3;
             int w = 4 + index % 2;
             float[] rgb = new float[3 * h * w];
-            java.util.Arrays.fill(rgb, index);
+            Arrays.fill(rgb, index);
             int[] labels = new int[h * w];
-            java.util.Arrays.fill(labels, index % 3);
+            Arrays.fill(labels, index % 3);
             return new Sample(id(index), h, w, rgb, labels);
         }
     }

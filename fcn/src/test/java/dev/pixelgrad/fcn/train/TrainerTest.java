@@ -10,6 +10,7 @@ import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.BuiltinDataset;
+import dev.pixelgrad.fcn.data.DataLoader;
 import dev.pixelgrad.fcn.data.VocDataset;
 import dev.pixelgrad.nn.Checkpoint;
 import dev.pixelgrad.nn.LrSchedule;
@@ -139,7 +140,7 @@ class TrainerTest {
         // A new FCN's score layers are zero, so every pixel's logits are equal and its cross-entropy is
         // ln(classes) exactly: a mean over all pixels (void included) or over images would differ.
         Fcn model = Fcn.create(new FcnConfig("fcn8s", 6, WIDTH, false, Preprocessing.CAFFE, 5));
-        try (var val = new dev.pixelgrad.fcn.data.DataLoader(new VocDataset(data, "val"), 1, false, Augmentation.NONE,
+        try (var val = new DataLoader(new VocDataset(data, "val"), 1, false, Augmentation.NONE,
                 Preprocessing.CAFFE, 1, 1)) {
             Evaluator.Evaluation e = Evaluator.evaluate(model, val, Device.CPU);
             assertEquals(Math.log(6), e.loss(), 1e-6);
@@ -224,7 +225,7 @@ class TrainerTest {
                 new VocDataset(data, "train"), new VocDataset(data, "val"), false, new Trainer.Listener() { }));
         assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
         if (Files.exists(out.resolve(Trainer.CHECKPOINT))) {
-            for (var t : dev.pixelgrad.nn.Checkpoint.load(out.resolve(Trainer.CHECKPOINT)).model().values()) {
+            for (var t : Checkpoint.load(out.resolve(Trainer.CHECKPOINT)).model().values()) {
                 for (float v : t.toFloatArray()) {
                     assertTrue(Float.isFinite(v), "a checkpoint holds only finite parameters");
                 }

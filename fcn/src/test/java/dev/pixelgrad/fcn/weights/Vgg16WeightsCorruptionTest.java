@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,7 +150,7 @@ public class Vgg16WeightsCorruptionTest {
      * first version-1 dataspace message (type 1) after the name's entry in its group's local heap.
      */
     private static int dataspaceDims(byte[] b, String dataset) {
-        String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String s = new String(b, StandardCharsets.ISO_8859_1);
         int name = s.indexOf(dataset + "\0");
         assertTrue(name > 0, dataset);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);

@@ -20,8 +20,13 @@ import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,8 +224,8 @@ class Vgg16WeightsTest {
                 int out = t.dim(0);
                 int per = (int) t.shape().numel() / out;
                 boolean[] keep = new boolean[out];
-                java.util.List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, out).boxed().toList());
-                java.util.Collections.shuffle(order, new java.util.Random(seed));
+                List<Integer> order = new ArrayList<>(IntStream.range(0, out).boxed().toList());
+                Collections.shuffle(order, new Random(seed));
                 order.subList(0, out / 2).forEach(o -> keep[o] = true);
                 float[] w = random((int) t.shape().numel(), seed++);
                 for (int o = 0; o < out; o++) {
@@ -240,7 +245,7 @@ class Vgg16WeightsTest {
         int[] inputs = {0, 1, 2};
         for (var e : live.entrySet()) {
             String name = e.getKey();
-            int[] outputs = java.util.stream.IntStream.range(0, e.getValue().length).filter(o -> e.getValue()[o]).toArray();
+            int[] outputs = IntStream.range(0, e.getValue().length).filter(o -> e.getValue()[o]).toArray();
             Tensor f = full.get(name);
             int inFull = f.dim(1);
             int k = f.dim(2) * f.dim(3);

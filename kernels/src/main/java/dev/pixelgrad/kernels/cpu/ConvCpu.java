@@ -1,6 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.kernels.ConvGeometry;
+import java.util.Arrays;
 
 /**
  * 2-D convolution on the CPU by im2col + GEMM, the method of Caffe (Jia et al. 2014) and of PyTorch's
@@ -20,8 +21,10 @@ import dev.pixelgrad.kernels.ConvGeometry;
  * <p>A transposed convolution is the adjoint of a convolution, so it reuses these three routines with
  * roles swapped (see {@link ConvGeometry#transposed} and {@link CpuBackend}).
  *
- * <p>Plain version, for reading (and as the tests' reference):
+ * <p>The reference, plain loops ({@link ReferenceConv}):
  * {@code Y[n,co,oy,ox] = b[co] + sum over ci,ky,kx of W[co,ci,ky,kx] * X[n,ci,oy*sh-ph+ky,ox*sw-pw+kx]}.
+ * Given the reference GEMM, each routine here runs the reference convolution instead: choosing the
+ * reference chooses plain loops for the whole op.
  */
 final class ConvCpu {
     /** Upper bound on the floats of one col(X) band. */
@@ -42,6 +45,10 @@ final class ConvCpu {
 
     /** y = conv(x, w) (+ bias, when not null), overwriting y. */
     static void forward(Sgemm gemm, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        if (gemm instanceof ReferenceSgemm) {
+            ReferenceConv.forward(g, x, w, bias, y);
+            return;
+        }
         // Host arrays are int-indexed, so these sizes fit in an int whenever the arrays exist.
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
@@ -67,12 +74,16 @@ final class ConvCpu {
 
     /** gx = the gradient of conv(x, w) with respect to x, given gy; overwrites gx. */
     static void backwardData(Sgemm gemm, ConvGeometry g, float[] gy, float[] w, float[] gx) {
+        if (gemm instanceof ReferenceSgemm) {
+            ReferenceConv.backwardData(g, gy, w, gx);
+            return;
+        }
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
         int yImage = Math.toIntExact(g.outputElements());
         if (!g.isPointwise()) {
-            java.util.Arrays.fill(gx, 0, g.n() * xImage, 0f);
+            Arrays.fill(gx, 0, g.n() * xImage, 0f);
         }
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
@@ -91,6 +102,10 @@ final class ConvCpu {
 
     /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */
     static void backwardWeight(Sgemm gemm, ConvGeometry g, float[] gy, float[] x, float[] gw) {
+        if (gemm instanceof ReferenceSgemm) {
+            ReferenceConv.backwardWeight(g, gy, x, gw);
+            return;
+        }
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
@@ -114,7 +129,7 @@ final class ConvCpu {
             }
         }
         if (first) {
-            java.util.Arrays.fill(gw, 0, g.cOut() * k, 0f); // no images: the gradient is zero
+            Arrays.fill(gw, 0, g.cOut() * k, 0f); // no images: the gradient is zero
         }
     }
 
@@ -183,14 +198,14 @@ final class ConvCpu {
             int iy = oy * g.strideH() - g.padH() + ky;
             if (iy < 0 || iy >= g.h()) {
                 if (!scatter) {
-                    java.util.Arrays.fill(row, dst, dst + (oxe - oxs), 0f);
+                    Arrays.fill(row, dst, dst + (oxe - oxs), 0f);
                 }
             } else {
                 int lo = Math.min(Math.max(oxs, oxLo), oxe);
                 int hi = Math.max(Math.min(oxe, oxHi), lo);
                 int src = plane + iy * g.w() - g.padW() + kx; // image index of ox = 0 (before stride)
                 if (!scatter) {
-                    java.util.Arrays.fill(row, dst, dst + (lo - oxs), 0f);
+                    Arrays.fill(row, dst, dst + (lo - oxs), 0f);
                     if (sw == 1) {
                         System.arraycopy(img, src + lo, row, dst + (lo - oxs), hi - lo);
                     } else {
@@ -198,7 +213,7 @@ final class ConvCpu {
                             row[dst + (ox - oxs)] = img[src + ox * sw];
                         }
                     }
-                    java.util.Arrays.fill(row, dst + (hi - oxs), dst + (oxe - oxs), 0f);
+                    Arrays.fill(row, dst + (hi - oxs), dst + (oxe - oxs), 0f);
                 } else {
                     for (int ox = lo; ox < hi; ox++) {
                         img[src + ox * sw] += row[dst + (ox - oxs)];

@@ -1,22 +1,23 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.kernels.ConvGeometry;
-import dev.pixelgrad.kernels.LabelCheck;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.DeviceType;
 import dev.pixelgrad.tensor.HostStorage;
+import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Storage;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.backend.Backend;
+import java.util.Arrays;
 
 /**
  * The CPU backend: plain Java loops split across cores, and im2col + {@link Sgemm} for convolutions
- * and matmul. It is the readable reference for every other backend, and fast enough to train small
- * models. Arguments arrive checked by {@link dev.pixelgrad.tensor.Ops}.
+ * and matmul. Every other backend is tested against it, and it is fast enough to train small models.
+ * Arguments arrive checked by {@link dev.pixelgrad.tensor.Ops}.
  */
 public final class CpuBackend implements Backend {
     /** The backend; {@link java.util.ServiceLoader} makes the one instance {@code Backends} uses. */
@@ -44,6 +45,8 @@ public final class CpuBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ memory
+    // Backend requires these, but Tensor allocates, fills and copies host memory itself (so that the
+    // tensor module works without this jar), and nothing else calls them on the CPU.
 
     @Override
     public Storage allocate(DType dtype, long numel, Device device) {
@@ -55,20 +58,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        int n = (int) src.numel();
-        if (src.dtype() == DType.FLOAT32) {
-            System.arraycopy(src.hostFloats(), 0, dst.hostFloats(), 0, n);
-        } else {
-            System.arraycopy(src.hostInts(), 0, dst.hostInts(), 0, n);
-        }
+        dst.copyFrom(src);
     }
 
     @Override
     public void fill(Tensor dst, float value) {
         if (dst.dtype() == DType.FLOAT32) {
-            java.util.Arrays.fill(dst.hostFloats(), 0, (int) dst.numel(), value);
+            Arrays.fill(dst.hostFloats(), 0, (int) dst.numel(), value);
         } else {
-            java.util.Arrays.fill(dst.hostInts(), 0, (int) dst.numel(), (int) value);
+            Arrays.fill(dst.hostInts(), 0, (int) dst.numel(), (int) value);
         }
     }
 
@@ -131,7 +129,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void broadcastScalar(Tensor scalar, float scale, Tensor out) {
-        java.util.Arrays.fill(out.hostFloats(), 0, (int) out.numel(), scale * scalar.hostFloats()[0]);
+        Arrays.fill(out.hostFloats(), 0, (int) out.numel(), scale * scalar.hostFloats()[0]);
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.pixelgrad.kernels.cpu;
 
-import dev.pixelgrad.kernels.LabelCheck;
+import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Shape;
+import java.util.Arrays;
 
 /**
  * Softmax cross-entropy over channels, forward and backward in one pass. For logits z[n, :, i] and
@@ -23,16 +24,15 @@ final class CrossEntropyCpu {
 
     /** Checks every label first, so a bad one fails before anything is written; returns the valid count. */
     static long validate(String op, int[] labels, int count, int classes, int ignoreIndex, Shape labelShape) {
+        int bad = LabelCheck.firstOutOfRange(labels, count, classes, ignoreIndex);
+        if (bad >= 0) {
+            throw LabelCheck.badLabel(op, labels[bad], bad, labelShape, classes, ignoreIndex);
+        }
         long valid = 0;
         for (int q = 0; q < count; q++) {
-            int t = labels[q];
-            if (t == ignoreIndex) {
-                continue;
+            if (labels[q] != ignoreIndex) {
+                valid++;
             }
-            if (t < 0 || t >= classes) {
-                throw LabelCheck.badLabel(op, t, q, labelShape, classes, ignoreIndex);
-            }
-            valid++;
         }
         return valid;
     }
@@ -53,8 +53,8 @@ final class CrossEntropyCpu {
                 int len = Math.min(BLOCK, plane - i0);
                 int base = img * c * plane + i0;
                 int lab = img * plane + i0;
-                java.util.Arrays.fill(max, 0, len, Float.NEGATIVE_INFINITY);
-                java.util.Arrays.fill(sum, 0, len, 0f);
+                Arrays.fill(max, 0, len, Float.NEGATIVE_INFINITY);
+                Arrays.fill(sum, 0, len, 0f);
                 for (int ch = 0; ch < c; ch++) {
                     int o = base + ch * plane;
                     for (int i = 0; i < len; i++) {

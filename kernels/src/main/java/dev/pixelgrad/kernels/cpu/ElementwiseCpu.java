@@ -1,6 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.tensor.CounterRng;
+import java.util.Arrays;
 
 /** Element-wise ops: forward and backward side by side, split across cores in contiguous pieces. */
 final class ElementwiseCpu {
@@ -71,7 +72,7 @@ final class ElementwiseCpu {
     static void cropBackward(float[] gy, int outH, int outW, int offH, int offW, float[] gx, int inH, int inW, int planes) {
         Parallel.forRange(planes, Math.max(1, GRAIN / Math.max(1, inH * inW)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
-                java.util.Arrays.fill(gx, pl * inH * inW, (pl + 1) * inH * inW, 0f);
+                Arrays.fill(gx, pl * inH * inW, (pl + 1) * inH * inW, 0f);
                 for (int y = 0; y < outH; y++) {
                     System.arraycopy(gy, (pl * outH + y) * outW, gx, (pl * inH + offH + y) * inW + offW, outW);
                 }

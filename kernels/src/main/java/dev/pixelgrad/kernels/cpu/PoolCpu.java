@@ -1,6 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.tensor.PoolParams;
+import java.util.Arrays;
 
 /**
  * Max pooling, one plane (image, channel) per task. Each window is clipped to the input, so padding and
@@ -50,7 +51,7 @@ final class PoolCpu {
         Parallel.forRange(planes, Math.max(1, ElementwiseCpu.GRAIN / Math.max(1, inPlane)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int in = pl * inPlane;
-                java.util.Arrays.fill(gx, in, in + inPlane, 0f);
+                Arrays.fill(gx, in, in + inPlane, 0f);
                 int out = pl * outPlane;
                 for (int i = 0; i < outPlane; i++) {
                     gx[in + idx[out + i]] += gy[out + i];

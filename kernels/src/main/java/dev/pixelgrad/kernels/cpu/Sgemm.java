@@ -9,11 +9,13 @@ import java.util.Locale;
  * With {@code transA}, A is stored k x m (likewise B). {@code lda}, {@code ldb}, {@code ldc} are the
  * distances between consecutive stored rows. With {@code beta == 0}, C is overwritten (never read).
  *
- * <p>Two implementations: {@link EjmlSgemm} (EJML, portable, the project's reference) and
- * {@link VectorSgemm} (packed and register-blocked on the JDK's Vector API, about ten times faster).
- * {@link #get()} picks one: the system property {@code pixelgrad.cpu.gemm} = {@code auto} (default),
- * {@code vector} or {@code ejml}; auto takes the Vector API when the JVM runs with
- * {@code --add-modules=jdk.incubator.vector} and says once, on the log, when it cannot.
+ * <p>Three implementations: {@link VectorSgemm} (packed and register-blocked on the JDK's Vector API),
+ * {@link EjmlSgemm} (EJML, the portable fallback, about ten times slower) and {@link ReferenceSgemm} (the
+ * reference: plain loops, for reading and for the tests to measure the others against). {@link #get()}
+ * picks one: the system property {@code pixelgrad.cpu.gemm} = {@code auto} (default), {@code vector},
+ * {@code ejml} or {@code reference}; auto takes the Vector API when the JVM runs with
+ * {@code --add-modules=jdk.incubator.vector}, and otherwise EJML, saying so once on the log. Choosing
+ * the reference also runs the CPU backend's convolutions on plain loops ({@link ReferenceConv}).
  */
 public interface Sgemm {
 
@@ -67,9 +69,9 @@ public interface Sgemm {
     }
 
     /**
-     * The implementation with this name ("vector" or "ejml").
+     * The implementation with this name ("vector", "ejml" or "reference").
      *
-     * @param name "vector" or "ejml", in any case
+     * @param name "vector", "ejml" or "reference", in any case
      * @return a new instance
      * @throws IllegalStateException for "vector" when the JVM lacks the Vector API module
      * @throws IllegalArgumentException for any other name
@@ -77,6 +79,7 @@ public interface Sgemm {
     static Sgemm named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "ejml" -> new EjmlSgemm();
+            case "reference" -> new ReferenceSgemm();
             case "vector" -> {
                 if (!vectorApiAvailable()) {
                     throw new IllegalStateException("pixelgrad.cpu.gemm=vector needs the JVM flag "
@@ -84,7 +87,8 @@ public interface Sgemm {
                 }
                 yield new VectorSgemm();
             }
-            default -> throw new IllegalArgumentException("unknown gemm '" + name + "' (auto, vector or ejml)");
+            default -> throw new IllegalArgumentException("unknown gemm '" + name
+                    + "' (auto, vector, ejml or reference)");
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.pixelgrad.kernels.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * strips, so the inner loop has no bounds checks or strides. Work is split across cores by columns of
  * C (or rows, when C is tall and narrow); each thread packs into its own buffers.
  *
- * <p>The plain version of all this is three loops: {@code C[i][j] += A[i][p] * B[p][j]}; the tests
- * compare the two.
+ * <p>The plain version of all this is three loops: {@code C[i][j] += A[i][p] * B[p][j]}
+ * ({@link ReferenceSgemm}); the tests compare the two.
  */
 public final class VectorSgemm implements Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -129,7 +130,7 @@ public final class VectorSgemm implements Sgemm {
         for (int i = i0; i < i1; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) {
-                java.util.Arrays.fill(c, row + j0, row + j1, 0f);
+                Arrays.fill(c, row + j0, row + j1, 0f);
             } else {
                 for (int j = j0; j < j1; j++) {
                     c[row + j] *= beta;
@@ -175,7 +176,7 @@ public final class VectorSgemm implements Sgemm {
                     int d = base + p * NR;
                     System.arraycopy(b, src, dst, d, cols);
                     if (cols < NR) {
-                        java.util.Arrays.fill(dst, d + cols, d + NR, 0f);
+                        Arrays.fill(dst, d + cols, d + NR, 0f);
                     }
                 }
             } else {

@@ -60,7 +60,8 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private Families f() {
+    /** The op families, made on first use, with the device bound to the calling thread. */
+    private Families families() {
         Families s = families;
         if (s == null) {
             synchronized (this) {
@@ -94,7 +95,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String describe() {
-        Families s = f();
+        Families s = families();
         return "cuda: " + s.rt() + ", " + s.vendor().describe();
     }
 
@@ -105,17 +106,17 @@ public final class CudaBackend implements Backend {
      * @throws IllegalStateException if there is no usable device
      */
     public boolean emulated() {
-        return f().rt().driver.emulated();
+        return families().rt().driver.emulated();
     }
 
     @Override
     public synchronized void synchronize() {
-        f().rt().synchronize();
+        families().rt().synchronize();
     }
 
     @Override
     public Map<String, Long> memoryStats() {
-        CachingAllocator.Stats st = f().rt().allocator.stats();
+        CachingAllocator.Stats st = families().rt().allocator.stats();
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("live_bytes", st.liveBytes());
         m.put("cached_bytes", st.cachedBytes());
@@ -126,7 +127,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void resetPeakMemory() {
-        f().rt().allocator.resetPeak();
+        families().rt().allocator.resetPeak();
     }
 
     @Override
@@ -134,12 +135,12 @@ public final class CudaBackend implements Backend {
         if (device.index() != 0) {
             throw new IllegalArgumentException("only cuda:0 is supported, got " + device);
         }
-        return new CudaStorage(device, dtype, numel, f().rt().allocator);
+        return new CudaStorage(device, dtype, numel, families().rt().allocator);
     }
 
     @Override
     public synchronized void copy(Tensor src, Tensor dst) {
-        CudaRuntime rt = f().rt();
+        CudaRuntime rt = families().rt();
         long n = src.numel();
         if (src.storage() instanceof HostStorage h) {
             if (src.dtype() == DType.FLOAT32) {
@@ -161,115 +162,115 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void fill(Tensor dst, float value) {
         int bits = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(value) : (int) value;
-        f().rt().driver.fill32(addressOf(dst), bits, dst.numel());
+        families().rt().driver.fill32(addressOf(dst), bits, dst.numel());
     }
 
     // ------------------------------------------------------------------ element-wise
 
     @Override
     public synchronized void add(Tensor a, Tensor b, Tensor out) {
-        f().elementwise().add(a, b, out);
+        families().elementwise().add(a, b, out);
     }
 
     @Override
     public synchronized void addChannelBias(Tensor x, Tensor bias, Tensor out) {
-        f().elementwise().addChannelBias(x, bias, out);
+        families().elementwise().addChannelBias(x, bias, out);
     }
 
     @Override
     public synchronized void scale(Tensor x, float s, Tensor out) {
-        f().elementwise().scale(x, s, out);
+        families().elementwise().scale(x, s, out);
     }
 
     @Override
     public synchronized void relu(Tensor x, Tensor out) {
-        f().elementwise().relu(x, out);
+        families().elementwise().relu(x, out);
     }
 
     @Override
     public synchronized void reluBackward(Tensor gy, Tensor y, Tensor gx) {
-        f().elementwise().reluBackward(gy, y, gx);
+        families().elementwise().reluBackward(gy, y, gx);
     }
 
     @Override
     public synchronized void crop(Tensor x, int offH, int offW, Tensor out) {
-        f().elementwise().crop(x, offH, offW, out);
+        families().elementwise().crop(x, offH, offW, out);
     }
 
     @Override
     public synchronized void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {
-        f().elementwise().cropBackward(gy, offH, offW, gx);
+        families().elementwise().cropBackward(gy, offH, offW, gx);
     }
 
     @Override
     public synchronized void dropout(Tensor x, float p, long seed, Tensor out) {
-        f().elementwise().dropout(x, p, seed, out);
+        families().elementwise().dropout(x, p, seed, out);
     }
 
     // ------------------------------------------------------------------ reductions
 
     @Override
     public synchronized void sum(Tensor x, Tensor out) {
-        f().reduce().sum(x, out);
+        families().reduce().sum(x, out);
     }
 
     @Override
     public synchronized void sumPerChannel(Tensor x, Tensor out) {
-        f().reduce().sumPerChannel(x, out);
+        families().reduce().sumPerChannel(x, out);
     }
 
     @Override
     public synchronized void broadcastScalar(Tensor scalar, float scale, Tensor out) {
-        f().elementwise().broadcastScalar(scalar, scale, out);
+        families().elementwise().broadcastScalar(scalar, scale, out);
     }
 
     @Override
     public synchronized void argmaxChannels(Tensor x, Tensor out) {
-        f().reduce().argmaxChannels(x, out);
+        families().reduce().argmaxChannels(x, out);
     }
 
     // ------------------------------------------------------------------ convolution
 
     @Override
     public synchronized void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        f().conv().conv2d(x, w, bias, p, out);
+        families().conv().conv2d(x, w, bias, p, out);
     }
 
     @Override
     public synchronized void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        f().conv().conv2dBackwardData(gy, w, p, gx);
+        families().conv().conv2dBackwardData(gy, w, p, gx);
     }
 
     @Override
     public synchronized void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
-        f().conv().conv2dBackwardWeight(gy, x, p, gw);
+        families().conv().conv2dBackwardWeight(gy, x, p, gw);
     }
 
     @Override
     public synchronized void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        f().conv().convTranspose2d(x, w, bias, p, out);
+        families().conv().convTranspose2d(x, w, bias, p, out);
     }
 
     @Override
     public synchronized void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        f().conv().convTranspose2dBackwardData(gy, w, p, gx);
+        families().conv().convTranspose2dBackwardData(gy, w, p, gx);
     }
 
     @Override
     public synchronized void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
-        f().conv().convTranspose2dBackwardWeight(gy, x, p, gw);
+        families().conv().convTranspose2dBackwardWeight(gy, x, p, gw);
     }
 
     // ------------------------------------------------------------------ pooling
 
     @Override
     public synchronized void maxPool2d(Tensor x, PoolParams p, Tensor out, Tensor indices) {
-        f().pool().forward(x, p, out, indices);
+        families().pool().forward(x, p, out, indices);
     }
 
     @Override
     public synchronized void maxPool2dBackward(Tensor gy, Tensor x, Tensor y, Tensor indices, PoolParams p, Tensor gx) {
-        f().pool().backward(gy, x, y, indices, p, gx);
+        families().pool().backward(gy, x, y, indices, p, gx);
     }
 
     // ------------------------------------------------------------------ loss, matmul, optimizers, metrics
@@ -277,27 +278,27 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
                                                  Tensor loss, Tensor gradLogits) {
-        f().loss().softmaxCrossEntropy(logits, labels, ignoreIndex, reduction, loss, gradLogits);
+        families().loss().softmaxCrossEntropy(logits, labels, ignoreIndex, reduction, loss, gradLogits);
     }
 
     @Override
     public synchronized void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out) {
-        f().gemm().matmul(a, transA, b, transB, out);
+        families().gemm().matmul(a, transA, b, transB, out);
     }
 
     @Override
     public synchronized void sgdStep(Tensor w, Tensor g, Tensor v, float lr, float momentum, float weightDecay) {
-        f().optimizer().sgd(w, g, v, lr, momentum, weightDecay);
+        families().optimizer().sgd(w, g, v, lr, momentum, weightDecay);
     }
 
     @Override
     public synchronized void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2,
                                       float eps, float weightDecay, long step) {
-        f().optimizer().adam(w, g, m, v, lr, beta1, beta2, eps, weightDecay, step);
+        families().optimizer().adam(w, g, m, v, lr, beta1, beta2, eps, weightDecay, step);
     }
 
     @Override
     public synchronized void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
-        f().reduce().confusionMatrix(predictions, labels, ignoreIndex, counts);
+        families().reduce().confusionMatrix(predictions, labels, ignoreIndex, counts);
     }
 }

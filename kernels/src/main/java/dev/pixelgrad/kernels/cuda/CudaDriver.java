@@ -31,10 +31,11 @@ interface CudaDriver {
 
     void free(long address);
 
-    /** Host memory that transfers can use directly (page-locked on a GPU). */
+    /**
+     * Host memory that transfers can use directly (page-locked on a GPU). Nothing gives it back: its one
+     * use is the staging buffer, which the runtime keeps while the process lives.
+     */
     long allocateHost(long bytes);
-
-    void freeHost(long address);
 
     void copyToDevice(long dst, long srcHost, long bytes);
 

@@ -10,7 +10,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -138,7 +140,7 @@ final class Cudnn {
         private record Made(MethodHandle destroy, MemorySegment descriptor) {}
 
         private final Arena local = Arena.ofConfined();
-        private final java.util.List<Made> made = new java.util.ArrayList<>();
+        private final List<Made> made = new ArrayList<>();
 
         private MemorySegment create(MethodHandle create, MethodHandle destroy, String what) throws Throwable {
             MemorySegment slot = local.allocate(ADDRESS);

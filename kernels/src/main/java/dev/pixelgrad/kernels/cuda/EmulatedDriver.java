@@ -229,11 +229,6 @@ final class EmulatedDriver implements CudaDriver {
         return allocate(bytes);
     }
 
-    @Override
-    public void freeHost(long address) {
-        free(address);
-    }
-
     private void move(long dst, long src, long bytes) {
         try {
             copy.invokeExact(MemorySegment.ofAddress(dst), MemorySegment.ofAddress(src), bytes);

@@ -13,7 +13,6 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemAllocHost;
 import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
@@ -171,12 +170,6 @@ final class GpuDriver implements CudaDriver {
         AllocatedHost p = new AllocatedHost();
         cuMemAllocHost(p, bytes);
         return p.address();
-    }
-
-    @Override
-    public void freeHost(long address) {
-        makeCurrent();
-        cuMemFreeHost(new HostAddress(address));
     }
 
     @Override

@@ -239,9 +239,9 @@ final class Kernels {
         maxpool_backward_f32.ptr(0, gy).ptr(1, idx).ptr(2, gx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
     }
 
-    /** pool.cu: {@code pad_neg_inf_f32(const float*x, float*y, long planes, int h, int w, int ph, int pw)} */
-    void pad_neg_inf_f32(Grid grid, long x, long y, long planes, int h, int w, int ph, int pw) {
-        pad_neg_inf_f32.ptr(0, x).ptr(1, y).i64(2, planes).i32(3, h).i32(4, w).i32(5, ph).i32(6, pw).launch(grid);
+    /** pool.cu: {@code pad_neg_inf_f32(const float*x, float*y, long planes, int h, int w, int padded_h, int padded_w)} */
+    void pad_neg_inf_f32(Grid grid, long x, long y, long planes, int h, int w, int padded_h, int padded_w) {
+        pad_neg_inf_f32.ptr(0, x).ptr(1, y).i64(2, planes).i32(3, h).i32(4, w).i32(5, padded_h).i32(6, padded_w).launch(grid);
     }
 
     /** reduce.cu: {@code sum_partial_f32(const float*x, double*partial, long n)} */

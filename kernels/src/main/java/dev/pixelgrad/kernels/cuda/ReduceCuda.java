@@ -2,7 +2,7 @@ package dev.pixelgrad.kernels.cuda;
 
 import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
-import dev.pixelgrad.kernels.LabelCheck;
+import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.Tensor;
 
 /**

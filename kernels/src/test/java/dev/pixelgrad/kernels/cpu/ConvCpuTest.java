@@ -1,15 +1,18 @@
 package dev.pixelgrad.kernels.cpu;
 
 import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.pixelgrad.kernels.ConvGeometry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** im2col + GEMM convolution, with each GEMM, against the plain seven-loop convolution. */
+/** im2col + GEMM convolution, with each fast GEMM, against the reference (the plain seven-loop convolution). */
 class ConvCpuTest {
 
     /** n, cIn, h, w, cOut, kh, kw, sh, sw, ph, pw. */
@@ -31,7 +34,7 @@ class ConvCpuTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> forwardAndBothBackwardsMatchPlainLoops() {
+    Stream<DynamicTest> forwardAndBothBackwardsMatchTheReference() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Sgemm gemm : SgemmTest.implementations()) {
             for (int[] c : CASES) {
@@ -43,23 +46,47 @@ class ConvCpuTest {
                     float[] gy = SgemmTest.random(Math.toIntExact(g.n() * g.outputElements()), 14);
 
                     float[] y = new float[gy.length];
-                    java.util.Arrays.fill(y, Float.NaN); // forward must overwrite, never read
+                    Arrays.fill(y, Float.NaN); // forward must overwrite, never read
                     ConvCpu.forward(gemm, g, x, w, b, y);
-                    assertClose(Reference.conv2d(g, x, w, b), y, 1e-5, "forward");
+                    float[] expectedY = new float[y.length];
+                    ReferenceConv.forward(g, x, w, b, expectedY);
+                    assertClose(expectedY, y, 1e-5, "forward");
 
-                    float[][] ref = Reference.conv2dBackward(g, x, w, gy);
                     float[] gx = new float[x.length];
-                    java.util.Arrays.fill(gx, Float.NaN);
+                    Arrays.fill(gx, Float.NaN);
                     ConvCpu.backwardData(gemm, g, gy, w, gx);
-                    assertClose(ref[0], gx, 1e-5, "backward data");
+                    float[] expectedGx = new float[x.length];
+                    ReferenceConv.backwardData(g, gy, w, expectedGx);
+                    assertClose(expectedGx, gx, 1e-5, "backward data");
 
                     float[] gw = new float[w.length];
-                    java.util.Arrays.fill(gw, Float.NaN);
+                    Arrays.fill(gw, Float.NaN);
                     ConvCpu.backwardWeight(gemm, g, gy, x, gw);
-                    assertClose(ref[1], gw, 1e-5, "backward weight");
+                    float[] expectedGw = new float[w.length];
+                    ReferenceConv.backwardWeight(g, gy, x, expectedGw);
+                    assertClose(expectedGw, gw, 1e-5, "backward weight");
                 }));
             }
         }
         return tests.stream();
+    }
+
+    /** Choosing the reference GEMM runs the whole convolution on the reference loops, not im2col. */
+    @Test
+    void theReferenceGemmRunsTheReferenceConvolution() {
+        ConvGeometry g = geometry(CASES[1]);
+        float[] x = SgemmTest.random(Math.toIntExact(g.n() * g.inputElements()), 21);
+        float[] w = SgemmTest.random(Math.toIntExact(g.cOut() * g.colRows()), 22);
+        float[] gy = SgemmTest.random(Math.toIntExact(g.n() * g.outputElements()), 23);
+        float[] y = new float[gy.length];
+        float[] expected = new float[gy.length];
+        ConvCpu.forward(new ReferenceSgemm(), g, x, w, null, y);
+        ReferenceConv.forward(g, x, w, null, expected);
+        assertArrayEquals(expected, y);
+        float[] gw = new float[w.length];
+        float[] expectedGw = new float[w.length];
+        ConvCpu.backwardWeight(new ReferenceSgemm(), g, gy, x, gw);
+        ReferenceConv.backwardWeight(g, gy, x, expectedGw);
+        assertArrayEquals(expectedGw, gw);
     }
 }

@@ -2,17 +2,21 @@ package dev.pixelgrad.kernels.cpu;
 
 import static dev.pixelgrad.tensor.testing.Approx.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.CounterRng;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Both GEMMs against the plain triple loop, on shapes that straddle every block and tile edge. */
+/** The fast GEMMs against the reference (the plain triple loop), on shapes that straddle every block and tile edge. */
 class SgemmTest {
+    private static final Sgemm REFERENCE = new ReferenceSgemm();
 
     static List<Sgemm> implementations() {
         List<Sgemm> list = new ArrayList<>();
@@ -38,7 +42,7 @@ class SgemmTest {
     };
 
     @TestFactory
-    Stream<DynamicTest> matchesPlainLoops() {
+    Stream<DynamicTest> matchesTheReference() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Sgemm impl : implementations()) {
             for (int[] s : SHAPES) {
@@ -66,7 +70,7 @@ class SgemmTest {
         float[] b = random(7 + bRows * ldb, 2);
         float[] c = random(4 + m * ldc, 3);
         float[] expected = c.clone();
-        Reference.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, expected, 4, ldc);
+        REFERENCE.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, expected, 4, ldc);
         impl.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, c, 4, ldc);
         assertClose(expected, c, 1e-5, impl.name());
     }
@@ -77,10 +81,10 @@ class SgemmTest {
             float[] a = random(9 * 11, 4);
             float[] b = random(11 * 40, 5);
             float[] c = new float[9 * 40];
-            java.util.Arrays.fill(c, Float.NaN);
+            Arrays.fill(c, Float.NaN);
             impl.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, c, 0, 40);
             float[] expected = new float[9 * 40];
-            Reference.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, expected, 0, 40);
+            REFERENCE.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, expected, 0, 40);
             assertClose(expected, c, 1e-5, impl.name() + " with NaN garbage in C");
         }
     }
@@ -94,12 +98,20 @@ class SgemmTest {
         float[] a = random(m * k, 6);
         float[] b = random(k * n, 7);
         float[] expected = new float[m * n];
-        Reference.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+        REFERENCE.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
         for (Sgemm impl : implementations()) {
             float[] c = new float[m * n];
             impl.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
             assertClose(expected, c, 1e-5, impl.name());
         }
+    }
+
+    @Test
+    void eachImplementationIsChosenByItsName() {
+        assertEquals("reference", Sgemm.named("reference").name());
+        assertEquals("ejml", Sgemm.named("EJML").name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sgemm.named("blas"));
+        assertTrue(e.getMessage().contains("'blas'") && e.getMessage().contains("reference"), e.getMessage());
     }
 
     @Test

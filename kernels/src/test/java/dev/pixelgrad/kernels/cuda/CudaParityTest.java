@@ -17,7 +17,9 @@ import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.testing.DeviceTests;
 import dev.pixelgrad.tensor.backend.Backends;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,8 +73,8 @@ class CudaParityTest {
      */
     static void use(String op, Impl impl) {
         String only = System.getProperty("pixelgrad.cuda.test.impls");
-        Assumptions.assumeTrue(only == null || List.of(only.toLowerCase(java.util.Locale.ROOT).split(","))
-                .contains(impl.name().toLowerCase(java.util.Locale.ROOT)), "-Dpixelgrad.cuda.test.impls=" + only);
+        Assumptions.assumeTrue(only == null || List.of(only.toLowerCase(Locale.ROOT).split(","))
+                .contains(impl.name().toLowerCase(Locale.ROOT)), "-Dpixelgrad.cuda.test.impls=" + only);
         Assumptions.assumeFalse(impl == Impl.VENDOR && ((CudaBackend) Backends.of(GPU)).emulated(),
                 "the emulated device has no cuBLAS or cuDNN: the vendor implementation of " + op + " runs on a GPU only");
         Implementations.set(op, impl);
@@ -169,7 +171,7 @@ class CudaParityTest {
             Tensor gy = rand(y.shape().dims());
             Tensor gx = Ops.conv2dBackwardData(gy, w, x.shape(), p);
             Tensor gw = Ops.conv2dBackwardWeight(gy, x, w.shape(), p);
-            String what = "conv2d " + java.util.Arrays.toString(c);
+            String what = "conv2d " + Arrays.toString(c);
             same(y, Ops.conv2d(gpu(x), gpu(w), gpu(b), p), 1e-4, what + " forward");
             same(gx, Ops.conv2dBackwardData(gpu(gy), gpu(w), x.shape(), p), 1e-4, what + " backward data");
             same(gw, Ops.conv2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 1e-4, what + " backward weight");
@@ -191,7 +193,7 @@ class CudaParityTest {
             Tensor gy = rand(y.shape().dims());
             Tensor gx = Ops.convTranspose2dBackwardData(gy, w, x.shape(), p);
             Tensor gw = Ops.convTranspose2dBackwardWeight(gy, x, w.shape(), p);
-            String what = "conv_transpose2d " + java.util.Arrays.toString(c);
+            String what = "conv_transpose2d " + Arrays.toString(c);
             same(y, Ops.convTranspose2d(gpu(x), gpu(w), gpu(b), p), 1e-4, what + " forward");
             same(gx, Ops.convTranspose2dBackwardData(gpu(gy), gpu(w), x.shape(), p), 1e-4, what + " backward data");
             same(gw, Ops.convTranspose2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 1e-4, what + " backward weight");
@@ -214,7 +216,7 @@ class CudaParityTest {
                 Ops.Pooled ref = Ops.maxPool2d(x, p);
                 Tensor gy = rand(ref.output().shape().dims());
                 Tensor gx = Ops.maxPool2dBackward(gy, x, ref, p);
-                String what = "max_pool2d " + p + " on " + java.util.Arrays.toString(s);
+                String what = "max_pool2d " + p + " on " + Arrays.toString(s);
                 Tensor xg = gpu(x);
                 Ops.Pooled got = Ops.maxPool2d(xg, p);
                 same(ref.output(), got.output(), 0, what + " forward");
@@ -259,7 +261,7 @@ class CudaParityTest {
                 Tensor b = tb ? rand(s[1], s[2]) : rand(s[2], s[1]);
                 Tensor ref = Ops.matmul(a, ta, b, tb);
                 same(ref, Ops.matmul(gpu(a), ta, gpu(b), tb), 1e-5,
-                        "matmul " + java.util.Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : ""));
+                        "matmul " + Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : ""));
             }
         }
     }

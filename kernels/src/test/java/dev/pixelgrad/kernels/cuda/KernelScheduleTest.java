@@ -85,15 +85,15 @@ class KernelScheduleTest {
     void sharedMemoryKernelsGiveTheSameBitsUnderEverySchedule() {
         emulated.schedule("in-order");
         long[] before = emulated.counters();
-        List<float[]> reference = results();
+        List<float[]> inOrder = results();
         long[] after = emulated.counters();
         assertTrue(after[2] - before[2] > 1_000_000, "the kernels really switched between threads (" + (after[2] - before[2])
                 + " switches)");
         for (String schedule : SCHEDULES.subList(1, SCHEDULES.size())) {
             emulated.schedule(schedule);
             List<float[]> got = results();
-            for (int i = 0; i < reference.size(); i++) {
-                assertArrayEquals(reference.get(i), got.get(i), "result " + i + " under schedule " + schedule);
+            for (int i = 0; i < inOrder.size(); i++) {
+                assertArrayEquals(inOrder.get(i), got.get(i), "result " + i + " under schedule " + schedule);
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Storage;
 import dev.pixelgrad.tensor.Tensor;
+import java.util.Map;
 
 /**
  * The kernels of one kind of device. Implementations live in the kernels module and are found at run
@@ -66,8 +67,8 @@ public interface Backend {
      * @return the figures by name (for the CUDA backend: {@code live_bytes}, {@code cached_bytes},
      *         {@code peak_bytes}, {@code driver_allocations}), in a stable order
      */
-    default java.util.Map<String, Long> memoryStats() {
-        return java.util.Map.of();
+    default Map<String, Long> memoryStats() {
+        return Map.of();
     }
 
     /** Starts the peak in {@link #memoryStats()} afresh from what is live now (to measure one piece of work). */

@@ -4,8 +4,11 @@ import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.DeviceType;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the backend of each device type on the class path (ServiceLoader), once. The meta device's
@@ -14,7 +17,7 @@ import java.util.ServiceLoader;
 public final class Backends {
     private static volatile Map<DeviceType, Backend> byType;
     /** Backends that have answered "available": that cannot change, so every later op skips the question. */
-    private static final java.util.Set<DeviceType> USABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<DeviceType> USABLE = ConcurrentHashMap.newKeySet();
 
     private Backends() {}
 
@@ -32,7 +35,7 @@ public final class Backends {
         }
         Backend b = load().get(device.type());
         if (b == null) {
-            throw new IllegalStateException("no " + device.type().name().toLowerCase(java.util.Locale.ROOT)
+            throw new IllegalStateException("no " + device.type().name().toLowerCase(Locale.ROOT)
                     + " backend on the class path (add the pixelgrad-kernels jar)");
         }
         if (!USABLE.contains(device.type())) {

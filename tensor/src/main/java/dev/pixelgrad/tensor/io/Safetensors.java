@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Loads and saves whole safetensors files. See {@link SafetensorsReader} for the format and checks. */
 public final class Safetensors {
@@ -133,7 +134,7 @@ public final class Safetensors {
 
     /** Temporary files of earlier saves that were killed before their rename (each may be large). */
     private static void removeLeftovers(Path dir, String prefix) {
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))
                     .forEach(p -> {
                         try {

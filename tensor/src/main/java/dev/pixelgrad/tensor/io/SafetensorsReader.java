@@ -1,6 +1,7 @@
 package dev.pixelgrad.tensor.io;
 
-import dev.pixelgrad.tensor.HostStorage;
+import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.Map;
  *
  * <p>{@link #open} validates every header field before any tensor memory is allocated: the header fits
  * in the file, each dtype is known, each byte range matches its shape and dtype, lies inside the data
- * section, and no two ranges overlap or leave a hole (as the format's reference reader requires). A
+ * section, and no two ranges overlap or leave a hole (as the safetensors library's own reader requires). A
  * violation raises a {@link SafetensorsException} naming the file and the tensor.
  *
  * <p>Tensors load lazily, one at a time, as CPU tensors: floating types (F32, F64, F16, BF16) become
@@ -308,10 +309,10 @@ public final class SafetensorsReader implements AutoCloseable {
      */
     public Tensor load(String name) throws IOException {
         Entry e = entry(name);
-        int n = e.shape().numelInt();
         int size = elementSize(e.dtype());
         if (isFloating(e.dtype())) {
-            float[] out = new float[n];
+            Tensor t = Tensor.empty(e.shape(), DType.FLOAT32, Device.CPU);
+            float[] out = t.hostFloats();
             // The conversion is chosen once per tensor; F32, the common case, is a bulk copy.
             Chunk convert = switch (e.dtype()) {
                 case "F32" -> (buf, from, count) -> buf.asFloatBuffer().get(out, from, count);
@@ -331,10 +332,10 @@ public final class SafetensorsReader implements AutoCloseable {
                     }
                 };
             };
-            readElements(e, size, convert);
-            return Tensor.wrap(e.shape(), HostStorage.wrap(out));
+            return filled(t, e, size, convert);
         }
-        int[] out = new int[n];
+        Tensor t = Tensor.empty(e.shape(), DType.INT32, Device.CPU);
+        int[] out = t.hostInts();
         Chunk convert = switch (e.dtype()) {
             case "I32" -> (buf, from, count) -> buf.asIntBuffer().get(out, from, count);
             case "I64" -> (buf, from, count) -> {
@@ -363,8 +364,18 @@ public final class SafetensorsReader implements AutoCloseable {
                 }
             };
         };
-        readElements(e, size, convert);
-        return Tensor.wrap(e.shape(), HostStorage.wrap(out));
+        return filled(t, e, size, convert);
+    }
+
+    /** {@code t} once the tensor's bytes have gone into it through {@code convert}; closed if reading fails. */
+    private Tensor filled(Tensor t, Entry e, int size, Chunk convert) throws IOException {
+        try {
+            readElements(e, size, convert);
+            return t;
+        } catch (IOException | RuntimeException failure) {
+            t.close();
+            throw failure;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.pixelgrad.tensor.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class JsonTest {
 
     @Test
     void writesWhatItReads() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("s", "q\"\\\t");
         m.put("n", List.of(1, 2L, 0.5));
         m.put("shape", new int[] {2, 3});

@@ -14,8 +14,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +60,7 @@ class SafetensorsTest {
         Path p = dir.resolve("model.safetensors");
         Safetensors.save(p, m, Map.of("step", "42"));
         try (SafetensorsReader r = SafetensorsReader.open(p)) {
-            assertEquals(java.util.List.of("features.0.weight", "labels", "scalar"), r.names());
+            assertEquals(List.of("features.0.weight", "labels", "scalar"), r.names());
             assertEquals("42", r.metadata().get("step"));
             Tensor w = r.load("features.0.weight");
             assertEquals(Shape.of(2, 3), w.shape());
@@ -88,7 +91,7 @@ class SafetensorsTest {
         Safetensors.save(p, Map.of("a", Tensor.zeros(1000)));
         Safetensors.save(p, Map.of("b", Tensor.of(new float[] {1f}, 1)));
         Map<String, Tensor> back = Safetensors.load(p);
-        assertEquals(java.util.Set.of("b"), back.keySet());
+        assertEquals(Set.of("b"), back.keySet());
     }
 
     @Test
@@ -96,7 +99,7 @@ class SafetensorsTest {
         Path p = dir.resolve("kept.safetensors");
         Safetensors.save(p, Map.of("a", Tensor.zeros(3)));
         byte[] before = Files.readAllBytes(p);
-        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
         IOException e = assertThrows(IOException.class, () -> Safetensors.save(p, Map.of("b", Tensor.zeros(1))));
         assertTrue(e.getMessage().startsWith(p + " is read-only"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(p));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.pixelgrad.tensor.Tensor;
 
 /**
- * Comparisons for tests. The relative error of an array against a reference is
+ * Comparisons for tests. The relative error of an array against the expected values is
  * max_i |actual_i - expected_i| / max_i |expected_i|: one number per tensor, meaningful for tensors
  * that contain zeros (where an element-wise ratio is not).
  */
@@ -19,19 +19,19 @@ public final class Approx {
             throw new AssertionError("lengths differ: " + actual.length + " vs " + expected.length);
         }
         double maxDiff = 0;
-        double maxRef = 0;
+        double maxExpected = 0;
         for (int i = 0; i < actual.length; i++) {
             double d = Math.abs((double) actual[i] - expected[i]);
             if (Double.isNaN(d)) {
                 return Double.POSITIVE_INFINITY;
             }
             maxDiff = Math.max(maxDiff, d);
-            maxRef = Math.max(maxRef, Math.abs(expected[i]));
+            maxExpected = Math.max(maxExpected, Math.abs(expected[i]));
         }
-        if (maxRef == 0) {
-            return maxDiff; // an all-zero reference: the absolute error is the only meaningful measure
+        if (maxExpected == 0) {
+            return maxDiff; // all expected values zero: the absolute error is the only meaningful measure
         }
-        return maxDiff / maxRef;
+        return maxDiff / maxExpected;
     }
 
     public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {

@@ -1,11 +1,35 @@
-package dev.pixelgrad.kernels;
+package dev.pixelgrad.tensor;
 
-import dev.pixelgrad.tensor.Shape;
 import java.util.Arrays;
 
-/** The error every backend raises for a label outside [0, classes) that is not the ignore index. */
+/**
+ * The check of class labels against a class count, and the errors every backend raises when it fails. A
+ * label is valid when it lies in [0, classes) or is the ignore index. The CPU backend and the data
+ * loaders scan host arrays with {@link #firstOutOfRange}; the CUDA backend scans on the device and
+ * raises the same errors.
+ */
 public final class LabelCheck {
     private LabelCheck() {}
+
+    /**
+     * The index of the first of {@code values[0, count)} outside [0, classes) that is not
+     * {@code ignoreIndex}, or -1 when every one is valid.
+     *
+     * @param values      the labels
+     * @param count       how many of them to check, from the first
+     * @param classes     the number of classes
+     * @param ignoreIndex the label that is skipped
+     * @return the index of the first invalid label, or -1
+     */
+    public static int firstOutOfRange(int[] values, int count, int classes, int ignoreIndex) {
+        for (int i = 0; i < count; i++) {
+            int t = values[i];
+            if ((t < 0 || t >= classes) && t != ignoreIndex) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /**
      * The error for a label outside [0, classes) that is not the ignore index, naming the op, the value and

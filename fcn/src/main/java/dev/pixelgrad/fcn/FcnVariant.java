@@ -10,9 +10,13 @@ import java.util.function.Function;
  * {@link Fcn#create} all read.
  */
 public enum FcnVariant {
+    /** {@link Fcn32s}: fc7's scores upsampled 32x in one step. */
     FCN32S("fcn32s", Fcn32s::new),
+    /** {@link Fcn16s}: with pool4's scores, at stride 16. */
     FCN16S("fcn16s", Fcn16s::new),
+    /** {@link Fcn8s}: with pool4's and pool3's scores, at stride 8; trained from FCN-16s in the reference. */
     FCN8S("fcn8s", Fcn8s::new),
+    /** {@link Fcn8sAtOnce}: FCN-8s with the skips scaled down, trained in one stage. */
     FCN8S_AT_ONCE("fcn8s-atonce", Fcn8sAtOnce::new);
 
     private final String configName;
@@ -23,17 +27,31 @@ public enum FcnVariant {
         this.constructor = constructor;
     }
 
-    /** The name in {@link FcnConfig#model()}: "fcn32s", "fcn16s", "fcn8s" or "fcn8s-atonce". */
+    /**
+     * The variant's name in configurations.
+     *
+     * @return the name in {@link FcnConfig#model()}: "fcn32s", "fcn16s", "fcn8s" or "fcn8s-atonce"
+     */
     public String configName() {
         return configName;
     }
 
-    /** Every variant's name, coarsest first. */
+    /**
+     * Every variant's name.
+     *
+     * @return the names, coarsest first
+     */
     public static List<String> names() {
         return Arrays.stream(values()).map(FcnVariant::configName).toList();
     }
 
-    /** The variant called {@code name} (lower case); an IllegalArgumentException listing the names otherwise. */
+    /**
+     * The variant called {@code name}.
+     *
+     * @param name the variant's name, lower case
+     * @return the variant
+     * @throws IllegalArgumentException listing the names, if none is called so
+     */
     public static FcnVariant named(String name) {
         for (FcnVariant v : values()) {
             if (v.configName.equals(name)) {

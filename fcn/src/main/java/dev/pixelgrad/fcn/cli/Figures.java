@@ -578,13 +578,13 @@ final class Figures {
         g.drawString("ground truth", pad + cell + pad, header - 8);
         int col = 2;
         for (Map.Entry<String, Double> m : meanIoU.entrySet()) {
-            g.drawString(String.format(Locale.ROOT, "%s (val mean IoU %.1f%%)", m.getKey(), 100 * m.getValue()),
+            g.drawString(String.format(Locale.ROOT, "%s: %.1f%%", m.getKey(), 100 * m.getValue()),
                     pad + col * (cell + pad), header - 8);
             col++;
         }
         g.setFont(TITLE);
-        g.drawString(String.format(Locale.ROOT, "The detail each skip adds: same data, same %d steps, from scratch",
-                ITERATIONS), pad, 18);
+        g.drawString(String.format(Locale.ROOT, "The detail each skip adds: same data, same %d steps, from scratch "
+                + "(with each model's validation mean IoU)", ITERATIONS), pad, 18);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         for (int r = 0; r < samples.size(); r++) {
             Sample s = samples.get(r);
@@ -611,6 +611,7 @@ final class Figures {
     /** Training loss (smoothed) and validation mean IoU of the three runs, one chart above the other. */
     static BufferedImage trainingCurves(Path runs) throws IOException {
         XYChart loss = Report.chart("Training loss (cross-entropy per labelled pixel, smoothed)", "loss");
+        loss.getStyler().setXAxisTickMarkSpacingHint(150); // a label per 15 steps is unreadable
         XYChart iou = Report.chart("Validation mean IoU", "mean IoU");
         iou.getStyler().setYAxisMin(0.0);
         iou.getStyler().setYAxisMax(1.0);

@@ -7,6 +7,8 @@ package dev.pixelgrad.kernels.cpu;
  * {@link ReferenceConv}.
  */
 public final class ReferenceSgemm implements Sgemm {
+    /** The plain loops; they hold no state. {@link Sgemm#named} gives them for "reference". */
+    public ReferenceSgemm() {}
 
     @Override
     public String name() {

@@ -11,7 +11,6 @@ import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import dev.pixelgrad.tensor.testing.DeviceTests;
-import dev.pixelgrad.tensor.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

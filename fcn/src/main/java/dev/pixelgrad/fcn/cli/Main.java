@@ -520,9 +520,8 @@ public final class Main {
         }
     }
 
-    /** The largest image side and class count explain takes: past any real use, and every count stays in range. */
+    /** The largest image side explain takes: past any real use, and every count stays in range. */
     static final int MAX_SIDE = 100_000;
-    static final int MAX_CLASSES = 10_000;
 
     /** explain [--model M] [--size HxW|N] [--width X] [--classes N] [--format text|markdown]. */
     private static void explain(Args a, PrintStream out) {
@@ -542,8 +541,8 @@ public final class Main {
             throw new Args.UsageException("--width must be in (0, 1], got " + a.string("width", null));
         }
         int classes = a.integer("classes", 21);
-        if (classes < 2 || classes > MAX_CLASSES) {
-            throw new Args.UsageException("--classes must be from 2 to " + MAX_CLASSES + ", got " + classes);
+        if (classes < 2 || classes > FcnConfig.MAX_CLASSES) {
+            throw new Args.UsageException("--classes must be from 2 to " + FcnConfig.MAX_CLASSES + ", got " + classes);
         }
         String format = a.string("format", "text").toLowerCase(Locale.ROOT);
         if (!format.equals("text") && !format.equals("markdown")) {

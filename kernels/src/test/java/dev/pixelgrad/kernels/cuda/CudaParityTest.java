@@ -318,6 +318,15 @@ class CudaParityTest {
         Ops.confusionMatrix(Tensor.ofInts(pred, 500), Tensor.ofInts(lab, 500), 255, counts);
         Ops.confusionMatrix(gpu(Tensor.ofInts(pred, 500)), gpu(Tensor.ofInts(lab, 500)), 255, countsGpu);
         assertArrayEquals(counts.toIntArray(), countsGpu.toIntArray(), "confusion matrix");
+        Tensor labels = Tensor.ofInts(lab, 500);
+        for (int bad : new int[] {6, -1, Integer.MIN_VALUE}) {
+            pred[123] = bad;
+            Tensor badPred = Tensor.ofInts(pred, 500);
+            assertThrows(IllegalArgumentException.class, () -> Ops.confusionMatrix(badPred, labels, 255, counts),
+                    "CPU, a prediction of " + bad);
+            assertThrows(IllegalArgumentException.class,
+                    () -> Ops.confusionMatrix(gpu(badPred), gpu(labels), 255, countsGpu), "CUDA, a prediction of " + bad);
+        }
     }
 
     /** The -infinity padding that lets cuDNN's floor-mode pooling compute ceil mode (its only user). */

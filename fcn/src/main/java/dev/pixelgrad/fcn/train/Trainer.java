@@ -371,8 +371,9 @@ public final class Trainer {
         Fcn model = Fcn.create(new FcnConfig(cfg.model(), cfg.numClasses(), cfg.width(), cfg.learnUpsample(),
                 vgg.preprocessing(), cfg.seed()));
         Vgg16Weights.loadInto(model, vgg);
+        String fresh = vgg.encoder().containsKey("fc6.weight") ? "" : "; fc6 and fc7 start at random";
         return new Initial(model, "encoder from " + vgg.source() + " VGG16 weights (" + init + "), preprocessing "
-                + vgg.preprocessing().name().toLowerCase(Locale.ROOT));
+                + vgg.preprocessing().name().toLowerCase(Locale.ROOT) + fresh);
     }
 
     private static boolean isFcnCheckpoint(Path file) throws IOException {

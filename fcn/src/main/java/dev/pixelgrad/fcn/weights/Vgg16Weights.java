@@ -37,7 +37,9 @@ import java.util.Set;
  *       {@code classifier.3} becomes fc7; the 1000-class {@code classifier.6} is dropped;</li>
  *   <li>the Keras {@code vgg16_weights_tf_dim_ordering_tf_kernels.h5}: layers {@code block1_conv1} ...
  *       {@code block5_conv3}, {@code fc1}, {@code fc2}, read with jHDF (pure Java). Keras kernels are
- *       H, W, in, out and its flatten before fc1 is H, W, C, so both are reordered to PyTorch's layout.</li>
+ *       H, W, in, out and its flatten before fc1 is H, W, C, so both are reordered to PyTorch's layout.
+ *       Its "no top" twin ({@code ..._notop.h5}) has the convolutions only: fc6 and fc7 then start
+ *       from the model's own initialisation.</li>
  * </ul>
  * The result is a map of encoder parameters by this project's names, plus the preprocessing those
  * weights were trained with (torchvision: RGB with mean/std; Keras and Caffe: BGR, 0-255, minus mean).
@@ -56,9 +58,13 @@ public final class Vgg16Weights {
      *                      ...), new CPU tensors that the open scope or the caller closes
      * @param preprocessing the input the weights expect: {@link Preprocessing#TORCHVISION} or
      *                      {@link Preprocessing#CAFFE}
-     * @param source        where they came from: "torchvision" or "keras"
+     * @param source        where they came from: "torchvision", "keras", or {@value #NO_TOP} (conv1_1 to
+     *                      conv5_3 only: fc6 and fc7 are absent from {@code encoder})
      */
     public record Loaded(Map<String, Tensor> encoder, Preprocessing preprocessing, String source) {}
+
+    /** The {@link Loaded#source} of Keras' "no top" file, which holds the convolutions only. */
+    public static final String NO_TOP = "keras no-top";
 
     private Vgg16Weights() {}
 
@@ -228,6 +234,11 @@ public final class Vgg16Weights {
                 out.put("features." + CONV_INDICES[l] + ".weight", hwioToOihw(k, 3, 3, (int) in, c));
                 out.put("features." + CONV_INDICES[l] + ".bias", Tensor.of(b, c));
                 in = c;
+            }
+            if (h5.getChild("fc1") == null && h5.getChild("fc2") == null) {
+                // Keras' "no top" file (vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, include_top=False)
+                // ends at block5: fc6 and fc7 keep the model's own initialisation.
+                return new Loaded(out, Preprocessing.CAFFE, NO_TOP);
             }
             long c5 = in;
             Dataset[] fc1 = kernelAndBias(h5, "fc1", 2);

@@ -175,6 +175,80 @@ class Vgg16WeightsTest {
         assertClose(expected, conv.toFloatArray(), 1e-5, "fc6 from Keras fc1");
     }
 
+    /**
+     * Keras' "no top" file ends at block5: the convolutions load, reordered as from the full file, and fc6
+     * and fc7 keep the model's own initialisation. A file with fc1 but no fc2 is still refused.
+     */
+    @Test
+    void kerasNoTopLoadsTheConvolutionsAndLeavesFc6AndFc7() throws IOException {
+        Path file = dir.resolve("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5");
+        float[][][][] block1Conv2 = null;
+        try (WritableHdfFile h5 = HdfFile.write(file)) {
+            int in = 3;
+            for (int l = 0; l < 13; l++) {
+                String name = Vgg16Weights.KERAS_CONVS[l];
+                float[][][][] k = new float[3][3][in][CHANNELS[l]];
+                float[] flat = random(9 * in * CHANNELS[l], 50 + l);
+                int at = 0;
+                for (float[][][] a : k) {
+                    for (float[][] b : a) {
+                        for (float[] c : b) {
+                            for (int o = 0; o < c.length; o++) {
+                                c[o] = flat[at++];
+                            }
+                        }
+                    }
+                }
+                if (l == 1) {
+                    block1Conv2 = k;
+                }
+                WritableGroup g = h5.putGroup(name);
+                g.putDataset("kernel:0", k);
+                g.putDataset("bias:0", random(CHANNELS[l], 150 + l));
+                in = CHANNELS[l];
+            }
+        }
+        Vgg16Weights.Loaded loaded = Vgg16Weights.read(file);
+        assertEquals(Vgg16Weights.NO_TOP, loaded.source());
+        assertEquals(26, loaded.encoder().size(), "13 kernels and 13 biases: " + loaded.encoder().keySet());
+        Fcn model = model();
+        var p = model.namedParameters();
+        float[] fc6Before = p.get("fc6.weight").data().toFloatArray();
+        float[] fc7Before = p.get("fc7.bias").data().toFloatArray();
+        Vgg16Weights.loadInto(model, loaded);
+
+        float[] w = p.get("features.2.weight").data().toFloatArray(); // block1_conv2
+        int in = CHANNELS[0];
+        for (int o = 0; o < CHANNELS[1]; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int y = 0; y < 3; y++) {
+                    for (int x = 0; x < 3; x++) {
+                        assertEquals(block1Conv2[y][x][i][o], w[((o * in + i) * 3 + y) * 3 + x]);
+                    }
+                }
+            }
+        }
+        assertArrayEquals(random(CHANNELS[12], 162), p.get("features.28.bias").data().toFloatArray(), "block5_conv3 bias");
+        assertArrayEquals(fc6Before, p.get("fc6.weight").data().toFloatArray(), "fc6 keeps its initialisation");
+        assertArrayEquals(fc7Before, p.get("fc7.bias").data().toFloatArray(), "fc7 keeps its initialisation");
+
+        Path half = dir.resolve("fc1_only.h5");
+        try (WritableHdfFile h5 = HdfFile.write(half)) {
+            int in2 = 3;
+            for (int l = 0; l < 13; l++) {
+                WritableGroup g = h5.putGroup(Vgg16Weights.KERAS_CONVS[l]);
+                g.putDataset("kernel:0", new float[3][3][in2][CHANNELS[l]]);
+                g.putDataset("bias:0", new float[CHANNELS[l]]);
+                in2 = CHANNELS[l];
+            }
+            WritableGroup f1 = h5.putGroup("fc1");
+            f1.putDataset("fc1_W_1:0", new float[49 * C5][FC]);
+            f1.putDataset("fc1_b_1:0", new float[FC]);
+        }
+        IOException e = assertThrows(IOException.class, () -> Vgg16Weights.read(half));
+        assertTrue(e.getMessage().contains("no layer group 'fc2'"), e.getMessage());
+    }
+
     @Test
     void badFilesAreNamed() throws IOException {
         Path empty = dir.resolve("empty.safetensors");

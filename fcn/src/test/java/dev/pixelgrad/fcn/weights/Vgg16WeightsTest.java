@@ -43,6 +43,22 @@ class Vgg16WeightsTest {
     @TempDir
     Path dir;
 
+    /** A 3x3 convolution kernel in Keras' layout [y][x][in][out], filled from {@code flat} in that order. */
+    private static float[][][][] kerasKernel(float[] flat, int in, int out) {
+        float[][][][] k = new float[3][3][in][out];
+        int at = 0;
+        for (float[][][] row : k) {
+            for (float[][] tap : row) {
+                for (float[] outputs : tap) {
+                    for (int o = 0; o < out; o++) {
+                        outputs[o] = flat[at++];
+                    }
+                }
+            }
+        }
+        return k;
+    }
+
     private static float[] random(int n, long seed) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -101,18 +117,7 @@ class Vgg16WeightsTest {
             int in = 3;
             for (int l = 0; l < 13; l++) {
                 String name = Vgg16Weights.KERAS_CONVS[l];
-                float[][][][] k = new float[3][3][in][CHANNELS[l]];
-                float[] flat = random(9 * in * CHANNELS[l], l);
-                int at = 0;
-                for (float[][][] a : k) {
-                    for (float[][] b : a) {
-                        for (float[] c : b) {
-                            for (int o = 0; o < c.length; o++) {
-                                c[o] = flat[at++];
-                            }
-                        }
-                    }
-                }
+                float[][][][] k = kerasKernel(random(9 * in * CHANNELS[l], l), in, CHANNELS[l]);
                 convKernels.put(name, k);
                 // Keras 2 nests the weights one group deeper; the older files do not. Both occur.
                 WritableGroup g = h5.putGroup(name);
@@ -187,18 +192,7 @@ class Vgg16WeightsTest {
             int in = 3;
             for (int l = 0; l < 13; l++) {
                 String name = Vgg16Weights.KERAS_CONVS[l];
-                float[][][][] k = new float[3][3][in][CHANNELS[l]];
-                float[] flat = random(9 * in * CHANNELS[l], 50 + l);
-                int at = 0;
-                for (float[][][] a : k) {
-                    for (float[][] b : a) {
-                        for (float[] c : b) {
-                            for (int o = 0; o < c.length; o++) {
-                                c[o] = flat[at++];
-                            }
-                        }
-                    }
-                }
+                float[][][][] k = kerasKernel(random(9 * in * CHANNELS[l], 50 + l), in, CHANNELS[l]);
                 if (l == 1) {
                     block1Conv2 = k;
                 }

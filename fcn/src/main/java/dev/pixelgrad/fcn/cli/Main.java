@@ -16,6 +16,7 @@ import dev.pixelgrad.fcn.metrics.Scores;
 import dev.pixelgrad.fcn.train.Evaluator;
 import dev.pixelgrad.fcn.train.Inference;
 import dev.pixelgrad.fcn.train.Predictor;
+import dev.pixelgrad.fcn.train.TensorBoardWriter;
 import dev.pixelgrad.fcn.train.TrainOptions;
 import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingDivergedException;
@@ -46,7 +47,7 @@ import java.util.stream.Stream;
 
 /** The {@code pixelgrad} command: train, eval, predict, demo, explain, figures and devices. */
 public final class Main {
-    private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help",
+    private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help", "tensorboard",
             "no-preflight", "preflight", "flip");
     /** Splits up to this many samples in all are read once before training (see {@link Preflight}). */
     static final int PREFLIGHT_MAX_SAMPLES = 20_000;
@@ -103,6 +104,8 @@ public final class Main {
               --no-preflight | --preflight   read every sample before training (default: sets of up to 20000)
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
+              --tensorboard          also write TensorBoard event files to DIR/tensorboard: losses, learning
+                                     rate, scores and validation predictions (tensorboard --logdir DIR)
               --seed N  --workers N
             """.formatted(String.join("|", FcnVariant.names())),
             "eval", """
@@ -360,6 +363,7 @@ public final class Main {
         trainOptions(a, 2, 1, output, stored);
         boolean skipPreflight = a.flag("no-preflight");
         boolean forcePreflight = a.flag("preflight");
+        boolean tensorboard = a.flag("tensorboard");
         a.finish();
         SegmentationDataset trainSet = source.open(trainSplit);
         SegmentationDataset valSet = source.open(valSplit);
@@ -370,7 +374,7 @@ public final class Main {
         }
         TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = trainUntilDoneOrSignalled(opt, trainSet, valSet, resume, bar, out, output);
+        Trainer.Result r = trainUntilDoneOrSignalled(opt, trainSet, valSet, resume, bar, out, output, tensorboard);
         if (r.stopped()) {
             return;
         }
@@ -390,8 +394,8 @@ public final class Main {
      * A kill -9 instead leaves the last checkpoint written, which is never half-written.
      */
     private static Trainer.Result trainUntilDoneOrSignalled(TrainOptions opt, SegmentationDataset trainSet,
-            SegmentationDataset valSet, boolean resume, ProgressBar bar, PrintStream out, Path output)
-            throws IOException {
+            SegmentationDataset valSet, boolean resume, ProgressBar bar, PrintStream out, Path output,
+            boolean tensorboard) throws IOException {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
@@ -406,8 +410,19 @@ public final class Main {
         }, "pixelgrad-stop");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
-            Trainer.Result r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), stop::get,
-                    new ReportTarget(output, valSet, "Pixelgrad: training " + opt.model().model() + " in " + output)));
+            Trainer.Listener cli = listener(bar, opt.device(), stop::get,
+                    new ReportTarget(output, valSet, "Pixelgrad: training " + opt.model().model() + " in " + output));
+            Trainer.Result r;
+            if (tensorboard) {
+                try (TensorBoardWriter events = TensorBoardWriter.create(output.resolve(TensorBoardListener.FOLDER))) {
+                    bar.message("TensorBoard events: " + events.file() + " (tensorboard --logdir "
+                            + output.resolve(TensorBoardListener.FOLDER) + ")");
+                    r = Trainer.train(opt, trainSet, valSet, resume,
+                            Trainer.Listener.all(cli, new TensorBoardListener(events, opt, valSet)));
+                }
+            } else {
+                r = Trainer.train(opt, trainSet, valSet, resume, cli);
+            }
             if (r.stopped()) {
                 out.println("stopped at step " + r.steps() + " of " + opt.iterations() + "; checkpoint: " + r.checkpoint()
                         + " (go on with: pixelgrad train --resume --output " + output + ")");

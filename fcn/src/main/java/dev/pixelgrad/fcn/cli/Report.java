@@ -156,7 +156,7 @@ final class Report {
     }
 
     /** Rows of input | ground truth | prediction | overlay, each scaled (nearest) to {@link #CELL_WIDTH}. */
-    private static BufferedImage grid(List<Prediction> samples, Palette palette) {
+    static BufferedImage grid(List<Prediction> samples, Palette palette) {
         int widest = 1;
         for (Prediction p : samples) {
             widest = Math.max(widest, p.sample().width());

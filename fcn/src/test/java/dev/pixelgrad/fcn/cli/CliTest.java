@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,30 @@ class CliTest {
                 "--optimizer", "sgd", "--lr", "1e-3"));
         a.addAll(List.of(extra));
         return a;
+    }
+
+    /**
+     * --tensorboard: one event file under the run's tensorboard folder, with the version record, three
+     * scalars per step, and five scalars and an image per validation (here only the last step's).
+     */
+    @Test
+    void tensorboardEventsForEveryStepAndValidation() throws IOException {
+        Path run = dir.resolve("tb");
+        assertEquals(0, run(train(run, 4, "--tensorboard")), stderr());
+        List<Path> files;
+        try (Stream<Path> s = Files.list(run.resolve("tensorboard"))) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size(), files.toString());
+        assertTrue(stderr().contains("TensorBoard events: " + files.get(0)), stderr());
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(files.get(0))).order(ByteOrder.LITTLE_ENDIAN);
+        int records = 0;
+        while (b.hasRemaining()) {
+            long length = b.getLong();
+            b.position(b.position() + 4 + (int) length + 4);
+            records++;
+        }
+        assertEquals(1 + 4 * 3 + 6, records);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.ExcludedIds;
 import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.Preflight;
 import dev.pixelgrad.fcn.data.Sample;
@@ -77,6 +78,9 @@ public final class Main {
               --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
               --classes FILE         class list (one per line, 'name #rrggbb' for colour-coded masks)
               --train-split NAME --val-split NAME        (train, val)
+                                     train_aug: masks from SegmentationClassAug, else SegmentationClass;
+                                     SBD (DIR/cls, DIR/img): train, val, trainval (docs/fcn.md: seg11valid)
+              --exclude FILE         drop the ids FILE lists from the training split (SBD less seg11valid)
               --device cpu|cuda      (cpu)
               --iterations N | --epochs N                (1000 iterations)
               --batch N              (8)
@@ -360,8 +364,9 @@ public final class Main {
         trainOptions(a, 2, 1, output, stored);
         boolean skipPreflight = a.flag("no-preflight");
         boolean forcePreflight = a.flag("preflight");
+        Path exclude = a.path("exclude");
         a.finish();
-        SegmentationDataset trainSet = source.open(trainSplit);
+        SegmentationDataset trainSet = ExcludedIds.apply(source.open(trainSplit), exclude, trainSplit, out::println);
         SegmentationDataset valSet = source.open(valSplit);
         if (forcePreflight || !skipPreflight && trainSet.size() + valSet.size() <= PREFLIGHT_MAX_SAMPLES) {
             // Every bad sample now, at once, rather than the first one when it is drawn.

@@ -4,6 +4,7 @@ import dev.pixelgrad.fcn.data.BuiltinDataset;
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.DataException;
 import dev.pixelgrad.fcn.data.FolderDataset;
+import dev.pixelgrad.fcn.data.SbdDataset;
 import dev.pixelgrad.fcn.data.SegmentationDataset;
 import dev.pixelgrad.fcn.data.VocDataset;
 import java.io.IOException;
@@ -44,6 +45,9 @@ record DataSource(String spec, Path builtinDir, int builtinTrain, int builtinVal
         }
         if (Files.isDirectory(root.resolve("ImageSets").resolve("Segmentation"))) {
             return new VocDataset(root, split, given);
+        }
+        if (SbdDataset.find(root) != null) {
+            return new SbdDataset(SbdDataset.find(root), split, given);
         }
         Path images = root.resolve(split).resolve("images");
         Path masks = root.resolve(split).resolve("masks");

@@ -8,6 +8,7 @@ import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.DataLoader;
+import dev.pixelgrad.fcn.data.ExcludedIds;
 import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.Preflight;
 import dev.pixelgrad.fcn.data.Sample;
@@ -78,6 +79,9 @@ public final class Main {
               --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
               --classes FILE         class list (one per line, 'name #rrggbb' for colour-coded masks)
               --train-split NAME --val-split NAME        (train, val)
+                                     train_aug: masks from SegmentationClassAug, else SegmentationClass;
+                                     SBD (DIR/cls, DIR/img): train, val, trainval (docs/fcn.md: seg11valid)
+              --exclude FILE         drop the ids FILE lists from the training split (SBD less seg11valid)
               --device cpu|cuda      (cpu)
               --iterations N | --epochs N                (1000 iterations)
               --batch N              (8)
@@ -104,8 +108,8 @@ public final class Main {
               --no-preflight | --preflight   read every sample before training (default: sets of up to 20000)
                                      (options left out come from the checkpoint; different ones are refused)
               --val-every N  --checkpoint-every N    (200, 100)
-              --tensorboard          also write TensorBoard event files to DIR/tensorboard: losses, learning
-                                     rate, scores and validation predictions (tensorboard --logdir DIR)
+              --tensorboard          also write TensorBoard event files: losses, learning rate, scores and
+                                     validation predictions (tensorboard --logdir DIR/tensorboard)
               --seed N  --workers N
             """.formatted(String.join("|", FcnVariant.names())),
             "eval", """
@@ -364,8 +368,9 @@ public final class Main {
         boolean skipPreflight = a.flag("no-preflight");
         boolean forcePreflight = a.flag("preflight");
         boolean tensorboard = a.flag("tensorboard");
+        Path exclude = a.path("exclude");
         a.finish();
-        SegmentationDataset trainSet = source.open(trainSplit);
+        SegmentationDataset trainSet = ExcludedIds.apply(source.open(trainSplit), exclude, trainSplit, out::println);
         SegmentationDataset valSet = source.open(valSplit);
         if (forcePreflight || !skipPreflight && trainSet.size() + valSet.size() <= PREFLIGHT_MAX_SAMPLES) {
             // Every bad sample now, at once, rather than the first one when it is drawn.

@@ -3,7 +3,6 @@ package dev.pixelgrad.fcn.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,12 +10,21 @@ import java.util.List;
  * {@code JPEGImages/<id>.jpg} are the images and {@code SegmentationClass/<id>.png} the palette masks
  * (index 255 is void). The classes are VOC's 21, or those of {@code classes.txt} at the root when
  * present (the built-in set uses this).
+ *
+ * <p>With SBD's masks converted to PNG in {@code SegmentationClassAug/<id>.png} (grey or palette, 0-20,
+ * 255 void), the split {@code train_aug} (or {@code trainaug}; either name finds either list file) reads
+ * each mask from there, and from {@code SegmentationClass} for an id that only that folder has. Every
+ * other split, {@code val} and {@code seg11valid} among them, reads {@code SegmentationClass} only.
  */
 public final class VocDataset implements SegmentationDataset {
+    /** The splits that read SBD's masks from {@link #AUG_MASKS}. */
+    private static final List<String> AUG_SPLITS = List.of("train_aug", "trainaug");
+    /** The folder of SBD's masks as PNGs, beside SegmentationClass. */
+    private static final String AUG_MASKS = "SegmentationClassAug";
+
     private final Path root;
-    private final Path listFile;
-    private final List<String> ids = new ArrayList<>();
-    private final List<Integer> lines = new ArrayList<>();
+    private final List<ImageIdList.Entry> entries;
+    private final boolean augmented;
     private final ClassList classes;
 
     /**
@@ -36,56 +44,37 @@ public final class VocDataset implements SegmentationDataset {
      * With {@code classes} (when not null) instead of VOC's or those of the root's classes.txt.
      *
      * @param root    the folder that holds ImageSets, JPEGImages and SegmentationClass
-     * @param split   the list's name: {@code train}, {@code val}, ...
+     * @param split   the list's name: {@code train}, {@code val}, {@code train_aug}, {@code seg11valid}, ...
      * @param classes the classes, or null
-     * @throws DataException if the list is missing, empty or names an invalid id, or the class list is
+     * @throws DataException if the list is missing, empty or names an invalid id, the split is
+     *                       {@code train_aug} without a SegmentationClassAug folder, or the class list is
      *                       invalid or colour-coded
      * @throws IOException if a file cannot be read
      */
     public VocDataset(Path root, String split, ClassList classes) throws IOException {
         this.root = root;
-        this.listFile = root.resolve("ImageSets").resolve("Segmentation").resolve(split + ".txt");
-        if (!Files.isRegularFile(listFile)) {
-            throw new DataException("no split '" + split + "' under " + root + ": " + listFile
-                    + " does not exist (is this a VOC-layout folder?)");
-        }
-        int lineNo = 0;
-        for (String raw : TextFiles.readLines(listFile)) {
-            lineNo++;
-            String id = raw.strip();
-            if (!id.isEmpty()) {
-                String problem = idProblem(id);
-                if (problem != null) {
-                    throw new DataException(listFile + " line " + lineNo + ": " + problem);
+        Path lists = root.resolve("ImageSets").resolve("Segmentation");
+        Path listFile = lists.resolve(split + ".txt");
+        this.augmented = AUG_SPLITS.contains(split);
+        if (augmented) {
+            if (!Files.isDirectory(root.resolve(AUG_MASKS))) {
+                throw new DataException("split '" + split + "' reads SBD's masks from " + root.resolve(AUG_MASKS)
+                        + ", which does not exist");
+            }
+            for (String name : AUG_SPLITS) {
+                if (!Files.isRegularFile(listFile)) {
+                    listFile = lists.resolve(name + ".txt");
                 }
-                ids.add(id);
-                lines.add(lineNo);
             }
         }
-        if (ids.isEmpty()) {
-            throw new DataException(listFile + " lists no images");
-        }
+        String hint = split.equals("seg11valid") ? " (seg11valid.txt is not part of VOC: it comes with the reference FCN"
+                + " code, and goes in " + lists + ")" : " (is this a VOC-layout folder?)";
+        this.entries = ImageIdList.read(listFile, "no split '" + split + "' under " + root + hint);
         Path classFile = root.resolve("classes.txt");
         this.classes = classes != null ? classes : Files.isRegularFile(classFile) ? ClassList.read(classFile) : ClassList.VOC;
         if (this.classes.colorCoded()) {
             throw new DataException("VOC-layout masks are palette indices; the class list must not give colours");
         }
-    }
-
-    /**
-     * Why {@code id} cannot name a sample, or null: an id is a file name stem inside JPEGImages and
-     * SegmentationClass, so it holds no path separator, is not "." or "..", and has no control character.
-     */
-    private static String idProblem(String id) {
-        if (id.equals(".") || id.equals("..") || id.indexOf('/') >= 0 || id.indexOf('\\') >= 0) {
-            return "image id '" + id + "' is not a plain file name (no folders, '.' or '..')";
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                return "image id has a control character (code " + (int) id.charAt(i) + ") at position " + (i + 1);
-            }
-        }
-        return null;
     }
 
     @Override
@@ -95,20 +84,24 @@ public final class VocDataset implements SegmentationDataset {
 
     @Override
     public int size() {
-        return ids.size();
+        return entries.size();
     }
 
     @Override
     public String id(int index) {
-        return ids.get(index);
+        return entries.get(index).id();
     }
 
     @Override
     public Sample load(int index) throws IOException {
-        String id = ids.get(index);
-        String where = " (line " + lines.get(index) + " of " + listFile + ")";
+        String id = id(index);
+        String where = entries.get(index).where();
         Path imageFile = root.resolve("JPEGImages").resolve(id + ".jpg");
         Path maskFile = root.resolve("SegmentationClass").resolve(id + ".png");
+        Path augMask = root.resolve(AUG_MASKS).resolve(id + ".png");
+        if (augmented && (Files.isRegularFile(augMask) || !Files.isRegularFile(maskFile))) {
+            maskFile = augMask;
+        }
         ImageFiles.Rgb image;
         ImageFiles.Mask mask;
         try {

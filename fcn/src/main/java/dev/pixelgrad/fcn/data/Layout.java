@@ -152,8 +152,9 @@ public enum Layout {
      */
     public String missing(Path dir, String split) {
         List<String> sets = markers.stream().map(set -> String.join(" and ", set).replace("<split>", split)).toList();
-        return dir + " has no " + String.join(" nor ", sets) + " folder" + (children.isEmpty() ? ""
-                : " (nor a " + String.join(" or ", children) + " folder holding them)");
+        return dir + " has no " + String.join(" nor ", sets) + " folders" + (children.isEmpty() ? ""
+                : " (looked there and in " + String.join(", ", children.stream().map(c -> dir.resolve(c).toString())
+                .toList()) + ")");
     }
 
     /**

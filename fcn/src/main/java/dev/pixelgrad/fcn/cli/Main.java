@@ -76,11 +76,27 @@ public final class Main {
             "train", """
             train:
               --model %s   (fcn8s)
-              --data builtin|DIR     builtin synthetic set, a VOC-layout folder, or DIR/<split>/{images,masks}
+              --data builtin|DIR     builtin synthetic set, or a folder in one of these layouts (docs/fcn.md, Data)
+              --format auto|voc|sbd|ade20k|kitti-road|camvid|folder   (auto: recognised by its own folders)
+                voc          ImageSets/Segmentation, JPEGImages, SegmentationClass (21 classes, 255 void)
+                sbd          SBD's benchmark_RELEASE/dataset (or a parent): img/, cls/*.mat, <split>.txt
+                ade20k       ADEChallengeData2016 or its parent: images/ and annotations/{training,validation};
+                             splits train, val (or the folder names); 150 classes (see --ade-other)
+                kitti-road   data_road or its parent: training/image_2 + gt_image_2/<cat>_road_<n>.png;
+                             road (magenta) vs not_road (red), black void; val held out (--val-fraction)
+                camvid       SegNet's train, val, test + <split>annot (11 classes, value 11 void), or
+                             701_StillsRaw_full + LabeledApproved_full + label_colors.txt (Void void; val
+                             held out)
+                folder       <split>/images + <split>/masks, classes from --classes or classes.txt
+              --ade-other ignore|class   ADE20K's value 0 "other" (ignore): void, class c -> c-1, 150 classes,
+                                     as the challenge's evaluation and most FCN code; class: class 0, 151 classes
+              --val-fraction X       share of the labelled images held out as val where a layout has no val split:
+                                     spread evenly in name order (0.2: the 5th, 10th, 15th, ...)
+              --resize HxW           every sample to HxW: bilinear image, nearest labels (none; KITTI: 160x576)
               --classes FILE         class list (one per line, 'name #rrggbb' for colour-coded masks)
               --train-split NAME --val-split NAME        (train, val)
                                      train_aug: masks from SegmentationClassAug, else SegmentationClass;
-                                     SBD (DIR/cls, DIR/img): train, val, trainval (docs/fcn.md: seg11valid)
+                                     sbd: train, val, trainval (docs/fcn.md: seg11valid)
               --exclude FILE         drop the ids FILE lists from the training split (SBD less seg11valid)
               --device cpu|cuda      (cpu)
               --iterations N | --epochs N                (1000 iterations)
@@ -114,6 +130,7 @@ public final class Main {
             """.formatted(String.join("|", FcnVariant.names())),
             "eval", """
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
+                      [--format ...] [--ade-other ...] [--val-fraction X] [--resize HxW]   as for train
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
                       [--scales X,Y,...] (1)  average the class probabilities over these resizings
                       [--flip]                and over each mirrored left-right

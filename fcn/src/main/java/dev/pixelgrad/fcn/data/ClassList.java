@@ -16,7 +16,8 @@ import java.util.Map;
  * The classes of a dataset, in index order, and for colour-coded masks the colour of each. A class
  * file has one class per line, optionally with its mask colour: {@code road #ff00ff}. A line named
  * {@code void} (with a colour) is not a class: pixels of that colour are ignored. Blank lines and
- * lines starting with '#' are skipped.
+ * lines starting with '#' are skipped. Lines of CamVid's {@code label_colors.txt}, {@code R G B Name}
+ * with decimal values, are read as {@code Name #rrggbb}.
  *
  * @param names  class names; index = class id
  * @param colors 0xRRGGBB to class id (or 255 for void), or null for index masks
@@ -139,8 +140,13 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
                 continue;
             }
             String[] parts = line.split("\\s+");
+            if (parts.length == 4 && isByte(parts[0]) && isByte(parts[1]) && isByte(parts[2])) {
+                // CamVid's label_colors.txt: "R G B<tab>Name".
+                parts = new String[] {parts[3], String.format("#%02x%02x%02x", Integer.parseInt(parts[0]),
+                        Integer.parseInt(parts[1]), Integer.parseInt(parts[2]))};
+            }
             if (parts.length > 2 || (parts.length == 2 && !parts[1].matches("#[0-9a-fA-F]{6}"))) {
-                throw new DataException(file + " line " + lineNo + ": expected 'name' or 'name #rrggbb', got '" + line + "'");
+                throw new DataException(file + " line " + lineNo + ": expected 'name', 'name #rrggbb' or 'R G B name', got '" + line + "'");
             }
             boolean isVoid = parts[0].equalsIgnoreCase("void");
             if (parts.length == 2) {
@@ -171,6 +177,10 @@ public record ClassList(List<String> names, Map<Integer, Integer> colors) {
                     + names.size() + " have one)");
         }
         return new ClassList(names, withColor == 0 ? null : colors);
+    }
+
+    private static boolean isByte(String s) {
+        return s.matches("\\d{1,3}") && Integer.parseInt(s) <= 255;
     }
 
     /**

@@ -58,23 +58,6 @@ public final class SbdDataset implements SegmentationDataset {
         }
     }
 
-    /**
-     * SBD's dataset folder at or under {@code root}: {@code root} itself, {@code root/dataset} (given
-     * {@code benchmark_RELEASE}) or {@code root/benchmark_RELEASE/dataset}, whichever has {@code cls} and
-     * {@code img} folders.
-     *
-     * @param root the folder given as the data
-     * @return the dataset folder, or null when none of them is one
-     */
-    public static Path find(Path root) {
-        for (Path candidate : List.of(root, root.resolve("dataset"), root.resolve("benchmark_RELEASE").resolve("dataset"))) {
-            if (Files.isDirectory(candidate.resolve("cls")) && Files.isDirectory(candidate.resolve("img"))) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     @Override
     public ClassList classes() {
         return classes;

@@ -58,10 +58,10 @@ class SbdDatasetTest {
     @Test
     void theSbdFolderIsFoundFromItsParentsToo() throws IOException {
         Path dataset = SbdFixtures.sbd(dir, List.of("a"), List.of("b"));
-        assertEquals(dataset, SbdDataset.find(dir));
-        assertEquals(dataset, SbdDataset.find(dir.resolve("benchmark_RELEASE")));
-        assertEquals(dataset, SbdDataset.find(dataset));
-        assertNull(SbdDataset.find(dataset.resolve("cls")));
+        assertEquals(dataset, Layout.SBD.root(dir, "train"));
+        assertEquals(dataset, Layout.SBD.root(dir.resolve("benchmark_RELEASE"), "train"));
+        assertEquals(dataset, Layout.SBD.root(dataset, "train"));
+        assertNull(Layout.SBD.root(dataset.resolve("cls"), "train"));
     }
 
     @Test

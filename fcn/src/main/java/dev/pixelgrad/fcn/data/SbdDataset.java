@@ -79,15 +79,7 @@ public final class SbdDataset implements SegmentationDataset {
         String where = entries.get(index).where();
         Path imageFile = dataset.resolve("img").resolve(id + ".jpg");
         Path maskFile = dataset.resolve("cls").resolve(id + ".mat");
-        ImageFiles.Rgb image;
-        ImageFiles.Mask mask;
-        try {
-            image = ImageFiles.readRgb(imageFile);
-            mask = readClassMask(maskFile);
-        } catch (DataException e) {
-            throw new DataException(e.getMessage() + where, e);
-        }
-        return SegmentationDataset.assemble(id, imageFile, image, maskFile, mask, classes.size(), where);
+        return SegmentationDataset.read(id, imageFile, maskFile, SbdDataset::readClassMask, classes.size(), where);
     }
 
     /**

@@ -69,4 +69,44 @@ public interface SegmentationDataset {
         }
         return new Sample(id, image.height(), image.width(), image.planes(), v);
     }
+
+    /** How a dataset reads one mask file into labels. */
+    @FunctionalInterface
+    interface MaskReader {
+        /**
+         * Reads a mask.
+         *
+         * @param file the mask file
+         * @return its labels
+         * @throws IOException naming the file, if it cannot be read or is not a mask
+         */
+        ImageFiles.Mask read(Path file) throws IOException;
+    }
+
+    /**
+     * Reads an image and its mask and puts them together with {@link #assemble}; a file that cannot be read
+     * is a {@link DataException} whose message ends with {@code where}.
+     *
+     * @param id         the sample's name
+     * @param imageFile  the image's file
+     * @param maskFile   the mask's file
+     * @param masks      how the mask is read (a palette PNG, a MATLAB file, ...)
+     * @param numClasses the number of classes
+     * @param where      appended to every message: where the pair was listed, or empty
+     * @return the sample
+     * @throws DataException if a file cannot be read or the pair does not fit together
+     * @throws IOException if a file cannot be read for another reason
+     */
+    static Sample read(String id, Path imageFile, Path maskFile, MaskReader masks, int numClasses, String where)
+            throws IOException {
+        ImageFiles.Rgb image;
+        ImageFiles.Mask mask;
+        try {
+            image = ImageFiles.readRgb(imageFile);
+            mask = masks.read(maskFile);
+        } catch (DataException e) {
+            throw new DataException(e.getMessage() + where, e);
+        }
+        return assemble(id, imageFile, image, maskFile, mask, numClasses, where);
+    }
 }

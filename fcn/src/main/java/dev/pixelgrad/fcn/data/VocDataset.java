@@ -102,14 +102,6 @@ public final class VocDataset implements SegmentationDataset {
         if (augmented && (Files.isRegularFile(augMask) || !Files.isRegularFile(maskFile))) {
             maskFile = augMask;
         }
-        ImageFiles.Rgb image;
-        ImageFiles.Mask mask;
-        try {
-            image = ImageFiles.readRgb(imageFile);
-            mask = ImageFiles.readIndexMask(maskFile);
-        } catch (DataException e) {
-            throw new DataException(e.getMessage() + where, e);
-        }
-        return SegmentationDataset.assemble(id, imageFile, image, maskFile, mask, classes.size(), where);
+        return SegmentationDataset.read(id, imageFile, maskFile, ImageFiles::readIndexMask, classes.size(), where);
     }
 }

@@ -3,20 +3,10 @@ package dev.pixelgrad.bench.cpu;
 import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -24,12 +14,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * the cropped scores of pool4, then of pool3). Its backward pass hands the gradient through unchanged,
  * so there is no backward kernel to time.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class AddBenchmark extends DeviceBenchmark {
     /** channels x height x width, batch 1: fuse_pool4 and fuse_pool3 at a 500x500 input. */
     @Param({"21x34x34", "21x70x70"})
@@ -43,11 +27,6 @@ public class AddBenchmark extends DeviceBenchmark {
         open();
         a = normal(1f, 1, batchOfOne(shape));
         b = normal(1f, 2, batchOfOne(shape));
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

@@ -1,18 +1,9 @@
 package dev.pixelgrad.bench.cpu;
 
 import dev.pixelgrad.tensor.ConvParams;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * conv2d (3x3, stride 1, padding 1, batch 1, with bias) on the shapes of VGG16's blocks, as in FCN's
@@ -22,12 +13,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The GEMM under the convolution is chosen per JVM: add {@code -jvmArgsAppend -Dpixelgrad.cpu.gemm=ejml}
  * to measure the EJML path.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class ConvBenchmark extends ConvPasses {
     /** channels x size (input and output channels alike): VGG16 conv1_2, conv2_2, conv3_3, conv4_3 at 224x224. */
     @Param({"64x224", "128x112", "256x56", "512x28"})

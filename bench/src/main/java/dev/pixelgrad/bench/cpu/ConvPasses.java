@@ -5,8 +5,6 @@ import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -20,11 +18,6 @@ public abstract class ConvPasses extends DeviceBenchmark {
     protected Tensor b;
     protected Tensor gy;
     protected ConvParams p;
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
-    }
 
     @Benchmark
     public void forward(Blackhole bh) {

@@ -4,20 +4,10 @@ import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -26,12 +16,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * FCN training step runs); the weight gradient (backwardWeight, which runs only when the upsampling
  * learns: FCN's default keeps it frozen at bilinear weights).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class ConvTransposeBenchmark extends DeviceBenchmark {
     /**
      * Input channels x height x width, then kernel and stride: FCN-8s's upscore2 and upscore_pool4 (4x4,
@@ -55,11 +39,6 @@ public class ConvTransposeBenchmark extends DeviceBenchmark {
         x = normal(1f, 1, 1, c, n[1], n[2]);
         w = normal(0.05f, 2, c, c, k, k);
         gy = normal(1f, 3, Ops.convTranspose2dOutputShape(x, w, null, p).dims());
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

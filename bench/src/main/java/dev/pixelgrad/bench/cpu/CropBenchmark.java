@@ -3,20 +3,10 @@ package dev.pixelgrad.bench.cpu;
 import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -24,12 +14,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * of the spatial axes, batch 1, at a 500x500 input. Backward writes the gradient into a zero tensor of the
  * input's shape.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class CropBenchmark extends DeviceBenchmark {
     /**
      * Input channels x height x width, the offset, the window's side: score_pool4 cropped to upscore2,
@@ -51,11 +35,6 @@ public class CropBenchmark extends DeviceBenchmark {
         size = n[4];
         x = normal(1f, 1, 1, n[0], n[1], n[2]);
         gy = normal(1f, 2, 1, n[0], size, size);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

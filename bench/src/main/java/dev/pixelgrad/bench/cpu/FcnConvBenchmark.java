@@ -2,18 +2,9 @@ package dev.pixelgrad.bench.cpu;
 
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Ops;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The convolutions of FCN-8s at a 500x500 input that are not VGG16's 3x3 block shapes ({@link ConvBenchmark}):
@@ -21,12 +12,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * convolutions. Stride 1, with bias, batch 1. Forward, and backward (input + weight + bias gradients;
  * a training step skips conv1_1's input gradient, the image needing none).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class FcnConvBenchmark extends ConvPasses {
     /**
      * Input channels x height x width, then output channels, kernel and padding: conv1_1, fc6, fc7,

@@ -4,20 +4,10 @@ import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -25,12 +15,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * size such as 349 pools to 175), batch 1, on FCN-8s's pool1 to pool5 at a 500x500 input. Forward gives
  * the output and the argmax indices; backward scatters the output gradient to the winning positions.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class MaxPoolBenchmark extends DeviceBenchmark {
     /** The pool's input, channels x height x width: pool1, pool2, pool3, pool4, pool5. */
     @Param({"64x698x698", "128x349x349", "256x175x175", "512x88x88", "512x44x44"})
@@ -49,11 +33,6 @@ public class MaxPoolBenchmark extends DeviceBenchmark {
         keep(pooled.output());
         keep(pooled.indices());
         gy = normal(1f, 2, pooled.output().shape().dims());
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

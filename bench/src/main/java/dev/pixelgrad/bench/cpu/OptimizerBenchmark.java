@@ -6,20 +6,10 @@ import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -28,12 +18,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * with momentum 0.99 and weight decay 5e-4 (Caffe's rule, FCN's reference recipe; {@code nn.Sgd}). Each
  * reads the weight, its gradient and its state and writes the weight and the state back: memory-bound.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class OptimizerBenchmark extends DeviceBenchmark {
     /**
      * The weight's shape: conv5_x (2.4M values), fc7 (16.8M), fc6 (102.8M; weight, gradient and Adam's
@@ -58,11 +42,6 @@ public class OptimizerBenchmark extends DeviceBenchmark {
         m = keep(Tensor.zeros(Shape.of(weight), DType.FLOAT32, device()));
         v = keep(Tensor.zeros(Shape.of(weight), DType.FLOAT32, device()));
         step = 0;
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

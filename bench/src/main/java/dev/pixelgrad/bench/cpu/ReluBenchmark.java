@@ -3,32 +3,16 @@ package dev.pixelgrad.bench.cpu;
 import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * relu into a new tensor, and its backward pass (the upstream gradient where the output is positive),
  * batch 1, on FCN's largest activation and two later ones at a 500x500 input.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class ReluBenchmark extends DeviceBenchmark {
     /** channels x height x width: after conv1_1/conv1_2, after conv4_x, after fc6/fc7. */
     @Param({"64x698x698", "512x88x88", "4096x16x16"})
@@ -44,11 +28,6 @@ public class ReluBenchmark extends DeviceBenchmark {
         x = normal(1f, 1, batchOfOne(shape));
         y = keep(Ops.relu(x));
         gy = normal(1f, 2, batchOfOne(shape));
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

@@ -5,20 +5,10 @@ import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -27,12 +17,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * 255 (VOC marks object borders so). {@code forward} computes the loss alone; {@code forwardBackward} the
  * loss and its gradient with respect to the logits, which one pass gives (what a training step runs).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
 public class SoftmaxCrossEntropyBenchmark extends DeviceBenchmark {
     /** classes x height x width of the logits. */
     @Param({"21x500x500"})
@@ -52,11 +36,6 @@ public class SoftmaxCrossEntropyBenchmark extends DeviceBenchmark {
             lab[i] = i % 10 == 0 ? 255 : (int) Math.floorMod((i * 2654435761L) >>> 7, (long) classes);
         }
         labels = keep(Tensor.ofInts(lab, Shape.of(1, dims[2], dims[3])));
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

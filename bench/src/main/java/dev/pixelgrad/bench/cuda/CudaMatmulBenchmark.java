@@ -3,26 +3,16 @@ package dev.pixelgrad.bench.cuda;
 import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /** Our tiled SGEMM against cuBLAS on square float32 products, timed to completion. Needs a GPU. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
@@ -52,11 +42,6 @@ public class CudaMatmulBenchmark extends DeviceBenchmark {
         open();
         a = normal(1f, 5, n, n);
         b = normal(1f, 6, n, n);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        closeAll();
     }
 
     @Benchmark

@@ -9,12 +9,9 @@ import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.VocDataset;
 import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingLog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,27 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pixelgrad command line, end to end on a tiny built-in set, including kill -9 and --resume. */
-class CliTest {
+class CliTest extends CommandLineTest {
     @TempDir
     Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(List<String> args) {
-        out.reset();
-        err.reset();
-        return Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     private List<String> train(Path output, long iterations, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--data", "builtin", "--builtin-dir",

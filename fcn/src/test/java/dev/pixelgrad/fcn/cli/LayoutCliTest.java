@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.fcn.data.LayoutFixtures;
 import dev.pixelgrad.fcn.train.Trainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,23 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** train, eval and predict on each distributed layout, recognised from its folders or named with --format. */
-class LayoutCliTest {
+class LayoutCliTest extends CommandLineTest {
     @TempDir
     Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(List<String> args) {
-        out.reset();
-        err.reset();
-        return Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     /** Trains 2 steps on {@code data}, evaluates the val split and predicts the images of {@code images}. */
     private void trainEvalPredict(Path data, Path images, String... extra) throws IOException {
@@ -48,7 +31,7 @@ class LayoutCliTest {
                 data.toString(), "--split", "val"));
         eval.addAll(List.of(extra));
         assertEquals(0, run(eval), stderr());
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("pixel accuracy"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(stdout().contains("pixel accuracy"), stdout());
         Path predictions = dir.resolve("predictions");
         assertEquals(0, run(List.of("predict", "--checkpoint", checkpoint.toString(), "--input", images.toString(),
                 "--output", predictions.toString())), stderr());
@@ -96,7 +79,7 @@ class LayoutCliTest {
     @Test
     void trainHelpNamesTheLayouts() {
         assertEquals(0, run(List.of("train", "--help")));
-        String help = out.toString(StandardCharsets.UTF_8);
+        String help = stdout();
         for (String option : List.of("--format", "--ade-other", "--val-fraction", "--resize")) {
             assertTrue(help.contains(option), help);
         }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.fcn.data.SbdFixtures;
 import dev.pixelgrad.fcn.train.Trainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,23 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line on SBD as distributed: trained on trainval less seg11valid, validated on seg11valid's images that SBD has. */
-class SbdCliTest {
+class SbdCliTest extends CommandLineTest {
     @TempDir
     Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        out.reset();
-        err.reset();
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void trainEvalAndPredictOnSbd() throws IOException {
@@ -45,18 +28,18 @@ class SbdCliTest {
         Path run = dir.resolve("run");
         assertEquals(0, run("train", "--data", dir.toString(), "--train-split", "trainval", "--exclude", seg11valid.toString(),
                 "--val-split", "seg11valid_sbd", "--iterations", "2", "--width", "0.03125", "--batch", "2", "--workers", "1",
-                "--output", run.toString()), err.toString(StandardCharsets.UTF_8));
+                "--output", run.toString()), stderr());
         assertTrue(stdout().contains("dropped 2 of the 6 images of the split 'trainval', 4 left"), stdout());
         Path checkpoint = run.resolve(Trainer.CHECKPOINT);
         assertTrue(Files.exists(checkpoint));
 
         assertEquals(0, run("eval", "--checkpoint", checkpoint.toString(), "--data", dir.resolve("benchmark_RELEASE").toString(),
-                "--split", "seg11valid_sbd"), err.toString(StandardCharsets.UTF_8));
+                "--split", "seg11valid_sbd"), stderr());
         assertTrue(stdout().contains("mean IoU"), stdout());
 
         Path predictions = dir.resolve("predictions");
         assertEquals(0, run("predict", "--checkpoint", checkpoint.toString(), "--input", dataset.resolve("img").toString(),
-                "--output", predictions.toString()), err.toString(StandardCharsets.UTF_8));
+                "--output", predictions.toString()), stderr());
         assertTrue(Files.exists(predictions.resolve("2008_000010_mask.png")));
     }
 }

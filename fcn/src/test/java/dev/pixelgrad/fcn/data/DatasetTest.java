@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.data;
 
+import static dev.pixelgrad.fcn.data.DatasetAssertions.assertMentions;
 import static java.util.stream.Collectors.joining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,12 +26,6 @@ class DatasetTest {
 
     private static String message(IOException e) {
         return e.getMessage();
-    }
-
-    private static void assertMentions(String msg, String... parts) {
-        for (String p : parts) {
-            assertTrue(msg.contains(p), "message should mention '" + p + "': " + msg);
-        }
     }
 
     @Test

@@ -1,14 +1,14 @@
 package dev.pixelgrad.fcn.data;
 
+import static dev.pixelgrad.fcn.data.DatasetAssertions.assertMentions;
+import static dev.pixelgrad.fcn.data.DatasetAssertions.ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,16 +18,6 @@ class LayoutTest {
 
     @TempDir
     Path dir;
-
-    private static void assertMentions(String msg, String... parts) {
-        for (String p : parts) {
-            assertTrue(msg.contains(p), "message should mention '" + p + "': " + msg);
-        }
-    }
-
-    private static List<String> ids(SegmentationDataset ds) {
-        return IntStream.range(0, ds.size()).mapToObj(ds::id).toList();
-    }
 
     @Test
     void ade20kIgnoresOtherAndShiftsTheClassesOrKeepsOtherAsAClass() throws IOException {

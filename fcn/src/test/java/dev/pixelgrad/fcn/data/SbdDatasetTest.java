@@ -1,11 +1,12 @@
 package dev.pixelgrad.fcn.data;
 
+import static dev.pixelgrad.fcn.data.DatasetAssertions.assertMentions;
+import static dev.pixelgrad.fcn.data.DatasetAssertions.ids;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import us.hebi.matlab.mat.format.Mat5;
@@ -24,16 +24,6 @@ import us.hebi.matlab.mat.types.Struct;
 class SbdDatasetTest {
     @TempDir
     Path dir;
-
-    private static void assertMentions(String msg, String... parts) {
-        for (String p : parts) {
-            assertTrue(msg.contains(p), "message should mention '" + p + "': " + msg);
-        }
-    }
-
-    private static List<String> ids(SegmentationDataset ds) {
-        return IntStream.range(0, ds.size()).mapToObj(ds::id).toList();
-    }
 
     @Test
     void sbdLabelsAreTheMatFilesPixelByPixel() throws IOException {

@@ -432,18 +432,16 @@ public final class Main {
         }, "pixelgrad-stop");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
-            Trainer.Listener cli = listener(bar, opt.device(), stop::get,
-                    new ReportTarget(output, valSet, "Pixelgrad: training " + opt.model().model() + " in " + output));
             Trainer.Result r;
-            if (tensorboard) {
-                try (TensorBoardWriter events = TensorBoardWriter.create(output.resolve(TensorBoardListener.FOLDER))) {
+            try (TensorBoardWriter events = tensorboard ? TensorBoardWriter.create(output.resolve(TensorBoardLog.FOLDER))
+                    : null) {
+                if (events != null) {
                     bar.message("TensorBoard events: " + events.file() + " (tensorboard --logdir "
-                            + output.resolve(TensorBoardListener.FOLDER) + ")");
-                    r = Trainer.train(opt, trainSet, valSet, resume,
-                            Trainer.Listener.all(cli, new TensorBoardListener(events, opt, valSet)));
+                            + output.resolve(TensorBoardLog.FOLDER) + ")");
                 }
-            } else {
-                r = Trainer.train(opt, trainSet, valSet, resume, cli);
+                r = Trainer.train(opt, trainSet, valSet, resume, listener(bar, opt.device(), stop::get,
+                        new ReportTarget(output, valSet, "Pixelgrad: training " + opt.model().model() + " in " + output,
+                                events == null ? null : new TensorBoardLog(events, opt))));
             }
             if (r.stopped()) {
                 out.println("stopped at step " + r.steps() + " of " + opt.iterations() + "; checkpoint: " + r.checkpoint()
@@ -461,15 +459,19 @@ public final class Main {
         }
     }
 
-    /** Where a run's report.html goes and what it shows: its folder, the validation split and a title. */
-    record ReportTarget(Path runDir, SegmentationDataset val, String title) {}
+    /**
+     * Where a run's report.html goes and what it shows: its folder, the validation split and a title; and
+     * the run's TensorBoard log, or null.
+     */
+    record ReportTarget(Path runDir, SegmentationDataset val, String title, TensorBoardLog tensorboard) {}
 
     /** Validation images shown in a run's report. */
     static final int REPORT_SAMPLES = 6;
 
     /**
      * The CLI's listener: the progress bar, a line per validation, device memory on a GPU, and with a
-     * {@code report} target the run's report.html rewritten at every validation.
+     * {@code report} target the run's report.html rewritten at every validation (and its TensorBoard log
+     * written, from the same predictions).
      */
     static Trainer.Listener listener(ProgressBar bar, Device device, BooleanSupplier stop, ReportTarget report) {
         return new Trainer.Listener() {
@@ -496,6 +498,9 @@ public final class Main {
             @Override
             public void step(long step, long last, float loss, double imagesPerSecond) {
                 bar.update(step, last, loss, imagesPerSecond);
+                if (report != null && report.tensorboard() != null) {
+                    report.tensorboard().step(step, loss, imagesPerSecond);
+                }
             }
 
             @Override
@@ -505,7 +510,11 @@ public final class Main {
                         + "pixel accuracy %.2f%%", step, ProgressBar.clock(Math.round(elapsedSeconds)), e.loss(),
                         100 * s.meanIoU(), 100 * s.pixelAccuracy()));
                 if (report != null) {
-                    writeReport(step, s, elapsedSeconds);
+                    List<Report.Prediction> shown = predictions();
+                    writeReport(step, s, elapsedSeconds, shown);
+                    if (report.tensorboard() != null) {
+                        report.tensorboard().validated(step, e, Report.grid(shown, report.val().classes().palette()));
+                    }
                 }
                 if (!device.isCpu()) {
                     Map<String, Long> m = Backends.of(device).memoryStats();
@@ -516,7 +525,8 @@ public final class Main {
                 }
             }
 
-            private void writeReport(long step, Scores s, double elapsedSeconds) {
+            /** The model's predictions for the first validation images, which the report shows. */
+            private List<Report.Prediction> predictions() {
                 List<Report.Prediction> shown = new ArrayList<>();
                 for (int i = 0; i < Math.min(REPORT_SAMPLES, report.val().size()); i++) {
                     try {
@@ -526,6 +536,10 @@ public final class Main {
                         throw new UncheckedIOException(ex);
                     }
                 }
+                return shown;
+            }
+
+            private void writeReport(long step, Scores s, double elapsedSeconds, List<Report.Prediction> shown) {
                 String summary = String.format(Locale.ROOT, "%s, %d classes, width %s; %s. Step %,d, %s of training.",
                         model.config().model(), model.numClasses(), model.config().width(), startNote, step,
                         ProgressBar.clock(Math.round(elapsedSeconds)));

@@ -107,42 +107,6 @@ public final class Trainer {
         default boolean stopRequested() {
             return false;
         }
-
-        /**
-         * Listeners called in turn, each for every event; a stop asked by any of them is a stop.
-         *
-         * @param listeners the listeners, in the order they are called
-         * @return one listener for all of them
-         */
-        static Listener all(Listener... listeners) {
-            List<Listener> each = List.of(listeners);
-            return new Listener() {
-                @Override
-                public void started(Fcn model, long firstStep, long lastStep, String note) {
-                    each.forEach(l -> l.started(model, firstStep, lastStep, note));
-                }
-
-                @Override
-                public void step(long step, long lastStep, float loss, double imagesPerSecond) {
-                    each.forEach(l -> l.step(step, lastStep, loss, imagesPerSecond));
-                }
-
-                @Override
-                public void validated(long step, Evaluator.Evaluation validation, double elapsedSeconds) {
-                    each.forEach(l -> l.validated(step, validation, elapsedSeconds));
-                }
-
-                @Override
-                public void checkpointed(long step, Path file) {
-                    each.forEach(l -> l.checkpointed(step, file));
-                }
-
-                @Override
-                public boolean stopRequested() {
-                    return each.stream().anyMatch(Listener::stopRequested);
-                }
-            };
-        }
     }
 
     /**

@@ -41,7 +41,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,8 +108,14 @@ final class Figures {
         SegmentationDataset train = new VocDataset(data, "train");
         SegmentationDataset val = new VocDataset(data, "val");
         Map<String, Fcn> models = new LinkedHashMap<>();
+        Map<String, RunLogs> logs = new LinkedHashMap<>();
+        Map<String, Double> meanIoU = new LinkedHashMap<>();
         for (String model : MODELS) {
             models.put(model, trained(model, train, val, runs.resolve(model), err));
+            RunLogs log = RunLogs.of(runs.resolve(model));
+            logs.put(model, log);
+            double[] iou = log.val().get("mean_iou");
+            meanIoU.put(model, iou[iou.length - 1]);
         }
         List<Sample> shown = new ArrayList<>();
         for (int i = 0; i < SHOWN; i++) {
@@ -119,13 +124,8 @@ final class Figures {
         Palette palette = val.classes().palette();
         save(scoreFr(models.get("fcn32s"), shown, val.classes().names(), palette), output.resolve("score-fr.png"), stamp,
                 out);
-        Map<String, Double> meanIoU = new LinkedHashMap<>();
-        for (String model : MODELS) {
-            double[] iou = log(runs.resolve(model).resolve(Trainer.VAL_LOG), "mean_iou").get("mean_iou");
-            meanIoU.put(model, iou[iou.length - 1]);
-        }
         save(skips(models, meanIoU, shown, palette), output.resolve("skips.png"), stamp, out);
-        save(trainingCurves(runs), output.resolve("training-curves.png"), stamp, out);
+        save(trainingCurves(logs), output.resolve("training-curves.png"), stamp, out);
     }
 
     /** The SHA-256 of this file's source, read from the jar (or the class folder) it runs from. */
@@ -608,20 +608,19 @@ final class Figures {
 
     // ---- training-curves.png -------------------------------------------------------------------------
 
-    /** Training loss (smoothed) and validation mean IoU of the three runs, one chart above the other. */
-    static BufferedImage trainingCurves(Path runs) throws IOException {
+    /** Training loss (smoothed) and validation mean IoU of the runs, one chart above the other. */
+    static BufferedImage trainingCurves(Map<String, RunLogs> logs) {
         XYChart loss = Report.chart("Training loss (cross-entropy per labelled pixel, smoothed)", "loss");
         loss.getStyler().setXAxisTickMarkSpacingHint(150); // a label per 15 steps is unreadable
         XYChart iou = Report.chart("Validation mean IoU", "mean IoU");
         iou.getStyler().setYAxisMin(0.0);
         iou.getStyler().setYAxisMax(1.0);
         iou.getStyler().setYAxisDecimalPattern("0%");
-        for (String model : MODELS) {
-            Map<String, double[]> train = log(runs.resolve(model).resolve(Trainer.TRAIN_LOG), "loss");
-            Map<String, double[]> val = log(runs.resolve(model).resolve(Trainer.VAL_LOG), "mean_iou");
-            loss.addSeries(model, train.get("step"), Report.smooth(train.get("loss"), 0.95)).setMarker(SeriesMarkers.NONE);
-            iou.addSeries(model, val.get("step"), val.get("mean_iou")).setMarker(SeriesMarkers.CIRCLE);
-        }
+        logs.forEach((model, log) -> {
+            loss.addSeries(model, log.train().get("step"), Report.smooth(log.train().get("loss"), 0.95))
+                    .setMarker(SeriesMarkers.NONE);
+            iou.addSeries(model, log.val().get("step"), log.val().get("mean_iou")).setMarker(SeriesMarkers.CIRCLE);
+        });
         BufferedImage top = BitmapEncoder.getBufferedImage(loss);
         BufferedImage bottom = BitmapEncoder.getBufferedImage(iou);
         BufferedImage img = canvas(Math.max(top.getWidth(), bottom.getWidth()), top.getHeight() + bottom.getHeight());
@@ -632,25 +631,12 @@ final class Figures {
         return img;
     }
 
-    /**
-     * The step column and {@code columns} of a run's log, rows up to {@link #ITERATIONS}: a run killed
-     * after its last checkpoint may have logged steps that its resumed run did not take again.
-     */
-    private static Map<String, double[]> log(Path file, String... columns) throws IOException {
-        String[] names = new String[columns.length + 1];
-        names[0] = "step";
-        System.arraycopy(columns, 0, names, 1, columns.length);
-        Map<String, double[]> all = TrainingLog.columns(file, names);
-        double[] steps = all.get("step");
-        int rows = 0;
-        while (rows < steps.length && steps[rows] <= ITERATIONS) {
-            rows++;
+    /** What the figures read of a run's logs: step and loss of train.csv, step and mean IoU of val.csv. */
+    record RunLogs(Map<String, double[]> train, Map<String, double[]> val) {
+        static RunLogs of(Path run) throws IOException {
+            return new RunLogs(TrainingLog.columns(run.resolve(Trainer.TRAIN_LOG), "step", "loss"),
+                    TrainingLog.columns(run.resolve(Trainer.VAL_LOG), "step", "mean_iou"));
         }
-        Map<String, double[]> kept = new LinkedHashMap<>();
-        for (String name : names) {
-            kept.put(name, Arrays.copyOf(all.get(name), rows));
-        }
-        return kept;
     }
 
     // ---- drawing -------------------------------------------------------------------------------------

@@ -36,6 +36,16 @@ final class Demo {
 
     private Demo() {}
 
+    /**
+     * The demo's training run of {@code model} on the built-in set: width 1/8 from scratch, Adam 1e-3 at a
+     * constant rate, batch 8, flips and 0.8-1.2 scaling, validation and a checkpoint every 100 steps.
+     */
+    static TrainOptions recipe(String model, int classes, long iterations, Path output) {
+        FcnConfig cfg = new FcnConfig(model, classes, WIDTH, false, Preprocessing.CAFFE, 1);
+        return new TrainOptions(cfg, Device.CPU, iterations, 8, "adam", 1e-3f, LrSchedule.CONSTANT, 0.9f, 0f,
+                Reduction.MEAN, new Augmentation(true, 0.8f, 1.2f, IMAGE_SIZE), null, output, 100, 100, 1, 7);
+    }
+
     static void run(Args a, PrintStream out, PrintStream err) throws IOException {
         Path output = a.path("output") != null ? a.path("output") : Path.of("runs", "demo");
         long iterations = a.longValue("iterations", 1000);
@@ -48,9 +58,7 @@ final class Demo {
         }
         SegmentationDataset train = new VocDataset(data, "train");
         SegmentationDataset val = new VocDataset(data, "val");
-        FcnConfig cfg = new FcnConfig("fcn8s", train.classes().size(), WIDTH, false, Preprocessing.CAFFE, 1);
-        TrainOptions opt = new TrainOptions(cfg, Device.CPU, iterations, 8, "adam", 1e-3f, LrSchedule.CONSTANT, 0.9f, 0f, Reduction.MEAN,
-                new Augmentation(true, 0.8f, 1.2f, IMAGE_SIZE), null, output, 100, 100, 1, 7);
+        TrainOptions opt = recipe("fcn8s", train.classes().size(), iterations, output);
         out.printf(Locale.ROOT, "training FCN-8s (width %s) with Adam, batch %d, %d steps%n", WIDTH, opt.batchSize(),
                 iterations);
         ProgressBar bar = new ProgressBar(err);

@@ -5,8 +5,6 @@ import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.fcn.Explain;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
-import dev.pixelgrad.fcn.Preprocessing;
-import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.Batch;
 import dev.pixelgrad.fcn.data.BuiltinDataset;
 import dev.pixelgrad.fcn.data.ImageFiles;
@@ -21,9 +19,7 @@ import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingLog;
 import dev.pixelgrad.nn.ConvTranspose2d;
 import dev.pixelgrad.nn.Init;
-import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
-import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Tensor;
 import java.awt.BasicStroke;
@@ -155,14 +151,12 @@ final class Figures {
     }
 
     /**
-     * One variant trained as the demo trains FCN-8s (Adam 1e-3, batch 8, flips and 0.8-1.2 scaling), from
-     * scratch, for {@link #ITERATIONS} steps; an existing run in {@code dir} is resumed, or reused when done.
+     * One variant trained with the demo's recipe ({@link Demo#recipe}) for {@link #ITERATIONS} steps; an
+     * existing run in {@code dir} is resumed, or reused when done.
      */
     private static Fcn trained(String model, SegmentationDataset train, SegmentationDataset val, Path dir,
                                PrintStream err) throws IOException {
-        FcnConfig cfg = new FcnConfig(model, train.classes().size(), Demo.WIDTH, false, Preprocessing.CAFFE, 1);
-        TrainOptions opt = new TrainOptions(cfg, Device.CPU, ITERATIONS, 8, "adam", 1e-3f, LrSchedule.CONSTANT, 0.9f, 0f,
-                Reduction.MEAN, new Augmentation(true, 0.8f, 1.2f, Demo.IMAGE_SIZE), null, dir, 100, 100, 1, 7);
+        TrainOptions opt = Demo.recipe(model, train.classes().size(), ITERATIONS, dir);
         boolean resume = Files.exists(dir.resolve(Trainer.CHECKPOINT));
         Trainer.Result r = Trainer.train(opt, train, val, resume,
                 Main.listener(new ProgressBar(err), Device.CPU, () -> false, null));

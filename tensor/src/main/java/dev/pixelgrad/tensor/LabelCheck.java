@@ -12,6 +12,12 @@ public final class LabelCheck {
     private LabelCheck() {}
 
     /**
+     * The ignore index for values that have none, such as predictions: class 0, which is in range anyway,
+     * so that every value outside [0, classes) is caught (an unused int such as MIN_VALUE would slip past).
+     */
+    public static final int NOTHING_IGNORED = 0;
+
+    /**
      * The index of the first of {@code values[0, count)} outside [0, classes) that is not
      * {@code ignoreIndex}, or -1 when every one is valid.
      *

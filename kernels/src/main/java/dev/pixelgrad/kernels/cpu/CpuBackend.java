@@ -237,10 +237,9 @@ public final class CpuBackend implements Backend {
         int n = (int) labels.numel();
         CrossEntropyCpu.validate("confusion_matrix", labels.hostInts(), n, c, ignoreIndex, labels.shape());
         int[] pred = predictions.hostInts();
-        for (int i = 0; i < n; i++) {
-            if (pred[i] < 0 || pred[i] >= c) {
-                throw LabelCheck.badPrediction("confusion_matrix", pred[i], i, predictions.shape(), c);
-            }
+        int bad = LabelCheck.firstOutOfRange(pred, n, c, LabelCheck.NOTHING_IGNORED);
+        if (bad >= 0) {
+            throw LabelCheck.badPrediction("confusion_matrix", pred[bad], bad, predictions.shape(), c);
         }
         int[] lab = labels.hostInts();
         int[] out = counts.hostInts();

@@ -118,9 +118,7 @@ final class ReduceCuda {
 
     void confusionMatrix(Tensor predictions, Tensor labels, int ignoreIndex, Tensor counts) {
         int c = counts.dim(0);
-        // A prediction has no ignore value: skipping class 0, which is in range anyway, lets every value
-        // outside [0, c) through to the check (an unused int such as MIN_VALUE would slip past it).
-        long[] badPrediction = firstOutOfRange(predictions, c, 0, new long[1]);
+        long[] badPrediction = firstOutOfRange(predictions, c, LabelCheck.NOTHING_IGNORED, new long[1]);
         if (badPrediction != null) {
             throw LabelCheck.badPrediction("confusion_matrix", (int) badPrediction[1], badPrediction[0],
                     predictions.shape(), c);

@@ -289,14 +289,16 @@ def bilinear(channels, k):
 
 
 VGG_BLOCKS = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]]
+VGG19_BLOCKS = [[64, 64], [128, 128], [256] * 4, [512] * 4, [512] * 4]
+ENCODERS = {"vgg16": VGG_BLOCKS, "vgg19": VGG19_BLOCKS}
 
 
-def fcn_params(width, classes):
+def fcn_params(width, classes, encoder="vgg16"):
     """Random weights for every layer of an FCN-8s of this width (upsampling: bilinear, frozen)."""
     ch = lambda c: max(1, round(c * width))
     params, frozen = {}, set()
     index, cin = 0, 3
-    for block in VGG_BLOCKS:
+    for block in ENCODERS[encoder]:
         for c in block:
             cout = ch(c)
             params[f"features.{index}.weight"] = randn(cout, cin, 3, 3, scale=(2.0 / (cin * 9)) ** 0.5)
@@ -318,16 +320,23 @@ def fcn_params(width, classes):
     return params, frozen
 
 
-def fcn8s_forward(x, P, seed, at_once):
+def fcn8s_forward(x, P, seed, at_once, encoder="vgg16", same=False):
     """A small FCN-8s mirroring the reference prototxt (voc-fcn8s / voc-fcn8s-atonce), in training mode.
 
     Dropout masks come from Pixelgrad's counter-based generator: the model's random state has seed
     `seed`, and drop6 and drop7 draw the first and second mask seeds from it.
+
+    same=True is the 'same'-padded form of the tutorials: the input zero-padded at the bottom and right
+    to a multiple of 32, every 3x3 convolution padded by 1, fc6 by 3, each upsampling by f padded by
+    f/2, no crops but the last, back to the input's size.
     """
+    height, width = x.shape[2], x.shape[3]
+    if same:
+        x = F.pad(x, (0, -width % 32, 0, -height % 32))
     h, index, pools = x, 0, []
-    for bi, block in enumerate(VGG_BLOCKS):
+    for bi, block in enumerate(ENCODERS[encoder]):
         for ci, _ in enumerate(block):
-            pad = 100 if index == 0 else 1
+            pad = 100 if index == 0 and not same else 1
             h = F.relu(F.conv2d(h, P[f"features.{index}.weight"], P[f"features.{index}.bias"], padding=pad))
             index += 2
         h = F.max_pool2d(h, 2, 2, ceil_mode=True)
@@ -338,9 +347,16 @@ def fcn8s_forward(x, P, seed, at_once):
     def dropout(t, draw):
         return t * counter_keep_mask(t.shape, 0.5, counter_bits(seed, draw)) * 2.0
 
-    h = dropout(F.relu(F.conv2d(pool5, P["fc6.weight"], P["fc6.bias"])), 0)
+    h = dropout(F.relu(F.conv2d(pool5, P["fc6.weight"], P["fc6.bias"], padding=3 if same else 0)), 0)
     h = dropout(F.relu(F.conv2d(h, P["fc7.weight"], P["fc7.bias"])), 1)
     h = F.conv2d(h, P["score_fr.weight"], P["score_fr.bias"])
+    if same:
+        up2 = F.conv_transpose2d(h, P["upscore2.weight"], stride=2, padding=1)
+        h = up2 + F.conv2d(pool4 * 0.01 if at_once else pool4, P["score_pool4.weight"], P["score_pool4.bias"])
+        up4 = F.conv_transpose2d(h, P["upscore_pool4.weight"], stride=2, padding=1)
+        h = up4 + F.conv2d(pool3 * 0.0001 if at_once else pool3, P["score_pool3.weight"], P["score_pool3.bias"])
+        h = F.conv_transpose2d(h, P["upscore8.weight"], stride=8, padding=4)
+        return h[:, :, :height, :width]
     up2 = F.conv_transpose2d(h, P["upscore2.weight"], stride=2)
     p4 = F.conv2d(pool4 * 0.01 if at_once else pool4, P["score_pool4.weight"], P["score_pool4.bias"])
     h = up2 + p4[:, :, 5:5 + up2.shape[2], 5:5 + up2.shape[3]]
@@ -351,23 +367,26 @@ def fcn8s_forward(x, P, seed, at_once):
     return h[:, :, 31:31 + x.shape[2], 31:31 + x.shape[3]]
 
 
-def fcn8s_cases():
-    """FCN-8s and FCN-8s at-once, forward and backward (mean cross-entropy), at two odd input sizes."""
+def fcn8s_cases(name="fcn8s", encoder="vgg16", forms=((False, False), (True, False)),
+                sizes=((13, 17), (29, 22))):
+    """FCN-8s forward and backward (mean cross-entropy) at odd input sizes, on one encoder's weights:
+    each (at_once, same) form in `forms`, at each size."""
     width, classes, seed = 1.0 / 32, 3, 11
-    params_expression = f"fcn_params(width={width!r}, classes={classes})"
+    params_expression = f"fcn_params(width={width!r}, classes={classes}, encoder={encoder!r})"
     params, frozen = eval(params_expression)
     tensors = {f"param.{k}": v for k, v in params.items()}
     case_params, expressions = {}, {}
     loss_expression = "F.cross_entropy(logits, labels, ignore_index=255)"
     case = 0
-    for at_once in (False, True):
-        for h, w in [(13, 17), (29, 22)]:
+    for at_once, same in forms:
+        for h, w in sizes:
             x = rand(1, 3, h, w, lo=-60.0, hi=60.0)
             labels = torch.randint(0, classes, (1, h, w), generator=GEN)
             labels[torch.rand(labels.shape, generator=GEN) < 0.15] = 255
             leaves = {k: v.clone().requires_grad_(k not in frozen) for k, v in params.items()}
             xv = x.clone().requires_grad_(True)
-            logits_expression = f"fcn8s_forward(x, P, seed={seed}, at_once={at_once})"
+            logits_expression = (f"fcn8s_forward(x, P, seed={seed}, at_once={at_once}, encoder={encoder!r}, "
+                                 f"same={same})")
             logits = eval(logits_expression, globals(), {"x": xv, "P": leaves})
             loss = eval(loss_expression, globals(), {"logits": logits, "labels": labels})
             loss.backward()
@@ -381,12 +400,13 @@ def fcn8s_cases():
                 if v.grad is not None:
                     tensors[f"{prefix}.grad.{k}"] = v.grad
             case_params[prefix] = dict(model="fcn8s-atonce" if at_once else "fcn8s", width=width,
-                                       classes=classes, seed=seed, height=h, width_px=w)
+                                       classes=classes, seed=seed, height=h, width_px=w, encoder=encoder,
+                                       padding="same" if same else "reference")
             expressions[prefix] = described(
                 f"{loss_expression} where logits = {logits_expression}, P = {params_expression}",
                 {"x": x, "labels": labels})
             case += 1
-    save("fcn8s", tensors, case_params, expressions)
+    save(name, tensors, case_params, expressions)
 
 
 def main():
@@ -398,6 +418,8 @@ def main():
         dict(n=1, cin=3, h=11, w=13, cout=4, k=[5, 5], stride=[3, 2], pad=[2, 1], bias=True),
         dict(n=2, cin=4, h=5, w=5, cout=3, k=[7, 7], stride=[1, 1], pad=[3, 3], bias=True),
         dict(n=1, cin=2, h=3, w=4, cout=3, k=[3, 3], stride=[1, 1], pad=[30, 25], bias=True),
+        # fc6 of the same-padded FCN on a 1x1 pool5: taps that never land in the image.
+        dict(n=1, cin=3, h=1, w=2, cout=2, k=[7, 7], stride=[1, 1], pad=[3, 3], bias=True),
     ], conv2d_case)
     cases("conv_transpose2d", [
         dict(n=2, cin=3, h=5, w=4, cout=2, k=[4, 4], stride=[2, 2], pad=[1, 1], bias=True),
@@ -437,6 +459,9 @@ def main():
     argmax_cases()
     optimizer_cases()
     fcn8s_cases()
+    # The same-padded form, at sizes below, at and above a multiple of 32; and VGG19 in both forms.
+    fcn8s_cases("fcn8s_same", forms=((False, True), (True, True)), sizes=((13, 17), (32, 32), (40, 35)))
+    fcn8s_cases("fcn8s_vgg19", encoder="vgg19", forms=((False, False), (False, True)), sizes=((13, 17), (33, 30)))
 
 
 if __name__ == "__main__":

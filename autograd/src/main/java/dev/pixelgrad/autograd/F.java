@@ -177,6 +177,33 @@ public final class F {
     }
 
     /**
+     * x placed at [offH, offW) in a zero map of h x w: the adjoint of {@link #crop}, which is its gradient.
+     * The same-padded FCN pads its input this way to a multiple of 32.
+     *
+     * @param x    the input [N, C, H, W]
+     * @param offH the rows of zeros above x
+     * @param offW the columns of zeros left of x
+     * @param h    the rows of the output, at least offH + H
+     * @param w    the columns of the output, at least offW + W
+     * @return the padded map [N, C, h, w]; the gradient of the input is the window of the output's where x is
+     * @throws IllegalArgumentException if x does not fit in h x w at that offset
+     */
+    public static Variable pad(Variable x, int offH, int offW, int h, int w) {
+        Shape s = x.shape();
+        if (s.rank() != 4) {
+            throw new IllegalArgumentException("pad: expected [N, C, H, W], got " + s);
+        }
+        if (offH < 0 || offW < 0 || offH + s.dim(2) > h || offW + s.dim(3) > w) {
+            throw new IllegalArgumentException("pad: " + s + " at offset (" + offH + ", " + offW + ") does not fit in "
+                    + h + "x" + w);
+        }
+        Tensor y = Ops.cropBackward(x.data(), Shape.of(s.dim(0), s.dim(1), h, w), offH, offW);
+        return Variable.fromOp("pad", y, new Variable[] {x}, (gy, needs) -> new Tensor[] {
+            Ops.crop(gy, offH, offW, s.dim(2), s.dim(3)),
+        });
+    }
+
+    /**
      * A view with a new shape; one size may be -1.
      *
      * @param x    the input

@@ -36,6 +36,25 @@ class AutogradTest {
     }
 
     @Test
+    void padPlacesTheInputInZerosAndCropTakesItBack() {
+        // A plain loop is the reference: y[n, c, i, j] = x[n, c, i - 1, j - 2] inside the window, 0 outside.
+        Variable x = Variable.of(Tensor.uniform(Shape.of(2, 3, 4, 5), -1, 1, 3, Device.CPU));
+        float[] in = x.data().toFloatArray();
+        float[] out = F.pad(x, 1, 2, 6, 9).data().toFloatArray();
+        assertEquals(2 * 3 * 6 * 9, out.length);
+        for (int nc = 0; nc < 6; nc++) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 9; j++) {
+                    boolean inside = i >= 1 && i < 5 && j >= 2 && j < 7;
+                    float expected = inside ? in[(nc * 4 + i - 1) * 5 + j - 2] : 0f;
+                    assertEquals(expected, out[(nc * 6 + i) * 9 + j], "at " + nc + ", " + i + ", " + j);
+                }
+            }
+        }
+        assertArrayEquals(in, F.crop(F.pad(x, 1, 2, 6, 9), 1, 2, 4, 5).data().toFloatArray());
+    }
+
+    @Test
     void aVariableUsedTwiceGetsBothContributions() {
         // y = sum(x*2 + x*3 + x) -> dy/dx = 6; x feeds three nodes (a diamond in the graph).
         Variable x = param(1f, -1f);

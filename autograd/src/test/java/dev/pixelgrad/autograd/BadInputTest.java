@@ -50,6 +50,7 @@ class BadInputTest {
         assertMentions(message(() -> F.matmul(m1, m2)), "matmul", "[3, 4]", "[5, 2]");
 
         assertMentions(message(() -> F.crop(x, 5, 0, 4, 4)), "crop", "[1, 3, 8, 8]");
+        assertMentions(message(() -> F.pad(x, 1, 0, 8, 8)), "pad", "[1, 3, 8, 8]", "8x8");
         assertMentions(message(() -> F.maxPool2d(Variable.of(Tensor.zeros(1, 3, 8)), PoolParams.of(2, 2, 0, true))),
                 "max_pool2d", "[1, 3, 8]");
         Variable small = Variable.of(Tensor.zeros(1, 1, 2, 2));

@@ -155,6 +155,8 @@ class GradCheckTest {
         check("add channel bias", List.of(a, bias), () -> F.add(a, bias));
         check("scale", List.of(a), () -> F.scale(a, 0.01f));
         check("crop", List.of(a), () -> F.crop(a, 1, 2, 3, 4));
+        check("pad", List.of(a), () -> F.pad(a, 1, 2, 7, 11));
+        check("pad at the bottom and right only", List.of(a), () -> F.pad(a, 0, 0, 6, 7));
         check("dropout", List.of(a), () -> F.dropout(a, 0.4f, 77));
         check("add of a variable to itself", List.of(a), () -> F.add(a, a));
     }

@@ -152,7 +152,7 @@ public final class Explain {
         Fcn model = Init.onDevice(Device.META, () -> Fcn.create(config));
         model.to(Device.META);
         String title = String.format(Locale.ROOT, "%s, %d classes, width %s, on a %dx%d image (3 channels)",
-                config.model(), config.numClasses(), number(config.width()), height, width);
+                config.architecture(), config.numClasses(), number(config.width()), height, width);
         return of(model, Shape.of(1, 3, height, width), title);
     }
 
@@ -611,6 +611,9 @@ public final class Explain {
         sb.append('\n');
         legend().forEach(line -> sb.append(line).append('\n'));
         sb.append("\ncrops:\n");
+        if (crops.isEmpty()) {
+            sb.append("  ").append(NO_CROPS).append('\n');
+        }
         for (Crop c : crops) {
             sb.append("  ").append(c.name()).append(": ").append(c.lines().getFirst()).append('\n');
             c.lines().subList(1, c.lines().size()).forEach(line -> sb.append("    ").append(line).append('\n'));
@@ -619,6 +622,9 @@ public final class Explain {
         totals().forEach(line -> sb.append("  ").append(line).append('\n'));
         return sb.toString();
     }
+
+    /** What the crop list says of a net whose maps all line up as they are (the same-padded form). */
+    private static final String NO_CROPS = "none: every map lines up with the one it meets as it is";
 
     private static void appendRow(StringBuilder sb, String[] cells, int[] width) {
         StringBuilder line = new StringBuilder();
@@ -650,6 +656,9 @@ public final class Explain {
             sb.append('\n');
         }
         sb.append('\n').append(String.join(" ", legend())).append("\n\nCrops:\n\n");
+        if (crops.isEmpty()) {
+            sb.append("- ").append(NO_CROPS).append('\n');
+        }
         for (Crop c : crops) {
             sb.append("- ").append(c.name()).append(": ").append(c.lines().getFirst()).append('\n');
             c.lines().subList(1, c.lines().size()).forEach(line -> sb.append("  - ").append(line).append('\n'));

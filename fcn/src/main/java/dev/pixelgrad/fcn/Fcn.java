@@ -45,10 +45,13 @@ import java.util.Map;
  * {@code upscore2}, {@code score_pool4}, ...).
  */
 public abstract class Fcn extends Module {
-    /** Index in {@code features} just after pool3, pool4 and pool5. */
-    static final int POOL3_END = 17;
-    static final int POOL4_END = 24;
-    static final int POOL5_END = 31;
+    /** The stride of the deepest map (pool5, fc7): five 2x2 poolings. */
+    public static final int OUTPUT_STRIDE = 32;
+
+    /** Index in {@code features} just after pool3, pool4 and pool5: where the heads read the encoder. */
+    private final int pool3End;
+    private final int pool4End;
+    private final int pool5End;
 
     /** The configuration this net was built from. */
     protected final FcnConfig config;
@@ -86,26 +89,30 @@ public abstract class Fcn extends Module {
         this.config = config;
         this.random = new RandomState(config.seed());
         long seed = config.seed();
-        int c1 = channels(64);
-        int c2 = channels(128);
-        int c3 = channels(256);
-        int c4 = channels(512);
-        int fc = channels(4096);
-        // torchvision's VGG16 'features' layout: conv and relu pairs, a pool ending each block.
+        Encoder encoder = config.encoder();
+        boolean same = config.padding() == Padding.SAME;
+        // torchvision's VGG 'features' layout: conv and relu pairs, a pool ending each block.
         Sequential f = new Sequential();
-        int[][] blocks = {{3, c1, c1}, {c1, c2, c2}, {c2, c3, c3, c3}, {c3, c4, c4, c4}, {c4, c4, c4, c4}};
+        int in = 3;
         int layer = 0;
-        for (int[] block : blocks) {
-            for (int i = 1; i < block.length; i++) {
-                int pad = layer == 0 ? 100 : 1; // conv1_1: the reference net's padding of 100
-                f.add(new Conv2d(block[i - 1], block[i], 3, 1, pad, seed + layer));
+        for (int block = 0; block < 5; block++) {
+            int out = channels(Encoder.channels(block));
+            for (int i = 0; i < encoder.convs(block); i++) {
+                int pad = layer == 0 && !same ? 100 : 1; // conv1_1: the reference net's padding of 100
+                f.add(new Conv2d(in, out, 3, 1, pad, seed + layer));
                 f.add(new ReLU());
+                in = out;
                 layer++;
             }
             f.add(new MaxPool2d(2, 2, 0, true));
         }
+        this.pool3End = encoder.poolEnd(2);
+        this.pool4End = encoder.poolEnd(3);
+        this.pool5End = encoder.poolEnd(4);
+        int c4 = channels(512);
+        int fc = channels(4096);
         this.features = registerModule("features", f);
-        this.fc6 = registerModule("fc6", new Conv2d(c4, fc, 7, 1, 0, seed + 100));
+        this.fc6 = registerModule("fc6", new Conv2d(c4, fc, 7, 1, same ? 3 : 0, seed + 100));
         this.drop6 = registerModule("drop6", new Dropout(0.5f, random));
         this.fc7 = registerModule("fc7", new Conv2d(fc, fc, 1, 1, 0, seed + 101));
         this.drop7 = registerModule("drop7", new Dropout(0.5f, random));
@@ -184,18 +191,34 @@ public abstract class Fcn extends Module {
     }
 
     /**
-     * VGG16 up to fc7, keeping pool3 and pool4 for the skip connections.
+     * The encoder up to fc7, keeping pool3 and pool4 for the skip connections. In the
+     * {@linkplain Padding#SAME same-padded} form the images are first padded with zeros at the bottom and
+     * right to a multiple of {@value #OUTPUT_STRIDE}, so that every map is exactly 1/8, 1/16 or 1/32 of
+     * that size and the head's upsampled maps meet the skips without crops.
      *
      * @param x the images [N, 3, H, W], preprocessed
      * @return pool3, pool4 and fc7
      */
     public Encoded encode(Variable x) {
-        Variable pool3 = features.forward(x, 0, POOL3_END);
-        Variable pool4 = features.forward(pool3, POOL3_END, POOL4_END);
-        Variable pool5 = features.forward(pool4, POOL4_END, POOL5_END);
+        if (config.padding() == Padding.SAME) {
+            int h = x.shape().dim(2);
+            int w = x.shape().dim(3);
+            int paddedH = roundUp(h);
+            int paddedW = roundUp(w);
+            if (paddedH != h || paddedW != w) {
+                x = F.pad(x, 0, 0, paddedH, paddedW);
+            }
+        }
+        Variable pool3 = features.forward(x, 0, pool3End);
+        Variable pool4 = features.forward(pool3, pool3End, pool4End);
+        Variable pool5 = features.forward(pool4, pool4End, pool5End);
         Variable h = drop6.forward(relu.forward(fc6.forward(pool5)));
         h = drop7.forward(relu.forward(fc7.forward(h)));
         return new Encoded(pool3, pool4, h);
+    }
+
+    private static int roundUp(int size) {
+        return (size + OUTPUT_STRIDE - 1) / OUTPUT_STRIDE * OUTPUT_STRIDE;
     }
 
     /**
@@ -224,7 +247,9 @@ public abstract class Fcn extends Module {
 
     /**
      * A transposed convolution that upsamples class maps by {@code factor}: kernel 2 x factor, no bias,
-     * bilinear weights on the diagonal, frozen unless the configuration lets it learn.
+     * bilinear weights on the diagonal, frozen unless the configuration lets it learn. It pads by 0 in the
+     * reference form, so an n-pixel map becomes (n + 1) x factor pixels to be cropped, and by factor / 2 in
+     * the same-padded form, where it becomes exactly n x factor.
      *
      * @param name   the layer's name (upscore, upscore2, upscore16, ...)
      * @param factor the upsampling factor, the stride
@@ -232,7 +257,8 @@ public abstract class Fcn extends Module {
      */
     protected ConvTranspose2d upsampleLayer(String name, int factor) {
         int k = 2 * factor;
-        ConvTranspose2d up = registerModule(name, new ConvTranspose2d(numClasses(), numClasses(), k, factor, 0, false, 0));
+        int pad = config.padding() == Padding.SAME ? factor / 2 : 0;
+        ConvTranspose2d up = registerModule(name, new ConvTranspose2d(numClasses(), numClasses(), k, factor, pad, false, 0));
         up.weight().data().copyFrom(Init.bilinear(numClasses(), k));
         up.weight().requiresGrad(config.learnUpsample());
         return up;
@@ -240,7 +266,7 @@ public abstract class Fcn extends Module {
 
     /**
      * Caffe's crop: the window [offset, offset + size of {@code like}) of x's spatial axes. {@code like} is
-     * the map a skip is added to, or the input for the final crop.
+     * the map a skip is added to, or the input for the final crop. A window that is all of x is x itself.
      *
      * @param x      the map to crop [N, C, H, W]
      * @param offset the first row and column of the window
@@ -248,7 +274,23 @@ public abstract class Fcn extends Module {
      * @return the window [N, C, like's H, like's W]
      */
     protected static Variable cropLike(Variable x, int offset, Variable like) {
-        return F.crop(x, offset, offset, like.shape().dim(2), like.shape().dim(3));
+        int h = like.shape().dim(2);
+        int w = like.shape().dim(3);
+        if (offset == 0 && x.shape().dim(2) == h && x.shape().dim(3) == w) {
+            return x;
+        }
+        return F.crop(x, offset, offset, h, w);
+    }
+
+    /**
+     * The offset of a crop: the reference net's (5, 9, 19, 27 or 31, which line the maps up after the
+     * padding of 100) in the reference form, 0 in the same-padded form, whose maps start together.
+     *
+     * @param reference the reference net's offset for this crop
+     * @return the offset to crop at
+     */
+    protected final int offset(int reference) {
+        return config.padding() == Padding.SAME ? 0 : reference;
     }
 
     /** The metadata entry that holds the configuration in every file a model is saved in. */

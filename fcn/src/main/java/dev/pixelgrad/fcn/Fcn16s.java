@@ -33,8 +33,8 @@ public final class Fcn16s extends Fcn {
     public Variable forward(Variable x) {
         Encoded e = encode(x);
         Variable up2 = upscore2.forward(scoreFr.forward(e.fc7()));
-        Variable pool4Score = cropLike(scorePool4.forward(e.pool4()), 5, up2);
+        Variable pool4Score = cropLike(scorePool4.forward(e.pool4()), offset(5), up2);
         Variable fused = F.add(up2, pool4Score);
-        return cropLike(upscore16.forward(fused), 27, x);
+        return cropLike(upscore16.forward(fused), offset(27), x);
     }
 }

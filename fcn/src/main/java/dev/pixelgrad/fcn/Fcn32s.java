@@ -26,6 +26,6 @@ public final class Fcn32s extends Fcn {
     @Override
     public Variable forward(Variable x) {
         Variable score = scoreFr.forward(encode(x).fc7());
-        return cropLike(upscore.forward(score), 19, x);
+        return cropLike(upscore.forward(score), offset(19), x);
     }
 }

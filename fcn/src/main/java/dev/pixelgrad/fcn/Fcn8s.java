@@ -56,10 +56,10 @@ public class Fcn8s extends Fcn {
         Encoded e = encode(x);
         Variable up2 = upscore2.forward(scoreFr.forward(e.fc7()));
         Variable pool4 = pool4Scale() == 1f ? e.pool4() : F.scale(e.pool4(), pool4Scale());
-        Variable fuse4 = F.add(up2, cropLike(scorePool4.forward(pool4), 5, up2));
+        Variable fuse4 = F.add(up2, cropLike(scorePool4.forward(pool4), offset(5), up2));
         Variable upPool4 = upscorePool4.forward(fuse4);
         Variable pool3 = pool3Scale() == 1f ? e.pool3() : F.scale(e.pool3(), pool3Scale());
-        Variable fuse3 = F.add(upPool4, cropLike(scorePool3.forward(pool3), 9, upPool4));
-        return cropLike(upscore8.forward(fuse3), 31, x);
+        Variable fuse3 = F.add(upPool4, cropLike(scorePool3.forward(pool3), offset(9), upPool4));
+        return cropLike(upscore8.forward(fuse3), offset(31), x);
     }
 }

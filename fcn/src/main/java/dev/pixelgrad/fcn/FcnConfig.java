@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * What a trained FCN needs to be rebuilt: the variant, the class count, the width multiplier, whether
- * the upsampling layers learn, the input preprocessing, and the seed of its initialisation and dropout.
- * Stored as JSON in every checkpoint.
+ * the upsampling layers learn, the input preprocessing, the seed of its initialisation and dropout, the
+ * encoder and the padding form. Stored as JSON in every checkpoint.
  *
  * @param model         fcn32s, fcn16s, fcn8s or fcn8s-atonce
  * @param numClasses    output classes, background included
@@ -17,24 +17,31 @@ import java.util.Map;
  * @param learnUpsample whether the bilinear upsampling layers are trained (the reference keeps them fixed)
  * @param preprocessing how images become network input (see {@link Preprocessing})
  * @param seed          seed of the random initialisation and of dropout
+ * @param encoder       the VGG net under the heads (VGG16 in the reference)
+ * @param padding       the reference form (pad 100, crops) or the 'same'-padded one
  */
 public record FcnConfig(String model, int numClasses, float width, boolean learnUpsample,
-                        Preprocessing preprocessing, long seed) {
+                        Preprocessing preprocessing, long seed, Encoder encoder, Padding padding) {
     /** Labels are bytes and 255 is void, so class ids run from 0 to 254. */
     public static final int MAX_CLASSES = 255;
 
     /** The JSON fields, as {@link #toJson} writes them. */
     private static final List<String> FIELDS = List.of("model", "num_classes", "width", "learn_upsample",
-            "preprocessing", "seed");
+            "preprocessing", "seed", "encoder", "padding");
 
     /**
      * Lower-cases the model name and checks the components.
      *
      * @throws IllegalArgumentException if the model is unknown, the class count is not 2 to
-     *                                  {@value #MAX_CLASSES}, or the width is not in (0, 1]
+     *                                  {@value #MAX_CLASSES}, the width is not in (0, 1], or the encoder or
+     *                                  padding is null
      */
     public FcnConfig {
         model = model.toLowerCase(Locale.ROOT);
+        if (encoder == null || padding == null) {
+            throw new IllegalArgumentException("an FCN needs an encoder and a padding form, got " + encoder + " and "
+                    + padding);
+        }
         FcnVariant.named(model); // fails, listing the names, for any other
         if (numClasses < 2 || numClasses > MAX_CLASSES) {
             throw new IllegalArgumentException("an FCN needs 2 to " + MAX_CLASSES + " classes (num_classes), got "
@@ -46,6 +53,22 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
     }
 
     /**
+     * The reference architecture (a VGG16 encoder, the reference padding) with the other components given.
+     *
+     * @param model         fcn32s, fcn16s, fcn8s or fcn8s-atonce
+     * @param numClasses    output classes, background included
+     * @param width         channel multiplier of the encoder (1 = the reference net)
+     * @param learnUpsample whether the bilinear upsampling layers are trained
+     * @param preprocessing how images become network input
+     * @param seed          seed of the random initialisation and of dropout
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public FcnConfig(String model, int numClasses, float width, boolean learnUpsample, Preprocessing preprocessing,
+                     long seed) {
+        this(model, numClasses, width, learnUpsample, preprocessing, seed, Encoder.VGG16, Padding.REFERENCE);
+    }
+
+    /**
      * Channels of a reference layer under the width multiplier (at least 1).
      *
      * @param reference the layer's channel count in the reference net
@@ -53,6 +76,15 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
      */
     public int channels(int reference) {
         return Math.max(1, Math.round(reference * width));
+    }
+
+    /**
+     * The variant and the architecture under it, for titles and logs.
+     *
+     * @return e.g. "fcn8s on vgg16, reference padding"
+     */
+    public String architecture() {
+        return model + " on " + encoder.configName() + ", " + padding.configName() + " padding";
     }
 
     /**
@@ -69,7 +101,8 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
 
     /**
      * The configuration as one JSON object, with the fields {@code model}, {@code num_classes},
-     * {@code width}, {@code learn_upsample}, {@code preprocessing} and {@code seed}.
+     * {@code width}, {@code learn_upsample}, {@code preprocessing}, {@code seed}, {@code encoder} and
+     * {@code padding}.
      *
      * @return the JSON text
      */
@@ -81,12 +114,16 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
         m.put("learn_upsample", learnUpsample);
         m.put("preprocessing", preprocessing.name().toLowerCase(Locale.ROOT));
         m.put("seed", seed);
+        m.put("encoder", encoder.configName());
+        m.put("padding", padding.configName());
         return Json.write(m);
     }
 
     /**
-     * Reads {@link #toJson}'s output back. Anything else (not JSON, a missing, unknown or mistyped field, a
-     * value out of range) is an IllegalArgumentException whose one-line message names the field.
+     * Reads {@link #toJson}'s output back. {@code encoder} and {@code padding} may be absent, as in files
+     * written before they existed: such a net is the reference one (VGG16, reference padding). Anything
+     * else (not JSON, a missing, unknown or mistyped field, a value out of range) is an
+     * IllegalArgumentException whose one-line message names the field.
      *
      * @param json the text
      * @return the configuration
@@ -117,8 +154,11 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
         boolean learnUpsample = field(m, "learn_upsample", Boolean.class, "true or false");
         String preprocessing = field(m, "preprocessing", String.class, "a string");
         long seed = field(m, "seed", Long.class, "an integer");
+        String encoder = m.containsKey("encoder") ? field(m, "encoder", String.class, "a string") : "vgg16";
+        String padding = m.containsKey("padding") ? field(m, "padding", String.class, "a string") : "reference";
         try {
-            return new FcnConfig(model, (int) numClasses, width, learnUpsample, Preprocessing.parse(preprocessing), seed);
+            return new FcnConfig(model, (int) numClasses, width, learnUpsample, Preprocessing.parse(preprocessing), seed,
+                    Encoder.parse(encoder), Padding.parse(padding));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("fcn.config: " + e.getMessage());
         }
@@ -150,6 +190,26 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
      * @throws IllegalArgumentException if the variant is unknown
      */
     public FcnConfig withModel(String newModel) {
-        return new FcnConfig(newModel, numClasses, width, learnUpsample, preprocessing, seed);
+        return new FcnConfig(newModel, numClasses, width, learnUpsample, preprocessing, seed, encoder, padding);
+    }
+
+    /**
+     * This configuration on another encoder.
+     *
+     * @param newEncoder VGG16 or VGG19
+     * @return the new configuration
+     */
+    public FcnConfig with(Encoder newEncoder) {
+        return new FcnConfig(model, numClasses, width, learnUpsample, preprocessing, seed, newEncoder, padding);
+    }
+
+    /**
+     * This configuration in another padding form.
+     *
+     * @param newPadding the reference or the 'same' form
+     * @return the new configuration
+     */
+    public FcnConfig with(Padding newPadding) {
+        return new FcnConfig(model, numClasses, width, learnUpsample, preprocessing, seed, encoder, newPadding);
     }
 }

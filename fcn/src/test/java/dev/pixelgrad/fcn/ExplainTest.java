@@ -241,7 +241,7 @@ class ExplainTest {
     void rendersTextAndMarkdown() {
         Explain e = Explain.of(tiny("fcn16s"), 500, 375);
         String text = e.toText();
-        assertTrue(text.startsWith("fcn16s, 21 classes, width 0.015625, on a 500x375 image"), text);
+        assertTrue(text.startsWith("fcn16s on vgg16, reference padding, 21 classes, width 0.015625, on a 500x375 image"), text);
         assertTrue(text.contains("H 698 = (500 + 2*100 - 3) + 1, W 573 = (375 + 2*100 - 3) + 1"), text);
         assertTrue(text.contains("score_pool4c: offset 5 = (start of upscore2 - start of score_pool4) / stride"), text);
         assertTrue(text.contains("parameters: "), text);

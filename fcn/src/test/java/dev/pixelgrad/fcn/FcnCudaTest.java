@@ -65,25 +65,34 @@ class FcnCudaTest {
     void aTrainingStepMatchesTheCpu() {
         // On the emulated device AUTO is OWN: run it once.
         boolean emulated = ((CudaBackend) Backends.of(GPU)).emulated();
+        FcnConfig reference = new FcnConfig("fcn8s", 3, 1f / 16, false, Preprocessing.CAFFE, 3);
+        // The same-padded VGG19 net pads its input (29x22 to 32x32) and runs fc6 (7x7, padding 3) on a 1x1 map.
+        FcnConfig same = reference.with(Encoder.VGG19).with(Padding.SAME);
         for (Impl impl : emulated ? List.of(Impl.OWN) : List.of(Impl.AUTO, Impl.OWN)) {
-            Implementations.set("all", impl);
-            FcnConfig cfg = new FcnConfig("fcn8s", 3, 1f / 16, false, Preprocessing.CAFFE, 3);
-            Fcn cpu = Fcn.create(cfg);
-            Fcn gpu = Fcn.create(cfg);
-            gpu.to(GPU);
-            Sgd sgdCpu = new Sgd(ParamGroup.caffeRecipe(cpu), 1e-3f, 0.9f, 5e-4f);
-            Sgd sgdGpu = new Sgd(ParamGroup.caffeRecipe(gpu), 1e-3f, 0.9f, 5e-4f);
-            Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
-            for (int k = 0; k < 2; k++) {
-                float lc = step(cpu, sgdCpu, image, labels(), Device.CPU);
-                float lg = step(gpu, sgdGpu, image, labels(), GPU);
-                assertEquals(lc, lg, 1e-4 * Math.abs(lc), impl + ": loss at step " + k);
+            for (FcnConfig cfg : List.of(reference, same)) {
+                stepsMatch(impl, cfg);
             }
-            Map<String, Tensor> a = cpu.state();
-            Map<String, Tensor> b = gpu.state();
-            for (String name : a.keySet()) {
-                assertClose(a.get(name), b.get(name).to(Device.CPU), 1e-4, impl + ": " + name + " after two steps");
-            }
+        }
+    }
+
+    private static void stepsMatch(Impl impl, FcnConfig cfg) {
+        Implementations.set("all", impl);
+        Fcn cpu = Fcn.create(cfg);
+        Fcn gpu = Fcn.create(cfg);
+        gpu.to(GPU);
+        Sgd sgdCpu = new Sgd(ParamGroup.caffeRecipe(cpu), 1e-3f, 0.9f, 5e-4f);
+        Sgd sgdGpu = new Sgd(ParamGroup.caffeRecipe(gpu), 1e-3f, 0.9f, 5e-4f);
+        Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+        for (int k = 0; k < 2; k++) {
+            float lc = step(cpu, sgdCpu, image, labels(), Device.CPU);
+            float lg = step(gpu, sgdGpu, image, labels(), GPU);
+            assertEquals(lc, lg, 1e-4 * Math.abs(lc), impl + ", " + cfg.architecture() + ": loss at step " + k);
+        }
+        Map<String, Tensor> a = cpu.state();
+        Map<String, Tensor> b = gpu.state();
+        for (String name : a.keySet()) {
+            assertClose(a.get(name), b.get(name).to(Device.CPU), 1e-4,
+                    impl + ", " + cfg.architecture() + ": " + name + " after two steps");
         }
     }
 

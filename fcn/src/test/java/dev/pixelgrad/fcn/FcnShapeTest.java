@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,15 +28,18 @@ class FcnShapeTest {
         sizes[41] = 97;
         sizes[42] = 128;
         sizes[43] = 161;
-        for (String name : FcnVariant.names()) {
-            Fcn model = Fcn.create(new FcnConfig(name, 3, TINY, false, Preprocessing.CAFFE, 1));
-            model.eval();
-            for (int k = 0; k < sizes.length; k++) {
-                int h = sizes[k];
-                int w = sizes[sizes.length - 1 - k]; // pair small heights with large widths and back
-                try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
-                    Variable x = Variable.of(Tensor.zeros(Shape.of(1, 3, h, w)));
-                    assertEquals(Shape.of(1, 3, h, w), model.forward(x).shape(), name + " at " + h + "x" + w);
+        for (Padding padding : Padding.values()) {
+            for (String name : FcnVariant.names()) {
+                Fcn model = Fcn.create(new FcnConfig(name, 3, TINY, false, Preprocessing.CAFFE, 1).with(padding));
+                model.eval();
+                for (int k = 0; k < sizes.length; k++) {
+                    int h = sizes[k];
+                    int w = sizes[sizes.length - 1 - k]; // pair small heights with large widths and back
+                    try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
+                        Variable x = Variable.of(Tensor.zeros(Shape.of(1, 3, h, w)));
+                        assertEquals(Shape.of(1, 3, h, w), model.forward(x).shape(),
+                                name + ", " + padding + " padding, at " + h + "x" + w);
+                    }
                 }
             }
         }
@@ -66,6 +70,52 @@ class FcnShapeTest {
     }
 
     @Test
+    void vgg19HasFourConvolutionsInTheLastThreeBlocksAndTorchvisionsCount() {
+        Fcn model = Fcn.create(FcnConfig.reference("fcn8s", 21).with(Encoder.VGG19));
+        var p = model.namedParameters();
+        // torchvision's vgg19 features: conv3_4 at 16, conv4_4 at 25, conv5_1 at 28, conv5_4 at 34.
+        assertEquals(Shape.of(256, 256, 3, 3), p.get("features.16.weight").shape());
+        assertEquals(Shape.of(512, 256, 3, 3), p.get("features.19.weight").shape());
+        assertEquals(Shape.of(512, 512, 3, 3), p.get("features.34.weight").shape());
+        assertEquals(Shape.of(4096, 512, 7, 7), p.get("fc6.weight").shape());
+        assertEquals(2 * 21 + 3, p.size());
+        // torchvision's vgg19 has 143,667,240 parameters; less its 1000-class layer (4096 x 1000 + 1000),
+        // plus the FCN-8s head at 21 classes: three score layers and the frozen upsampling.
+        long head = (4096 + 512 + 256 + 3) * 21 + 21 * 21 * (16 + 16 + 256);
+        long total = p.values().stream().mapToLong(v -> v.data().numel()).sum();
+        assertEquals(143_667_240L - (4096 * 1000 + 1000) + head, total);
+        assertArrayEquals(
+                new int[] {0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34}, Encoder.VGG19.convIndices());
+        assertArrayEquals(
+                new int[] {0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28}, Encoder.VGG16.convIndices());
+    }
+
+    @Test
+    void samePaddingKeepsTheWeightsAndDropsTheOffsets() {
+        Fcn reference = Fcn.create(FcnConfig.reference("fcn8s", 21));
+        Fcn same = Fcn.create(FcnConfig.reference("fcn8s", 21).with(Padding.SAME));
+        var r = reference.namedParameters();
+        var s = same.namedParameters();
+        assertEquals(List.copyOf(r.keySet()), List.copyOf(s.keySet()));
+        r.forEach((name, v) -> assertEquals(v.shape(), s.get(name).shape(), name));
+        // At 224x224 the reference net runs conv1 on 422x422 and crops at 5, 9 and 31; the same-padded one
+        // runs it on 224x224, with no crop at all.
+        Explain ref = Explain.of(FcnConfig.reference("fcn8s", 21), 224, 224);
+        Explain pad = Explain.of(FcnConfig.reference("fcn8s", 21).with(Padding.SAME), 224, 224);
+        assertEquals(Shape.of(1, 64, 422, 422), ref.layer("conv1_1").output());
+        assertEquals(Shape.of(1, 64, 224, 224), pad.layer("conv1_1").output());
+        assertEquals(List.of(5, 9, 31), ref.crops().stream().map(Explain.Crop::offsetH).toList());
+        assertEquals(List.of(), pad.crops());
+        assertTrue(pad.multiplyAdds() < ref.multiplyAdds() / 2, pad.multiplyAdds() + " vs " + ref.multiplyAdds());
+        // At 500x375 the input is padded to 512x384 and the output cropped back at 0, every map aligned.
+        Explain odd = Explain.of(FcnConfig.reference("fcn8s", 21).with(Padding.SAME), 500, 375);
+        assertEquals(Shape.of(1, 3, 512, 384), odd.layer("pad").output());
+        assertEquals(1, odd.crops().size());
+        assertEquals(0, odd.crops().getFirst().offsetH());
+        assertTrue(odd.crops().getFirst().aligned());
+    }
+
+    @Test
     void scoreLayersStartAtZeroAndUpsamplingIsFrozenBilinear() {
         for (String name : FcnVariant.names()) {
             Fcn model = Fcn.create(new FcnConfig(name, 4, TINY, false, Preprocessing.CAFFE, 3));
@@ -79,7 +129,7 @@ class FcnShapeTest {
                     assertFalse(e.getValue().requiresGrad(), e.getKey() + " is frozen");
                     int k = e.getValue().shape().dim(2);
                     float[] expected = Init.bilinear(4, k).toFloatArray();
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, e.getValue().data().toFloatArray());
+                    assertArrayEquals(expected, e.getValue().data().toFloatArray());
                 }
             }
         }
@@ -100,6 +150,15 @@ class FcnShapeTest {
     void configRoundTripsThroughJson() {
         FcnConfig c = new FcnConfig("fcn8s-atonce", 12, 0.25f, true, Preprocessing.TORCHVISION, -5);
         assertEquals(c, FcnConfig.fromJson(c.toJson()));
+        FcnConfig other = c.with(Encoder.VGG19).with(Padding.SAME);
+        assertEquals(other, FcnConfig.fromJson(other.toJson()));
+        assertTrue(other.toJson().contains("\"encoder\":\"vgg19\""), other.toJson());
+        // Written before the encoder and the padding were stored: the reference net.
+        String old = "{\"model\":\"fcn8s\",\"num_classes\":3,\"width\":0.5,\"learn_upsample\":false,"
+                + "\"preprocessing\":\"caffe\",\"seed\":2}";
+        FcnConfig read = FcnConfig.fromJson(old);
+        assertEquals(Encoder.VGG16, read.encoder());
+        assertEquals(Padding.REFERENCE, read.padding());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.pixelgrad.fcn.cli;
 
+import dev.pixelgrad.fcn.Encoder;
 import dev.pixelgrad.fcn.Explain;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.FcnVariant;
+import dev.pixelgrad.fcn.Padding;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.ClassList;
@@ -102,6 +104,9 @@ public final class Main {
               --iterations N | --epochs N                (1000 iterations)
               --batch N              (8)
               --width X              channel multiplier, 1 = reference VGG16
+              --encoder vgg16|vgg19  (vgg16)   the VGG under the heads; --init weights must be the same VGG's
+              --padding reference|same         (reference: conv1_1 pads by 100, crops line the maps up;
+                                     same: 'same' padding, input padded to a multiple of 32, no offsets)
                                      (1 on a GPU; 0.125 on the CPU, where full width takes ~30 s a step)
               --optimizer adam|sgd   (adam)   --weight-decay X (0)
               --lr X                 adam: 1e-4 at width 1 (1e-3 diverges from scratch), x 1/width up to
@@ -114,7 +119,8 @@ public final class Main {
                 --warmup N --warmup-factor X   linear warm-up from X times the rate over N steps
                                            (a tenth of the run up to 100 steps, 0.01)
               --learn-upsample       train the bilinear upsampling layers too
-              --init FILE            VGG16 weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint;
+              --init FILE            VGG weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
+                                     (whose encoder and padding the new stage keeps);
                                      a narrower --width keeps each layer's largest-norm filters
               --crop N  --scale-min X --scale-max X --no-flip                 augmentation
                                      (no crop: each batch is padded to its largest image; a crop pads
@@ -153,6 +159,7 @@ public final class Main {
             "explain", """
             explain:  [--model %s] (fcn8s)   [--size HxW | N] (500x500)
                       [--width X] (1)   [--classes N] (21)   [--format text|markdown] (text)
+              [--encoder vgg16|vgg19] (vgg16)   [--padding reference|same] (reference)
             """.formatted(String.join("|", FcnVariant.names())));
 
     static final String USAGE = COMMANDS + "\n" + String.join("", OPTIONS.values().stream()
@@ -295,7 +302,8 @@ public final class Main {
         Device device = device(a);
         float width = a.number("width", defaultWidth(device), 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
-        FcnConfig cfg = new FcnConfig(model, numClasses, width, a.flag("learn-upsample"), Preprocessing.CAFFE, seed);
+        FcnConfig cfg = architecture(a, new FcnConfig(model, numClasses, width, a.flag("learn-upsample"),
+                Preprocessing.CAFFE, seed));
         if (a.has("epochs") && a.has("iterations")) {
             throw new Args.UsageException("give --iterations or --epochs, not both");
         }
@@ -491,7 +499,7 @@ public final class Main {
                     bar.message(Backends.of(device).describe());
                 }
                 bar.message(String.format(Locale.ROOT, "%s, %d classes, width %s, %,d trainable parameters; %s; steps %d to %d",
-                        model.config().model(), model.numClasses(), model.config().width(), model.trainableCount(), note,
+                        model.config().architecture(), model.numClasses(), model.config().width(), model.trainableCount(), note,
                         first + 1, last));
             }
 
@@ -541,7 +549,7 @@ public final class Main {
 
             private void writeReport(long step, Scores s, double elapsedSeconds, List<Report.Prediction> shown) {
                 String summary = String.format(Locale.ROOT, "%s, %d classes, width %s; %s. Step %,d, %s of training.",
-                        model.config().model(), model.numClasses(), model.config().width(), startNote, step,
+                        model.config().architecture(), model.numClasses(), model.config().width(), startNote, step,
                         ProgressBar.clock(Math.round(elapsedSeconds)));
                 try {
                     Report.write(report.runDir(), model, s, shown, report.val().classes().palette(), report.title(),
@@ -569,6 +577,13 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--scales/--flip/--tile/--overlap: " + e.getMessage());
         }
+    }
+
+    /** {@code config} with the encoder and padding form of {@code --encoder} and {@code --padding}. */
+    private static FcnConfig architecture(Args a, FcnConfig config) {
+        Encoder encoder = Encoder.parse(a.choice("encoder", Encoder.VGG16.configName(), Encoder.names()));
+        Padding padding = Padding.parse(a.choice("padding", Padding.REFERENCE.configName(), Padding.names()));
+        return config.with(encoder).with(padding);
     }
 
     /** The largest image side explain takes: past any real use, and every count stays in range. */
@@ -599,8 +614,8 @@ public final class Main {
         if (!format.equals("text") && !format.equals("markdown")) {
             throw new Args.UsageException("--format must be text or markdown, got '" + format + "'");
         }
+        FcnConfig config = architecture(a, new FcnConfig(model, classes, multiplier, false, Preprocessing.CAFFE, 0));
         a.finish();
-        FcnConfig config = new FcnConfig(model, classes, multiplier, false, Preprocessing.CAFFE, 0);
         Explain explain = Explain.of(config, height, width);
         out.print(format.equals("text") ? explain.toText() : explain.toMarkdown());
     }

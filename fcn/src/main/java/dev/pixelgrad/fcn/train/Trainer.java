@@ -361,18 +361,19 @@ public final class Trainer {
         if (isFcnCheckpoint(init)) {
             Checkpoint source = Checkpoint.loadModel(init);
             FcnConfig from = Fcn.storedConfig(init, source);
+            // The stage before fixes the encoder and the padding form along with the weights.
             Fcn model = Fcn.create(new FcnConfig(cfg.model(), from.numClasses(), from.width(), cfg.learnUpsample(),
-                    from.preprocessing(), cfg.seed()));
+                    from.preprocessing(), cfg.seed(), from.encoder(), from.padding()));
             List<String> copied = Surgery.stagedInit(model, source.model());
             return new Initial(model, "staged init from " + from.model() + " (" + init + "): " + copied.size()
                     + " tensors copied");
         }
         Vgg16Weights.Loaded vgg = Vgg16Weights.read(init);
         Fcn model = Fcn.create(new FcnConfig(cfg.model(), cfg.numClasses(), cfg.width(), cfg.learnUpsample(),
-                vgg.preprocessing(), cfg.seed()));
+                vgg.preprocessing(), cfg.seed(), cfg.encoder(), cfg.padding()));
         Vgg16Weights.loadInto(model, vgg);
         String fresh = vgg.encoder().containsKey("fc6.weight") ? "" : "; fc6 and fc7 start at random";
-        return new Initial(model, "encoder from " + vgg.source() + " VGG16 weights (" + init + "), preprocessing "
+        return new Initial(model, "encoder from " + vgg.source() + " " + cfg.encoder() + " weights (" + init + "), preprocessing "
                 + vgg.preprocessing().name().toLowerCase(Locale.ROOT) + fresh);
     }
 

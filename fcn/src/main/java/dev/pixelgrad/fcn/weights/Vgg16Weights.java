@@ -1,6 +1,7 @@
 package dev.pixelgrad.fcn.weights;
 
 import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.fcn.Encoder;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.Surgery;
@@ -415,11 +416,18 @@ public final class Vgg16Weights {
      * @param model   the model
      * @param weights the weights
      * @return the names of the encoder weights given
-     * @throws IllegalArgumentException if a weight cannot be narrowed to the model's shape, or a shape or
-     *                                  dtype does not fit
+     * @throws IllegalArgumentException if the weights are another VGG's than the model's encoder, a weight
+     *                                  cannot be narrowed to the model's shape, or a shape or dtype does not fit
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
         Map<String, Tensor> encoder = weights.encoder();
+        long convs = encoder.keySet().stream().filter(k -> k.startsWith("features.") && k.endsWith(".weight")).count();
+        Encoder modelEncoder = model.config().encoder();
+        if (convs != modelEncoder.convIndices().length) {
+            throw new IllegalArgumentException("the weights hold " + convs + " VGG convolutions, the model's encoder "
+                    + modelEncoder.configName() + " has " + modelEncoder.convIndices().length + " (give --encoder "
+                    + (convs == Encoder.VGG19.convIndices().length ? "vgg19" : "vgg16") + ")");
+        }
         Map<String, Shape> shapes = new LinkedHashMap<>();
         boolean narrower = false;
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {

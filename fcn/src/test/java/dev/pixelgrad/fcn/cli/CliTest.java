@@ -224,12 +224,12 @@ class CliTest extends CommandLineTest {
     @Test
     void explainPrintsTheTableAndRefusesBadOptions() {
         assertEquals(0, run(List.of("explain", "--model", "fcn8s", "--size", "500x375")), stderr());
-        assertTrue(stdout().startsWith("fcn8s, 21 classes, width 1, on a 500x375 image"), stdout());
+        assertTrue(stdout().startsWith("fcn8s on vgg16, reference padding, 21 classes, width 1, on a 500x375 image"), stdout());
         assertTrue(stdout().contains("score_pool4c: offset 5 = "), stdout());
         assertTrue(stdout().contains("parameters: 134,489,759 (134,362,751 trainable, 127,008 frozen)"), stdout());
         assertEquals(0, run(List.of("explain", "--model", "FCN32s", "--size", "1", "--width", "0.25", "--classes", "3",
                 "--format", "markdown")), stderr());
-        assertTrue(stdout().startsWith("**fcn32s, 3 classes, width 0.25, on a 1x1 image"), stdout());
+        assertTrue(stdout().startsWith("**fcn32s on vgg16, reference padding, 3 classes, width 0.25, on a 1x1 image"), stdout());
         assertTrue(stdout().contains("| score | crop | offset 19 | 3x1x1 |"), stdout());
         assertTrue(Main.USAGE.contains("explain"));
 

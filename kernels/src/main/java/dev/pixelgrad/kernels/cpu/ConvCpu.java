@@ -207,7 +207,9 @@ final class ConvCpu {
                 if (!scatter) {
                     Arrays.fill(row, dst, dst + (lo - oxs), 0f);
                     if (sw == 1) {
-                        System.arraycopy(img, src + lo, row, dst + (lo - oxs), hi - lo);
+                        if (hi > lo) { // a tap wider than the image and one side's padding never lands in it
+                            System.arraycopy(img, src + lo, row, dst + (lo - oxs), hi - lo);
+                        }
                     } else {
                         for (int ox = lo; ox < hi; ox++) {
                             row[dst + (ox - oxs)] = img[src + ox * sw];

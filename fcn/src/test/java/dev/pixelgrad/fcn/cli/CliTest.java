@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelgrad.fcn.Encoder;
+import dev.pixelgrad.fcn.Fcn;
+import dev.pixelgrad.fcn.FcnConfig;
+import dev.pixelgrad.fcn.Padding;
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.VocDataset;
@@ -79,6 +83,19 @@ class CliTest extends CommandLineTest {
                 dir.resolve("data/JPEGImages").toString(), "--output", preds.toString())), stderr());
         assertTrue(Files.exists(preds.resolve("val_00001_mask.png")));
         assertTrue(Files.exists(preds.resolve("train_00009_overlay.png")));
+    }
+
+    @Test
+    void theEncoderAndPaddingAreTrainedStoredAndUsedByEval() throws IOException {
+        Path run = dir.resolve("same19");
+        assertEquals(0, run(train(run, 2, "--encoder", "vgg19", "--padding", "same")), stderr());
+        assertTrue(stderr().contains("fcn8s on vgg19, same padding"), stderr());
+        FcnConfig stored = Fcn.load(run.resolve(Trainer.CHECKPOINT)).config();
+        assertEquals(Encoder.VGG19, stored.encoder());
+        assertEquals(Padding.SAME, stored.padding());
+        assertEquals(0, run(List.of("eval", "--checkpoint", run.resolve(Trainer.CHECKPOINT).toString(), "--data",
+                "builtin", "--builtin-dir", dir.resolve("data").toString(), "--split", "val")), stderr());
+        assertTrue(stdout().contains("pixel accuracy"), stdout());
     }
 
     @Test
@@ -232,6 +249,10 @@ class CliTest extends CommandLineTest {
         assertTrue(stdout().startsWith("**fcn32s on vgg16, reference padding, 3 classes, width 0.25, on a 1x1 image"), stdout());
         assertTrue(stdout().contains("| score | crop | offset 19 | 3x1x1 |"), stdout());
         assertTrue(Main.USAGE.contains("explain"));
+        assertEquals(0, run(List.of("explain", "--size", "64", "--padding", "same", "--encoder", "vgg19")), stderr());
+        assertTrue(stdout().startsWith("fcn8s on vgg19, same padding, 21 classes, width 1, on a 64x64 image"), stdout());
+        assertTrue(stdout().contains("conv5_4 "), stdout());
+        assertTrue(stdout().contains("crops:\n  none: every map lines up"), stdout());
 
         String[][] bad = {
             {"--size", "500x"}, {"--size expects HxW or N"},
@@ -245,6 +266,8 @@ class CliTest extends CommandLineTest {
             {"--classes", "two"}, {"--classes expects an integer"},
             {"--format", "html"}, {"--format must be text or markdown, got 'html'"},
             {"--device", "cpu"}, {"unknown option: --device"},
+            {"--padding", "valid"}, {"--padding must be reference or same, got 'valid'"},
+            {"--encoder", "resnet50"}, {"--encoder must be vgg16 or vgg19, got 'resnet50'"},
         };
         for (int i = 0; i < bad.length; i += 2) {
             List<String> args = new ArrayList<>(List.of("explain"));

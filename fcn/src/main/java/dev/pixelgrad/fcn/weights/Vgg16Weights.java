@@ -29,9 +29,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * ImageNet VGG16 weights for the FCN encoder, from the two files people have:
+ * ImageNet VGG16 and VGG19 weights for the FCN encoder, from the two files people have (each for either
+ * net: a VGG19 file is told by its extra convolutions, and {@link #loadInto} checks the model's encoder):
  * <ul>
  *   <li>a safetensors file with torchvision's {@code vgg16} state-dict names: {@code features.N.*} map
  *       one to one, {@code classifier.0} (4096 x 25088) becomes fc6 (4096 x 512 x 7 x 7) and
@@ -47,10 +49,19 @@ import java.util.Set;
  */
 public final class Vgg16Weights {
     /** Indices of VGG16's 13 convolutions in torchvision's {@code features}. */
-    static final int[] CONV_INDICES = {0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28};
-    static final String[] KERAS_CONVS = {"block1_conv1", "block1_conv2", "block2_conv1", "block2_conv2",
-        "block3_conv1", "block3_conv2", "block3_conv3", "block4_conv1", "block4_conv2", "block4_conv3",
-        "block5_conv1", "block5_conv2", "block5_conv3"};
+    static final int[] CONV_INDICES = Encoder.VGG16.convIndices();
+    static final String[] KERAS_CONVS = kerasConvs(Encoder.VGG16);
+
+    /** Keras' names of an encoder's convolutions, in order: block1_conv1, ..., block5_conv3 (or _conv4). */
+    static String[] kerasConvs(Encoder encoder) {
+        List<String> names = new ArrayList<>();
+        for (int block = 0; block < 5; block++) {
+            for (int i = 1; i <= encoder.convs(block); i++) {
+                names.add("block" + (block + 1) + "_conv" + i);
+            }
+        }
+        return names.toArray(String[]::new);
+    }
 
     /**
      * Encoder parameters by name, and the preprocessing that matches them.
@@ -100,12 +111,15 @@ public final class Vgg16Weights {
     public static Loaded fromTorchvision(Path path) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (SafetensorsReader r = SafetensorsReader.open(path)) {
-            for (int i : CONV_INDICES) {
+            // VGG19 has a convolution at 34 (conv5_4); at 34 VGG16 has nothing.
+            Encoder encoder = r.contains("features.34.weight") ? Encoder.VGG19 : Encoder.VGG16;
+            int[] convs = encoder.convIndices();
+            for (int i : convs) {
                 out.put("features." + i + ".weight", need(r, path, "features." + i + ".weight"));
                 out.put("features." + i + ".bias", need(r, path, "features." + i + ".bias"));
             }
             Tensor fc6 = need(r, path, "classifier.0.weight");
-            int c5 = out.get("features.28.weight").dim(0);
+            int c5 = out.get("features." + convs[convs.length - 1] + ".weight").dim(0);
             out.put("fc6.weight", Surgery.fullyConnectedToConv(fc6, c5, 7));
             out.put("fc6.bias", need(r, path, "classifier.0.bias"));
             Tensor fc7 = need(r, path, "classifier.3.weight");
@@ -117,7 +131,8 @@ public final class Vgg16Weights {
 
     private static Tensor need(SafetensorsReader r, Path path, String name) throws IOException {
         if (!r.contains(name)) {
-            throw new IOException(path + ": no tensor \"" + name + "\"; is this torchvision's vgg16 state dict?");
+            throw new IOException(path + ": no tensor \"" + name + "\"; is this torchvision's vgg16 or vgg19 state"
+                    + " dict?");
         }
         return r.load(name);
     }
@@ -221,8 +236,12 @@ public final class Vgg16Weights {
         Loaded read(HdfFile h5) throws IOException {
             Map<String, Tensor> out = new LinkedHashMap<>();
             long in = 3;
-            for (int l = 0; l < KERAS_CONVS.length; l++) {
-                String layer = KERAS_CONVS[l];
+            // Keras' VGG19 file has the fourth convolutions of blocks 3 to 5; VGG16's stops at three.
+            Encoder encoder = h5.getChild("block5_conv4") != null ? Encoder.VGG19 : Encoder.VGG16;
+            String[] names = kerasConvs(encoder);
+            int[] indices = encoder.convIndices();
+            for (int l = 0; l < names.length; l++) {
+                String layer = names[l];
                 Dataset[] kb = kernelAndBias(h5, layer, 4);
                 long[] d = kb[0].getDimensionsAsLong();
                 if (d[0] != 3 || d[1] != 3 || d[2] != in || d[3] < 1) {
@@ -232,8 +251,8 @@ public final class Vgg16Weights {
                 float[] k = floats(kb[0], layer, d);
                 float[] b = floats(kb[1], layer, new long[] {d[3]});
                 int c = (int) d[3];
-                out.put("features." + CONV_INDICES[l] + ".weight", hwioToOihw(k, 3, 3, (int) in, c));
-                out.put("features." + CONV_INDICES[l] + ".bias", Tensor.of(b, c));
+                out.put("features." + indices[l] + ".weight", hwioToOihw(k, 3, 3, (int) in, c));
+                out.put("features." + indices[l] + ".bias", Tensor.of(b, c));
                 in = c;
             }
             if (h5.getChild("fc1") == null && h5.getChild("fc2") == null) {
@@ -408,6 +427,14 @@ public final class Vgg16Weights {
         return Tensor.of(w, out, channels, k, k);
     }
 
+    private static Set<Integer> indexSet(Encoder encoder) {
+        Set<Integer> set = new TreeSet<>();
+        for (int i : encoder.convIndices()) {
+            set.add(i);
+        }
+        return set;
+    }
+
     /**
      * Loads the encoder weights into an FCN and returns the parameter names loaded; the heads are
      * untouched. A model narrower than the weights (--width below 1 from the full-width files) gets them
@@ -421,12 +448,19 @@ public final class Vgg16Weights {
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
         Map<String, Tensor> encoder = weights.encoder();
-        long convs = encoder.keySet().stream().filter(k -> k.startsWith("features.") && k.endsWith(".weight")).count();
         Encoder modelEncoder = model.config().encoder();
-        if (convs != modelEncoder.convIndices().length) {
-            throw new IllegalArgumentException("the weights hold " + convs + " VGG convolutions, the model's encoder "
-                    + modelEncoder.configName() + " has " + modelEncoder.convIndices().length + " (give --encoder "
-                    + (convs == Encoder.VGG19.convIndices().length ? "vgg19" : "vgg16") + ")");
+        Set<Integer> weightIndices = new TreeSet<>();
+        for (String name : encoder.keySet()) {
+            if (name.startsWith("features.")) {
+                weightIndices.add(Integer.parseInt(name.split("\\.")[1]));
+            }
+        }
+        if (!indexSet(modelEncoder).containsAll(weightIndices)) {
+            // VGG16 has convolutions at 17, 24 and 26 where VGG19 has none, and VGG19 at 16, 23, 25 and 30 to 34.
+            String other = modelEncoder == Encoder.VGG16 ? Encoder.VGG19.configName() : Encoder.VGG16.configName();
+            throw new IllegalArgumentException("the weights have VGG convolutions at features " + weightIndices
+                    + ", which are not " + modelEncoder.configName() + "'s (the model's encoder): are they "
+                    + other + "'s? (give --encoder " + other + ")");
         }
         Map<String, Shape> shapes = new LinkedHashMap<>();
         boolean narrower = false;

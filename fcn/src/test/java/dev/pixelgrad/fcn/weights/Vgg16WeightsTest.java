@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelgrad.fcn.Encoder;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
@@ -106,6 +107,73 @@ class Vgg16WeightsTest {
         Tensor conv = Ops.conv2d(map, p.get("fc6.weight").data(), null, ConvParams.of(1, 0));
         Tensor dense = Ops.matmul(fc6, false, map.reshape(C5 * 49, 1), false);
         assertClose(dense.toFloatArray(), conv.toFloatArray(), 1e-5, "fc6 as a convolution");
+    }
+
+    /**
+     * VGG19's files, told from VGG16's by their extra convolutions: torchvision's state dict and Keras'
+     * no-top h5 load into a VGG19 net, each tensor where torchvision's vgg19 has it, and are refused by a
+     * VGG16 net (and VGG16's by a VGG19 net) with the option to give.
+     */
+    @Test
+    void vgg19WeightsLoadIntoAVgg19NetOnly() throws IOException {
+        int[] indices = Encoder.VGG19.convIndices();
+        int[] channels = {4, 4, 8, 8, 16, 16, 16, 16, 32, 32, 32, 32, 32, 32, 32, 32};
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        int in = 3;
+        for (int l = 0; l < indices.length; l++) {
+            sd.put("features." + indices[l] + ".weight", Tensor.of(random(channels[l] * in * 9, l), channels[l], in, 3, 3));
+            sd.put("features." + indices[l] + ".bias", Tensor.of(random(channels[l], 100 + l), channels[l]));
+            in = channels[l];
+        }
+        sd.put("classifier.0.weight", Tensor.of(random(FC * C5 * 49, 200), FC, C5 * 49));
+        sd.put("classifier.0.bias", Tensor.of(random(FC, 201), FC));
+        sd.put("classifier.3.weight", Tensor.of(random(FC * FC, 202), FC, FC));
+        sd.put("classifier.3.bias", Tensor.of(random(FC, 203), FC));
+        Path file = dir.resolve("vgg19.safetensors");
+        Safetensors.save(file, sd);
+
+        Vgg16Weights.Loaded loaded = Vgg16Weights.read(file);
+        Fcn vgg19 = Fcn.create(new FcnConfig("fcn8s", 5, WIDTH, false, Preprocessing.CAFFE, 1).with(Encoder.VGG19));
+        Vgg16Weights.loadInto(vgg19, loaded);
+        var p = vgg19.namedParameters();
+        for (String name : List.of("features.16.weight", "features.25.bias", "features.34.weight")) {
+            assertArrayEquals(sd.get(name).toFloatArray(), p.get(name).data().toFloatArray(), name);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Vgg16Weights.loadInto(model(), loaded));
+        assertTrue(e.getMessage().contains("not vgg16's") && e.getMessage().contains("--encoder vgg19"), e.getMessage());
+
+        Path h5file = dir.resolve("vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5");
+        String[] names = Vgg16Weights.kerasConvs(Encoder.VGG19);
+        float[][][][] conv54 = null;
+        try (WritableHdfFile h5 = HdfFile.write(h5file)) {
+            in = 3;
+            for (int l = 0; l < names.length; l++) {
+                float[][][][] k = kerasKernel(random(9 * in * channels[l], 50 + l), in, channels[l]);
+                WritableGroup g = h5.putGroup(names[l]);
+                g.putDataset(names[l] + "_W_1:0", k);
+                g.putDataset(names[l] + "_b_1:0", random(channels[l], 150 + l));
+                conv54 = k;
+                in = channels[l];
+            }
+        }
+        assertEquals("block5_conv4", names[names.length - 1]);
+        Fcn fromKeras = Fcn.create(new FcnConfig("fcn8s", 5, WIDTH, false, Preprocessing.CAFFE, 1).with(Encoder.VGG19));
+        Vgg16Weights.loadInto(fromKeras, Vgg16Weights.read(h5file));
+        float[] w = fromKeras.namedParameters().get("features.34.weight").data().toFloatArray();
+        for (int o = 0; o < 32; o++) {
+            for (int i = 0; i < 32; i++) {
+                for (int y = 0; y < 3; y++) {
+                    for (int x = 0; x < 3; x++) {
+                        assertEquals(conv54[y][x][i][o], w[((o * 32 + i) * 3 + y) * 3 + x]);
+                    }
+                }
+            }
+        }
+        Vgg16Weights.Loaded vgg16 = new Vgg16Weights.Loaded(model().state(), Preprocessing.CAFFE, "torchvision");
+        IllegalArgumentException back = assertThrows(IllegalArgumentException.class,
+                () -> Vgg16Weights.loadInto(fromKeras, vgg16));
+        assertTrue(back.getMessage().contains("--encoder vgg16"), back.getMessage());
     }
 
     @Test

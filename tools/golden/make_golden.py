@@ -89,10 +89,11 @@ def described(expression, inputs):
     return f"{expression} on {shapes}"
 
 
-def run(inputs, expression):
+def run(inputs, expression, constants=()):
     """Evaluates the expression over the inputs in float64, then backpropagates a random upstream
-    gradient; returns y, gy and the gradients of the floating inputs."""
-    leaves = {k: leaf(v) for k, v in inputs.items() if v is not None and v.is_floating_point()}
+    gradient; returns y, gy and the gradients of the floating inputs not named in `constants`."""
+    leaves = {k: leaf(v) for k, v in inputs.items()
+              if v is not None and v.is_floating_point() and k not in constants}
     args = {k: leaves.get(k, v) for k, v in inputs.items()}
     y = eval(expression, globals(), args)
     gy = randn(*y.shape) if y.dim() > 0 else torch.tensor(0.7, dtype=torch.float64)
@@ -103,12 +104,13 @@ def run(inputs, expression):
     return out
 
 
-def cases(name, specs, make):
-    """One fixture: `make` turns a case's parameters into its inputs and the expression to evaluate."""
+def cases(name, specs, make, constants=()):
+    """One fixture: `make` turns a case's parameters into its inputs and the expression to evaluate;
+    the inputs named in `constants` take no gradient."""
     tensors, params, expressions = {}, {}, {}
     for i, spec in enumerate(specs):
         inputs, expression = make(spec)
-        result = run(inputs, expression)
+        result = run(inputs, expression, constants)
         for k, v in list(inputs.items()) + list(result.items()):
             if v is not None:
                 tensors[f"case{i}.{k}"] = v
@@ -210,6 +212,16 @@ def cross_entropy_case(s):
     labels[ignore] = 255
     return ({"logits": logits, "labels": labels.to(torch.int32)},
             f"F.cross_entropy(logits, labels.long(), ignore_index=255, reduction={s['reduction']!r})")
+
+
+def weighted_cross_entropy_case(s):
+    """Class weights drawn from [0.1, 3], then those listed in `zero` set to 0."""
+    inputs, _ = cross_entropy_case(s)
+    weights = rand(s["c"], lo=0.1, hi=3.0)
+    weights[s["zero"]] = 0.0
+    inputs["weights"] = weights
+    return inputs, (f"F.cross_entropy(logits, labels.long(), weight=weights, ignore_index=255, "
+                    f"reduction={s['reduction']!r})")
 
 
 def matmul_case(s):
@@ -462,6 +474,17 @@ def main():
     # The same-padded form, at sizes below, at and above a multiple of 32; and VGG19 in both forms.
     fcn8s_cases("fcn8s_same", forms=((False, True), (True, True)), sizes=((13, 17), (32, 32), (40, 35)))
     fcn8s_cases("fcn8s_vgg19", encoder="vgg19", forms=((False, False), (False, True)), sizes=((13, 17), (33, 30)))
+    # Last ones, so that the random draws of every fixture above stay as they were.
+    cases("softmax_cross_entropy_weighted", [
+        dict(n=2, c=5, spatial=[4, 3], ignored=0.2, reduction="mean", zero=[2]),
+        dict(n=2, c=5, spatial=[4, 3], ignored=0.2, reduction="sum", zero=[2]),
+        dict(n=1, c=21, spatial=[5, 7], ignored=0.1, reduction="mean", zero=[0, 20]),
+        dict(n=7, c=4, spatial=[], ignored=0.0, reduction="mean", zero=[]),
+        dict(n=3, c=2, spatial=[3, 5], ignored=0.3, reduction="mean", zero=[]),
+        dict(n=3, c=2, spatial=[3, 5], ignored=0.3, reduction="sum", zero=[1]),
+        dict(n=2, c=3, spatial=[13], ignored=0.25, reduction="mean", zero=[1]),
+        dict(n=1, c=6, spatial=[3, 2, 5], ignored=0.15, reduction="mean", zero=[3]),
+    ], weighted_cross_entropy_case, constants=("weights",))
 
 
 if __name__ == "__main__":

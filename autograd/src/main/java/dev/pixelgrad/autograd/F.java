@@ -263,8 +263,31 @@ public final class F {
      *                                  shapes do not match
      */
     public static Variable softmaxCrossEntropy(Variable logits, Tensor labels, int ignoreIndex, Reduction reduction) {
+        return softmaxCrossEntropy(logits, labels, null, ignoreIndex, reduction);
+    }
+
+    /**
+     * Softmax cross-entropy with a weight per class, for unbalanced data (a rare class weighs more): each
+     * counted pixel's loss is multiplied by its class's weight, and the mean divides by the sum of those
+     * weights rather than by the number of pixels, as PyTorch's {@code cross_entropy(..., weight=w)}. With
+     * {@code classWeights} null this is {@link #softmaxCrossEntropy(Variable, Tensor, int, Reduction)}
+     * exactly.
+     *
+     * @param logits       the class scores [N, C, ...]
+     * @param labels       the class of each pixel, int32 [N, ...], in [0, C) or {@code ignoreIndex}
+     * @param classWeights the weight of each class, float32 [C] on the logits' device, each finite and at
+     *                     least 0 (a plain tensor: weights take no gradient); or null for none
+     * @param ignoreIndex  the label of pixels that count for nothing (255 in VOC)
+     * @param reduction    the weighted mean or the weighted sum over the counted pixels
+     * @return the loss, a scalar
+     * @throws IllegalArgumentException if a label is outside [0, C) and not {@code ignoreIndex}, the shapes
+     *                                  do not match, the weights are not C finite values at least 0, or the
+     *                                  mean's counted pixels all have weight 0
+     */
+    public static Variable softmaxCrossEntropy(Variable logits, Tensor labels, Tensor classWeights, int ignoreIndex,
+                                               Reduction reduction) {
         boolean withGrad = GradMode.isEnabled() && logits.requiresGrad();
-        Ops.LossAndGrad r = Ops.softmaxCrossEntropy(logits.data(), labels, ignoreIndex, reduction, withGrad);
+        Ops.LossAndGrad r = Ops.softmaxCrossEntropy(logits.data(), labels, classWeights, ignoreIndex, reduction, withGrad);
         Tensor grad = r.gradLogits();
         return Variable.fromOp("softmax_cross_entropy", r.loss(), new Variable[] {logits}, (gy, needs) -> {
             float upstream = gy.item();

@@ -2,6 +2,7 @@ package dev.pixelgrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,49 @@ class BadInputTest {
         Tensor negative = Tensor.ofInts(lab, 2, 3, 4);
         assertMentions(message(() -> F.softmaxCrossEntropy(logits, negative, 255, Reduction.SUM)), "label -1");
         assertNull(logits.grad(), "nothing was accumulated");
+    }
+
+    @Test
+    void badClassWeightsNameTheOpAndWhatIsWrong() {
+        Variable logits = Variable.parameter(Tensor.zeros(2, 3, 2, 2));
+        Tensor labels = Tensor.ofInts(new int[] {0, 1, 2, 255, 1, 1, 0, 2}, 2, 2, 2);
+        Tensor tooFew = Tensor.of(new float[] {1f, 2f}, 2);
+        Tensor rank2 = Tensor.zeros(1, 3);
+        Tensor ints = Tensor.ofInts(new int[] {1, 1, 1}, 3);
+        Tensor negative = Tensor.of(new float[] {1f, -0.5f, 1f}, 3);
+        Tensor nan = Tensor.of(new float[] {1f, 1f, Float.NaN}, 3);
+        Tensor infinite = Tensor.of(new float[] {Float.POSITIVE_INFINITY, 1f, 1f}, 3);
+        try (Scope s = Scope.open()) {
+            assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, tooFew, 255, Reduction.MEAN)),
+                    "softmax_cross_entropy", "class weights", "[3]", "[2]");
+            assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, rank2, 255, Reduction.MEAN)),
+                    "class weights", "[1, 3]");
+            assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, ints, 255, Reduction.MEAN)),
+                    "class weights", "int32");
+            assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, negative, 255, Reduction.SUM)),
+                    "softmax_cross_entropy", "weight of class 1", "-0.5", "finite and >= 0");
+            assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, nan, 255, Reduction.MEAN)),
+                    "weight of class 2", "NaN");
+            assertMentions(message(() -> F.softmaxCrossEntropy(logits, labels, infinite, 255, Reduction.MEAN)),
+                    "weight of class 0", "Infinity");
+            assertEquals(0, s.liveCount(), "a refused loss leaves no tensors behind");
+        }
+        assertNull(logits.grad(), "nothing was accumulated");
+    }
+
+    @Test
+    void aWeightedMeanWhoseCountedPixelsAllWeighNothingIsAnError() {
+        Variable logits = Variable.parameter(Tensor.uniform(Shape.of(2, 3, 2, 2), -1, 1, 4, Device.CPU));
+        Tensor labels = Tensor.ofInts(new int[] {0, 2, 2, 255, 0, 0, 255, 2}, 2, 2, 2);
+        Tensor weights = Tensor.of(new float[] {0f, 1f, 0f}, 3); // only class 1 weighs, and no pixel has it
+        String msg = message(() -> F.softmaxCrossEntropy(logits, labels, weights, 255, Reduction.MEAN));
+        assertMentions(msg, "softmax_cross_entropy", "all 6 counted pixels", "weight 0");
+        assertFalse(msg.contains("\n"), "one line: " + msg);
+        // The sum is defined (0), and so is a mean with nothing counted (0, as without weights).
+        assertEquals(0f, F.softmaxCrossEntropy(logits, labels, weights, 255, Reduction.SUM).item());
+        int[] none = new int[8];
+        Arrays.fill(none, 255);
+        assertEquals(0f, F.softmaxCrossEntropy(logits, Tensor.ofInts(none, 2, 2, 2), weights, 255, Reduction.MEAN).item());
     }
 
     @Test

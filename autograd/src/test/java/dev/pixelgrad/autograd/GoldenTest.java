@@ -125,6 +125,17 @@ class GoldenTest {
         });
     }
 
+    /** Class weights, some 0 (on classes present and absent), on odd shapes with ignored pixels. */
+    @TestFactory
+    Stream<DynamicTest> softmaxCrossEntropyWithClassWeights() {
+        return check("softmax_cross_entropy_weighted", List.of("logits"), TOL, c -> {
+            Reduction r = c.string("reduction").equals("sum") ? Reduction.SUM : Reduction.MEAN;
+            Tensor labels = c.tensor("labels");
+            Tensor weights = c.tensor("weights");
+            return v -> F.softmaxCrossEntropy(v.get("logits"), labels, weights, 255, r);
+        });
+    }
+
     @TestFactory
     Stream<DynamicTest> matmul() {
         return check("matmul", List.of("a", "b"), TOL, c -> v -> F.matmul(v.get("a"), v.get("b")));

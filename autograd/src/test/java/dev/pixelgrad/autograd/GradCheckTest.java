@@ -176,6 +176,21 @@ class GradCheckTest {
     }
 
     @Test
+    void softmaxCrossEntropyWithClassWeights() {
+        Variable logits = param(-2, 2, 2, 4, 3, 5);
+        int[] lab = new int[2 * 3 * 5];
+        for (int i = 0; i < lab.length; i++) {
+            lab[i] = i % 7 == 3 ? 255 : (i * 3) % 4;
+        }
+        Tensor labels = Tensor.ofInts(lab, 2, 3, 5);
+        Tensor weights = Tensor.of(new float[] {0.5f, 0f, 2.5f, 1.25f}, 4); // class 1 is present, with weight 0
+        check("weighted softmax cross-entropy mean", List.of(logits),
+                () -> F.softmaxCrossEntropy(logits, labels, weights, 255, Reduction.MEAN));
+        check("weighted softmax cross-entropy sum", List.of(logits),
+                () -> F.softmaxCrossEntropy(logits, labels, weights, 255, Reduction.SUM));
+    }
+
+    @Test
     void matmulSumMeanReshape() {
         Variable a = param(-1, 1, 5, 7);
         Variable b = param(-1, 1, 7, 3);

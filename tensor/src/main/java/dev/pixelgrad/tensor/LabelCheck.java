@@ -3,10 +3,10 @@ package dev.pixelgrad.tensor;
 import java.util.Arrays;
 
 /**
- * The check of class labels against a class count, and the errors every backend raises when it fails. A
- * label is valid when it lies in [0, classes) or is the ignore index. The CPU backend and the data
- * loaders scan host arrays with {@link #firstOutOfRange}; the CUDA backend scans on the device and
- * raises the same errors.
+ * The check of class labels against a class count, and the errors every backend raises when it fails
+ * (or when class weights leave a weighted mean nothing to divide by). A label is valid when it lies in
+ * [0, classes) or is the ignore index. The CPU backend and the data loaders scan host arrays with
+ * {@link #firstOutOfRange}; the CUDA backend scans on the device and raises the same errors.
  */
 public final class LabelCheck {
     private LabelCheck() {}
@@ -69,6 +69,19 @@ public final class LabelCheck {
     public static IllegalArgumentException badPrediction(String op, int value, long flatIndex, Shape shape, int classes) {
         return new IllegalArgumentException(op + ": prediction " + value + " at position " + position(flatIndex, shape)
                 + " is outside [0, " + classes + ")");
+    }
+
+    /**
+     * The error for a class-weighted mean whose counted pixels all belong to classes of weight 0: the
+     * mean divides by the sum of their weights, which is 0 (PyTorch returns NaN here).
+     *
+     * @param op      the op's name, which starts the message
+     * @param counted how many pixels are counted (not ignored)
+     * @return the exception, for the caller to throw
+     */
+    public static IllegalArgumentException zeroWeight(String op, long counted) {
+        return new IllegalArgumentException(op + ": the classes of all " + counted + " counted pixels have weight 0, so "
+                + "the weighted mean is 0/0; give a present class a positive weight, or ignore those pixels instead");
     }
 
     /** "[n, i, j]" for a flat index into a tensor of this shape. */

@@ -578,6 +578,32 @@ public final class Ops {
      */
     public static LossAndGrad softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
                                                   boolean withGrad) {
+        return softmaxCrossEntropy(logits, labels, null, ignoreIndex, reduction, withGrad);
+    }
+
+    /**
+     * Softmax cross-entropy with a weight per class, for unbalanced data: PyTorch's
+     * {@code cross_entropy(logits, labels, weight=classWeights, ignore_index=ignoreIndex)}. A counted pixel
+     * of class t adds w[t] times its loss (and its gradient); {@link Reduction#MEAN} divides by the sum of
+     * w[t] over the counted pixels rather than by their number. Without weights (null) this is exactly
+     * {@link #softmaxCrossEntropy(Tensor, Tensor, int, Reduction, boolean)}. A mean over no counted pixel
+     * is 0, as there; a mean whose counted pixels all have weight 0 is an error (PyTorch's 0/0 = NaN).
+     *
+     * @param logits       the unnormalised class scores [N, C, ...]
+     * @param labels       the class of each pixel, int32 [N, ...]: in [0, C), or {@code ignoreIndex}
+     * @param classWeights the weight of each class, float32 [C] on the logits' device, each finite and
+     *                     at least 0; or null for no weights
+     * @param ignoreIndex  the label of pixels that count for nothing (255 marks the borders in VOC)
+     * @param reduction    how the per-pixel losses become one number
+     * @param withGrad     whether to compute the gradient too, in the same pass
+     * @return the loss and, when asked for, its gradient; the caller (or the open scope) closes both
+     * @throws IllegalArgumentException if the shapes do not match, the labels are not int32, a label is
+     *                                  outside [0, C) and not {@code ignoreIndex}, the weights are not C
+     *                                  float32 values or one is negative, NaN or infinite, or the mean's
+     *                                  counted pixels all have weight 0
+     */
+    public static LossAndGrad softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor classWeights, int ignoreIndex,
+                                                  Reduction reduction, boolean withGrad) {
         String op = "softmax_cross_entropy";
         requireFloat(op, logits);
         if (labels.dtype() != DType.INT32) {
@@ -591,11 +617,17 @@ public final class Ops {
             throw new IllegalArgumentException(op + ": logits " + logits.shape() + " and labels " + labels.shape()
                     + " do not match (expected logits [N, C, ...] and labels [N, ...])");
         }
-        Backend k = backend(op, logits, labels);
+        Backend k;
+        if (classWeights == null) {
+            k = backend(op, logits, labels);
+        } else {
+            k = backend(op, logits, labels, classWeights);
+            checkClassWeights(op, classWeights, logits);
+        }
         Tensor loss = Tensor.empty(Shape.scalar(), DType.FLOAT32, logits.device());
         Tensor grad = withGrad ? Tensor.empty(logits.shape(), DType.FLOAT32, logits.device()) : null;
         try {
-            k.softmaxCrossEntropy(logits, labels, ignoreIndex, reduction, loss, grad);
+            k.softmaxCrossEntropy(logits, labels, classWeights, ignoreIndex, reduction, loss, grad);
         } catch (RuntimeException e) {
             loss.close();
             if (grad != null) {
@@ -604,6 +636,24 @@ public final class Ops {
             throw e;
         }
         return new LossAndGrad(loss, grad);
+    }
+
+    /** One finite, non-negative float32 weight per class of the logits (values are not read on meta tensors). */
+    private static void checkClassWeights(String op, Tensor w, Tensor logits) {
+        if (w.dtype() != DType.FLOAT32 || w.rank() != 1 || w.dim(0) != logits.dim(1)) {
+            throw new IllegalArgumentException(op + ": class weights must be float32 [" + logits.dim(1) + "], one per class of "
+                    + "logits " + logits.shape() + "; got " + w.dtype() + " " + w.shape());
+        }
+        if (w.device().isMeta()) {
+            return;
+        }
+        float[] v = w.toFloatArray();
+        for (int c = 0; c < v.length; c++) {
+            if (!(v[c] >= 0) || Float.isInfinite(v[c])) {
+                throw new IllegalArgumentException(op + ": the weight of class " + c + " is " + v[c]
+                        + "; class weights must be finite and >= 0");
+            }
+        }
     }
 
     // ================================================================== matmul

@@ -113,6 +113,9 @@ public final class Main {
                                      1e-3 (8e-4 at 0.125); sgd: 1e-3, or 1e-10 with --loss sum
               --momentum X           sgd (0.9; 0.99 with --loss sum, the reference's)
               --loss mean|sum        (mean; sum is the reference's unnormalised loss, with tiny rates)
+              --class-weights none|auto|W,W,...   weigh each class's pixels in the loss, for unbalanced data
+                                     (none); one positive number per class, or auto: median frequency
+                                     balancing of the training labels (docs/fcn.md, Class weights)
               --lr-schedule constant|step|poly           (constant, as the reference)
                 --lr-step N --lr-gamma X   step: times X every N steps (a third of the run, 0.1)
                 --lr-power X               poly: (1 - step/steps)^X (0.9, torchvision's)
@@ -390,6 +393,7 @@ public final class Main {
         // Every option is read and checked before any work (the built-in set can take a while to
         // generate); the options are then made with what the data says (its classes and size).
         trainOptions(a, 2, 1, output, stored);
+        String classWeights = ClassWeightsOption.read(a, stored);
         boolean skipPreflight = a.flag("no-preflight");
         boolean forcePreflight = a.flag("preflight");
         boolean tensorboard = a.flag("tensorboard");
@@ -402,7 +406,8 @@ public final class Main {
             Preflight.check(trainSet, "the " + trainSplit + " split");
             Preflight.check(valSet, "the " + valSplit + " split");
         }
-        TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored);
+        TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored)
+                .withClassWeights(ClassWeightsOption.resolve(classWeights, trainSet, trainSplit, stored, out));
         ProgressBar bar = new ProgressBar(err);
         Trainer.Result r = trainUntilDoneOrSignalled(opt, trainSet, valSet, resume, bar, out, output, tensorboard);
         if (r.stopped()) {

@@ -23,7 +23,8 @@ public final class Evaluator {
      *
      * @param scores the segmentation scores
      * @param loss   the cross-entropy per labelled pixel over the whole split (void pixels left out), the
-     *               quantity the training loss estimates on one batch with {@code --loss mean}
+     *               quantity the training loss estimates on one batch with {@code --loss mean}; never
+     *               class-weighted, so that it compares across runs whatever weights they trained with
      */
     public record Evaluation(Scores scores, double loss) {}
 

@@ -175,6 +175,10 @@ public final class Trainer {
         }
         checkClasses(model, trainSet, "training");
         checkClasses(model, valSet, "validation");
+        if (!opt.classWeights().isEmpty() && opt.classWeights().size() != model.numClasses()) {
+            throw new IllegalArgumentException(opt.classWeights().size() + " class weights for a model of "
+                    + model.numClasses() + " classes");
+        }
         if (firstStep == opt.iterations()) {
             // Not a failure: a retry loop around a run that has finished must see success.
             return new Result(model, firstStep, null, ckptPath, true, false);
@@ -185,8 +189,8 @@ public final class Trainer {
         }
         Safetensors.checkReplaceable(ckptPath); // before hours of training that end in replacing it
         model.train(true);
-        listener.started(model, firstStep, opt.iterations(), String.format(Locale.ROOT, "%s; %s at %s, %s", note,
-                opt.optimizer(), opt.learningRate(), opt.schedule().describe()));
+        listener.started(model, firstStep, opt.iterations(), String.format(Locale.ROOT, "%s; %s at %s, %s%s", note,
+                opt.optimizer(), opt.learningRate(), opt.schedule().describe(), classWeightsNote(opt, trainSet)));
 
         // step and loss lead, so that two runs' trajectories compare with cut -d, -f1,2.
         TrainingLog trainLog = new TrainingLog(opt.output().resolve(TRAIN_LOG),
@@ -199,7 +203,8 @@ public final class Trainer {
         try (DataLoader train = new DataLoader(trainSet, opt.batchSize(), true, opt.augmentation(),
                 model.config().preprocessing(), opt.seed(), opt.workers());
              DataLoader val = new DataLoader(valSet, 1, false, Augmentation.NONE, model.config().preprocessing(),
-                     opt.seed(), opt.workers())) {
+                     opt.seed(), opt.workers());
+             Tensor classWeights = classWeights(opt)) {
             long step = firstStep;
             long lastGood = firstStep;
             long t0 = System.nanoTime();
@@ -217,7 +222,7 @@ public final class Trainer {
                 try (Scope s = Scope.open()) {
                     Variable x = Variable.of(b.imageTensor().to(opt.device()));
                     Tensor labels = b.labelTensor().to(opt.device());
-                    Variable l = F.softmaxCrossEntropy(model.forward(x), labels, 255, opt.loss());
+                    Variable l = F.softmaxCrossEntropy(model.forward(x), labels, classWeights, 255, opt.loss());
                     loss = l.item();
                     if (!Float.isFinite(loss)) {
                         model.zeroGrad();
@@ -266,6 +271,33 @@ public final class Trainer {
             }
         }
         return new Result(model, opt.iterations(), last, ckptPath, false, false);
+    }
+
+    /** The loss's class weights on the training device, or null for none; the caller closes them. */
+    private static Tensor classWeights(TrainOptions opt) {
+        List<Float> w = opt.classWeights();
+        if (w.isEmpty()) {
+            return null;
+        }
+        float[] values = new float[w.size()];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = w.get(c);
+        }
+        try (Tensor host = Tensor.of(values, values.length)) {
+            return host.to(opt.device()).detachFromScope();
+        }
+    }
+
+    /** "; class weights road 1.9, not_road 0.55" for the start note, or nothing without weights. */
+    private static String classWeightsNote(TrainOptions opt, SegmentationDataset trainSet) {
+        if (opt.classWeights().isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int c = 0; c < opt.classWeights().size(); c++) {
+            parts.add(trainSet.classes().names().get(c) + " " + opt.classWeights().get(c));
+        }
+        return "; class weights " + String.join(", ", parts);
     }
 
     private static TrainingDivergedException diverged(long step, float loss, long lastGood, boolean haveCheckpoint,

@@ -197,15 +197,24 @@ public final class CpuBackend implements Backend {
     // ------------------------------------------------------------------ loss and matmul
 
     @Override
-    public void softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
-                                    Tensor loss, Tensor gradLogits) {
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor classWeights, int ignoreIndex,
+                                    Reduction reduction, Tensor loss, Tensor gradLogits) {
+        String op = "softmax_cross_entropy";
         int n = logits.dim(0);
         int c = logits.dim(1);
         int plane = (int) logits.shape().numelFrom(2);
-        long valid = CrossEntropyCpu.validate("softmax_cross_entropy", labels.hostInts(), n * plane, c, ignoreIndex,
-                labels.shape());
-        loss.hostFloats()[0] = CrossEntropyCpu.forwardBackward(logits.hostFloats(), labels.hostInts(), n, c, plane,
-                ignoreIndex, reduction, valid, gradLogits == null ? null : gradLogits.hostFloats());
+        long valid = CrossEntropyCpu.validate(op, labels.hostInts(), n * plane, c, ignoreIndex, labels.shape());
+        float[] weights = classWeights == null ? null : classWeights.hostFloats();
+        // What the mean divides by: the counted pixels, or with class weights the sum of theirs.
+        double total = valid;
+        if (weights != null && reduction == Reduction.MEAN && valid > 0) {
+            total = CrossEntropyCpu.weightTotal(labels.hostInts(), n * plane, ignoreIndex, weights);
+            if (total == 0) {
+                throw LabelCheck.zeroWeight(op, valid);
+            }
+        }
+        loss.hostFloats()[0] = CrossEntropyCpu.forwardBackward(logits.hostFloats(), labels.hostInts(), weights, n, c,
+                plane, ignoreIndex, reduction, total, gradLogits == null ? null : gradLogits.hostFloats());
     }
 
     @Override

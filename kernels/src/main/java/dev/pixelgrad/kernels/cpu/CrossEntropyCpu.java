@@ -7,12 +7,15 @@ import java.util.Arrays;
 
 /**
  * Softmax cross-entropy over channels, forward and backward in one pass. For logits z[n, :, i] and
- * label t at a pixel that is not ignored:
+ * label t at a pixel that is not ignored, with class weights w (1 each when there are none):
  *
  * <pre>
- * loss  = log(sum_c exp(z_c)) - z_t              (computed as m + log(sum exp(z_c - m)), m = max z)
- * dz_c  = softmax(z)_c - [c == t]                (times 1/count for the mean)
+ * loss  = w_t (log(sum_c exp(z_c)) - z_t)        (computed as m + log(sum exp(z_c - m)), m = max z)
+ * dz_c  = w_t (softmax(z)_c - [c == t])          (times 1/total for the mean, total = sum of w_t)
  * </pre>
+ *
+ * Without weights every factor w_t is exactly 1 and the total is the count, so the results are those of
+ * the unweighted formulas bit for bit.
  *
  * Pixels are processed in blocks along the contiguous spatial axis so that each channel's values are
  * read with unit stride.
@@ -37,10 +40,25 @@ final class CrossEntropyCpu {
         return valid;
     }
 
-    /** Returns the reduced loss; writes the gradient into {@code grad} when it is not null. */
-    static float forwardBackward(float[] z, int[] labels, int n, int c, int plane, int ignoreIndex,
-                                 Reduction reduction, long valid, float[] grad) {
-        float scale = reduction == Reduction.MEAN ? (valid == 0 ? 0f : (float) (1.0 / valid)) : 1f;
+    /** The sum of the weights of the counted pixels' classes, added in order (labels already validated). */
+    static double weightTotal(int[] labels, int count, int ignoreIndex, float[] weights) {
+        double total = 0;
+        for (int q = 0; q < count; q++) {
+            if (labels[q] != ignoreIndex) {
+                total += weights[labels[q]];
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Returns the reduced loss; writes the gradient into {@code grad} when it is not null. {@code weights}
+     * is null for none; {@code total} is what the mean divides by: the counted pixels' number, or the sum of
+     * their classes' weights.
+     */
+    static float forwardBackward(float[] z, int[] labels, float[] weights, int n, int c, int plane, int ignoreIndex,
+                                 Reduction reduction, double total, float[] grad) {
+        float scale = reduction == Reduction.MEAN ? (total == 0 ? 0f : (float) (1.0 / total)) : 1f;
         int blocksPerImage = (plane + BLOCK - 1) / BLOCK;
         int blocks = n * blocksPerImage;
         double[] partial = new double[blocks];
@@ -75,15 +93,17 @@ final class CrossEntropyCpu {
                 for (int i = 0; i < len; i++) {
                     int t = labels[lab + i];
                     if (t != ignoreIndex) {
-                        loss += Math.log(sum[i]) + max[i] - z[base + t * plane + i];
+                        double pixel = Math.log(sum[i]) + max[i] - z[base + t * plane + i];
+                        loss += weights == null ? pixel : weights[t] * pixel;
                     }
                 }
                 partial[bi] = loss;
                 if (grad != null) {
                     for (int i = 0; i < len; i++) {
                         int t = labels[lab + i];
-                        // Ignored pixels get no gradient; others are scaled once by 1/sum and the reduction.
-                        sum[i] = t == ignoreIndex ? 0f : scale / sum[i];
+                        // Ignored pixels get no gradient; others are scaled once by 1/sum, the reduction and
+                        // their class's weight.
+                        sum[i] = t == ignoreIndex ? 0f : (weights == null ? scale : scale * weights[t]) / sum[i];
                     }
                     for (int ch = 0; ch < c; ch++) {
                         int o = base + ch * plane;
@@ -94,19 +114,19 @@ final class CrossEntropyCpu {
                     for (int i = 0; i < len; i++) {
                         int t = labels[lab + i];
                         if (t != ignoreIndex) {
-                            grad[base + t * plane + i] -= scale;
+                            grad[base + t * plane + i] -= weights == null ? scale : scale * weights[t];
                         }
                     }
                 }
             }
         });
-        double total = 0;
+        double sumOfLosses = 0;
         for (double v : partial) {
-            total += v;
+            sumOfLosses += v;
         }
         if (reduction == Reduction.MEAN) {
-            return valid == 0 ? 0f : (float) (total / valid);
+            return total == 0 ? 0f : (float) (sumOfLosses / total);
         }
-        return (float) total;
+        return (float) sumOfLosses;
     }
 }

@@ -276,9 +276,9 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ loss, matmul, optimizers, metrics
 
     @Override
-    public synchronized void softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
-                                                 Tensor loss, Tensor gradLogits) {
-        families().loss().softmaxCrossEntropy(logits, labels, ignoreIndex, reduction, loss, gradLogits);
+    public synchronized void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor classWeights, int ignoreIndex,
+                                                 Reduction reduction, Tensor loss, Tensor gradLogits) {
+        families().loss().softmaxCrossEntropy(logits, labels, classWeights, ignoreIndex, reduction, loss, gradLogits);
     }
 
     @Override

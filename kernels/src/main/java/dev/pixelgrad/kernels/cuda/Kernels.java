@@ -35,7 +35,8 @@ final class Kernels {
             new Entry("gemm", "sgemm_nt", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tn", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tt", "iiifpipifpi"),
-            new Entry("loss", "softmax_xent_f32", "ppppiilif"),
+            new Entry("loss", "softmax_xent_f32", "pppppiilif"),
+            new Entry("loss", "class_weight_sum_partial_f32", "ppilp"),
             new Entry("optim", "sgd_step_f32", "pppfffl"),
             new Entry("optim", "adam_step_f32", "ppppffffffl"),
             new Entry("pool", "maxpool_forward_f32", "pppliiiiiiiiii"),
@@ -64,6 +65,7 @@ final class Kernels {
     private final Kernel sgemm_tn;
     private final Kernel sgemm_tt;
     private final Kernel softmax_xent_f32;
+    private final Kernel class_weight_sum_partial_f32;
     private final Kernel sgd_step_f32;
     private final Kernel adam_step_f32;
     private final Kernel maxpool_forward_f32;
@@ -92,7 +94,8 @@ final class Kernels {
         sgemm_nt = new Kernel(driver, "gemm", "sgemm_nt", "iiifpipifpi");
         sgemm_tn = new Kernel(driver, "gemm", "sgemm_tn", "iiifpipifpi");
         sgemm_tt = new Kernel(driver, "gemm", "sgemm_tt", "iiifpipifpi");
-        softmax_xent_f32 = new Kernel(driver, "loss", "softmax_xent_f32", "ppppiilif");
+        softmax_xent_f32 = new Kernel(driver, "loss", "softmax_xent_f32", "pppppiilif");
+        class_weight_sum_partial_f32 = new Kernel(driver, "loss", "class_weight_sum_partial_f32", "ppilp");
         sgd_step_f32 = new Kernel(driver, "optim", "sgd_step_f32", "pppfffl");
         adam_step_f32 = new Kernel(driver, "optim", "adam_step_f32", "ppppffffffl");
         maxpool_forward_f32 = new Kernel(driver, "pool", "maxpool_forward_f32", "pppliiiiiiiiii");
@@ -125,6 +128,7 @@ final class Kernels {
         m.put("sgemm_tn", sgemm_tn.launches());
         m.put("sgemm_tt", sgemm_tt.launches());
         m.put("softmax_xent_f32", softmax_xent_f32.launches());
+        m.put("class_weight_sum_partial_f32", class_weight_sum_partial_f32.launches());
         m.put("sgd_step_f32", sgd_step_f32.launches());
         m.put("adam_step_f32", adam_step_f32.launches());
         m.put("maxpool_forward_f32", maxpool_forward_f32.launches());
@@ -214,9 +218,14 @@ final class Kernels {
         sgemm_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
     }
 
-    /** loss.cu: {@code softmax_xent_f32(const float*z, const int*labels, float*grad, double*partial, int n, int channels, long plane, int ignore, float scale)} */
-    void softmax_xent_f32(Grid grid, long z, long labels, long grad, long partial, int n, int channels, long plane, int ignore, float scale) {
-        softmax_xent_f32.ptr(0, z).ptr(1, labels).ptr(2, grad).ptr(3, partial).i32(4, n).i32(5, channels).i64(6, plane).i32(7, ignore).f32(8, scale).launch(grid);
+    /** loss.cu: {@code softmax_xent_f32(const float*z, const int*labels, const float*weights, float*grad, double*partial, int n, int channels, long plane, int ignore, float scale)} */
+    void softmax_xent_f32(Grid grid, long z, long labels, long weights, long grad, long partial, int n, int channels, long plane, int ignore, float scale) {
+        softmax_xent_f32.ptr(0, z).ptr(1, labels).ptr(2, weights).ptr(3, grad).ptr(4, partial).i32(5, n).i32(6, channels).i64(7, plane).i32(8, ignore).f32(9, scale).launch(grid);
+    }
+
+    /** loss.cu: {@code class_weight_sum_partial_f32(const int*labels, const float*weights, int ignore, long n, double*partial)} */
+    void class_weight_sum_partial_f32(Grid grid, long labels, long weights, int ignore, long n, long partial) {
+        class_weight_sum_partial_f32.ptr(0, labels).ptr(1, weights).i32(2, ignore).i64(3, n).ptr(4, partial).launch(grid);
     }
 
     /** optim.cu: {@code sgd_step_f32(float*w, const float*g, float*v, float lr, float momentum, float wd, long n)} */

@@ -46,6 +46,27 @@ final class ReduceCuda {
         }
     }
 
+    /**
+     * Two passes, the second on the host: {@code first} writes one double per block, which are read back
+     * and added in order, for a sum the host needs.
+     */
+    double sumToHost(long items, FirstPass first) {
+        int blocks = Math.min(Grid.blocksFor(items), REDUCE_BLOCKS);
+        CachingAllocator.Block partial = rt.allocator.allocate((long) blocks * Double.BYTES);
+        try {
+            first.launch(new Grid(blocks, 1, Grid.BLOCK), partial.address());
+            long[] bits = new long[blocks];
+            rt.download(partial.address(), bits);
+            double s = 0;
+            for (long b : bits) {
+                s += Double.longBitsToDouble(b);
+            }
+            return s;
+        } finally {
+            rt.allocator.release(partial);
+        }
+    }
+
     void sum(Tensor x, Tensor out) {
         long n = x.numel();
         reduceInto(n, (grid, partial) -> k.sum_partial_f32(grid, addressOf(x), partial, n), 1.0, addressOf(out));

@@ -248,6 +248,45 @@ class CudaParityTest {
         assertEquals(cpu.getMessage(), cuda.getMessage(), "the same message, naming the value and its position");
     }
 
+    /**
+     * Class weights (one of them 0, on a class that is present), over more pixels than one block holds;
+     * weights of 1 give the unweighted bits; the same errors as the CPU for a mean with nothing to divide by.
+     */
+    @Test
+    void softmaxCrossEntropyWithClassWeights() {
+        int c = 7;
+        Tensor logits = Ops.scale(rand(3, c, 19, 23), 3f);
+        int[] lab = new int[3 * 19 * 23];
+        for (int i = 0; i < lab.length; i++) {
+            lab[i] = i % 13 == 0 ? 255 : (i * 5) % c;
+        }
+        Tensor labels = Tensor.ofInts(lab, 3, 19, 23);
+        Tensor weights = Tensor.of(new float[] {0.25f, 3f, 0f, 1f, 0.5f, 7.5f, 1.25f}, c);
+        Tensor ones = Tensor.full(Shape.of(c), 1f, Device.CPU);
+        for (Reduction r : Reduction.values()) {
+            Ops.LossAndGrad cpu = Ops.softmaxCrossEntropy(logits, labels, weights, 255, r, true);
+            Ops.LossAndGrad cuda = Ops.softmaxCrossEntropy(gpu(logits), gpu(labels), gpu(weights), 255, r, true);
+            same(cpu.loss(), cuda.loss(), 1e-5, "weighted loss " + r);
+            same(cpu.gradLogits(), cuda.gradLogits(), 1e-5, "weighted gradient " + r);
+            Ops.LossAndGrad plain = Ops.softmaxCrossEntropy(gpu(logits), gpu(labels), 255, r, true);
+            Ops.LossAndGrad unit = Ops.softmaxCrossEntropy(gpu(logits), gpu(labels), gpu(ones), 255, r, true);
+            assertArrayEquals(plain.loss().toFloatArray(), unit.loss().toFloatArray(), "weights of 1, loss " + r);
+            assertArrayEquals(plain.gradLogits().toFloatArray(), unit.gradLogits().toFloatArray(),
+                    "weights of 1, gradient " + r);
+        }
+        int[] onlyZeroWeighted = {2, 255, 2, 2};
+        Tensor small = rand(1, c, 2, 2);
+        Tensor zeroLabels = Tensor.ofInts(onlyZeroWeighted, 1, 2, 2);
+        IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class,
+                () -> Ops.softmaxCrossEntropy(small, zeroLabels, weights, 255, Reduction.MEAN, true));
+        IllegalArgumentException cuda = assertThrows(IllegalArgumentException.class,
+                () -> Ops.softmaxCrossEntropy(gpu(small), gpu(zeroLabels), gpu(weights), 255, Reduction.MEAN, true));
+        assertEquals(cpu.getMessage(), cuda.getMessage(), "the same message for a mean over weights that are all 0");
+        same(Ops.softmaxCrossEntropy(small, zeroLabels, weights, 255, Reduction.SUM, false).loss(),
+                Ops.softmaxCrossEntropy(gpu(small), gpu(zeroLabels), gpu(weights), 255, Reduction.SUM, false).loss(), 0,
+                "a sum over weights that are all 0 is 0");
+    }
+
     @ParameterizedTest
     @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
     void matmulAllTransposes(Impl impl) {

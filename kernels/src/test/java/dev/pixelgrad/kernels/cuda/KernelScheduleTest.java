@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Races: every kernel that shares memory between threads (the block sums with their warp shuffles, the
- * fused loss, the tiled SGEMM under matmul and convolution, col2im) gives bit-identical results whatever
+ * fused loss and its class-weight sum, the tiled SGEMM under matmul and convolution, col2im) gives bit-identical results whatever
  * order the emulated device resumes a block's threads in after each barrier. A kernel that reads shared
  * memory before the barrier that guards it gives different (wrong) results under some order;
  * KernelMutationTest shows that such a kernel is caught.
@@ -68,6 +68,11 @@ class KernelScheduleTest {
                     Reduction.MEAN, true);
             out.add(l.loss().toFloatArray());
             out.add(l.gradLogits().toFloatArray());
+            Tensor weights = Tensor.uniform(Shape.of(21), 0.1f, 4f, 4, Device.CPU).to(GPU);
+            Ops.LossAndGrad weighted = Ops.softmaxCrossEntropy(logits, Tensor.ofInts(lab, 2, 13, 11).to(GPU), weights, 255,
+                    Reduction.MEAN, true);
+            out.add(weighted.loss().toFloatArray());
+            out.add(weighted.gradLogits().toFloatArray());
             out.add(Ops.matmul(rand(4, 131, 77), false, rand(5, 140, 77), true).toFloatArray());
             Tensor img = rand(6, 2, 5, 23, 21);
             Tensor w = rand(7, 6, 5, 3, 3);

@@ -360,16 +360,24 @@ public interface Backend {
      * {@code ignoreIndex} raises an {@link IllegalArgumentException} naming the value and its position,
      * before anything is written.
      *
-     * @param logits      the class scores [N, C, ...]
-     * @param labels      the classes, int32 [N, ...]
-     * @param ignoreIndex the label of pixels that count for nothing
-     * @param reduction   mean or sum over the counted pixels (a mean over none is 0)
-     * @param loss        the reduced loss, a float32 scalar
-     * @param gradLogits  the gradient, of the logits' shape, or null to skip it
-     * @throws IllegalArgumentException for a label outside [0, C) that is not {@code ignoreIndex}
+     * <p>With class weights w, a counted pixel of class t adds w[t] times its loss, and the mean divides by
+     * the sum of w[t] over the counted pixels instead of their number (PyTorch's {@code cross_entropy} with
+     * {@code weight}); a mean whose counted pixels all have weight 0 raises
+     * {@link dev.pixelgrad.tensor.LabelCheck#zeroWeight}, before anything is written. The weights' values
+     * have been checked (finite, not negative) by the caller.
+     *
+     * @param logits       the class scores [N, C, ...]
+     * @param labels       the classes, int32 [N, ...]
+     * @param classWeights the weight of each class, float32 [C], or null for 1 each
+     * @param ignoreIndex  the label of pixels that count for nothing
+     * @param reduction    mean or sum over the counted pixels (a mean over none is 0)
+     * @param loss         the reduced loss, a float32 scalar
+     * @param gradLogits   the gradient, of the logits' shape, or null to skip it
+     * @throws IllegalArgumentException for a label outside [0, C) that is not {@code ignoreIndex}, or a
+     *                                  weighted mean whose counted pixels all have weight 0
      */
-    default void softmaxCrossEntropy(Tensor logits, Tensor labels, int ignoreIndex, Reduction reduction,
-                                     Tensor loss, Tensor gradLogits) {
+    default void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor classWeights, int ignoreIndex,
+                                     Reduction reduction, Tensor loss, Tensor gradLogits) {
         throw notImplemented("softmax_cross_entropy");
     }
 

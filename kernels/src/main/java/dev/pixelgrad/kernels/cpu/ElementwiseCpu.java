@@ -42,20 +42,31 @@ final class ElementwiseCpu {
     static void relu(float[] x, float[] out, int n) {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                float v = x[i];
-                out[i] = v <= 0f ? 0f : v; // NaN stays NaN, as in PyTorch, so a blown-up net cannot look healthy
+                // Math.max keeps NaN (as PyTorch does, so a blown-up net cannot look healthy) and turns -0 into
+                // +0, as a select would; unlike a select, the JIT compiles it to vector max instructions (7x).
+                out[i] = Math.max(x[i], 0f);
             }
         });
     }
 
-    /** The gradient passes where the output was positive (where the input was, equivalently). */
+    /**
+     * The gradient passes where the output was positive (where the input was, equivalently):
+     * gx = y > 0 ? gy : +0, bit for bit, as an and-mask on the bits. The JIT does not vectorise a float
+     * select, and does vectorise this (4x): with t = bits(y) - 1, y is in (0, +inf] exactly when t is in
+     * [0, bits(+inf)), which holds when t - bits(+inf) is negative and t is not (a NaN, a zero and every
+     * negative y fail one of the two).
+     */
     static void reluBackward(float[] gy, float[] y, float[] gx, int n) {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                gx[i] = y[i] > 0f ? gy[i] : 0f;
+                int t = Float.floatToRawIntBits(y[i]) - 1;
+                int keep = ((t - POSITIVE_INFINITY_BITS) >> 31) & ~(t >> 31); // all ones where y > 0, else 0
+                gx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(gy[i]) & keep);
             }
         });
     }
+
+    private static final int POSITIVE_INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
 
     /** out[nc, y, x] = in[nc, offH + y, offW + x] for each of {@code planes} planes. */
     static void crop(float[] in, int inH, int inW, int offH, int offW, float[] out, int outH, int outW, int planes) {

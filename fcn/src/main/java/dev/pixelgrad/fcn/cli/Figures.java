@@ -14,9 +14,7 @@ import dev.pixelgrad.fcn.data.SegmentationDataset;
 import dev.pixelgrad.fcn.data.VocDataset;
 import dev.pixelgrad.fcn.train.Inference;
 import dev.pixelgrad.fcn.train.Predictor;
-import dev.pixelgrad.fcn.train.TrainOptions;
 import dev.pixelgrad.fcn.train.Trainer;
-import dev.pixelgrad.fcn.train.TrainingLog;
 import dev.pixelgrad.nn.ConvTranspose2d;
 import dev.pixelgrad.nn.Init;
 import dev.pixelgrad.tensor.Device;
@@ -32,7 +30,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -103,16 +100,19 @@ final class Figures {
         BuiltinDataset.ensure(data, Demo.TRAIN_IMAGES, Demo.VAL_IMAGES, Demo.IMAGE_SIZE, 1, true);
         SegmentationDataset train = new VocDataset(data, "train");
         SegmentationDataset val = new VocDataset(data, "val");
+        // Each variant trained with the demo's recipe (Demo.recipe) for ITERATIONS steps.
+        Map<String, VariantRuns.Run> trained = VariantRuns.train(MODELS, runs,
+                (model, dir) -> Demo.recipe(model, train.classes().size(), ITERATIONS, dir),
+                (opt, resume) -> Trainer.train(opt, train, val, resume,
+                        Main.listener(new ProgressBar(err), Device.CPU, () -> false, null)), err);
         Map<String, Fcn> models = new LinkedHashMap<>();
         Map<String, RunLogs> logs = new LinkedHashMap<>();
         Map<String, Double> meanIoU = new LinkedHashMap<>();
-        for (String model : MODELS) {
-            models.put(model, trained(model, train, val, runs.resolve(model), err));
-            RunLogs log = RunLogs.of(runs.resolve(model));
-            logs.put(model, log);
-            double[] iou = log.val().get("mean_iou");
-            meanIoU.put(model, iou[iou.length - 1]);
-        }
+        trained.forEach((model, run) -> {
+            models.put(model, run.model());
+            logs.put(model, run.logs());
+            meanIoU.put(model, run.logs().lastVal(RunLogs.MEAN_IOU));
+        });
         List<Sample> shown = new ArrayList<>();
         for (int i = 0; i < SHOWN; i++) {
             shown.add(val.load(i));
@@ -120,7 +120,9 @@ final class Figures {
         Palette palette = val.classes().palette();
         save(scoreFr(models.get("fcn32s"), shown, val.classes().names(), palette), output.resolve("score-fr.png"), stamp,
                 out);
-        save(skips(models, meanIoU, shown, palette), output.resolve("skips.png"), stamp, out);
+        String skipsTitle = String.format(Locale.ROOT, "The detail each skip adds: same data, same %d steps, from scratch "
+                + "(with each model's validation mean IoU)", ITERATIONS);
+        save(skips(models, meanIoU, shown, palette, skipsTitle), output.resolve("skips.png"), stamp, out);
         save(trainingCurves(logs), output.resolve("training-curves.png"), stamp, out);
     }
 
@@ -148,21 +150,6 @@ final class Figures {
             throws IOException {
         ImageFiles.writePng(image, file, stamp);
         out.printf(Locale.ROOT, "wrote %s (%dx%d)%n", file, image.getWidth(), image.getHeight());
-    }
-
-    /**
-     * One variant trained with the demo's recipe ({@link Demo#recipe}) for {@link #ITERATIONS} steps; an
-     * existing run in {@code dir} is resumed, or reused when done.
-     */
-    private static Fcn trained(String model, SegmentationDataset train, SegmentationDataset val, Path dir,
-                               PrintStream err) throws IOException {
-        TrainOptions opt = Demo.recipe(model, train.classes().size(), ITERATIONS, dir);
-        boolean resume = Files.exists(dir.resolve(Trainer.CHECKPOINT));
-        Trainer.Result r = Trainer.train(opt, train, val, resume,
-                Main.listener(new ProgressBar(err), Device.CPU, () -> false, null));
-        Fcn trained = r.model();
-        trained.eval();
-        return trained;
     }
 
     // ---- bilinear-kernels.png ------------------------------------------------------------------------
@@ -557,9 +544,12 @@ final class Figures {
 
     // ---- skips.png -----------------------------------------------------------------------------------
 
-    /** For each shown image: input, ground truth, and the prediction of each variant, same images. */
+    /**
+     * For each shown image: input, ground truth, and the prediction of each model (on the CPU), same images,
+     * under {@code title}; each model's column headed by its name and {@code meanIoU}.
+     */
     static BufferedImage skips(Map<String, Fcn> models, Map<String, Double> meanIoU, List<Sample> samples,
-                               Palette palette) {
+                               Palette palette, String title) {
         int cell = 180;
         int pad = 8;
         int header = 50;
@@ -577,8 +567,7 @@ final class Figures {
             col++;
         }
         g.setFont(TITLE);
-        g.drawString(String.format(Locale.ROOT, "The detail each skip adds: same data, same %d steps, from scratch "
-                + "(with each model's validation mean IoU)", ITERATIONS), pad, 18);
+        g.drawString(title, pad, 18);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         for (int r = 0; r < samples.size(); r++) {
             Sample s = samples.get(r);
@@ -623,14 +612,6 @@ final class Figures {
         g.drawImage(bottom, 0, top.getHeight(), null);
         g.dispose();
         return img;
-    }
-
-    /** What the figures read of a run's logs: step and loss of train.csv, step and mean IoU of val.csv. */
-    record RunLogs(Map<String, double[]> train, Map<String, double[]> val) {
-        static RunLogs of(Path run) throws IOException {
-            return new RunLogs(TrainingLog.columns(run.resolve(Trainer.TRAIN_LOG), "step", "loss"),
-                    TrainingLog.columns(run.resolve(Trainer.VAL_LOG), "step", "mean_iou"));
-        }
     }
 
     // ---- drawing -------------------------------------------------------------------------------------

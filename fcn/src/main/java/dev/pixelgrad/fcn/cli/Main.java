@@ -10,7 +10,6 @@ import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.Augmentation;
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.DataLoader;
-import dev.pixelgrad.fcn.data.ExcludedIds;
 import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.Preflight;
 import dev.pixelgrad.fcn.data.Sample;
@@ -48,7 +47,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The {@code pixelgrad} command: train, eval, predict, demo, explain, figures and devices. */
+/** The {@code pixelgrad} command: train, compare, eval, predict, demo, explain, figures and devices. */
 public final class Main {
     private static final Set<String> FLAGS = Set.of("resume", "learn-upsample", "no-flip", "debug", "help", "tensorboard",
             "no-preflight", "preflight", "flip");
@@ -63,6 +62,8 @@ public final class Main {
               demo       generate the built-in data, train a small FCN-8s on the CPU, evaluate, predict and
                          write report.html (the README's main job)
               train      train an FCN
+              compare    train FCN-32s, FCN-16s and FCN-8s (or --models) one after another on the same data
+                         with the same options, and write one report of their scores, curves and predictions
               eval       print the metrics of a checkpoint on a split
               predict    write palette masks and overlays for images
               explain    every layer of an FCN at one input size: output shape, stride, receptive field,
@@ -137,6 +138,14 @@ public final class Main {
                                      validation predictions (tensorboard --logdir DIR/tensorboard)
               --seed N  --workers N
             """.formatted(String.join("|", FcnVariant.names())),
+            "compare", """
+            compare:  the options of train, but --models for --model; a rerun goes on with the runs it finds
+              --models M,N,...       (fcn32s,fcn16s,fcn8s) any of %s
+              --output DIR           (runs/compare) DIR/<model>: each model's run, resumed or reused when
+                                     run again (options left out come from the runs' checkpoints; different
+                                     ones are refused); DIR/report.html, summary.md and summary.csv: the
+                                     comparison
+            """.formatted(String.join(", ", FcnVariant.names())),
             "eval", """
             eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
                       [--format ...] [--ade-other ...] [--val-fraction X] [--resize HxW]   as for train
@@ -200,8 +209,8 @@ public final class Main {
 
     private Main() {}
 
-    private static final List<String> COMMAND_NAMES = List.of("train", "eval", "predict", "demo", "explain", "figures",
-            "devices");
+    private static final List<String> COMMAND_NAMES = List.of("train", "compare", "eval", "predict", "demo", "explain",
+            "figures", "devices");
 
     private static boolean isCommand(String name) {
         return COMMAND_NAMES.contains(name);
@@ -246,6 +255,7 @@ public final class Main {
             a.flag("debug");
             switch (list.get(0)) {
                 case "train" -> train(a, out, err);
+                case "compare" -> Compare.run(a, out, err);
                 case "eval" -> eval(a, out);
                 case "predict" -> predict(a, out);
                 case "demo" -> Demo.run(a, out, err);
@@ -300,8 +310,13 @@ public final class Main {
      * an error (from the trainer).
      */
     static TrainOptions trainOptions(Args a, int numClasses, int trainImages, Path output, Map<String, Object> stored) {
+        return trainOptions(a, a.choice("model", "fcn8s", FcnVariant.names()), numClasses, trainImages, output, stored);
+    }
+
+    /** As {@link #trainOptions(Args, int, int, Path, Map)}, for {@code model} (compare's, one run each). */
+    static TrainOptions trainOptions(Args a, String model, int numClasses, int trainImages, Path output,
+                                     Map<String, Object> stored) {
         int batch = a.integer("batch", number(stored, "batch", 8).intValue(), 1, 1024);
-        String model = a.choice("model", "fcn8s", FcnVariant.names());
         Device device = device(a);
         float width = a.number("width", defaultWidth(device), 1e-4f, 1f);
         long seed = a.longValue("seed", number(stored, "seed", 1).longValue());
@@ -387,29 +402,21 @@ public final class Main {
         Path output = a.path("output") != null ? a.path("output") : Path.of("runs", "train");
         boolean resume = a.flag("resume");
         Map<String, Object> stored = resume ? Trainer.storedTrajectory(output) : Map.of();
-        DataSource source = DataSource.from(a, output.resolve("data"));
-        String trainSplit = a.string("train-split", "train");
-        String valSplit = a.string("val-split", "val");
+        TrainingData data = TrainingData.from(a, output.resolve("data"));
         // Every option is read and checked before any work (the built-in set can take a while to
         // generate); the options are then made with what the data says (its classes and size).
         trainOptions(a, 2, 1, output, stored);
         String classWeights = ClassWeightsOption.read(a, stored);
-        boolean skipPreflight = a.flag("no-preflight");
-        boolean forcePreflight = a.flag("preflight");
         boolean tensorboard = a.flag("tensorboard");
-        Path exclude = a.path("exclude");
         a.finish();
-        SegmentationDataset trainSet = ExcludedIds.apply(source.open(trainSplit), exclude, trainSplit, out::println);
-        SegmentationDataset valSet = source.open(valSplit);
-        if (forcePreflight || !skipPreflight && trainSet.size() + valSet.size() <= PREFLIGHT_MAX_SAMPLES) {
-            // Every bad sample now, at once, rather than the first one when it is drawn.
-            Preflight.check(trainSet, "the " + trainSplit + " split");
-            Preflight.check(valSet, "the " + valSplit + " split");
-        }
+        TrainingData.Splits sets = data.open(out);
+        SegmentationDataset trainSet = sets.train();
+        SegmentationDataset valSet = sets.val();
         TrainOptions opt = trainOptions(a, trainSet.classes().size(), trainSet.size(), output, stored)
-                .withClassWeights(ClassWeightsOption.resolve(classWeights, trainSet, trainSplit, stored, out));
+                .withClassWeights(ClassWeightsOption.resolve(classWeights, trainSet, data.trainSplit(), stored, out));
         ProgressBar bar = new ProgressBar(err);
-        Trainer.Result r = trainUntilDoneOrSignalled(opt, trainSet, valSet, resume, bar, out, output, tensorboard);
+        Trainer.Result r = trainUntilDoneOrSignalled(opt, trainSet, valSet, resume, bar, out, tensorboard,
+                "pixelgrad train --resume --output " + output);
         if (r.stopped()) {
             return;
         }
@@ -425,12 +432,13 @@ public final class Main {
 
     /**
      * Trains with SIGTERM and Ctrl-C handled: the first one ends the run after the step in progress, with
-     * that step checkpointed (the JVM's shutdown waits for it), so that {@code --resume} goes on from there.
-     * A kill -9 instead leaves the last checkpoint written, which is never half-written.
+     * that step checkpointed (the JVM's shutdown waits for it), and prints {@code goOn}, the command that goes
+     * on from there. A kill -9 instead leaves the last checkpoint written, which is never half-written.
      */
-    private static Trainer.Result trainUntilDoneOrSignalled(TrainOptions opt, SegmentationDataset trainSet,
-            SegmentationDataset valSet, boolean resume, ProgressBar bar, PrintStream out, Path output,
-            boolean tensorboard) throws IOException {
+    static Trainer.Result trainUntilDoneOrSignalled(TrainOptions opt, SegmentationDataset trainSet,
+            SegmentationDataset valSet, boolean resume, ProgressBar bar, PrintStream out, boolean tensorboard,
+            String goOn) throws IOException {
+        Path output = opt.output();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
@@ -458,7 +466,7 @@ public final class Main {
             }
             if (r.stopped()) {
                 out.println("stopped at step " + r.steps() + " of " + opt.iterations() + "; checkpoint: " + r.checkpoint()
-                        + " (go on with: pixelgrad train --resume --output " + output + ")");
+                        + " (go on with: " + goOn + ")");
                 out.flush();
             }
             return r;

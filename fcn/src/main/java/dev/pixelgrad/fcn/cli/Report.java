@@ -37,6 +37,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class Report {
     /** Width of one cell of the sample grid in pixels: small images are scaled up, large ones down. */
     private static final int CELL_WIDTH = 224;
+    /** The head of a report page up to its body, with {@code %s} for the title. */
+    static final String PAGE_HEAD = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>\n"
+            + "<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}"
+            + "table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #ddd}"
+            + "th:first-child,td:first-child{text-align:left}img{max-width:100%%}pre{background:#f6f6f6;padding:1em}"
+            + ".swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
+            + "border:1px solid #999}.bar{height:12px;min-width:1px}td.bars{width:320px;text-align:left}"
+            + "</style></head><body>\n";
 
     private Report() {}
 
@@ -77,13 +85,7 @@ final class Report {
         writeAtomically(grid(samples, palette), dir.resolve("samples.png"));
 
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(title))
-                .append("</title>\n<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}"
-                        + "table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #ddd}"
-                        + "th:first-child,td:first-child{text-align:left}img{max-width:100%}pre{background:#f6f6f6;padding:1em}"
-                        + ".swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
-                        + "border:1px solid #999}.bar{height:12px;min-width:1px}td.bars{width:320px;text-align:left}"
-                        + "</style></head><body>\n");
+        html.append(String.format(Locale.ROOT, PAGE_HEAD, escape(title)));
         html.append("<h1>").append(escape(title)).append("</h1>\n<p>").append(escape(summary)).append("</p>\n");
         String lossText = valLoss.length == 0 ? "" : String.format(Locale.ROOT, ", loss %.4f", valLoss[valLoss.length - 1]);
         String at = valSteps.length == 0 ? "" : String.format(Locale.ROOT, " at step %d", (long) valSteps[valSteps.length - 1]);
@@ -108,12 +110,15 @@ final class Report {
         html.append("<h2>Model</h2>\n<pre>").append(escape(model.config().toJson())).append("\n")
                 .append(String.format(Locale.ROOT, "%,d", model.trainableCount())).append(" trainable parameters</pre>\n");
         html.append("</body></html>\n");
-        Path page = runDir.resolve("report.html");
-        // Through a temporary file and a rename: a browser reloading during a run never sees half a page.
-        Path tmp = runDir.resolve("report.html.tmp");
-        Files.writeString(tmp, html.toString());
-        Files.move(tmp, page, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return page;
+        return writeAtomically(html.toString(), runDir.resolve("report.html"));
+    }
+
+    /** Writes text through a temporary file and a rename: a browser reloading during a run never sees half a page. */
+    static Path writeAtomically(String text, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return file;
     }
 
     /** A line chart 800x380 with the step on x, readable fonts and the legend below. */
@@ -138,7 +143,7 @@ final class Report {
         writeAtomically(BitmapEncoder.getBufferedImage(chart), png);
     }
 
-    private static void writeAtomically(BufferedImage image, Path png) throws IOException {
+    static void writeAtomically(BufferedImage image, Path png) throws IOException {
         Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
         ImageFiles.writePng(image, tmp);
         Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -203,7 +208,7 @@ final class Report {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

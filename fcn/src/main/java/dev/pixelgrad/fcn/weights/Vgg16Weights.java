@@ -41,8 +41,10 @@ import java.util.Set;
  *       Its "no top" twin ({@code ..._notop.h5}) has the convolutions only: fc6 and fc7 then start
  *       from the model's own initialisation.</li>
  * </ul>
+ * MatConvNet's {@code imagenet-vgg-verydeep-16.mat} and {@code -19.mat} are read by {@link MatConvNetWeights}.
  * The result is a map of encoder parameters by this project's names, plus the preprocessing those
- * weights were trained with (torchvision: RGB with mean/std; Keras and Caffe: BGR, 0-255, minus mean).
+ * weights were trained with (torchvision: RGB with mean/std; Keras and Caffe: BGR, 0-255, minus mean;
+ * MatConvNet: RGB, 0-255, minus mean).
  */
 public final class Vgg16Weights {
     /** Indices of VGG16's 13 convolutions in torchvision's {@code features}. */
@@ -56,12 +58,24 @@ public final class Vgg16Weights {
      *
      * @param encoder       the weights by this project's parameter names (features.N.weight, fc6.weight,
      *                      ...), new CPU tensors that the open scope or the caller closes
-     * @param preprocessing the input the weights expect: {@link Preprocessing#TORCHVISION} or
-     *                      {@link Preprocessing#CAFFE}
-     * @param source        where they came from: "torchvision", "keras", or {@value #NO_TOP} (conv1_1 to
-     *                      conv5_3 only: fc6 and fc7 are absent from {@code encoder})
+     * @param preprocessing the input the weights expect: {@link Preprocessing#TORCHVISION},
+     *                      {@link Preprocessing#CAFFE} or {@link Preprocessing#MATCONVNET}
+     * @param source        where they came from: "torchvision", "keras", {@value #NO_TOP} (conv1_1 to
+     *                      conv5_3 only: fc6 and fc7 are absent from {@code encoder}) or
+     *                      {@value MatConvNetWeights#SOURCE}
      */
-    public record Loaded(Map<String, Tensor> encoder, Preprocessing preprocessing, String source) {}
+    public record Loaded(Map<String, Tensor> encoder, Preprocessing preprocessing, String source) {
+        /**
+         * The VGG depth of these weights, counted as VGG's name does: the convolutions before fc6 (the
+         * {@code features.N.weight} entries) plus the three fully connected layers, whether or not fc6 and
+         * fc7 are here.
+         *
+         * @return 16 for VGG16's weights, 19 for VGG19's
+         */
+        public int depth() {
+            return convolutions(encoder.keySet()) + 3;
+        }
+    }
 
     /** The {@link Loaded#source} of Keras' "no top" file, which holds the convolutions only. */
     public static final String NO_TOP = "keras no-top";
@@ -69,11 +83,12 @@ public final class Vgg16Weights {
     private Vgg16Weights() {}
 
     /**
-     * Reads either format, by extension (.safetensors, or .h5/.hdf5).
+     * Reads any of the formats, by extension (.safetensors, .h5/.hdf5, or MatConvNet's .mat, which may
+     * hold VGG19).
      *
      * @param path the weights file
      * @return the weights
-     * @throws IOException if the file is missing, of another extension, or not VGG16 weights in that format
+     * @throws IOException if the file is missing, of another extension, or not VGG weights in that format
      */
     public static Loaded read(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
@@ -86,7 +101,11 @@ public final class Vgg16Weights {
         if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
             return fromKeras(path);
         }
-        throw new IOException(path + ": expected a torchvision .safetensors or a Keras .h5 VGG16 weights file");
+        if (name.endsWith(".mat")) {
+            return MatConvNetWeights.read(path);
+        }
+        throw new IOException(path + ": expected a torchvision .safetensors, a Keras .h5 or a MatConvNet .mat"
+                + " VGG weights file");
     }
 
     /**
@@ -374,6 +393,11 @@ public final class Vgg16Weights {
         }
     }
 
+    /** How many of the names are convolution weights in {@code features} ({@code features.N.weight}). */
+    private static int convolutions(Set<String> names) {
+        return (int) names.stream().filter(k -> k.startsWith("features.") && k.endsWith(".weight")).count();
+    }
+
     /** Keras conv kernel [kh, kw, in, out] to PyTorch's [out, in, kh, kw]. */
     static Tensor hwioToOihw(float[] k, int kh, int kw, int in, int out) {
         float[] w = new float[k.length];
@@ -415,11 +439,22 @@ public final class Vgg16Weights {
      * @param model   the model
      * @param weights the weights
      * @return the names of the encoder weights given
-     * @throws IllegalArgumentException if a weight cannot be narrowed to the model's shape, or a shape or
-     *                                  dtype does not fit
+     * @throws IllegalArgumentException if the weights are of another VGG depth than the model's encoder, a
+     *                                  weight cannot be narrowed to the model's shape, or a shape or dtype
+     *                                  does not fit
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
         Map<String, Tensor> encoder = weights.encoder();
+        Set<String> params = model.namedParameters().keySet();
+        List<String> foreign = encoder.keySet().stream()
+                .filter(k -> k.startsWith("features.") && !params.contains(k)).toList();
+        if (!foreign.isEmpty()) {
+            // VGG16 and VGG19 share names (features.0 ...) but not layers: features.16 is a pool in one and
+            // conv3_4 in the other. Loading by name alone would fail on a shape far from the cause, or not at all.
+            throw new IllegalArgumentException("these are VGG" + weights.depth() + " weights (" + convolutions(
+                    encoder.keySet()) + " convolutions before fc6) but the model's encoder is VGG"
+                    + (convolutions(params) + 3) + " (" + convolutions(params) + "): it has no " + foreign.getFirst());
+        }
         Map<String, Shape> shapes = new LinkedHashMap<>();
         boolean narrower = false;
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {

@@ -12,6 +12,7 @@ import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class FcnShapeTest {
@@ -172,5 +173,14 @@ class FcnShapeTest {
         Preprocessing.TORCHVISION.apply(rgb, 1, out, 0);
         assertEquals((200f / 255f - 0.485f) / 0.229f, out[0], 1e-5f); // channel 0 is red
         assertEquals((50f / 255f - 0.406f) / 0.225f, out[2], 1e-5f);
+        Preprocessing.MATCONVNET.apply(rgb, 1, out, 0);
+        assertEquals(200f - 123.68f, out[0], 1e-4f); // channel 0 is red, 0-255
+        assertEquals(100f - 116.779f, out[1], 1e-4f);
+        assertEquals(50f - 103.939f, out[2], 1e-4f);
+        for (Preprocessing p : Preprocessing.values()) {
+            assertEquals(p, Preprocessing.parse(p.name().toLowerCase(Locale.ROOT)));
+            p.apply(p.neutralRgb(), 1, out, 0);
+            assertArrayEquals(new float[3], out, 1e-5f, p + " maps its neutral pixel to zero");
+        }
     }
 }

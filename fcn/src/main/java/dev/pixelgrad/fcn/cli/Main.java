@@ -123,8 +123,8 @@ public final class Main {
                 --warmup N --warmup-factor X   linear warm-up from X times the rate over N steps
                                            (a tenth of the run up to 100 steps, 0.01)
               --learn-upsample       train the bilinear upsampling layers too
-              --init FILE            VGG weights (.safetensors torchvision / .h5 Keras) or an FCN checkpoint
-                                     (whose encoder and padding the new stage keeps);
+              --init FILE            VGG weights (.safetensors torchvision / .h5 Keras / .mat MatConvNet) or an
+                                     FCN checkpoint (whose encoder and padding the new stage keeps);
                                      a narrower --width keeps each layer's largest-norm filters
               --crop N  --scale-min X --scale-max X --no-flip                 augmentation
                                      (no crop: each batch is padded to its largest image; a crop pads

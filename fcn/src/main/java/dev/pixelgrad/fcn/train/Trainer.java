@@ -403,10 +403,14 @@ public final class Trainer {
         Vgg16Weights.Loaded vgg = Vgg16Weights.read(init);
         Fcn model = Fcn.create(new FcnConfig(cfg.model(), cfg.numClasses(), cfg.width(), cfg.learnUpsample(),
                 vgg.preprocessing(), cfg.seed(), cfg.encoder(), cfg.padding()));
-        Vgg16Weights.loadInto(model, vgg);
+        try {
+            Vgg16Weights.loadInto(model, vgg);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(init + ": " + e.getMessage(), e);
+        }
         String fresh = vgg.encoder().containsKey("fc6.weight") ? "" : "; fc6 and fc7 start at random";
-        return new Initial(model, "encoder from " + vgg.source() + " " + cfg.encoder() + " weights (" + init + "), preprocessing "
-                + vgg.preprocessing().name().toLowerCase(Locale.ROOT) + fresh);
+        return new Initial(model, "encoder from " + vgg.source() + " VGG" + vgg.depth() + " weights (" + init
+                + "), preprocessing " + vgg.preprocessing().name().toLowerCase(Locale.ROOT) + fresh);
     }
 
     private static boolean isFcnCheckpoint(Path file) throws IOException {

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * ImageNet VGG16 and VGG19 weights for the FCN encoder, from the two files people have (each for either
@@ -44,8 +43,10 @@ import java.util.TreeSet;
  *       Its "no top" twin ({@code ..._notop.h5}) has the convolutions only: fc6 and fc7 then start
  *       from the model's own initialisation.</li>
  * </ul>
+ * MatConvNet's {@code imagenet-vgg-verydeep-16.mat} and {@code -19.mat} are read by {@link MatConvNetWeights}.
  * The result is a map of encoder parameters by this project's names, plus the preprocessing those
- * weights were trained with (torchvision: RGB with mean/std; Keras and Caffe: BGR, 0-255, minus mean).
+ * weights were trained with (torchvision: RGB with mean/std; Keras and Caffe: BGR, 0-255, minus mean;
+ * MatConvNet: RGB, 0-255, minus mean).
  */
 public final class Vgg16Weights {
     /** Indices of VGG16's 13 convolutions in torchvision's {@code features}. */
@@ -68,12 +69,24 @@ public final class Vgg16Weights {
      *
      * @param encoder       the weights by this project's parameter names (features.N.weight, fc6.weight,
      *                      ...), new CPU tensors that the open scope or the caller closes
-     * @param preprocessing the input the weights expect: {@link Preprocessing#TORCHVISION} or
-     *                      {@link Preprocessing#CAFFE}
-     * @param source        where they came from: "torchvision", "keras", or {@value #NO_TOP} (conv1_1 to
-     *                      conv5_3 only: fc6 and fc7 are absent from {@code encoder})
+     * @param preprocessing the input the weights expect: {@link Preprocessing#TORCHVISION},
+     *                      {@link Preprocessing#CAFFE} or {@link Preprocessing#MATCONVNET}
+     * @param source        where they came from: "torchvision", "keras", {@value #NO_TOP} (conv1_1 to
+     *                      conv5_3 only: fc6 and fc7 are absent from {@code encoder}) or
+     *                      {@value MatConvNetWeights#SOURCE}
      */
-    public record Loaded(Map<String, Tensor> encoder, Preprocessing preprocessing, String source) {}
+    public record Loaded(Map<String, Tensor> encoder, Preprocessing preprocessing, String source) {
+        /**
+         * The VGG depth of these weights, counted as VGG's name does: the convolutions before fc6 (the
+         * {@code features.N.weight} entries) plus the three fully connected layers, whether or not fc6 and
+         * fc7 are here.
+         *
+         * @return 16 for VGG16's weights, 19 for VGG19's
+         */
+        public int depth() {
+            return convolutions(encoder.keySet()) + 3;
+        }
+    }
 
     /** The {@link Loaded#source} of Keras' "no top" file, which holds the convolutions only. */
     public static final String NO_TOP = "keras no-top";
@@ -81,11 +94,12 @@ public final class Vgg16Weights {
     private Vgg16Weights() {}
 
     /**
-     * Reads either format, by extension (.safetensors, or .h5/.hdf5).
+     * Reads any of the formats, by extension (.safetensors, .h5/.hdf5, or MatConvNet's .mat, which may
+     * hold VGG19).
      *
      * @param path the weights file
      * @return the weights
-     * @throws IOException if the file is missing, of another extension, or not VGG16 weights in that format
+     * @throws IOException if the file is missing, of another extension, or not VGG weights in that format
      */
     public static Loaded read(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
@@ -98,7 +112,11 @@ public final class Vgg16Weights {
         if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
             return fromKeras(path);
         }
-        throw new IOException(path + ": expected a torchvision .safetensors or a Keras .h5 VGG16 weights file");
+        if (name.endsWith(".mat")) {
+            return MatConvNetWeights.read(path);
+        }
+        throw new IOException(path + ": expected a torchvision .safetensors, a Keras .h5 or a MatConvNet .mat"
+                + " VGG weights file");
     }
 
     /**
@@ -394,6 +412,11 @@ public final class Vgg16Weights {
         }
     }
 
+    /** How many of the names are convolution weights in {@code features} ({@code features.N.weight}). */
+    private static int convolutions(Set<String> names) {
+        return (int) names.stream().filter(k -> k.startsWith("features.") && k.endsWith(".weight")).count();
+    }
+
     /** Keras conv kernel [kh, kw, in, out] to PyTorch's [out, in, kh, kw]. */
     static Tensor hwioToOihw(float[] k, int kh, int kw, int in, int out) {
         float[] w = new float[k.length];
@@ -427,13 +450,6 @@ public final class Vgg16Weights {
         return Tensor.of(w, out, channels, k, k);
     }
 
-    private static Set<Integer> indexSet(Encoder encoder) {
-        Set<Integer> set = new TreeSet<>();
-        for (int i : encoder.convIndices()) {
-            set.add(i);
-        }
-        return set;
-    }
 
     /**
      * Loads the encoder weights into an FCN and returns the parameter names loaded; the heads are
@@ -448,19 +464,17 @@ public final class Vgg16Weights {
      */
     public static List<String> loadInto(Fcn model, Loaded weights) {
         Map<String, Tensor> encoder = weights.encoder();
-        Encoder modelEncoder = model.config().encoder();
-        Set<Integer> weightIndices = new TreeSet<>();
-        for (String name : encoder.keySet()) {
-            if (name.startsWith("features.")) {
-                weightIndices.add(Integer.parseInt(name.split("\\.")[1]));
-            }
-        }
-        if (!indexSet(modelEncoder).containsAll(weightIndices)) {
-            // VGG16 has convolutions at 17, 24 and 26 where VGG19 has none, and VGG19 at 16, 23, 25 and 30 to 34.
-            String other = modelEncoder == Encoder.VGG16 ? Encoder.VGG19.configName() : Encoder.VGG16.configName();
-            throw new IllegalArgumentException("the weights have VGG convolutions at features " + weightIndices
-                    + ", which are not " + modelEncoder.configName() + "'s (the model's encoder): are they "
-                    + other + "'s? (give --encoder " + other + ")");
+        Set<String> params = model.namedParameters().keySet();
+        List<String> foreign = encoder.keySet().stream()
+                .filter(k -> k.startsWith("features.") && !params.contains(k)).toList();
+        if (!foreign.isEmpty()) {
+            // VGG16 and VGG19 share names (features.0 ...) but not layers: features.16 is a pool in one and
+            // conv3_4 in the other. Loading by name alone would fail on a shape far from the cause, or not at all.
+            String modelEncoder = model.config().encoder().configName();
+            String other = weights.depth() == 19 ? Encoder.VGG19.configName() : Encoder.VGG16.configName();
+            throw new IllegalArgumentException("these are VGG" + weights.depth() + " weights (" + convolutions(
+                    encoder.keySet()) + " convolutions before fc6), not " + modelEncoder + "'s (the model's encoder"
+                    + " has no " + foreign.getFirst() + "): give --encoder " + other);
         }
         Map<String, Shape> shapes = new LinkedHashMap<>();
         boolean narrower = false;

@@ -8,11 +8,13 @@ import dev.pixelgrad.fcn.Encoder;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Padding;
+import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.fcn.data.ClassList;
 import dev.pixelgrad.fcn.data.Palette;
 import dev.pixelgrad.fcn.data.VocDataset;
 import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingLog;
+import dev.pixelgrad.fcn.weights.MatConvNetFixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -199,6 +201,21 @@ class CliTest extends CommandLineTest {
         assertEquals(1, p.exitValue(), childErr);
         assertTrue(childErr.contains("pixelgrad: error: " + bad + ": "), childErr);
         assertTrue(!childErr.contains("SLF4J"), childErr);
+    }
+
+    /**
+     * --init with MatConvNet's VGG16 (here at the run's 1/32 width): the encoder loads, the progress
+     * messages say from where, and the checkpoint keeps MatConvNet's preprocessing for eval and predict.
+     */
+    @Test
+    void aMatConvNetInitBringsItsPreprocessing() throws IOException {
+        Path mat = MatConvNetFixtures.vgg(new int[] {2, 2, 3, 3, 3}, new int[] {2, 4, 8, 16, 16}, 128, false, 5)
+                .write(dir.resolve("imagenet-vgg-verydeep-16.mat"));
+        Path run = dir.resolve("run");
+        assertEquals(0, run(train(run, 1, "--init", mat.toString())), stderr());
+        assertTrue(stderr().contains("encoder from matconvnet VGG16 weights (" + mat + "), preprocessing matconvnet"),
+                stderr());
+        assertEquals(Preprocessing.MATCONVNET, Fcn.load(run.resolve(Trainer.CHECKPOINT)).config().preprocessing());
     }
 
     /** Each absurd option is refused with its range, before anything is done (no built-in set is generated). */

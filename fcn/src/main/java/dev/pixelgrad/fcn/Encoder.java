@@ -36,6 +36,15 @@ public enum Encoder {
     }
 
     /**
+     * The 3x3 convolutions of each block.
+     *
+     * @return five counts, a new array: 2, 2, 3, 3, 3 for VGG16; 2, 2, 4, 4, 4 for VGG19
+     */
+    public int[] convsPerBlock() {
+        return convsPerBlock.clone();
+    }
+
+    /**
      * The five blocks' output channels at width 1.
      *
      * @param block the block, 0 for conv1_x

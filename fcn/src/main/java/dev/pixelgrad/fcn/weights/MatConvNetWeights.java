@@ -1,5 +1,6 @@
 package dev.pixelgrad.fcn.weights;
 
+import dev.pixelgrad.fcn.Encoder;
 import dev.pixelgrad.fcn.Preprocessing;
 import dev.pixelgrad.tensor.Tensor;
 import java.io.EOFException;
@@ -60,10 +61,6 @@ import us.hebi.matlab.mat.types.Struct;
 public final class MatConvNetWeights {
     /** The {@link Vgg16Weights.Loaded#source} of these files. */
     public static final String SOURCE = "matconvnet";
-    /** Convolutions per block in VGG16. */
-    static final int[] VGG16_BLOCKS = {2, 2, 3, 3, 3};
-    /** Convolutions per block in VGG19. */
-    static final int[] VGG19_BLOCKS = {2, 2, 4, 4, 4};
     /** How far, in grey levels (0-255), each channel of the file's mean may be from the one subtracted. */
     static final double MEAN_TOLERANCE = 0.5;
     private static final int POOLS = 5;
@@ -168,27 +165,6 @@ public final class MatConvNetWeights {
     }
 
     /**
-     * Where torchvision's VGG {@code features} holds each convolution: a conv and a ReLU per convolution,
-     * a pool ending each block.
-     *
-     * @param blocks the convolutions per block
-     * @return the index of each convolution in forward order
-     */
-    static int[] convIndices(int[] blocks) {
-        int[] out = new int[Arrays.stream(blocks).sum()];
-        int index = 0;
-        int n = 0;
-        for (int convs : blocks) {
-            for (int c = 0; c < convs; c++) {
-                out[n++] = index;
-                index += 2;
-            }
-            index++;
-        }
-        return out;
-    }
-
-    /**
      * MATLAB filters [kh, kw, in, out] (column-major: element (y, x, i, o) at y + kh (x + kw (i + in o)))
      * as a convolution weight [out, in, kh, kw].
      */
@@ -272,22 +248,16 @@ public final class MatConvNetWeights {
                 throw bad("has " + blocks.size() + " pooling layers; VGG16 and VGG19 have " + POOLS);
             }
             int[] counts = blocks.stream().mapToInt(List::size).toArray();
-            int depth;
-            if (Arrays.equals(counts, VGG16_BLOCKS)) {
-                depth = 16;
-            } else if (Arrays.equals(counts, VGG19_BLOCKS)) {
-                depth = 19;
-            } else {
-                throw bad("its blocks have " + list(counts) + " convolutions; VGG16 has " + list(VGG16_BLOCKS)
-                        + " and VGG19 " + list(VGG19_BLOCKS));
-            }
+            Encoder encoder = Arrays.stream(Encoder.values()).filter(e -> Arrays.equals(counts, e.convsPerBlock()))
+                    .findFirst().orElseThrow(() -> bad("its blocks have " + list(counts) + " convolutions; VGG16 has "
+                            + list(Encoder.VGG16.convsPerBlock()) + " and VGG19 " + list(Encoder.VGG19.convsPerBlock())));
             List<Conv> top = current;
             if (top.size() < 2 || top.size() > 3) {
                 throw bad("has " + top.size() + " convolution" + (top.size() == 1 ? "" : "s") + " after pool5; VGG has fc6,"
                         + " fc7 and fc8");
             }
             Map<String, Tensor> out = new LinkedHashMap<>();
-            int[] indices = convIndices(depth == 16 ? VGG16_BLOCKS : VGG19_BLOCKS);
+            int[] indices = encoder.convIndices();
             int in = 3;
             int n = 0;
             for (List<Conv> block : blocks) {

@@ -188,7 +188,7 @@ class MatConvNetWeightsTest {
      */
     @Test
     void vgg16LoadsIntoTheModelAndConvolvesAsMatConvNetDoes() throws IOException {
-        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(MatConvNetWeights.VGG16_BLOCKS, CHANNELS, FC, false, 10);
+        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(Encoder.VGG16.convsPerBlock(), CHANNELS, FC, false, 10);
         Path file = net.write(dir.resolve("imagenet-vgg-verydeep-16.mat"));
         Vgg16Weights.Loaded loaded = Vgg16Weights.read(file);
         assertEquals(16, loaded.depth());
@@ -197,7 +197,7 @@ class MatConvNetWeightsTest {
         List<String> names = Vgg16Weights.loadInto(model, loaded);
         Map<String, Variable> p = model.namedParameters();
         assertEquals(30, names.size(), "13 convolutions, fc6 and fc7: " + names);
-        List<String> convs = convNames(MatConvNetWeights.VGG16_BLOCKS);
+        List<String> convs = convNames(Encoder.VGG16.convsPerBlock());
         for (int l = 0; l < convs.size(); l++) {
             String name = "features." + Vgg16Weights.CONV_INDICES[l];
             assertTransposed(net.conv(convs.get(l)), p.get(name + ".weight").data(), p.get(name + ".bias").data());
@@ -218,13 +218,12 @@ class MatConvNetWeightsTest {
     /** VGG19's 16 convolutions go to torchvision's vgg19 indices, and a VGG16 model refuses them. */
     @Test
     void vgg19MapsToTorchvisionsVgg19Layout() throws IOException {
-        assertArrayEquals(Vgg16Weights.CONV_INDICES, MatConvNetWeights.convIndices(MatConvNetWeights.VGG16_BLOCKS));
-        assertArrayEquals(VGG19_FEATURES, MatConvNetWeights.convIndices(MatConvNetWeights.VGG19_BLOCKS));
-        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(MatConvNetWeights.VGG19_BLOCKS, CHANNELS, FC, false, 20);
+        assertArrayEquals(VGG19_FEATURES, Encoder.VGG19.convIndices());
+        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(Encoder.VGG19.convsPerBlock(), CHANNELS, FC, false, 20);
         Vgg16Weights.Loaded loaded = Vgg16Weights.read(net.write(dir.resolve("imagenet-vgg-verydeep-19.mat")));
         assertEquals(19, loaded.depth());
         assertEquals(36, loaded.encoder().size(), "16 convolutions, fc6 and fc7: " + loaded.encoder().keySet());
-        List<String> convs = convNames(MatConvNetWeights.VGG19_BLOCKS);
+        List<String> convs = convNames(Encoder.VGG19.convsPerBlock());
         for (int l = 0; l < convs.size(); l++) {
             String name = "features." + VGG19_FEATURES[l];
             assertTransposed(net.conv(convs.get(l)), loaded.encoder().get(name + ".weight"),
@@ -250,7 +249,7 @@ class MatConvNetWeightsTest {
      */
     @Test
     void olderFilesWithFiltersAndBiasesFieldsLoadToo() throws IOException {
-        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(MatConvNetWeights.VGG16_BLOCKS, CHANNELS, FC, true, 30);
+        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(Encoder.VGG16.convsPerBlock(), CHANNELS, FC, true, 30);
         Matrix image = Mat5.newMatrix(new int[] {4, 5, 3}, MatlabType.Single);
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < 20; i++) {
@@ -270,7 +269,7 @@ class MatConvNetWeightsTest {
 
     /** Writes a VGG16 at 1/32 width after {@code edit}, reads it and returns the error, checked to be one line. */
     private String refused(String fileName, Consumer<MatConvNetFixtures.Net> edit) throws IOException {
-        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(MatConvNetWeights.VGG16_BLOCKS, CHANNELS, FC, false, 40);
+        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(Encoder.VGG16.convsPerBlock(), CHANNELS, FC, false, 40);
         edit.accept(net);
         return refused(net.write(dir.resolve(fileName)));
     }
@@ -366,7 +365,7 @@ class MatConvNetWeightsTest {
 
         // conv1_1's filters claim 2^28 outputs (their dimensions' last int32, in a file stored uncompressed):
         // mfl-core checks a matrix's values against its shape, so no copy of that size is attempted.
-        Path stored = MatConvNetFixtures.vgg(MatConvNetWeights.VGG16_BLOCKS, CHANNELS, FC, false, 60)
+        Path stored = MatConvNetFixtures.vgg(Encoder.VGG16.convsPerBlock(), CHANNELS, FC, false, 60)
                 .write(dir.resolve("stored.mat"), false);
         byte[] bytes = Files.readAllBytes(stored);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -397,7 +396,7 @@ class MatConvNetWeightsTest {
                 "averageImage is 0x0; expected a mean pixel (1x1x3) or an image (HxWx3)");
 
         Path noLayers2 = dir.resolve("empty-layers.mat");
-        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(MatConvNetWeights.VGG16_BLOCKS, CHANNELS, FC, false, 50);
+        MatConvNetFixtures.Net net = MatConvNetFixtures.vgg(Encoder.VGG16.convsPerBlock(), CHANNELS, FC, false, 50);
         try (MatFile mat = Mat5.newMatFile()) {
             mat.addArray("layers", Mat5.newCell(1, 0));
             Mat5.writeToFile(mat, noLayers2.toFile());

@@ -31,7 +31,7 @@ steps.eachWithIndex { line, i ->
     assert m.group(1) as int == i + 1 : "steps in order: '${line}'"
 }
 assert loss(steps[-1]) < loss(steps[0]) : "training lowered the loss: ${steps}"
-def config = '{"model":"fcn8s","num_classes":3,"width":0.0625,"learn_upsample":false,"preprocessing":"caffe","seed":1}'
+def config = '{"model":"fcn8s","num_classes":3,"width":0.0625,"learn_upsample":false,"preprocessing":"caffe","seed":1,"encoder":"vgg16","padding":"reference"}'
 assert first.contains(config) : "the configuration read back from the saved file: ${config}"
 assert first.contains('Fcn8s(') : 'the loaded model printed: Fcn8s('
 assert first.any { it ==~ /\s+\(upscore8\): ConvTranspose2d\(3, 3, kernel 16, stride 8x8, padding 0x0\)/ } : "FCN-8s's last layer printed"

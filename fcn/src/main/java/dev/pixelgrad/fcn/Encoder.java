@@ -2,7 +2,6 @@ package dev.pixelgrad.fcn;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The VGG net an FCN is built on. The two differ only in how many 3x3 convolutions each of the five
@@ -94,7 +93,7 @@ public enum Encoder {
      * @return "vgg16" or "vgg19"
      */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return ConfigNames.of(this);
     }
 
     /**
@@ -103,7 +102,7 @@ public enum Encoder {
      * @return "vgg16", "vgg19"
      */
     public static List<String> names() {
-        return Arrays.stream(values()).map(Encoder::configName).toList();
+        return ConfigNames.all(Encoder.class);
     }
 
     /**
@@ -114,11 +113,6 @@ public enum Encoder {
      * @throws IllegalArgumentException listing the names, if none is called so
      */
     public static Encoder parse(String name) {
-        for (Encoder e : values()) {
-            if (e.configName().equalsIgnoreCase(name)) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("unknown encoder '" + name + "' (expected one of " + names() + ")");
+        return ConfigNames.parse(Encoder.class, "encoder", name);
     }
 }

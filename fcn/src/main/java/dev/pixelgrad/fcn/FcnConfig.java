@@ -112,7 +112,7 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
         m.put("num_classes", numClasses);
         m.put("width", (double) width);
         m.put("learn_upsample", learnUpsample);
-        m.put("preprocessing", preprocessing.name().toLowerCase(Locale.ROOT));
+        m.put("preprocessing", preprocessing.configName());
         m.put("seed", seed);
         m.put("encoder", encoder.configName());
         m.put("padding", padding.configName());
@@ -191,6 +191,16 @@ public record FcnConfig(String model, int numClasses, float width, boolean learn
      */
     public FcnConfig withModel(String newModel) {
         return new FcnConfig(newModel, numClasses, width, learnUpsample, preprocessing, seed, encoder, padding);
+    }
+
+    /**
+     * This configuration with another preprocessing, as weights trained on other input bring theirs.
+     *
+     * @param newPreprocessing the input the weights expect
+     * @return the new configuration
+     */
+    public FcnConfig with(Preprocessing newPreprocessing) {
+        return new FcnConfig(model, numClasses, width, learnUpsample, newPreprocessing, seed, encoder, padding);
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.pixelgrad.fcn;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * How an FCN keeps its maps in step with the input: the reference form or the "same"-padded form of
@@ -29,7 +27,7 @@ public enum Padding {
      * @return "reference" or "same"
      */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return ConfigNames.of(this);
     }
 
     /**
@@ -38,7 +36,7 @@ public enum Padding {
      * @return "reference", "same"
      */
     public static List<String> names() {
-        return Arrays.stream(values()).map(Padding::configName).toList();
+        return ConfigNames.all(Padding.class);
     }
 
     /**
@@ -49,11 +47,6 @@ public enum Padding {
      * @throws IllegalArgumentException listing the names, if none is called so
      */
     public static Padding parse(String name) {
-        for (Padding p : values()) {
-            if (p.configName().equalsIgnoreCase(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown padding '" + name + "' (expected one of " + names() + ")");
+        return ConfigNames.parse(Padding.class, "padding", name);
     }
 }

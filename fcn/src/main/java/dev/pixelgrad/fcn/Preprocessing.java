@@ -33,12 +33,16 @@ public enum Preprocessing {
      * @throws IllegalArgumentException for any other name
      */
     public static Preprocessing parse(String s) {
-        for (Preprocessing p : values()) {
-            if (p.name().equalsIgnoreCase(s.trim())) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown preprocessing '" + s + "' (expected caffe, torchvision or matconvnet)");
+        return ConfigNames.parse(Preprocessing.class, "preprocessing", s);
+    }
+
+    /**
+     * The name the CLI and checkpoints write.
+     *
+     * @return "caffe", "torchvision" or "matconvnet"
+     */
+    public String configName() {
+        return ConfigNames.of(this);
     }
 
     /**

@@ -401,8 +401,7 @@ public final class Trainer {
                     + " tensors copied");
         }
         Vgg16Weights.Loaded vgg = Vgg16Weights.read(init);
-        Fcn model = Fcn.create(new FcnConfig(cfg.model(), cfg.numClasses(), cfg.width(), cfg.learnUpsample(),
-                vgg.preprocessing(), cfg.seed(), cfg.encoder(), cfg.padding()));
+        Fcn model = Fcn.create(cfg.with(vgg.preprocessing()));
         try {
             Vgg16Weights.loadInto(model, vgg);
         } catch (IllegalArgumentException e) {
@@ -410,7 +409,7 @@ public final class Trainer {
         }
         String fresh = vgg.encoder().containsKey("fc6.weight") ? "" : "; fc6 and fc7 start at random";
         return new Initial(model, "encoder from " + vgg.source() + " VGG" + vgg.depth() + " weights (" + init
-                + "), preprocessing " + vgg.preprocessing().name().toLowerCase(Locale.ROOT) + fresh);
+                + "), preprocessing " + vgg.preprocessing().configName() + fresh);
     }
 
     private static boolean isFcnCheckpoint(Path file) throws IOException {

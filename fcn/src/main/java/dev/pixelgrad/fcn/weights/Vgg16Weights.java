@@ -49,10 +49,6 @@ import java.util.Set;
  * MatConvNet: RGB, 0-255, minus mean).
  */
 public final class Vgg16Weights {
-    /** Indices of VGG16's 13 convolutions in torchvision's {@code features}. */
-    static final int[] CONV_INDICES = Encoder.VGG16.convIndices();
-    static final String[] KERAS_CONVS = kerasConvs(Encoder.VGG16);
-
     /** Keras' names of an encoder's convolutions, in order: block1_conv1, ..., block5_conv3 (or _conv4). */
     static String[] kerasConvs(Encoder encoder) {
         List<String> names = new ArrayList<>();

@@ -144,14 +144,14 @@ class MatConvNetWeightsTest {
         assertEquals(MatConvNetWeights.SOURCE, loaded.source());
         assertEquals(16, loaded.depth());
         TreeSet<String> expectedNames = new TreeSet<>(List.of("fc6.weight", "fc6.bias", "fc7.weight", "fc7.bias"));
-        for (int i : Vgg16Weights.CONV_INDICES) {
+        for (int i : Encoder.VGG16.convIndices()) {
             expectedNames.add("features." + i + ".weight");
             expectedNames.add("features." + i + ".bias");
         }
         assertEquals(expectedNames, new TreeSet<>(loaded.encoder().keySet()));
 
         List<String> names = new ArrayList<>();
-        for (int i : Vgg16Weights.CONV_INDICES) {
+        for (int i : Encoder.VGG16.convIndices()) {
             names.add("features." + i);
         }
         names.add("fc6");
@@ -199,7 +199,7 @@ class MatConvNetWeightsTest {
         assertEquals(30, names.size(), "13 convolutions, fc6 and fc7: " + names);
         List<String> convs = convNames(Encoder.VGG16.convsPerBlock());
         for (int l = 0; l < convs.size(); l++) {
-            String name = "features." + Vgg16Weights.CONV_INDICES[l];
+            String name = "features." + Encoder.VGG16.convIndices()[l];
             assertTransposed(net.conv(convs.get(l)), p.get(name + ".weight").data(), p.get(name + ".bias").data());
         }
         assertTransposed(net.conv("fc6"), p.get("fc6.weight").data(), p.get("fc6.bias").data());

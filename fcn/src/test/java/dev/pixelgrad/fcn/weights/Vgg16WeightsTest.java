@@ -77,7 +77,7 @@ class Vgg16WeightsTest {
         Map<String, Tensor> sd = new LinkedHashMap<>();
         int in = 3;
         for (int l = 0; l < 13; l++) {
-            int idx = Vgg16Weights.CONV_INDICES[l];
+            int idx = Encoder.VGG16.convIndices()[l];
             sd.put("features." + idx + ".weight", Tensor.of(random(CHANNELS[l] * in * 9, l), CHANNELS[l], in, 3, 3));
             sd.put("features." + idx + ".bias", Tensor.of(random(CHANNELS[l], 100 + l), CHANNELS[l]));
             in = CHANNELS[l];
@@ -184,7 +184,7 @@ class Vgg16WeightsTest {
         try (WritableHdfFile h5 = HdfFile.write(file)) {
             int in = 3;
             for (int l = 0; l < 13; l++) {
-                String name = Vgg16Weights.KERAS_CONVS[l];
+                String name = Vgg16Weights.kerasConvs(Encoder.VGG16)[l];
                 float[][][][] k = kerasKernel(random(9 * in * CHANNELS[l], l), in, CHANNELS[l]);
                 convKernels.put(name, k);
                 // Keras 2 nests the weights one group deeper; the older files do not. Both occur.
@@ -259,7 +259,7 @@ class Vgg16WeightsTest {
         try (WritableHdfFile h5 = HdfFile.write(file)) {
             int in = 3;
             for (int l = 0; l < 13; l++) {
-                String name = Vgg16Weights.KERAS_CONVS[l];
+                String name = Vgg16Weights.kerasConvs(Encoder.VGG16)[l];
                 float[][][][] k = kerasKernel(random(9 * in * CHANNELS[l], 50 + l), in, CHANNELS[l]);
                 if (l == 1) {
                     block1Conv2 = k;
@@ -298,7 +298,7 @@ class Vgg16WeightsTest {
         try (WritableHdfFile h5 = HdfFile.write(half)) {
             int in2 = 3;
             for (int l = 0; l < 13; l++) {
-                WritableGroup g = h5.putGroup(Vgg16Weights.KERAS_CONVS[l]);
+                WritableGroup g = h5.putGroup(Vgg16Weights.kerasConvs(Encoder.VGG16)[l]);
                 g.putDataset("kernel:0", new float[3][3][in2][CHANNELS[l]]);
                 g.putDataset("bias:0", new float[CHANNELS[l]]);
                 in2 = CHANNELS[l];

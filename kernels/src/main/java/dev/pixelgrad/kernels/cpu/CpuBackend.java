@@ -41,7 +41,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String describe() {
         return "cpu: " + Parallel.THREADS + " threads, " + Runtime.getRuntime().availableProcessors()
-                + " processors, GEMM " + Sgemm.get().name();
+                + " processors, GEMM " + Sgemm.get().describe();
     }
 
     // ------------------------------------------------------------------ memory

@@ -27,6 +27,16 @@ public interface Sgemm {
     String name();
 
     /**
+     * The name and how it runs here, for logs and the device list ({@code VectorSgemm} adds its tile and
+     * cache blocks).
+     *
+     * @return a one-line description
+     */
+    default String describe() {
+        return name();
+    }
+
+    /**
      * C = alpha * op(A) * op(B) + beta * C, on row-major arrays (see the class comment).
      *
      * @param transA whether A is stored transposed (k x m)

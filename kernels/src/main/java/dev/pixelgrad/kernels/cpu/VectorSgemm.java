@@ -12,41 +12,128 @@ import jdk.incubator.vector.VectorSpecies;
  * for jc over n in steps of NC:            // a block of B columns, kept in L3
  *   for pc over k in steps of KC:          //   pack B[pc.., jc..] into NR-wide strips
  *     for ic over m in steps of MC:        //   pack A[ic.., pc..] into MR-tall strips (L2)
- *       for each NR strip, each MR strip:  //     6 x 2-vector tile of C in 12 registers
- *         C tile += A strip * B strip      //     the micro-kernel: broadcast a, two FMAs per a
+ *       for each NR strip, each MR strip:  //     an MR x NR tile of C in registers (the B strip in L1)
+ *         C tile += A strip * B strip      //     the micro-kernel: broadcast a, one FMA per vector of b
  * </pre>
  *
  * Packing copies each block once into the order the micro-kernel reads, padded with zeros to whole
  * strips, so the inner loop has no bounds checks or strides. Work is split across cores by columns of
  * C (or rows, when C is tall and narrow); each thread packs into its own buffers.
  *
+ * <p>The shapes are chosen when the class loads, from what the JVM offers ({@link Blocking#forThisCpu()}):
+ * the micro-tile from the number of vector registers ({@link Tile}), KC so that a B strip fills half of
+ * the L1 data cache, MC so that a packed A block fills half of L2, NC so that a packed B block fills half
+ * of each thread's share of L3 ({@link CpuCaches}).
+ *
  * <p>The plain version of all this is three loops: {@code C[i][j] += A[i][p] * B[p][j]}
- * ({@link ReferenceSgemm}); the tests compare the two.
+ * ({@link ReferenceSgemm}); the tests compare the two, with both micro-tiles.
  */
 public final class VectorSgemm implements Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Micro-tile: MR rows of C by NR columns (two vectors). */
-    static final int MR = 6;
-    static final int NR = 2 * L;
-    private static final int KC = 256;
-    private static final int MC = 16 * MR;
-    private static final int NC = 4096;
     /** Below this many multiply-adds one thread is faster than splitting. */
     private static final long PARALLEL_WORK = 1L << 18;
+    private static final Blocking THIS_CPU = Blocking.forThisCpu();
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
 
     /**
-     * A Vector API multiply; it holds no state of its own. The JVM needs
+     * The micro-kernel's tile of C: {@code rows} rows by {@code vectors} vectors of L floats, all in
+     * registers for the whole KC loop. It takes rows x vectors accumulators, plus the B vectors and a
+     * broadcast A value; the JIT spills an accumulator to the stack when they do not fit, which puts a
+     * store and a load on that accumulator's dependency chain and costs a third of the speed.
+     */
+    enum Tile {
+        /** 12 x 2 vectors: 24 accumulators, for 32 vector registers (AVX-512, ARM's NEON and SVE). */
+        T12X2(12, 2),
+        /** 3 x 3 vectors: 9 accumulators, for 16 vector registers (AVX2, AVX, SSE). */
+        T3X3(3, 3);
+
+        /** MR: rows of C per tile. */
+        final int rows;
+        /** Vectors of L floats per tile row; NR = vectors x L columns. */
+        final int vectors;
+
+        Tile(int rows, int vectors) {
+            this.rows = rows;
+            this.vectors = vectors;
+        }
+
+        /** NR: the tile's columns at this JVM's vector length. */
+        int columns() {
+            return vectors * L;
+        }
+
+        /** The tile for this JVM: x86 has 32 vector registers only with AVX-512, ARM always has 32. */
+        static Tile forThisCpu() {
+            String arch = System.getProperty("os.arch", "");
+            boolean wideRegisterFile = arch.equals("aarch64") || L * Float.SIZE >= 512;
+            return wideRegisterFile ? T12X2 : T3X3;
+        }
+    }
+
+    /**
+     * How a multiply is cut up: the micro-tile and the three cache blocks, in elements.
+     *
+     * @param tile the micro-tile
+     * @param kc   the depth of a packed block (rows of B, columns of A)
+     * @param mc   the rows of A in a packed block, a multiple of the tile's rows
+     * @param nc   the columns of B in a packed block, a multiple of the tile's columns
+     */
+    record Blocking(Tile tile, int kc, int mc, int nc) {
+        /** The blocking for this JVM's vectors and this machine's caches and threads. */
+        static Blocking forThisCpu() {
+            return of(Tile.forThisCpu(), CpuCaches.detect(), Parallel.THREADS);
+        }
+
+        /**
+         * KC: a KC x NR strip of B takes half of L1 (the other half holds the A strip and C's lines);
+         * MC: an MC x KC block of A takes half of L2; NC: a KC x NC block of B half of a thread's share
+         * of L3. Each clamped to sizes where the loops' overhead stays small.
+         */
+        static Blocking of(Tile tile, CpuCaches caches, int threads) {
+            int nr = tile.columns();
+            int kc = clamp(caches.l1dBytes() / 2 / ((long) nr * Float.BYTES), 16, 64, 512);
+            int mc = clamp(caches.l2Bytes() / 2 / ((long) kc * Float.BYTES), tile.rows, tile.rows, 2048);
+            long l3Share = caches.l3Bytes() / Math.max(1, threads);
+            int nc = clamp(l3Share / 2 / ((long) kc * Float.BYTES), nr, nr, 4096);
+            return new Blocking(tile, kc, mc, nc);
+        }
+
+        /** {@code value} rounded down to a multiple of {@code step}, within [lo, hi]. */
+        private static int clamp(long value, int step, int lo, int hi) {
+            long rounded = value / step * step;
+            return (int) Math.max(lo, Math.min(hi / step * step, rounded));
+        }
+    }
+
+    private final Blocking blocking;
+
+    /**
+     * A Vector API multiply, blocked for this CPU; it holds no state of its own. The JVM needs
      * {@code --add-modules=jdk.incubator.vector}; {@link Sgemm#get()} gives the one chosen for this JVM.
      */
-    public VectorSgemm() {}
+    public VectorSgemm() {
+        this(THIS_CPU);
+    }
+
+    /** A multiply with the given blocking (the tests run every tile on any CPU). */
+    VectorSgemm(Blocking blocking) {
+        this.blocking = blocking;
+    }
 
     @Override
     public String name() {
-        return "vector" + (L * 32);
+        return "vector" + (L * Float.SIZE);
+    }
+
+    /** The name, the tile and the blocks, e.g. "vector512: 12 x 32 tile, KC 192, MC 1356, NC 4096". */
+    @Override
+    public String describe() {
+        Tile t = blocking.tile();
+        return name() + ": " + t.rows + " x " + t.columns() + " tile, KC " + blocking.kc() + ", MC "
+                + blocking.mc() + ", NC " + blocking.nc();
     }
 
     @Override
@@ -63,7 +150,7 @@ public final class VectorSgemm implements Sgemm {
         }
         // Split the larger side of C into pieces of whole micro-tiles, a few per thread.
         boolean byColumns = n >= m;
-        int tile = byColumns ? NR : MR;
+        int tile = byColumns ? blocking.tile().columns() : blocking.tile().rows;
         int tiles = ((byColumns ? n : m) + tile - 1) / tile;
         int pieces = Math.min(tiles, Parallel.THREADS * 2);
         int perPiece = (tiles + pieces - 1) / pieces;
@@ -82,33 +169,43 @@ public final class VectorSgemm implements Sgemm {
     }
 
     /** C[i0:i1, j0:j1] on the calling thread. */
-    private static void serial(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int ldc) {
+    private void serial(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
         scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
         if (k == 0 || alpha == 0f) {
             return;
         }
+        Tile tile = blocking.tile();
+        int mr = tile.rows;
+        int nr = tile.columns();
+        int kcMax = blocking.kc();
+        int mcMax = blocking.mc();
+        int ncMax = blocking.nc();
         float[][] bufs = BUFFERS.get();
-        float[] aPack = buffer(bufs, 0, MC * KC);
-        float[] bPack = buffer(bufs, 1, KC * (NC + NR));
-        float[] tileBuf = buffer(bufs, 2, MR * NR);
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bPack);
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, aPack);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int w = Math.min(NR, nc - jr);
-                        int bBase = (jr / NR) * kc * NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int h = Math.min(MR, mc - ir);
-                            int aBase = (ir / MR) * kc * MR;
-                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
-                            microKernel(kc, aPack, aBase, bPack, bBase, alpha, c, cAt, ldc, h, w, tileBuf);
+        float[] aPack = buffer(bufs, 0, mcMax * kcMax);
+        float[] bPack = buffer(bufs, 1, kcMax * (ncMax + nr));
+        float[] tileBuf = buffer(bufs, 2, mr * nr);
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bPack);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, aPack);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int w = Math.min(nr, nc - jr);
+                        int bBase = (jr / nr) * kc * nr;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int h = Math.min(mr, mc - ir);
+                            int aBase = (ir / mr) * kc * mr;
+                            if (tile == Tile.T12X2) {
+                                kernel12x2(kc, aPack, aBase, bPack, bBase, tileBuf);
+                            } else {
+                                kernel3x3(kc, aPack, aBase, bPack, bBase, tileBuf);
+                            }
+                            addTile(tileBuf, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w);
                         }
                     }
                 }
@@ -139,57 +236,24 @@ public final class VectorSgemm implements Sgemm {
         }
     }
 
-    /** A[ic:ic+mc, pc:pc+kc] into MR-row strips: strip s holds, for each p, MR consecutive values. */
-    private static void packA(boolean trans, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] dst) {
-        for (int s = 0; s * MR < mc; s++) {
-            int base = s * kc * MR;
-            int rows = Math.min(MR, mc - s * MR);
-            for (int i = 0; i < MR; i++) {
-                if (i >= rows) {
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + i] = 0f;
-                    }
-                } else if (!trans) {
-                    int src = aOff + (ic + s * MR + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + i] = a[src + p];
-                    }
-                } else {
-                    int src = aOff + pc * lda + ic + s * MR + i;
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + i] = a[src + p * lda];
-                    }
-                }
-            }
-        }
-    }
-
-    /** B[pc:pc+kc, jc:jc+nc] into NR-column strips: strip s holds, for each p, NR consecutive values. */
-    private static void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
-        for (int s = 0; s * NR < nc; s++) {
-            int base = s * kc * NR;
-            int cols = Math.min(NR, nc - s * NR);
-            int j0 = jc + s * NR;
+    /** A[ic:ic+mc, pc:pc+kc] into mr-row strips: strip s holds, for each p, mr consecutive values. */
+    private static void packA(boolean trans, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int mr,
+                              float[] dst) {
+        for (int s = 0; s * mr < mc; s++) {
+            int base = s * kc * mr;
+            int rows = Math.min(mr, mc - s * mr);
+            int row0 = ic + s * mr;
             if (!trans) {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + j0;
-                    int d = base + p * NR;
-                    System.arraycopy(b, src, dst, d, cols);
-                    if (cols < NR) {
-                        Arrays.fill(dst, d + cols, d + NR, 0f);
-                    }
-                }
+                interleave(a, aOff + row0 * lda + pc, lda, rows, kc, mr, dst, base);
             } else {
-                for (int j = 0; j < NR; j++) {
-                    if (j >= cols) {
-                        for (int p = 0; p < kc; p++) {
-                            dst[base + p * NR + j] = 0f;
-                        }
-                    } else {
-                        int src = bOff + (j0 + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) {
-                            dst[base + p * NR + j] = b[src + p];
-                        }
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + row0;
+                    int d = base + p * mr;
+                    for (int i = 0; i < rows; i++) {
+                        dst[d + i] = a[src + i];
+                    }
+                    for (int i = rows; i < mr; i++) {
+                        dst[d + i] = 0f;
                     }
                 }
             }
@@ -197,76 +261,201 @@ public final class VectorSgemm implements Sgemm {
     }
 
     /**
-     * C[h x w tile at cAt] += alpha * (A strip) (B strip) over kc steps. Twelve accumulators (six rows,
-     * two vectors each) stay in registers; a partial tile goes through a small buffer.
+     * {@code dst[base + p * width + i] = src[start + i * stride + p]} for p below kc and i below rows, and
+     * zeros for rows up to width: rows of the source laid side by side, as the strips want them. Done a
+     * 16-step slice of p at a time, so each source row is read a cache line at a time and the slice being
+     * written stays in L1.
      */
-    private static void microKernel(int kc, float[] ap, int aBase, float[] bp, int bBase, float alpha,
-                                    float[] c, int cAt, int ldc, int h, int w, float[] tileBuf) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        int ao = aBase;
-        int bo = bBase;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ao]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            ao += MR;
-            bo += NR;
-        }
-        if (alpha != 1f) {
-            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c10 = c10.mul(alpha); c11 = c11.mul(alpha);
-            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c30 = c30.mul(alpha); c31 = c31.mul(alpha);
-            c40 = c40.mul(alpha); c41 = c41.mul(alpha); c50 = c50.mul(alpha); c51 = c51.mul(alpha);
-        }
-        if (h == MR && w == NR) {
-            int o = cAt;
-            addRow(c00, c01, c, o);
-            addRow(c10, c11, c, o += ldc);
-            addRow(c20, c21, c, o += ldc);
-            addRow(c30, c31, c, o += ldc);
-            addRow(c40, c41, c, o += ldc);
-            addRow(c50, c51, c, o + ldc);
-            return;
-        }
-        c00.intoArray(tileBuf, 0);
-        c01.intoArray(tileBuf, L);
-        c10.intoArray(tileBuf, NR);
-        c11.intoArray(tileBuf, NR + L);
-        c20.intoArray(tileBuf, 2 * NR);
-        c21.intoArray(tileBuf, 2 * NR + L);
-        c30.intoArray(tileBuf, 3 * NR);
-        c31.intoArray(tileBuf, 3 * NR + L);
-        c40.intoArray(tileBuf, 4 * NR);
-        c41.intoArray(tileBuf, 4 * NR + L);
-        c50.intoArray(tileBuf, 5 * NR);
-        c51.intoArray(tileBuf, 5 * NR + L);
-        for (int i = 0; i < h; i++) {
-            int row = cAt + i * ldc;
-            for (int j = 0; j < w; j++) {
-                c[row + j] += tileBuf[i * NR + j];
+    private static void interleave(float[] src, int start, int stride, int rows, int kc, int width,
+                                   float[] dst, int base) {
+        for (int p0 = 0; p0 < kc; p0 += 16) {
+            int p1 = Math.min(kc, p0 + 16);
+            for (int i = 0; i < rows; i++) {
+                int from = start + i * stride;
+                for (int p = p0; p < p1; p++) {
+                    dst[base + p * width + i] = src[from + p];
+                }
+            }
+            for (int i = rows; i < width; i++) {
+                for (int p = p0; p < p1; p++) {
+                    dst[base + p * width + i] = 0f;
+                }
             }
         }
     }
 
-    private static void addRow(FloatVector lo, FloatVector hi, float[] c, int o) {
-        lo.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-        hi.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    /**
+     * B[pc:pc+kc, jc:jc+nc] into nr-column strips: strip s holds, for each p, nr consecutive values.
+     * Untransposed, a row of B is read once from start to end and dealt out to the strips: going strip
+     * by strip instead reads kc rows a stride apart for each 128 bytes, and with conv's image widths that
+     * stride is often a multiple of 4 KiB, so the rows fight over one set of L1 and miss the TLB.
+     */
+    private static void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, int nr,
+                              float[] dst) {
+        int strips = (nc + nr - 1) / nr;
+        int stripFloats = kc * nr;
+        if (!trans) {
+            int whole = nc / nr;
+            int lastCols = nc - whole * nr;
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                int d = p * nr;
+                for (int s = 0; s < whole; s++, src += nr, d += stripFloats) {
+                    for (int j = 0; j < nr; j += L) {
+                        FloatVector.fromArray(S, b, src + j).intoArray(dst, d + j);
+                    }
+                }
+                if (lastCols > 0) {
+                    System.arraycopy(b, src, dst, d, lastCols);
+                    Arrays.fill(dst, d + lastCols, d + nr, 0f);
+                }
+            }
+            return;
+        }
+        for (int s = 0; s < strips; s++) {
+            int j0 = jc + s * nr;
+            interleave(b, bOff + j0 * ldb + pc, ldb, Math.min(nr, nc - s * nr), kc, nr, dst, s * stripFloats);
+        }
+    }
+
+    /**
+     * C[h x w at cAt] += alpha * tile, where the tile holds {@code nr} floats per row. A whole tile row is
+     * added a vector at a time; the edges of C, element by element.
+     */
+    private static void addTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w) {
+        for (int i = 0; i < h; i++) {
+            int row = cAt + i * ldc;
+            int t = i * nr;
+            if (w == nr) {
+                FloatVector alphas = FloatVector.broadcast(S, alpha);
+                for (int j = 0; j < nr; j += L) {
+                    FloatVector.fromArray(S, tile, t + j).fma(alphas, FloatVector.fromArray(S, c, row + j))
+                            .intoArray(c, row + j);
+                }
+            } else {
+                for (int j = 0; j < w; j++) {
+                    c[row + j] += alpha * tile[t + j];
+                }
+            }
+        }
+    }
+
+    // The two micro-kernels: tile = (A strip) (B strip) over kc steps, the accumulators in registers.
+    // They write the tile to a buffer rather than add it to C themselves: C2 stops inlining a method
+    // this long part way through (NodeCountInliningCutoff), and a vector passed to a call it did not
+    // inline is boxed, which made a 12 x 2 kernel with its own row-adding helper 15 times slower. Each
+    // step indexes the packed strips from p, so C2 can drop the bounds checks from the loop.
+
+    /** 12 rows x 2 vectors, 24 accumulators: for 32 vector registers. */
+    private static void kernel12x2(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, ca0 = z, ca1 = z, cb0 = z, cb1 = z;
+        for (int p = 0; p < kc; p++) {
+            int ai = aBase + p * 12;
+            int bi = bBase + p * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            av = FloatVector.broadcast(S, ap[ai + 8]);
+            c80 = av.fma(b0, c80);
+            c81 = av.fma(b1, c81);
+            av = FloatVector.broadcast(S, ap[ai + 9]);
+            c90 = av.fma(b0, c90);
+            c91 = av.fma(b1, c91);
+            av = FloatVector.broadcast(S, ap[ai + 10]);
+            ca0 = av.fma(b0, ca0);
+            ca1 = av.fma(b1, ca1);
+            av = FloatVector.broadcast(S, ap[ai + 11]);
+            cb0 = av.fma(b0, cb0);
+            cb1 = av.fma(b1, cb1);
+        }
+        int r = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, r);
+        c11.intoArray(tile, r + L);
+        c20.intoArray(tile, 2 * r);
+        c21.intoArray(tile, 2 * r + L);
+        c30.intoArray(tile, 3 * r);
+        c31.intoArray(tile, 3 * r + L);
+        c40.intoArray(tile, 4 * r);
+        c41.intoArray(tile, 4 * r + L);
+        c50.intoArray(tile, 5 * r);
+        c51.intoArray(tile, 5 * r + L);
+        c60.intoArray(tile, 6 * r);
+        c61.intoArray(tile, 6 * r + L);
+        c70.intoArray(tile, 7 * r);
+        c71.intoArray(tile, 7 * r + L);
+        c80.intoArray(tile, 8 * r);
+        c81.intoArray(tile, 8 * r + L);
+        c90.intoArray(tile, 9 * r);
+        c91.intoArray(tile, 9 * r + L);
+        ca0.intoArray(tile, 10 * r);
+        ca1.intoArray(tile, 10 * r + L);
+        cb0.intoArray(tile, 11 * r);
+        cb1.intoArray(tile, 11 * r + L);
+    }
+
+    /**
+     * 3 rows x 3 vectors, 9 accumulators: for 16 vector registers. (A 6 x 2 tile, the usual AVX2 shape,
+     * leaves C2 one register short once it hoists the broadcasts, and it spills an accumulator.)
+     */
+    private static void kernel3x3(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        for (int p = 0; p < kc; p++) {
+            int ai = aBase + p * 3;
+            int bi = bBase + p * 3 * L;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+        }
+        int r = 3 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c02.intoArray(tile, 2 * L);
+        c10.intoArray(tile, r);
+        c11.intoArray(tile, r + L);
+        c12.intoArray(tile, r + 2 * L);
+        c20.intoArray(tile, 2 * r);
+        c21.intoArray(tile, 2 * r + L);
+        c22.intoArray(tile, 2 * r + 2 * L);
     }
 }

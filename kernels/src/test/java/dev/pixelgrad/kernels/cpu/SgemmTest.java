@@ -18,11 +18,18 @@ import org.junit.jupiter.api.TestFactory;
 class SgemmTest {
     private static final Sgemm REFERENCE = new ReferenceSgemm();
 
+    /**
+     * EJML, the Vector API multiply as this CPU gets it, and (so that every tile runs on any CPU) each
+     * micro-tile with blocks so small that the shapes below cross every block edge many times.
+     */
     static List<Sgemm> implementations() {
         List<Sgemm> list = new ArrayList<>();
         list.add(new EjmlSgemm());
         if (Sgemm.vectorApiAvailable()) {
             list.add(new VectorSgemm());
+            for (VectorSgemm.Tile tile : VectorSgemm.Tile.values()) {
+                list.add(new VectorSgemm(new VectorSgemm.Blocking(tile, 16, 2 * tile.rows, 2 * tile.columns())));
+            }
         }
         return list;
     }
@@ -35,10 +42,13 @@ class SgemmTest {
         return v;
     }
 
-    /** m, n, k: ones, primes, just past the micro-tile (6 x 2 vectors), the A block (96) and the K block (256). */
+    /**
+     * m, n, k: ones, primes, whole micro-tiles and one past them (12 or 3 rows, 24 to 48 columns), past
+     * the blocks of the small blockings (K 16, A 24 or 6 rows), and past a typical K block (192 to 512).
+     */
     private static final int[][] SHAPES = {
-        {1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {7, 33, 13}, {6, 32, 256}, {13, 17, 257}, {97, 65, 31},
-        {100, 3, 300}, {3, 130, 520}, {64, 700, 27}, {37, 41, 0},
+        {1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {7, 33, 13}, {6, 32, 256}, {12, 48, 16}, {13, 49, 17}, {3, 24, 33},
+        {25, 97, 31}, {13, 17, 257}, {97, 65, 31}, {100, 3, 300}, {3, 130, 520}, {64, 700, 27}, {37, 41, 0},
     };
 
     @TestFactory
@@ -49,7 +59,7 @@ class SgemmTest {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
-                    tests.add(DynamicTest.dynamicTest(impl.name() + " m=" + s[0] + " n=" + s[1] + " k=" + s[2]
+                    tests.add(DynamicTest.dynamicTest(impl.describe() + " m=" + s[0] + " n=" + s[1] + " k=" + s[2]
                             + (ta ? " A^T" : "") + (tb ? " B^T" : ""), () -> compare(impl, ta, tb, s[0], s[1], s[2])));
                 }
             }
@@ -72,7 +82,7 @@ class SgemmTest {
         float[] expected = c.clone();
         REFERENCE.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, expected, 4, ldc);
         impl.gemm(ta, tb, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, c, 4, ldc);
-        assertClose(expected, c, 1e-5, impl.name());
+        assertClose(expected, c, 1e-5, impl.describe());
     }
 
     @Test
@@ -85,7 +95,7 @@ class SgemmTest {
             impl.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, c, 0, 40);
             float[] expected = new float[9 * 40];
             REFERENCE.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, expected, 0, 40);
-            assertClose(expected, c, 1e-5, impl.name() + " with NaN garbage in C");
+            assertClose(expected, c, 1e-5, impl.describe() + " with NaN garbage in C");
         }
     }
 
@@ -102,7 +112,7 @@ class SgemmTest {
         for (Sgemm impl : implementations()) {
             float[] c = new float[m * n];
             impl.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
-            assertClose(expected, c, 1e-5, impl.name());
+            assertClose(expected, c, 1e-5, impl.describe());
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.Arrays;
  * </pre>
  *
  * col(X) holds, in row (ci, ky, kx) and column (oy, ox), the input pixel under that kernel tap:
- * X[ci, oy*sh - ph + ky, ox*sw - pw + kx], or 0 in the padding. It is built for a band of output
- * positions at a time, so its memory stays bounded at any image size. A 1x1 stride-1 unpadded conv
- * needs no col(X): the input already is that matrix.
+ * X[ci, oy*sh - ph + ky, ox*sw - pw + kx], or 0 in the padding. With {@link VectorSgemm}, forward and
+ * backward-weight never store it: the GEMM reads its rows straight from the image as it packs each block
+ * (implicit im2col), which saves writing and reading a matrix kh*kw times the image's size. Otherwise
+ * it is built for a band of output positions at a time, so its memory stays bounded at any image size.
+ * A 1x1 stride-1 unpadded conv needs no col(X): the input already is that matrix.
  *
  * <p>A transposed convolution is the adjoint of a convolution, so it reuses these three routines with
  * roles swapped (see {@link ConvGeometry#transposed} and {@link CpuBackend}).
@@ -57,6 +59,11 @@ final class ConvCpu {
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
                 gemm.gemm(false, false, g.cOut(), p, k, 1f, w, 0, k, x, img * xImage, p, 0f, y, img * yImage, p);
+                continue;
+            }
+            if (gemm instanceof VectorSgemm packing) {
+                packing.gemm(false, false, g.cOut(), p, k, 1f, w, 0, k, colRows(g, x, img * xImage), 0f,
+                        y, img * yImage, p);
                 continue;
             }
             int band = bandPositions(g);
@@ -118,6 +125,12 @@ final class ConvCpu {
                 first = false;
                 continue;
             }
+            if (gemm instanceof VectorSgemm packing) {
+                packing.gemm(false, true, g.cOut(), k, p, 1f, gy, img * yImage, p, colRows(g, x, img * xImage),
+                        first ? 0f : 1f, gw, 0, k);
+                first = false;
+                continue;
+            }
             int band = bandPositions(g);
             float[] col = colBuffer(k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
@@ -140,6 +153,11 @@ final class ConvCpu {
             COL.set(col);
         }
         return col;
+    }
+
+    /** col(X) of the image at xOff, row by row, for a GEMM that packs it as it goes. */
+    static VectorSgemm.MatrixRows colRows(ConvGeometry g, float[] x, int xOff) {
+        return (r, q0, count, dst, d) -> tapRow(g, r, q0, count, x, xOff, dst, d, false);
     }
 
     /**

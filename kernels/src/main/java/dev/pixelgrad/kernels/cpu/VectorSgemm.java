@@ -36,7 +36,7 @@ public final class VectorSgemm implements Sgemm {
     private static final Blocking THIS_CPU = Blocking.forThisCpu();
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][]);
 
     /**
      * The micro-kernel's tile of C: {@code rows} rows by {@code vectors} vectors of L floats, all in
@@ -140,12 +140,41 @@ public final class VectorSgemm implements Sgemm {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        split(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+    }
+
+    /**
+     * The rows of a matrix that is never stored whole, such as convolution's col(X), which would be
+     * nine times the size of the image it comes from.
+     */
+    @FunctionalInterface
+    interface MatrixRows {
+        /**
+         * Writes row {@code r}'s columns [c0, c0 + count) to dst[d, d + count). Called from several
+         * threads at once.
+         */
+        void copy(int r, int c0, int count, float[] dst, int d);
+    }
+
+    /**
+     * {@link #gemm} with B given row by row rather than as an array: B (k x n, or n x k with
+     * {@code transB}) is read a block at a time into the packed strips, so it is never stored whole.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+              MatrixRows b, float beta, float[] c, int cOff, int ldc) {
+        split(transA, transB, m, n, k, alpha, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
+    }
+
+    /** B is the array b (bRows null) or bRows. Splits C across the cores when the product is large. */
+    private void split(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, MatrixRows bRows,
+                       float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
         long work = (long) m * n * Math.max(k, 1);
         if (work < PARALLEL_WORK || Parallel.inParallelRegion()) {
-            serial(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            serial(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, bRows, beta, c, cOff, ldc);
             return;
         }
         // Split the larger side of C into pieces of whole micro-tiles, a few per thread.
@@ -160,9 +189,11 @@ public final class VectorSgemm implements Sgemm {
                 int lo = pi * perPiece * tile;
                 int hi = Math.min(byColumns ? n : m, (pi + 1) * perPiece * tile);
                 if (byColumns) {
-                    serial(transA, transB, 0, m, lo, hi, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    serial(transA, transB, 0, m, lo, hi, k, alpha, a, aOff, lda, b, bOff, ldb, bRows,
+                            beta, c, cOff, ldc);
                 } else {
-                    serial(transA, transB, lo, hi, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    serial(transA, transB, lo, hi, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, bRows,
+                            beta, c, cOff, ldc);
                 }
             }
         });
@@ -170,7 +201,7 @@ public final class VectorSgemm implements Sgemm {
 
     /** C[i0:i1, j0:j1] on the calling thread. */
     private void serial(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
-                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb, MatrixRows bRows,
                         float beta, float[] c, int cOff, int ldc) {
         scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
         if (k == 0 || alpha == 0f) {
@@ -186,11 +217,12 @@ public final class VectorSgemm implements Sgemm {
         float[] aPack = buffer(bufs, 0, mcMax * kcMax);
         float[] bPack = buffer(bufs, 1, kcMax * (ncMax + nr));
         float[] tileBuf = buffer(bufs, 2, mr * nr);
+        float[] rowBuf = bRows == null ? null : buffer(bufs, 3, Math.max(kcMax, ncMax));
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bPack);
+                packB(transB, b, bOff, ldb, bRows, rowBuf, pc, kc, jc, nc, nr, bPack);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, aPack);
@@ -285,36 +317,59 @@ public final class VectorSgemm implements Sgemm {
     }
 
     /**
-     * B[pc:pc+kc, jc:jc+nc] into nr-column strips: strip s holds, for each p, nr consecutive values.
-     * Untransposed, a row of B is read once from start to end and dealt out to the strips: going strip
-     * by strip instead reads kc rows a stride apart for each 128 bytes, and with conv's image widths that
-     * stride is often a multiple of 4 KiB, so the rows fight over one set of L1 and miss the TLB.
+     * B[pc:pc+kc, jc:jc+nc] into nr-column strips: strip s holds, for each p, nr consecutive values. B is
+     * the array b, or, when bRows is given, comes a row at a time through rowBuf. Untransposed, a row of
+     * B is read once from start to end and dealt out to the strips: going strip by strip instead reads kc
+     * rows a stride apart for each 128 bytes, and with conv's image widths that stride is often a
+     * multiple of 4 KiB, so the rows fight over one set of L1 and miss the TLB.
      */
-    private static void packB(boolean trans, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, int nr,
-                              float[] dst) {
-        int strips = (nc + nr - 1) / nr;
+    private static void packB(boolean trans, float[] b, int bOff, int ldb, MatrixRows bRows, float[] rowBuf,
+                              int pc, int kc, int jc, int nc, int nr, float[] dst) {
         int stripFloats = kc * nr;
         if (!trans) {
             int whole = nc / nr;
             int lastCols = nc - whole * nr;
             for (int p = 0; p < kc; p++) {
+                float[] row = b;
                 int src = bOff + (pc + p) * ldb + jc;
+                if (bRows != null) {
+                    bRows.copy(pc + p, jc, nc, rowBuf, 0);
+                    row = rowBuf;
+                    src = 0;
+                }
                 int d = p * nr;
                 for (int s = 0; s < whole; s++, src += nr, d += stripFloats) {
                     for (int j = 0; j < nr; j += L) {
-                        FloatVector.fromArray(S, b, src + j).intoArray(dst, d + j);
+                        FloatVector.fromArray(S, row, src + j).intoArray(dst, d + j);
                     }
                 }
                 if (lastCols > 0) {
-                    System.arraycopy(b, src, dst, d, lastCols);
+                    System.arraycopy(row, src, dst, d, lastCols);
                     Arrays.fill(dst, d + lastCols, d + nr, 0f);
                 }
             }
             return;
         }
-        for (int s = 0; s < strips; s++) {
-            int j0 = jc + s * nr;
-            interleave(b, bOff + j0 * ldb + pc, ldb, Math.min(nr, nc - s * nr), kc, nr, dst, s * stripFloats);
+        // Transposed: column j of the strips is row j of the stored B, columns [pc, pc + kc).
+        for (int s = 0; s * nr < nc; s++) {
+            int base = s * stripFloats;
+            int cols = Math.min(nr, nc - s * nr);
+            if (bRows == null) {
+                interleave(b, bOff + (jc + s * nr) * ldb + pc, ldb, cols, kc, nr, dst, base);
+                continue;
+            }
+            for (int j = 0; j < nr; j++) {
+                if (j < cols) {
+                    bRows.copy(jc + s * nr + j, pc, kc, rowBuf, 0);
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * nr + j] = rowBuf[p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * nr + j] = 0f;
+                    }
+                }
+            }
         }
     }
 

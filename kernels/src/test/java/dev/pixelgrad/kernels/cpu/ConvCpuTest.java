@@ -12,7 +12,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** im2col + GEMM convolution, with each fast GEMM, against the reference (the plain seven-loop convolution). */
+/**
+ * im2col + GEMM convolution (col(X) stored, or packed straight from the image), with each fast GEMM and
+ * tile, against the reference (the plain seven-loop convolution).
+ */
 class ConvCpuTest {
 
     /** n, cIn, h, w, cOut, kh, kw, sh, sw, ph, pw. */
@@ -39,7 +42,7 @@ class ConvCpuTest {
         for (Sgemm gemm : SgemmTest.implementations()) {
             for (int[] c : CASES) {
                 ConvGeometry g = geometry(c);
-                tests.add(DynamicTest.dynamicTest(gemm.name() + " " + g, () -> {
+                tests.add(DynamicTest.dynamicTest(gemm.describe() + " " + g, () -> {
                     float[] x = SgemmTest.random(Math.toIntExact(g.n() * g.inputElements()), 11);
                     float[] w = SgemmTest.random(Math.toIntExact(g.cOut() * g.colRows()), 12);
                     float[] b = SgemmTest.random(g.cOut(), 13);

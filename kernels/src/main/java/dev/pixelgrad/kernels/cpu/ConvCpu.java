@@ -10,6 +10,7 @@ import java.util.Arrays;
  * <pre>
  * forward:          Y[Cout, P]  = W[Cout, K]   . col(X)[K, P]
  * backward data:    col(dX)     = W^T[K, Cout] . dY[Cout, P]      then col2im adds it back into dX
+ *                   (stride 1: a forward convolution of dY with the flipped kernel instead, see adjoint)
  * backward weight:  dW[Cout, K] += dY[Cout, P] . col(X)^T[P, K]   summed over images
  * </pre>
  *
@@ -33,6 +34,8 @@ final class ConvCpu {
     private static final int COL_BUDGET = 1 << 22;
 
     private static final ThreadLocal<float[]> COL = new ThreadLocal<>();
+    /** The flipped kernel of backward-data's adjoint convolution. */
+    private static final ThreadLocal<float[]> FLIPPED = new ThreadLocal<>();
 
     private ConvCpu() {}
 
@@ -85,6 +88,12 @@ final class ConvCpu {
             ReferenceConv.backwardData(g, gy, w, gx);
             return;
         }
+        if (gemm instanceof VectorSgemm && !g.isPointwise() && g.strideH() == 1 && g.strideW() == 1
+                && g.padH() <= g.kh() - 1 && g.padW() <= g.kw() - 1
+                && (long) g.cOut() * g.colRows() <= COL_BUDGET) {
+            forward(gemm, adjoint(g), gy, flipped(g, w), null, gx);
+            return;
+        }
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
@@ -105,6 +114,43 @@ final class ConvCpu {
                 col2im(g, col, p0, pc, gx, img * xImage);
             }
         }
+    }
+
+    /**
+     * For a stride-1 convolution with padding below the kernel size, the convolution whose forward pass
+     * is this one's input gradient: gx = conv(gy, w flipped in both spatial axes, input and output
+     * channels swapped), padded by kernel - 1 - padding, which brings Ho back to H. So backward-data
+     * runs on forward's implicit im2col rather than through a stored col(dX) and col2im. The flipped
+     * kernel is a copy of the weights, kept per thread, so only kernels up to {@link #COL_BUDGET} floats
+     * take this path (all of VGG16's 3x3 layers; not fc6's 7x7 x 4096 x 512).
+     */
+    static ConvGeometry adjoint(ConvGeometry g) {
+        return new ConvGeometry(g.n(), g.cOut(), g.outH(), g.outW(), g.cIn(), g.kh(), g.kw(), 1, 1,
+                g.kh() - 1 - g.padH(), g.kw() - 1 - g.padW(), g.h(), g.w());
+    }
+
+    /** w [Cout, Cin, kh, kw] as w' [Cin, Cout, kh, kw] with w'[ci, co, y, x] = w[co, ci, kh-1-y, kw-1-x]. */
+    static float[] flipped(ConvGeometry g, float[] w) {
+        int taps = g.kh() * g.kw();
+        float[] out = FLIPPED.get();
+        int size = g.cOut() * g.cIn() * taps;
+        if (out == null || out.length < size) {
+            out = new float[size];
+            FLIPPED.set(out);
+        }
+        float[] dst = out;
+        Parallel.forRange(g.cIn(), 1, (from, to) -> {
+            for (int ci = from; ci < to; ci++) {
+                for (int co = 0; co < g.cOut(); co++) {
+                    int src = (co * g.cIn() + ci) * taps;
+                    int d = (ci * g.cOut() + co) * taps;
+                    for (int t = 0; t < taps; t++) {
+                        dst[d + t] = w[src + taps - 1 - t];
+                    }
+                }
+            }
+        });
+        return dst;
     }
 
     /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */

@@ -28,6 +28,8 @@ class ConvCpuTest {
         {1, 2, 3, 4, 3, 3, 3, 1, 1, 9, 7},    // padding much larger than the input (FCN's conv1_1 uses 100)
         {1, 1, 9, 9, 2, 1, 1, 2, 2, 1, 0},    // 1x1 with stride and padding: im2col path
         {1, 3, 400, 401, 2, 3, 3, 1, 1, 1, 1}, // more output positions than one col(X) band holds
+        {2, 3, 6, 8, 5, 2, 4, 1, 1, 1, 3},    // stride 1, uneven kernel: backward-data as a flipped-kernel conv
+        {1, 2, 5, 6, 3, 3, 2, 1, 1, 0, 0},    // the same, where that conv pads (2, 1) and this one nothing
     };
 
     private static ConvGeometry geometry(int[] c) {

@@ -70,7 +70,7 @@ final class ConvCpu {
                 continue;
             }
             int band = bandPositions(g);
-            float[] col = colBuffer(k * band);
+            float[] col = scratch(COL, k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
                 im2col(g, x, img * xImage, p0, pc, col);
@@ -107,7 +107,7 @@ final class ConvCpu {
                 continue;
             }
             int band = bandPositions(g);
-            float[] col = colBuffer(k * band);
+            float[] col = scratch(COL, k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
                 gemm.gemm(true, false, k, pc, g.cOut(), 1f, w, 0, k, gy, img * yImage + p0, p, 0f, col, 0, pc);
@@ -132,13 +132,7 @@ final class ConvCpu {
     /** w [Cout, Cin, kh, kw] as w' [Cin, Cout, kh, kw] with w'[ci, co, y, x] = w[co, ci, kh-1-y, kw-1-x]. */
     static float[] flipped(ConvGeometry g, float[] w) {
         int taps = g.kh() * g.kw();
-        float[] out = FLIPPED.get();
-        int size = g.cOut() * g.cIn() * taps;
-        if (out == null || out.length < size) {
-            out = new float[size];
-            FLIPPED.set(out);
-        }
-        float[] dst = out;
+        float[] dst = scratch(FLIPPED, g.cOut() * g.cIn() * taps);
         Parallel.forRange(g.cIn(), 1, (from, to) -> {
             for (int ci = from; ci < to; ci++) {
                 for (int co = 0; co < g.cOut(); co++) {
@@ -178,7 +172,7 @@ final class ConvCpu {
                 continue;
             }
             int band = bandPositions(g);
-            float[] col = colBuffer(k * band);
+            float[] col = scratch(COL, k * band);
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
                 im2col(g, x, img * xImage, p0, pc, col);
@@ -192,13 +186,14 @@ final class ConvCpu {
         }
     }
 
-    private static float[] colBuffer(int size) {
-        float[] col = COL.get();
-        if (col == null || col.length < size) {
-            col = new float[size];
-            COL.set(col);
+    /** This thread's array in {@code holder}, grown to at least {@code size} floats; kept for the next call. */
+    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
+        float[] buf = holder.get();
+        if (buf == null || buf.length < size) {
+            buf = new float[size];
+            holder.set(buf);
         }
-        return col;
+        return buf;
     }
 
     /** col(X) of the image at xOff, row by row, for a GEMM that packs it as it goes. */

@@ -217,7 +217,8 @@ public final class VectorSgemm implements Sgemm {
         float[] aPack = buffer(bufs, 0, mcMax * kcMax);
         float[] bPack = buffer(bufs, 1, kcMax * (ncMax + nr));
         float[] tileBuf = buffer(bufs, 2, mr * nr);
-        float[] rowBuf = bRows == null ? null : buffer(bufs, 3, Math.max(kcMax, ncMax));
+        // A row of B (untransposed), or a strip's nr rows of kc (transposed).
+        float[] rowBuf = bRows == null ? null : buffer(bufs, 3, Math.max(ncMax, nr * kcMax));
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -350,25 +351,18 @@ public final class VectorSgemm implements Sgemm {
             }
             return;
         }
-        // Transposed: column j of the strips is row j of the stored B, columns [pc, pc + kc).
+        // Transposed: column j of a strip is row j of the stored B, columns [pc, pc + kc); from bRows,
+        // the strip's rows are first gathered side by side in rowBuf.
         for (int s = 0; s * nr < nc; s++) {
-            int base = s * stripFloats;
             int cols = Math.min(nr, nc - s * nr);
+            int row0 = jc + s * nr;
             if (bRows == null) {
-                interleave(b, bOff + (jc + s * nr) * ldb + pc, ldb, cols, kc, nr, dst, base);
-                continue;
-            }
-            for (int j = 0; j < nr; j++) {
-                if (j < cols) {
-                    bRows.copy(jc + s * nr + j, pc, kc, rowBuf, 0);
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * nr + j] = rowBuf[p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * nr + j] = 0f;
-                    }
+                interleave(b, bOff + row0 * ldb + pc, ldb, cols, kc, nr, dst, s * stripFloats);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    bRows.copy(row0 + j, pc, kc, rowBuf, j * kc);
                 }
+                interleave(rowBuf, 0, kc, cols, kc, nr, dst, s * stripFloats);
             }
         }
     }
@@ -378,11 +372,11 @@ public final class VectorSgemm implements Sgemm {
      * added a vector at a time; the edges of C, element by element.
      */
     private static void addTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w) {
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
         for (int i = 0; i < h; i++) {
             int row = cAt + i * ldc;
             int t = i * nr;
             if (w == nr) {
-                FloatVector alphas = FloatVector.broadcast(S, alpha);
                 for (int j = 0; j < nr; j += L) {
                     FloatVector.fromArray(S, tile, t + j).fma(alphas, FloatVector.fromArray(S, c, row + j))
                             .intoArray(c, row + j);

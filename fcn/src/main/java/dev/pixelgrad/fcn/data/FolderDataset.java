@@ -209,9 +209,12 @@ public final class FolderDataset implements SegmentationDataset {
 
     @Override
     public Sample load(int index) throws IOException {
-        Path imageFile = pairs.get(index).image();
-        Path maskFile = pairs.get(index).mask();
-        ImageFiles.Rgb image = ImageFiles.readRgb(imageFile);
+        Pair pair = pairs.get(index);
+        return SegmentationDataset.read(id(index), pair.image(), pair.mask(), this::readMask, classes.size(), "");
+    }
+
+    /** A mask as colour codes or as index values, the values mapped to labels when the layout has a map. */
+    private ImageFiles.Mask readMask(Path maskFile) throws IOException {
         ImageFiles.Mask mask = classes.colorCoded() ? ImageFiles.readColorMask(maskFile, classes.colors())
                 : ImageFiles.readIndexMask(maskFile);
         if (values != null) {
@@ -225,6 +228,6 @@ public final class FolderDataset implements SegmentationDataset {
                 v[i] = label;
             }
         }
-        return SegmentationDataset.assemble(id(index), imageFile, image, maskFile, mask, classes.size(), "");
+        return mask;
     }
 }

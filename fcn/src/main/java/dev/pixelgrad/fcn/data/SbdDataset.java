@@ -23,13 +23,11 @@ import us.hebi.matlab.mat.types.Struct;
  * there such as {@code seg11valid.txt}); {@code trainval} is {@code trainval.txt} when there is one and
  * otherwise {@code train.txt} then {@code val.txt}.
  */
-public final class SbdDataset implements SegmentationDataset {
+public final class SbdDataset extends ListedDataset {
     /** The split made of SBD's two lists when there is no list of that name. */
     private static final String TRAINVAL = "trainval";
 
     private final Path dataset;
-    private final List<ImageIdList.Entry> entries = new ArrayList<>();
-    private final ClassList classes;
 
     /**
      * The split's samples, with VOC's classes unless {@code classes} is given.
@@ -42,44 +40,41 @@ public final class SbdDataset implements SegmentationDataset {
      * @throws IOException if a list cannot be read
      */
     public SbdDataset(Path dataset, String split, ClassList classes) throws IOException {
+        super(listing(dataset, split, classes));
         this.dataset = dataset;
-        this.classes = classes != null ? classes : ClassList.VOC;
-        if (this.classes.colorCoded()) {
+    }
+
+    private static Listing listing(Path dataset, String split, ClassList classes) throws IOException {
+        ClassList chosen = classes != null ? classes : ClassList.VOC;
+        if (chosen.colorCoded()) {
             throw new DataException("SBD's masks are class indices; the class list must not give colours");
         }
         Path listFile = dataset.resolve(split + ".txt");
         String what = "no split '" + split + "' in the SBD folder " + dataset + " (SBD has train and val; trainval"
                 + " reads both)";
+        List<ImageIdList.Entry> entries = new ArrayList<>();
         if (split.equals(TRAINVAL) && !Files.isRegularFile(listFile)) {
             entries.addAll(ImageIdList.read(dataset.resolve("train.txt"), what));
             entries.addAll(ImageIdList.read(dataset.resolve("val.txt"), what));
         } else {
             entries.addAll(ImageIdList.read(listFile, what));
         }
+        return new Listing(entries, chosen);
     }
 
     @Override
-    public ClassList classes() {
-        return classes;
+    Path imageFile(String id) {
+        return dataset.resolve("img").resolve(id + ".jpg");
     }
 
     @Override
-    public int size() {
-        return entries.size();
+    Path maskFile(String id) {
+        return dataset.resolve("cls").resolve(id + ".mat");
     }
 
     @Override
-    public String id(int index) {
-        return entries.get(index).id();
-    }
-
-    @Override
-    public Sample load(int index) throws IOException {
-        String id = id(index);
-        String where = entries.get(index).where();
-        Path imageFile = dataset.resolve("img").resolve(id + ".jpg");
-        Path maskFile = dataset.resolve("cls").resolve(id + ".mat");
-        return SegmentationDataset.read(id, imageFile, maskFile, SbdDataset::readClassMask, classes.size(), where);
+    ImageFiles.Mask readMask(Path maskFile) throws DataException {
+        return readClassMask(maskFile);
     }
 
     /**

@@ -54,8 +54,8 @@ public interface SegmentationDataset {
      * @return the sample
      * @throws DataException if the sizes differ or a label is neither a class index nor void
      */
-    static Sample assemble(String id, Path imageFile, ImageFiles.Rgb image, Path maskFile, ImageFiles.Mask mask,
-                           int numClasses, String where) throws DataException {
+    private static Sample assemble(String id, Path imageFile, ImageFiles.Rgb image, Path maskFile,
+                                   ImageFiles.Mask mask, int numClasses, String where) throws DataException {
         if (image.height() != mask.height() || image.width() != mask.width()) {
             throw new DataException("mask " + maskFile + " is " + mask.width() + "x" + mask.height() + " but image "
                     + imageFile + " is " + image.width() + "x" + image.height() + where);

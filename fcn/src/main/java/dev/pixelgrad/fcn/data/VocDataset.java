@@ -16,16 +16,14 @@ import java.util.List;
  * each mask from there, and from {@code SegmentationClass} for an id that only that folder has. Every
  * other split, {@code val} and {@code seg11valid} among them, reads {@code SegmentationClass} only.
  */
-public final class VocDataset implements SegmentationDataset {
+public final class VocDataset extends ListedDataset {
     /** The splits that read SBD's masks from {@link #AUG_MASKS}. */
     private static final List<String> AUG_SPLITS = List.of("train_aug", "trainaug");
     /** The folder of SBD's masks as PNGs, beside SegmentationClass. */
     private static final String AUG_MASKS = "SegmentationClassAug";
 
     private final Path root;
-    private final List<ImageIdList.Entry> entries;
     private final boolean augmented;
-    private final ClassList classes;
 
     /**
      * The split's samples, with VOC's classes or those of the root's {@code classes.txt}.
@@ -52,10 +50,15 @@ public final class VocDataset implements SegmentationDataset {
      * @throws IOException if a file cannot be read
      */
     public VocDataset(Path root, String split, ClassList classes) throws IOException {
+        super(listing(root, split, classes));
         this.root = root;
+        this.augmented = AUG_SPLITS.contains(split);
+    }
+
+    private static Listing listing(Path root, String split, ClassList classes) throws IOException {
         Path lists = root.resolve("ImageSets").resolve("Segmentation");
         Path listFile = lists.resolve(split + ".txt");
-        this.augmented = AUG_SPLITS.contains(split);
+        boolean augmented = AUG_SPLITS.contains(split);
         if (augmented) {
             if (!Files.isDirectory(root.resolve(AUG_MASKS))) {
                 throw new DataException("split '" + split + "' reads SBD's masks from " + root.resolve(AUG_MASKS)
@@ -69,39 +72,30 @@ public final class VocDataset implements SegmentationDataset {
         }
         String hint = split.equals("seg11valid") ? " (seg11valid.txt is not part of VOC: it comes with the reference FCN"
                 + " code, and goes in " + lists + ")" : " (is this a VOC-layout folder?)";
-        this.entries = ImageIdList.read(listFile, "no split '" + split + "' under " + root + hint);
+        List<ImageIdList.Entry> entries = ImageIdList.read(listFile, "no split '" + split + "' under " + root + hint);
         Path classFile = root.resolve("classes.txt");
-        this.classes = classes != null ? classes : Files.isRegularFile(classFile) ? ClassList.read(classFile) : ClassList.VOC;
-        if (this.classes.colorCoded()) {
+        ClassList chosen = classes != null ? classes : Files.isRegularFile(classFile) ? ClassList.read(classFile) : ClassList.VOC;
+        if (chosen.colorCoded()) {
             throw new DataException("VOC-layout masks are palette indices; the class list must not give colours");
         }
+        return new Listing(entries, chosen);
     }
 
     @Override
-    public ClassList classes() {
-        return classes;
+    Path imageFile(String id) {
+        return root.resolve("JPEGImages").resolve(id + ".jpg");
     }
 
+    /** SegmentationClassAug's mask for an augmented split, unless only SegmentationClass has the id. */
     @Override
-    public int size() {
-        return entries.size();
-    }
-
-    @Override
-    public String id(int index) {
-        return entries.get(index).id();
-    }
-
-    @Override
-    public Sample load(int index) throws IOException {
-        String id = id(index);
-        String where = entries.get(index).where();
-        Path imageFile = root.resolve("JPEGImages").resolve(id + ".jpg");
+    Path maskFile(String id) {
         Path maskFile = root.resolve("SegmentationClass").resolve(id + ".png");
         Path augMask = root.resolve(AUG_MASKS).resolve(id + ".png");
-        if (augmented && (Files.isRegularFile(augMask) || !Files.isRegularFile(maskFile))) {
-            maskFile = augMask;
-        }
-        return SegmentationDataset.read(id, imageFile, maskFile, ImageFiles::readIndexMask, classes.size(), where);
+        return augmented && (Files.isRegularFile(augMask) || !Files.isRegularFile(maskFile)) ? augMask : maskFile;
+    }
+
+    @Override
+    ImageFiles.Mask readMask(Path maskFile) throws IOException {
+        return ImageFiles.readIndexMask(maskFile);
     }
 }

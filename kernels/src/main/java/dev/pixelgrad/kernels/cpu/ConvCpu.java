@@ -19,7 +19,9 @@ import java.util.Arrays;
  * backward-weight never store it: the GEMM reads its rows straight from the image as it packs each block
  * (implicit im2col), which saves writing and reading a matrix kh*kw times the image's size. Otherwise
  * it is built for a band of output positions at a time, so its memory stays bounded at any image size.
- * A 1x1 stride-1 unpadded conv needs no col(X): the input already is that matrix.
+ * A 1x1 stride-1 unpadded conv needs no col(X): the input already is that matrix. With {@link VectorSgemm},
+ * 3x3 stride-1 convolutions (VGG16's) take Winograd's F(4x4, 3x3) instead, a quarter of the multiplies
+ * ({@link WinogradCpu}).
  *
  * <p>A transposed convolution is the adjoint of a convolution, so it reuses these three routines with
  * roles swapped (see {@link ConvGeometry#transposed} and {@link CpuBackend}).
@@ -52,6 +54,10 @@ final class ConvCpu {
     static void forward(Sgemm gemm, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         if (gemm instanceof ReferenceSgemm) {
             ReferenceConv.forward(g, x, w, bias, y);
+            return;
+        }
+        if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(g)) {
+            WinogradCpu.forward(vector, g, x, w, bias, y);
             return;
         }
         // Host arrays are int-indexed, so these sizes fit in an int whenever the arrays exist.
@@ -153,6 +159,10 @@ final class ConvCpu {
             ReferenceConv.backwardWeight(g, gy, x, gw);
             return;
         }
+        if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(g)) {
+            WinogradCpu.backwardWeight(vector, g, gy, x, gw);
+            return;
+        }
         int k = Math.toIntExact(g.colRows());
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
@@ -187,7 +197,7 @@ final class ConvCpu {
     }
 
     /** This thread's array in {@code holder}, grown to at least {@code size} floats; kept for the next call. */
-    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
+    static float[] scratch(ThreadLocal<float[]> holder, int size) {
         float[] buf = holder.get();
         if (buf == null || buf.length < size) {
             buf = new float[size];

@@ -140,7 +140,7 @@ public final class VectorSgemm implements Sgemm {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        split(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+        split(transA, transB, m, n, k, alpha, a, aOff, lda, false, b, bOff, ldb, null, beta, c, cOff, ldc);
     }
 
     /**
@@ -162,19 +162,46 @@ public final class VectorSgemm implements Sgemm {
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
               MatrixRows b, float beta, float[] c, int cOff, int ldc) {
-        split(transA, transB, m, n, k, alpha, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
+        split(transA, transB, m, n, k, alpha, a, aOff, lda, false, null, 0, 0, b, beta, c, cOff, ldc);
     }
 
-    /** B is the array b (bRows null) or bRows. Splits C across the cores when the product is large. */
+    /** The floats {@link #packA(boolean, int, int, float[], int, int, float[], int)} writes for an m x k A. */
+    int packedASize(int m, int k) {
+        int mr = blocking.tile().rows;
+        return (m + mr - 1) / mr * mr * k;
+    }
+
+    /**
+     * Packs op(A) (m x k) whole into the micro-kernel's row strips at dst[dstOff..], for
+     * {@link #gemmPackedA} to reuse over many products: a convolution's transformed weights meet every
+     * tile of the image, and packing them for each product would cost as much as the product itself
+     * when there are few tiles. Strip s holds, for each p below k, the mr values of rows s*mr.. at
+     * column p; a KC block of it is a contiguous run, as the kernel reads it.
+     */
+    void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] dst, int dstOff) {
+        packA(transA, a, aOff, lda, 0, m, 0, k, blocking.tile().rows, dst, dstOff);
+    }
+
+    /** {@link #gemm} with op(A) (m x k) given as {@link #packA} laid it out at aPacked[aPackedOff..]. */
+    void gemmPackedA(int m, int n, int k, float alpha, float[] aPacked, int aPackedOff,
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        split(false, false, m, n, k, alpha, aPacked, aPackedOff, 0, true, b, bOff, ldb, null, beta, c, cOff, ldc);
+    }
+
+    /**
+     * A is the array a, or, with aPacked, the strips of {@link #packA} at a[aOff..]; B is the array b
+     * (bRows null) or bRows. Splits C across the cores when the product is large.
+     */
     private void split(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, MatrixRows bRows,
+                       float[] a, int aOff, int lda, boolean aPacked, float[] b, int bOff, int ldb, MatrixRows bRows,
                        float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
         long work = (long) m * n * Math.max(k, 1);
         if (work < PARALLEL_WORK || Parallel.inParallelRegion()) {
-            serial(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, bRows, beta, c, cOff, ldc);
+            serial(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, aPacked, b, bOff, ldb, bRows, beta, c, cOff,
+                    ldc);
             return;
         }
         // Split the larger side of C into pieces of whole micro-tiles, a few per thread.
@@ -189,10 +216,10 @@ public final class VectorSgemm implements Sgemm {
                 int lo = pi * perPiece * tile;
                 int hi = Math.min(byColumns ? n : m, (pi + 1) * perPiece * tile);
                 if (byColumns) {
-                    serial(transA, transB, 0, m, lo, hi, k, alpha, a, aOff, lda, b, bOff, ldb, bRows,
+                    serial(transA, transB, 0, m, lo, hi, k, alpha, a, aOff, lda, aPacked, b, bOff, ldb, bRows,
                             beta, c, cOff, ldc);
                 } else {
-                    serial(transA, transB, lo, hi, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, bRows,
+                    serial(transA, transB, lo, hi, 0, n, k, alpha, a, aOff, lda, aPacked, b, bOff, ldb, bRows,
                             beta, c, cOff, ldc);
                 }
             }
@@ -201,8 +228,8 @@ public final class VectorSgemm implements Sgemm {
 
     /** C[i0:i1, j0:j1] on the calling thread. */
     private void serial(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
-                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb, MatrixRows bRows,
-                        float beta, float[] c, int cOff, int ldc) {
+                        float[] a, int aOff, int lda, boolean aPacked, float[] b, int bOff, int ldb,
+                        MatrixRows bRows, float beta, float[] c, int cOff, int ldc) {
         scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
         if (k == 0 || alpha == 0f) {
             return;
@@ -214,7 +241,7 @@ public final class VectorSgemm implements Sgemm {
         int mcMax = blocking.mc();
         int ncMax = blocking.nc();
         float[][] bufs = BUFFERS.get();
-        float[] aPack = buffer(bufs, 0, mcMax * kcMax);
+        float[] aPack = aPacked ? a : buffer(bufs, 0, mcMax * kcMax);
         float[] bPack = buffer(bufs, 1, kcMax * (ncMax + nr));
         float[] tileBuf = buffer(bufs, 2, mr * nr);
         // A row of B (untransposed), or a strip's nr rows of kc (transposed).
@@ -226,13 +253,17 @@ public final class VectorSgemm implements Sgemm {
                 packB(transB, b, bOff, ldb, bRows, rowBuf, pc, kc, jc, nc, nr, bPack);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, aPack);
+                    // Packed here: strip s of the block at s*kc*mr; packed whole: row r's strip holds all of
+                    // k, and this block's part of it starts at column pc.
+                    if (!aPacked) {
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, aPack, 0);
+                    }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int w = Math.min(nr, nc - jr);
                         int bBase = (jr / nr) * kc * nr;
                         for (int ir = 0; ir < mc; ir += mr) {
                             int h = Math.min(mr, mc - ir);
-                            int aBase = (ir / mr) * kc * mr;
+                            int aBase = aPacked ? aOff + (ic + ir) / mr * mr * k + pc * mr : (ir / mr) * kc * mr;
                             if (tile == Tile.T12X2) {
                                 kernel12x2(kc, aPack, aBase, bPack, bBase, tileBuf);
                             } else {
@@ -269,11 +300,14 @@ public final class VectorSgemm implements Sgemm {
         }
     }
 
-    /** A[ic:ic+mc, pc:pc+kc] into mr-row strips: strip s holds, for each p, mr consecutive values. */
+    /**
+     * A[ic:ic+mc, pc:pc+kc] into mr-row strips at dst[dstOff..]: strip s holds, for each p, mr consecutive
+     * values.
+     */
     private static void packA(boolean trans, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int mr,
-                              float[] dst) {
+                              float[] dst, int dstOff) {
         for (int s = 0; s * mr < mc; s++) {
-            int base = s * kc * mr;
+            int base = dstOff + s * kc * mr;
             int rows = Math.min(mr, mc - s * mr);
             int row0 = ic + s * mr;
             if (!trans) {

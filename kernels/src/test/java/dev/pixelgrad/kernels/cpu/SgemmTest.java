@@ -85,6 +85,42 @@ class SgemmTest {
         assertClose(expected, c, 1e-5, impl.describe());
     }
 
+    /** A packed once and reused (as Winograd's transformed weights are), also across a product split by rows. */
+    @TestFactory
+    Stream<DynamicTest> packedAMatchesTheReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Sgemm impl : implementations()) {
+            if (!(impl instanceof VectorSgemm vector)) {
+                continue;
+            }
+            List<int[]> shapes = new ArrayList<>(List.of(SHAPES));
+            shapes.add(new int[] {1030, 211, 300}); // tall: split across threads by rows
+            for (int[] s : shapes) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    tests.add(DynamicTest.dynamicTest(impl.describe() + " packed A m=" + s[0] + " n=" + s[1] + " k="
+                            + s[2] + (ta ? " A^T" : ""), () -> comparePacked(vector, ta, s[0], s[1], s[2])));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void comparePacked(VectorSgemm impl, boolean ta, int m, int n, int k) {
+        int lda = (ta ? m : k) + 3;
+        int ldb = n + 1;
+        int ldc = n + 2;
+        float[] a = random(5 + (ta ? k : m) * lda, 1);
+        float[] b = random(7 + k * ldb, 2);
+        float[] c = random(4 + m * ldc, 3);
+        float[] expected = c.clone();
+        REFERENCE.gemm(ta, false, m, n, k, 0.75f, a, 5, lda, b, 7, ldb, -0.5f, expected, 4, ldc);
+        float[] packed = new float[9 + impl.packedASize(m, k)];
+        Arrays.fill(packed, Float.NaN); // packing writes every float the products read
+        impl.packA(ta, m, k, a, 5, lda, packed, 9);
+        impl.gemmPackedA(m, n, k, 0.75f, packed, 9, b, 7, ldb, -0.5f, c, 4, ldc);
+        assertClose(expected, c, 1e-5, impl.describe() + " packed A");
+    }
+
     @Test
     void betaZeroNeverReadsC() {
         for (Sgemm impl : implementations()) {

@@ -165,7 +165,16 @@ public final class VectorSgemm implements Sgemm {
         split(transA, transB, m, n, k, alpha, a, aOff, lda, false, null, 0, 0, b, beta, c, cOff, ldc);
     }
 
-    /** The floats {@link #packA(boolean, int, int, float[], int, int, float[], int)} writes for an m x k A. */
+    /** MR: the rows of C in one micro-tile, and of A in one packed strip. */
+    int tileRows() {
+        return blocking.tile().rows;
+    }
+
+    /**
+     * The floats {@link #packA(boolean, int, int, float[], int, int, float[], int)} writes for an m x k A;
+     * also where, in a whole packed A, the strip of rows starting at m (a multiple of {@link #tileRows})
+     * begins, so A can be packed a strip at a time.
+     */
     int packedASize(int m, int k) {
         int mr = blocking.tile().rows;
         return (m + mr - 1) / mr * mr * k;

@@ -3,7 +3,6 @@ package dev.pixelgrad.kernels.cpu;
 import dev.pixelgrad.kernels.ConvGeometry;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -55,14 +54,17 @@ final class WinogradCpu {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Where in a worker's steps buffer a transform's six vectors go when only some of their lanes are kept. */
+    private static final int TAIL = POINTS * L;
 
     // The caller's buffers (one call at a time per thread) and the workers' (phase rows, transform steps).
-    private static final ThreadLocal<float[]> U = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> DU = new ThreadLocal<>();
     private static final ThreadLocal<float[]> U_PACKED = new ThreadLocal<>();
     private static final ThreadLocal<float[]> V = new ThreadLocal<>();
     private static final ThreadLocal<float[]> M = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PHASES = new ThreadLocal<>();
     private static final ThreadLocal<float[]> STEPS = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> TAPS = new ThreadLocal<>();
 
     private WinogradCpu() {}
 
@@ -99,15 +101,9 @@ final class WinogradCpu {
         int cIn = g.cIn();
         int cOut = g.cOut();
         Tiling tl = Tiling.of(g, bandFloats);
-        float[] u = ConvCpu.scratch(U, POINTS * cOut * cIn + L);
-        transformWeights(w, cOut, cIn, u);
         int packed = gemm.packedASize(cOut, cIn);
-        float[] uPacked = ConvCpu.scratch(U_PACKED, POINTS * packed);
-        Parallel.forRange(POINTS, 1, (from, to) -> {
-            for (int xi = from; xi < to; xi++) {
-                gemm.packA(false, cOut, cIn, u, xi * cOut * cIn, cIn, uPacked, xi * packed);
-            }
-        });
+        float[] uPacked = ConvCpu.scratch(U_PACKED, POINTS * packed + L);
+        packTransformedWeights(gemm, w, cOut, cIn, uPacked, packed);
         int xImage = g.cIn() * g.h() * g.w();
         int yImage = cOut * g.outH() * g.outW();
         for (int img = 0; img < g.n(); img++) {
@@ -138,7 +134,7 @@ final class WinogradCpu {
         int cIn = g.cIn();
         int cOut = g.cOut();
         Tiling tl = Tiling.of(g, bandFloats);
-        float[] du = ConvCpu.scratch(U, POINTS * cOut * cIn + L);
+        float[] du = ConvCpu.scratch(DU, POINTS * cOut * cIn + L);
         Arrays.fill(du, 0, POINTS * cOut * cIn, 0f);
         int xImage = g.cIn() * g.h() * g.w();
         int yImage = cOut * g.outH() * g.outW();
@@ -172,7 +168,7 @@ final class WinogradCpu {
         int w = g.w();
         Parallel.forRange(cIn, 1, (from, to) -> {
             float[] q = ConvCpu.scratch(PHASES, ALPHA * TILE * pw);
-            float[] steps = ConvCpu.scratch(STEPS, POINTS * L);
+            float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
             for (int ci = from; ci < to; ci++) {
                 int plane = xOff + ci * h * w;
                 for (int tr = 0; tr < rows; tr++) {
@@ -181,15 +177,22 @@ final class WinogradCpu {
                         deal(x, plane, y0 + j, h, w, g.padW(), q, j * TILE * pw, pw);
                     }
                     for (int tx = 0; tx < tl.tilesW(); tx += L) {
-                        VectorMask<Float> inside = S.indexInRange(tx, tl.tilesW());
+                        int t = tr * tl.tilesW() + tx;
+                        boolean whole = t + L <= n;
+                        int lanes = Math.min(L, tl.tilesW() - tx);
                         // Down the columns: column l of the tiles is phase l % 4, shifted by l / 4.
                         for (int l = 0; l < ALPHA; l++) {
-                            byBt(q, (l % TILE) * pw + tx + l / TILE, TILE * pw, steps, l * L, ALPHA * L, null);
+                            byBt(q, (l % TILE) * pw + tx + l / TILE, TILE * pw, steps, l * L, ALPHA * L);
                         }
                         // Along the rows, into V: point (i, k) of channel ci's tile.
-                        int t = tr * tl.tilesW() + tx;
                         for (int i = 0; i < ALPHA; i++) {
-                            byBt(steps, i * ALPHA * L, L, v, i * ALPHA * cIn * n + ci * n + t, cIn * n, inside);
+                            int dst = i * ALPHA * cIn * n + ci * n + t;
+                            if (whole) {
+                                byBt(steps, i * ALPHA * L, L, v, dst, cIn * n);
+                            } else {
+                                byBt(steps, i * ALPHA * L, L, steps, TAIL, L);
+                                keepLanes(steps, lanes, v, dst, cIn * n);
+                            }
                         }
                     }
                 }
@@ -210,7 +213,7 @@ final class WinogradCpu {
         int wo = g.outW();
         Parallel.forRange(cOut, 1, (from, to) -> {
             float[] q = ConvCpu.scratch(PHASES, ALPHA * TILE * pw);
-            float[] steps = ConvCpu.scratch(STEPS, POINTS * L);
+            float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
             for (int co = from; co < to; co++) {
                 float b = bias == null ? 0f : bias[co];
                 int plane = yOff + co * ho * wo;
@@ -243,7 +246,7 @@ final class WinogradCpu {
         int wo = g.outW();
         Parallel.forRange(cOut, 1, (from, to) -> {
             float[] q = ConvCpu.scratch(PHASES, ALPHA * TILE * pw);
-            float[] steps = ConvCpu.scratch(STEPS, POINTS * L);
+            float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
             for (int co = from; co < to; co++) {
                 int plane = yOff + co * ho * wo;
                 for (int tr = 0; tr < rows; tr++) {
@@ -252,13 +255,20 @@ final class WinogradCpu {
                         deal(gy, plane, oy0 + a, ho, wo, 0, q, a * TILE * pw, pw);
                     }
                     for (int tx = 0; tx < tl.tilesW(); tx += L) {
-                        VectorMask<Float> inside = S.indexInRange(tx, tl.tilesW());
-                        for (int b = 0; b < TILE; b++) {
-                            byA(q, b * pw + tx, TILE * pw, steps, b * L, TILE * L, null);
-                        }
                         int t = tr * tl.tilesW() + tx;
+                        boolean whole = t + L <= n;
+                        int lanes = Math.min(L, tl.tilesW() - tx);
+                        for (int b = 0; b < TILE; b++) {
+                            byA(q, b * pw + tx, TILE * pw, steps, b * L, TILE * L);
+                        }
                         for (int i = 0; i < ALPHA; i++) {
-                            byA(steps, i * TILE * L, L, z, i * ALPHA * cOut * n + co * n + t, cOut * n, inside);
+                            int dst = i * ALPHA * cOut * n + co * n + t;
+                            if (whole) {
+                                byA(steps, i * TILE * L, L, z, dst, cOut * n);
+                            } else {
+                                byA(steps, i * TILE * L, L, steps, TAIL, L);
+                                keepLanes(steps, lanes, z, dst, cOut * n);
+                            }
                         }
                     }
                 }
@@ -301,28 +311,62 @@ final class WinogradCpu {
 
     // ---- The weights: U = G w G^T before the products, gw = G^T dU G after them ----
 
-    /** u[xi][co][ci] = (G w[co,ci] G^T)[xi], a vector of L input channels at a time. */
-    private static void transformWeights(float[] w, int cOut, int cIn, float[] u) {
-        Parallel.forRange(cOut, 1, (from, to) -> {
-            float[] steps = ConvCpu.scratch(STEPS, POINTS * L);
-            for (int co = from; co < to; co++) {
-                for (int ci = 0; ci < cIn; ci += L) {
-                    int lanes = Math.min(L, cIn - ci);
-                    // The 9 taps of L kernels side by side at steps[tap * L + lane], past the 18 * L the
-                    // column step below writes.
-                    int taps = 3 * ALPHA * L;
-                    for (int lane = 0; lane < L; lane++) {
-                        int k = (co * cIn + ci + lane) * 9;
-                        for (int tap = 0; tap < 9; tap++) {
-                            steps[taps + tap * L + lane] = lane < lanes ? w[k + tap] : 0f;
+    /**
+     * U[xi] = (G w G^T)[xi] for every point, written straight into the strips {@link VectorSgemm#packA}
+     * lays out (strip s: for each input channel ci, the MR output channels s*MR.. side by side): the
+     * transform runs on a vector of one strip's output channels, so each result is one store of MR
+     * consecutive floats, and U is never stored plain and then transposed into strips. The store is a
+     * whole vector where its L - MR extra lanes land on the next input channels' places, which their
+     * own stores overwrite next; near the strip's end, where they would land on the next strip (perhaps
+     * another thread's), only MR lanes ({@link #keepLanes}).
+     */
+    private static void packTransformedWeights(VectorSgemm gemm, float[] w, int cOut, int cIn, float[] uPacked,
+                                               int packed) {
+        int mr = gemm.tileRows();
+        if (mr > L) {
+            throw new IllegalStateException("micro-tile of " + mr + " rows is wider than a vector of " + L);
+        }
+        int[] kernelStarts = new int[L];
+        for (int r = 0; r < L; r++) {
+            kernelStarts[r] = r * cIn * 9;
+        }
+        Parallel.forRange(ceilDiv(cOut, mr), 1, (from, to) -> {
+            float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
+            // The strip's kernels side by side: tap t of input channel ci, output channel co0 + r at
+            // [(ci * 9 + t) * L + r].
+            float[] taps = ConvCpu.scratch(TAPS, cIn * 9 * L);
+            for (int s = from; s < to; s++) {
+                int co0 = s * mr;
+                int rows = Math.min(mr, cOut - co0);
+                if (rows < mr) {
+                    Arrays.fill(taps, 0, cIn * 9 * L, 0f); // rows past cOut pack as zeros
+                }
+                int kernels = co0 * cIn * 9;
+                if (co0 + L <= cOut) { // a vector gather reads the L kernels' tap j at once
+                    for (int j = 0; j < cIn * 9; j++) {
+                        FloatVector.fromArray(S, w, kernels + j, kernelStarts, 0).intoArray(taps, j * L);
+                    }
+                } else {
+                    for (int j = 0; j < cIn * 9; j++) {
+                        for (int r = 0, k = kernels + j; r < rows; r++, k += cIn * 9) {
+                            taps[j * L + r] = w[k];
                         }
                     }
+                }
+                int stripAt = gemm.packedASize(co0, cIn);
+                for (int ci = 0; ci < cIn; ci++) {
                     for (int kx = 0; kx < 3; kx++) {
-                        byG(steps, taps + kx * L, 3 * L, steps, kx * L, 3 * L, null);
+                        byG(taps, (ci * 9 + kx) * L, 3 * L, steps, kx * L, 3 * L);
                     }
-                    VectorMask<Float> inside = S.indexInRange(0, lanes);
+                    boolean whole = ci * mr + L <= cIn * mr;
                     for (int i = 0; i < ALPHA; i++) {
-                        byG(steps, i * 3 * L, L, u, i * ALPHA * cOut * cIn + co * cIn + ci, cOut * cIn, inside);
+                        int dst = i * ALPHA * packed + stripAt + ci * mr;
+                        if (whole) {
+                            byG(steps, i * 3 * L, L, uPacked, dst, packed);
+                        } else {
+                            byG(steps, i * 3 * L, L, steps, TAIL, L);
+                            keepLanes(steps, mr, uPacked, dst, packed);
+                        }
                     }
                 }
             }
@@ -332,7 +376,7 @@ final class WinogradCpu {
     /** gw[co, ci] = G^T du[.][co][ci] G, a vector of L input channels at a time. */
     private static void transformWeightGradient(float[] du, int cOut, int cIn, float[] gw) {
         Parallel.forRange(cOut, 1, (from, to) -> {
-            float[] steps = ConvCpu.scratch(STEPS, POINTS * L);
+            float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
             for (int co = from; co < to; co++) {
                 for (int ci = 0; ci < cIn; ci += L) {
                     int lanes = Math.min(L, cIn - ci);
@@ -355,10 +399,10 @@ final class WinogradCpu {
     }
 
     // ---- The one-dimensional transforms on vectors: the inputs at src[at + i * step], the outputs at
-    // ---- dst[to + i * toStep] (only the lanes in mask, when one is given) ----
+    // ---- dst[to + i * toStep] ----
 
     /** B^T (6 from 6): the input tile. */
-    private static void byBt(float[] src, int at, int step, float[] dst, int to, int toStep, VectorMask<Float> mask) {
+    private static void byBt(float[] src, int at, int step, float[] dst, int to, int toStep) {
         FloatVector d0 = FloatVector.fromArray(S, src, at);
         FloatVector d1 = FloatVector.fromArray(S, src, at + step);
         FloatVector d2 = FloatVector.fromArray(S, src, at + 2 * step);
@@ -369,12 +413,12 @@ final class WinogradCpu {
         FloatVector e31 = d3.sub(d1.mul(4f)); // d3 - 4 d1
         FloatVector f42 = d4.sub(d2);         // d4 - d2
         FloatVector f31 = d3.sub(d1).mul(2f); // 2 (d3 - d1)
-        store(d0.mul(4f).add(e42).sub(d2), dst, to, mask);         // 4 d0 - 5 d2 + d4
-        store(e42.add(e31), dst, to + toStep, mask);               // -4 d1 - 4 d2 + d3 + d4
-        store(e42.sub(e31), dst, to + 2 * toStep, mask);           // 4 d1 - 4 d2 - d3 + d4
-        store(f42.add(f31), dst, to + 3 * toStep, mask);           // -2 d1 - d2 + 2 d3 + d4
-        store(f42.sub(f31), dst, to + 4 * toStep, mask);           // 2 d1 - d2 - 2 d3 + d4
-        store(d1.mul(4f).add(d5).sub(d3.mul(5f)), dst, to + 5 * toStep, mask); // 4 d1 - 5 d3 + d5
+        d0.mul(4f).add(e42).sub(d2).intoArray(dst, to);         // 4 d0 - 5 d2 + d4
+        e42.add(e31).intoArray(dst, to + toStep);               // -4 d1 - 4 d2 + d3 + d4
+        e42.sub(e31).intoArray(dst, to + 2 * toStep);           // 4 d1 - 4 d2 - d3 + d4
+        f42.add(f31).intoArray(dst, to + 3 * toStep);           // -2 d1 - d2 + 2 d3 + d4
+        f42.sub(f31).intoArray(dst, to + 4 * toStep);           // 2 d1 - d2 - 2 d3 + d4
+        d1.mul(4f).add(d5).sub(d3.mul(5f)).intoArray(dst, to + 5 * toStep); // 4 d1 - 5 d3 + d5
     }
 
     /** A^T (4 from 6): the output tile. */
@@ -396,7 +440,7 @@ final class WinogradCpu {
     }
 
     /** A (6 from 4), the adjoint of {@link #byAt}: the output gradient's tile. */
-    private static void byA(float[] src, int at, int step, float[] dst, int to, int toStep, VectorMask<Float> mask) {
+    private static void byA(float[] src, int at, int step, float[] dst, int to, int toStep) {
         FloatVector y0 = FloatVector.fromArray(S, src, at);
         FloatVector y1 = FloatVector.fromArray(S, src, at + step);
         FloatVector y2 = FloatVector.fromArray(S, src, at + 2 * step);
@@ -405,28 +449,28 @@ final class WinogradCpu {
         FloatVector s13 = y1.add(y3);
         FloatVector e02 = y0.add(y2.mul(4f));                // y0 + 4 y2
         FloatVector e13 = y1.add(y3.mul(4f)).mul(2f);        // 2 y1 + 8 y3
-        store(y0, dst, to, mask);
-        store(s02.add(s13), dst, to + toStep, mask);         // y0 + y1 + y2 + y3
-        store(s02.sub(s13), dst, to + 2 * toStep, mask);     // y0 - y1 + y2 - y3
-        store(e02.add(e13), dst, to + 3 * toStep, mask);     // y0 + 2 y1 + 4 y2 + 8 y3
-        store(e02.sub(e13), dst, to + 4 * toStep, mask);     // y0 - 2 y1 + 4 y2 - 8 y3
-        store(y3, dst, to + 5 * toStep, mask);
+        y0.intoArray(dst, to);
+        s02.add(s13).intoArray(dst, to + toStep);         // y0 + y1 + y2 + y3
+        s02.sub(s13).intoArray(dst, to + 2 * toStep);     // y0 - y1 + y2 - y3
+        e02.add(e13).intoArray(dst, to + 3 * toStep);     // y0 + 2 y1 + 4 y2 + 8 y3
+        e02.sub(e13).intoArray(dst, to + 4 * toStep);     // y0 - 2 y1 + 4 y2 - 8 y3
+        y3.intoArray(dst, to + 5 * toStep);
     }
 
     /** G (6 from 3): the kernel. */
-    private static void byG(float[] src, int at, int step, float[] dst, int to, int toStep, VectorMask<Float> mask) {
+    private static void byG(float[] src, int at, int step, float[] dst, int to, int toStep) {
         FloatVector g0 = FloatVector.fromArray(S, src, at);
         FloatVector g1 = FloatVector.fromArray(S, src, at + step);
         FloatVector g2 = FloatVector.fromArray(S, src, at + 2 * step);
         FloatVector s02 = g0.add(g2);
         FloatVector p = g0.mul(1f / 24).add(g2.mul(1f / 6));
         FloatVector q = g1.mul(1f / 12);
-        store(g0.mul(1f / 4), dst, to, mask);
-        store(s02.add(g1).mul(-1f / 6), dst, to + toStep, mask);  // -(g0 + g1 + g2) / 6
-        store(s02.sub(g1).mul(-1f / 6), dst, to + 2 * toStep, mask); // -(g0 - g1 + g2) / 6
-        store(p.add(q), dst, to + 3 * toStep, mask);               // g0 / 24 + g1 / 12 + g2 / 6
-        store(p.sub(q), dst, to + 4 * toStep, mask);               // g0 / 24 - g1 / 12 + g2 / 6
-        store(g2, dst, to + 5 * toStep, mask);
+        g0.mul(1f / 4).intoArray(dst, to);
+        s02.add(g1).mul(-1f / 6).intoArray(dst, to + toStep);  // -(g0 + g1 + g2) / 6
+        s02.sub(g1).mul(-1f / 6).intoArray(dst, to + 2 * toStep); // -(g0 - g1 + g2) / 6
+        p.add(q).intoArray(dst, to + 3 * toStep);               // g0 / 24 + g1 / 12 + g2 / 6
+        p.sub(q).intoArray(dst, to + 4 * toStep);               // g0 / 24 - g1 / 12 + g2 / 6
+        g2.intoArray(dst, to + 5 * toStep);
     }
 
     /** G^T (3 from 6), the adjoint of {@link #byG}: the kernel's gradient. */
@@ -444,11 +488,15 @@ final class WinogradCpu {
         s34.mul(1f / 6).sub(s12).add(u5).intoArray(dst, to + 2 * toStep);              // (u3+u4-u1-u2)/6 + u5
     }
 
-    private static void store(FloatVector value, float[] dst, int to, VectorMask<Float> mask) {
-        if (mask == null) {
-            value.intoArray(dst, to);
-        } else {
-            value.intoArray(dst, to, mask);
+    /**
+     * The first {@code lanes} floats of the six transformed vectors a transform wrote to steps[TAIL..],
+     * L apart, copied to dst[to + k * toStep]. A transform stores whole vectors, which is several times
+     * faster than a masked store; where a whole vector would run past the data the store owns (into
+     * another channel's row or another thread's strip), it writes to TAIL and this keeps what is its own.
+     */
+    private static void keepLanes(float[] steps, int lanes, float[] dst, int to, int toStep) {
+        for (int k = 0; k < ALPHA; k++) {
+            System.arraycopy(steps, TAIL + k * L, dst, to + k * toStep, lanes);
         }
     }
 

@@ -56,7 +56,7 @@ final class ConvCpu {
             ReferenceConv.forward(g, x, w, bias, y);
             return;
         }
-        if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(g)) {
+        if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(vector, g)) {
             WinogradCpu.forward(vector, g, x, w, bias, y);
             return;
         }
@@ -159,7 +159,7 @@ final class ConvCpu {
             ReferenceConv.backwardWeight(g, gy, x, gw);
             return;
         }
-        if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(g)) {
+        if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(vector, g)) {
             WinogradCpu.backwardWeight(vector, g, gy, x, gw);
             return;
         }

@@ -70,11 +70,13 @@ final class WinogradCpu {
 
     /**
      * Whether the convolution is one this path computes, and is worth it: 3x3, stride 1, and at least 8
-     * channels in and out (with fewer, the transforms cost more than the multiplies they save).
+     * channels in and out (with fewer, the transforms cost more than the multiplies they save); and
+     * whether the GEMM's strips fit a vector (the weights are transformed a strip per vector: not so for
+     * a 12-row tile on ARM's 4-float NEON vectors, which keep im2col).
      */
-    static boolean applies(ConvGeometry g) {
-        return ENABLED && g.kh() == 3 && g.kw() == 3 && g.strideH() == 1 && g.strideW() == 1
-                && g.cIn() >= 8 && g.cOut() >= 8;
+    static boolean applies(VectorSgemm gemm, ConvGeometry g) {
+        return ENABLED && gemm.tileRows() <= L && g.kh() == 3 && g.kw() == 3 && g.strideH() == 1
+                && g.strideW() == 1 && g.cIn() >= 8 && g.cOut() >= 8;
     }
 
     /** How the output splits into tiles, and the tile rows of one band. */
@@ -322,10 +324,7 @@ final class WinogradCpu {
      */
     private static void packTransformedWeights(VectorSgemm gemm, float[] w, int cOut, int cIn, float[] uPacked,
                                                int packed) {
-        int mr = gemm.tileRows();
-        if (mr > L) {
-            throw new IllegalStateException("micro-tile of " + mr + " rows is wider than a vector of " + L);
-        }
+        int mr = gemm.tileRows(); // at most L (applies)
         int[] kernelStarts = new int[L];
         for (int r = 0; r < L; r++) {
             kernelStarts[r] = r * cIn * 9;

@@ -3,6 +3,7 @@ package dev.pixelgrad.kernels.cpu;
 import static dev.pixelgrad.tensor.testing.Approx.assertClose;
 import static dev.pixelgrad.tensor.testing.Approx.relativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,13 +98,16 @@ class WinogradCpuTest {
     @Test
     void convCpuTakesThisPathForVggLikeLayersOnly() {
         ConvGeometry g = geometry(CASES[1]);
-        assertTrue(WinogradCpu.applies(g));
-        assertTrue(WinogradCpu.applies(ConvCpu.adjoint(g)));
-        assertFalse(WinogradCpu.applies(new ConvGeometry(1, 3, 8, 8, 64, 3, 3, 1, 1, 1, 1, 8, 8)), "3 channels in");
-        assertFalse(WinogradCpu.applies(new ConvGeometry(1, 8, 8, 8, 8, 3, 3, 2, 2, 1, 1, 4, 4)), "stride 2");
-        assertFalse(WinogradCpu.applies(new ConvGeometry(1, 8, 8, 8, 8, 5, 5, 1, 1, 2, 2, 8, 8)), "5x5");
-
         VectorSgemm gemm = new VectorSgemm();
+        assertTrue(WinogradCpu.applies(gemm, g));
+        assertTrue(WinogradCpu.applies(gemm, ConvCpu.adjoint(g)));
+        assertFalse(WinogradCpu.applies(gemm, new ConvGeometry(1, 3, 8, 8, 64, 3, 3, 1, 1, 1, 1, 8, 8)), "3 channels in");
+        assertFalse(WinogradCpu.applies(gemm, new ConvGeometry(1, 8, 8, 8, 8, 3, 3, 2, 2, 1, 1, 4, 4)), "stride 2");
+        assertFalse(WinogradCpu.applies(gemm, new ConvGeometry(1, 8, 8, 8, 8, 5, 5, 1, 1, 2, 2, 8, 8)), "5x5");
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        VectorSgemm wideStrips = new VectorSgemm(new VectorSgemm.Blocking(VectorSgemm.Tile.T12X2, 16, 24, 64));
+        assertEquals(12 <= lanes, WinogradCpu.applies(wideStrips, g), "12-row strips on " + lanes + "-float vectors");
+
         float[] x = SgemmTest.random(Math.toIntExact(g.n() * g.inputElements()), 41);
         float[] w = SgemmTest.random(Math.toIntExact(g.cOut() * g.colRows()), 42);
         float[] gy = SgemmTest.random(Math.toIntExact(g.n() * g.outputElements()), 43);

@@ -430,6 +430,8 @@ class CliTest extends CommandLineTest {
         Path run = dir.resolve("killed");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--add-modules=jdk.incubator.vector", "-Djava.awt.headless=true",
+                // the convolution algorithm of this JVM, so both runs round alike (the fcn pom turns Winograd off)
+                "-Dpixelgrad.cpu.winograd=" + System.getProperty("pixelgrad.cpu.winograd", "true"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(train(run, iterations));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();

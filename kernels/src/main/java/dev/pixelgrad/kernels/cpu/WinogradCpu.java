@@ -163,43 +163,66 @@ final class WinogradCpu {
 
     /** V[xi][ci][t] = (B^T d B)[xi] for every input channel ci and tile t of the band. */
     private static void transformInput(ConvGeometry g, Tiling tl, float[] x, int xOff, int ty0, int rows, float[] v) {
-        int cIn = g.cIn();
+        transformTiles(false, g.cIn(), x, xOff, g.h(), g.w(), g.padH(), g.padW(), tl, ty0, rows, v);
+    }
+
+    /** Z[xi][co][t] = (A dY A^T)[xi] for every output channel co and tile t of the band (zero past the edge). */
+    private static void transformGradient(ConvGeometry g, Tiling tl, float[] gy, int yOff, int ty0, int rows,
+                                          float[] z) {
+        transformTiles(true, g.cOut(), gy, yOff, g.outH(), g.outW(), 0, 0, tl, ty0, rows, z);
+    }
+
+    /**
+     * The band's tiles of every plane (h x w), transformed on both sides into out[xi][plane][t]: input
+     * tiles (6 x 6 pixels from (4 ty - padH, 4 tx - padW)) by B^T, or, with {@code gradient}, output
+     * gradient tiles (4 x 4 from (4 ty, 4 tx)) by A. Pixels outside the plane count as 0.
+     */
+    private static void transformTiles(boolean gradient, int planes, float[] src, int srcOff, int h, int w,
+                                       int padH, int padW, Tiling tl, int ty0, int rows, float[] out) {
+        int side = gradient ? TILE : ALPHA;
         int n = rows * tl.tilesW();
         int pw = tl.phaseWidth();
-        int h = g.h();
-        int w = g.w();
-        Parallel.forRange(cIn, 1, (from, to) -> {
+        Parallel.forRange(planes, 1, (from, to) -> {
             float[] q = ConvCpu.scratch(PHASES, ALPHA * TILE * pw);
             float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
-            for (int ci = from; ci < to; ci++) {
-                int plane = xOff + ci * h * w;
+            for (int c = from; c < to; c++) {
+                int plane = srcOff + c * h * w;
                 for (int tr = 0; tr < rows; tr++) {
-                    int y0 = (ty0 + tr) * TILE - g.padH();
-                    for (int j = 0; j < ALPHA; j++) {
-                        deal(x, plane, y0 + j, h, w, g.padW(), q, j * TILE * pw, pw);
+                    int y0 = (ty0 + tr) * TILE - padH;
+                    for (int j = 0; j < side; j++) {
+                        deal(src, plane, y0 + j, h, w, padW, q, j * TILE * pw, pw);
                     }
                     for (int tx = 0; tx < tl.tilesW(); tx += L) {
                         int t = tr * tl.tilesW() + tx;
                         boolean whole = t + L <= n;
                         int lanes = Math.min(L, tl.tilesW() - tx);
                         // Down the columns: column l of the tiles is phase l % 4, shifted by l / 4.
-                        for (int l = 0; l < ALPHA; l++) {
-                            byBt(q, (l % TILE) * pw + tx + l / TILE, TILE * pw, steps, l * L, ALPHA * L);
+                        for (int l = 0; l < side; l++) {
+                            transform(gradient, q, (l % TILE) * pw + tx + l / TILE, TILE * pw, steps, l * L, side * L);
                         }
-                        // Along the rows, into V: point (i, k) of channel ci's tile.
+                        // Along the rows, into out: point (i, k) of plane c's tile.
                         for (int i = 0; i < ALPHA; i++) {
-                            int dst = i * ALPHA * cIn * n + ci * n + t;
+                            int dst = i * ALPHA * planes * n + c * n + t;
                             if (whole) {
-                                byBt(steps, i * ALPHA * L, L, v, dst, cIn * n);
+                                transform(gradient, steps, i * side * L, L, out, dst, planes * n);
                             } else {
-                                byBt(steps, i * ALPHA * L, L, steps, TAIL, L);
-                                keepLanes(steps, lanes, v, dst, cIn * n);
+                                transform(gradient, steps, i * side * L, L, steps, TAIL, L);
+                                keepLanes(steps, lanes, out, dst, planes * n);
                             }
                         }
                     }
                 }
             }
         });
+    }
+
+    /** B^T (6 from 6), or with {@code gradient} A (6 from 4). */
+    private static void transform(boolean gradient, float[] src, int at, int step, float[] dst, int to, int toStep) {
+        if (gradient) {
+            byA(src, at, step, dst, to, toStep);
+        } else {
+            byBt(src, at, step, dst, to, toStep);
+        }
     }
 
     /**
@@ -232,46 +255,6 @@ final class WinogradCpu {
                     int oy0 = (ty0 + tr) * TILE;
                     for (int a = 0; a < TILE && oy0 + a < ho; a++) {
                         gather(q, a * TILE * pw, pw, b, y, plane + (oy0 + a) * wo, wo);
-                    }
-                }
-            }
-        });
-    }
-
-    /** Z[xi][co][t] = (A dY A^T)[xi] for every output channel co and tile t of the band (zero past the edge). */
-    private static void transformGradient(ConvGeometry g, Tiling tl, float[] gy, int yOff, int ty0, int rows,
-                                          float[] z) {
-        int cOut = g.cOut();
-        int n = rows * tl.tilesW();
-        int pw = tl.phaseWidth();
-        int ho = g.outH();
-        int wo = g.outW();
-        Parallel.forRange(cOut, 1, (from, to) -> {
-            float[] q = ConvCpu.scratch(PHASES, ALPHA * TILE * pw);
-            float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
-            for (int co = from; co < to; co++) {
-                int plane = yOff + co * ho * wo;
-                for (int tr = 0; tr < rows; tr++) {
-                    int oy0 = (ty0 + tr) * TILE;
-                    for (int a = 0; a < TILE; a++) {
-                        deal(gy, plane, oy0 + a, ho, wo, 0, q, a * TILE * pw, pw);
-                    }
-                    for (int tx = 0; tx < tl.tilesW(); tx += L) {
-                        int t = tr * tl.tilesW() + tx;
-                        boolean whole = t + L <= n;
-                        int lanes = Math.min(L, tl.tilesW() - tx);
-                        for (int b = 0; b < TILE; b++) {
-                            byA(q, b * pw + tx, TILE * pw, steps, b * L, TILE * L);
-                        }
-                        for (int i = 0; i < ALPHA; i++) {
-                            int dst = i * ALPHA * cOut * n + co * n + t;
-                            if (whole) {
-                                byA(steps, i * TILE * L, L, z, dst, cOut * n);
-                            } else {
-                                byA(steps, i * TILE * L, L, steps, TAIL, L);
-                                keepLanes(steps, lanes, z, dst, cOut * n);
-                            }
-                        }
                     }
                 }
             }

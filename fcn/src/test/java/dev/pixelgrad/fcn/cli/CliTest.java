@@ -429,10 +429,15 @@ class CliTest extends CommandLineTest {
 
         Path run = dir.resolve("killed");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--add-modules=jdk.incubator.vector", "-Djava.awt.headless=true",
-                // the convolution algorithm of this JVM, so both runs round alike (the fcn pom turns Winograd off)
-                "-Dpixelgrad.cpu.winograd=" + System.getProperty("pixelgrad.cpu.winograd", "true"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--add-modules=jdk.incubator.vector", "-Djava.awt.headless=true"));
+        // Pixelgrad's settings of this JVM (the fcn pom's choice of convolution algorithm among them), so the
+        // killed run computes exactly as the uninterrupted one did.
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("pixelgrad.")) {
+                cmd.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(train(run, iterations));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

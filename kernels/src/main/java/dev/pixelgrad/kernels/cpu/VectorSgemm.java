@@ -176,7 +176,7 @@ public final class VectorSgemm implements Sgemm {
      * begins, so A can be packed a strip at a time.
      */
     int packedASize(int m, int k) {
-        int mr = blocking.tile().rows;
+        int mr = tileRows();
         return (m + mr - 1) / mr * mr * k;
     }
 
@@ -188,7 +188,7 @@ public final class VectorSgemm implements Sgemm {
      * column p; a KC block of it is a contiguous run, as the kernel reads it.
      */
     void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] dst, int dstOff) {
-        packA(transA, a, aOff, lda, 0, m, 0, k, blocking.tile().rows, dst, dstOff);
+        packA(transA, a, aOff, lda, 0, m, 0, k, tileRows(), dst, dstOff);
     }
 
     /** {@link #gemm} with op(A) (m x k) given as {@link #packA} laid it out at aPacked[aPackedOff..]. */

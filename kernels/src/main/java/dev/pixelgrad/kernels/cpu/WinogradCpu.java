@@ -30,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link ConvCpu#adjoint}, 3x3 stride 1 again), and the weight gradient is
  * {@code G^T [ sum over tiles of (A dY_tile A^T) (.) V ] G}, 36 products dU[xi] = Z[xi] . V[xi]^T.
  *
- * <p>The transforms run on vectors of L neighbouring tiles of one channel. The input rows under a tile
- * row are first dealt into four phase rows (x mod 4), so column l of the tiles tx..tx+L-1 is the L
+ * <p>The transforms run on vectors of L neighbouring tiles of one channel. The input rows of a band are
+ * first dealt, once each, into four phase rows (x mod 4), so column l of the tiles tx..tx+L-1 is the L
  * consecutive floats of phase l mod 4 from tx + l / 4, one vector load; outputs go through phase rows
  * the other way. Tiles are taken a band of tile rows at a time so V and M stay bounded.
  *
@@ -102,28 +102,20 @@ final class WinogradCpu {
                         int bandFloats) {
         int cIn = g.cIn();
         int cOut = g.cOut();
-        Tiling tl = Tiling.of(g, bandFloats);
         int packed = gemm.packedASize(cOut, cIn);
-        float[] uPacked = ConvCpu.scratch(U_PACKED, POINTS * packed + L);
+        float[] uPacked = ConvCpu.scratch(U_PACKED, POINTS * packed);
         packTransformedWeights(gemm, w, cOut, cIn, uPacked, packed);
-        int xImage = g.cIn() * g.h() * g.w();
-        int yImage = cOut * g.outH() * g.outW();
-        for (int img = 0; img < g.n(); img++) {
-            for (int ty0 = 0; ty0 < tl.tilesH(); ty0 += tl.bandRows()) {
-                int rows = Math.min(tl.bandRows(), tl.tilesH() - ty0);
-                int n = rows * tl.tilesW();
-                float[] v = ConvCpu.scratch(V, POINTS * cIn * n + L);
-                float[] m = ConvCpu.scratch(M, POINTS * cOut * n + L);
-                transformInput(g, tl, x, img * xImage, ty0, rows, v);
-                Parallel.forRange(POINTS, 1, (from, to) -> {
-                    for (int xi = from; xi < to; xi++) {
-                        gemm.gemmPackedA(cOut, n, cIn, 1f, uPacked, xi * packed, v, xi * cIn * n, n,
-                                0f, m, xi * cOut * n, n);
-                    }
-                });
-                transformOutput(g, tl, m, ty0, rows, bias, y, img * yImage);
-            }
-        }
+        int yImage = Math.toIntExact(g.outputElements());
+        overBands(g, bandFloats, x, (tl, img, ty0, rows, n, v) -> {
+            float[] m = ConvCpu.scratch(M, POINTS * cOut * n + L); // + L: the output transform reads whole vectors
+            Parallel.forRange(POINTS, 1, (from, to) -> {
+                for (int xi = from; xi < to; xi++) {
+                    gemm.gemmPackedA(cOut, n, cIn, 1f, uPacked, xi * packed, v, xi * cIn * n, n,
+                            0f, m, xi * cOut * n, n);
+                }
+            });
+            transformOutput(g, tl, m, ty0, rows, bias, y, img * yImage);
+        });
     }
 
     /** gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. */
@@ -135,28 +127,44 @@ final class WinogradCpu {
     static void backwardWeight(VectorSgemm gemm, ConvGeometry g, float[] gy, float[] x, float[] gw, int bandFloats) {
         int cIn = g.cIn();
         int cOut = g.cOut();
-        Tiling tl = Tiling.of(g, bandFloats);
-        float[] du = ConvCpu.scratch(DU, POINTS * cOut * cIn + L);
+        float[] du = ConvCpu.scratch(DU, POINTS * cOut * cIn + L); // + L: G^T reads whole vectors of channels
         Arrays.fill(du, 0, POINTS * cOut * cIn, 0f);
-        int xImage = g.cIn() * g.h() * g.w();
-        int yImage = cOut * g.outH() * g.outW();
+        int yImage = Math.toIntExact(g.outputElements());
+        overBands(g, bandFloats, x, (tl, img, ty0, rows, n, v) -> {
+            float[] z = ConvCpu.scratch(M, POINTS * cOut * n);
+            transformGradient(g, tl, gy, img * yImage, ty0, rows, z);
+            Parallel.forRange(POINTS, 1, (from, to) -> {
+                for (int xi = from; xi < to; xi++) {
+                    gemm.gemm(false, true, cOut, cIn, n, 1f, z, xi * cOut * n, n, v, xi * cIn * n, n,
+                            1f, du, xi * cOut * cIn, cIn);
+                }
+            });
+        });
+        transformWeightGradient(du, cOut, cIn, gw);
+    }
+
+    /** What forward and the weight gradient do with one band of one image, once V holds its input tiles. */
+    @FunctionalInterface
+    private interface Band {
+        void run(Tiling tl, int img, int ty0, int rows, int n, float[] v);
+    }
+
+    /**
+     * Every image's tiles, a band of tile rows at a time: V[xi][ci][t] of the band's n tiles, then
+     * {@code band}.
+     */
+    private static void overBands(ConvGeometry g, int bandFloats, float[] x, Band band) {
+        Tiling tl = Tiling.of(g, bandFloats);
+        int xImage = Math.toIntExact(g.inputElements());
         for (int img = 0; img < g.n(); img++) {
             for (int ty0 = 0; ty0 < tl.tilesH(); ty0 += tl.bandRows()) {
                 int rows = Math.min(tl.bandRows(), tl.tilesH() - ty0);
                 int n = rows * tl.tilesW();
-                float[] v = ConvCpu.scratch(V, POINTS * cIn * n + L);
-                float[] z = ConvCpu.scratch(M, POINTS * cOut * n + L);
+                float[] v = ConvCpu.scratch(V, POINTS * g.cIn() * n);
                 transformInput(g, tl, x, img * xImage, ty0, rows, v);
-                transformGradient(g, tl, gy, img * yImage, ty0, rows, z);
-                Parallel.forRange(POINTS, 1, (from, to) -> {
-                    for (int xi = from; xi < to; xi++) {
-                        gemm.gemm(false, true, cOut, cIn, n, 1f, z, xi * cOut * n, n, v, xi * cIn * n, n,
-                                1f, du, xi * cOut * cIn, cIn);
-                    }
-                });
+                band.run(tl, img, ty0, rows, n, v);
             }
         }
-        transformWeightGradient(du, cOut, cIn, gw);
     }
 
     // ---- The transforms of one channel and one band, a vector of L tiles at a time ----
@@ -182,23 +190,28 @@ final class WinogradCpu {
         int side = gradient ? TILE : ALPHA;
         int n = rows * tl.tilesW();
         int pw = tl.phaseWidth();
+        // The band's rows, each dealt once: tile row tr reads rows 4 tr .. 4 tr + side - 1 (input tiles
+        // overlap by two rows).
+        int dealtRows = (rows - 1) * TILE + side;
         Parallel.forRange(planes, 1, (from, to) -> {
-            float[] q = ConvCpu.scratch(PHASES, ALPHA * TILE * pw);
+            float[] q = ConvCpu.scratch(PHASES, dealtRows * TILE * pw);
             float[] steps = ConvCpu.scratch(STEPS, TAIL + ALPHA * L);
             for (int c = from; c < to; c++) {
                 int plane = srcOff + c * h * w;
+                int y0 = ty0 * TILE - padH;
+                for (int j = 0; j < dealtRows; j++) {
+                    deal(src, plane, y0 + j, h, w, padW, q, j * TILE * pw, pw);
+                }
                 for (int tr = 0; tr < rows; tr++) {
-                    int y0 = (ty0 + tr) * TILE - padH;
-                    for (int j = 0; j < side; j++) {
-                        deal(src, plane, y0 + j, h, w, padW, q, j * TILE * pw, pw);
-                    }
+                    int rowAt = tr * TILE * TILE * pw;
                     for (int tx = 0; tx < tl.tilesW(); tx += L) {
                         int t = tr * tl.tilesW() + tx;
                         boolean whole = t + L <= n;
                         int lanes = Math.min(L, tl.tilesW() - tx);
                         // Down the columns: column l of the tiles is phase l % 4, shifted by l / 4.
                         for (int l = 0; l < side; l++) {
-                            transform(gradient, q, (l % TILE) * pw + tx + l / TILE, TILE * pw, steps, l * L, side * L);
+                            transform(gradient, q, rowAt + (l % TILE) * pw + tx + l / TILE, TILE * pw, steps, l * L,
+                                    side * L);
                         }
                         // Along the rows, into out: point (i, k) of plane c's tile.
                         for (int i = 0; i < ALPHA; i++) {

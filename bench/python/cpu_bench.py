@@ -33,6 +33,9 @@ import time
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gpu_baseline import Fcn8s  # noqa: E402  (the one PyTorch FCN-8s of bench/python)
+
 # The @Param values of the JMH CPU benchmarks, for runs without --from-jmh.
 DEFAULTS = {
     "ConvBenchmark": {"layer": ["64x224", "128x112", "256x56", "512x28"]},
@@ -47,6 +50,7 @@ DEFAULTS = {
     "DropoutBenchmark": {"shape": ["4096x16x16"]},
     "SoftmaxCrossEntropyBenchmark": {"shape": ["21x500x500"]},
     "OptimizerBenchmark": {"shape": ["512x512x3x3", "4096x4096x1x1", "4096x512x7x7"]},
+    "FcnStepBenchmark": {"net": ["b8-64px-w1/8-adam", "b1-128px-w1-sgd"]},
 }
 
 
@@ -182,6 +186,34 @@ def optimizer(p, kind):
     return opt.step
 
 
+def fcn_step(p):
+    """One FCN-8s training step: forward (dropout on), cross-entropy, backward, the optimizer's update."""
+    m = re.fullmatch(r"b(\d+)-(\d+)px-w1(?:/(\d+))?-(adam|sgd)", p["net"])
+    if not m:
+        raise ValueError(f"parameter '{p['net']}' does not have the form b<batch>-<size>px-w1[/<d>]-<adam|sgd>")
+    batch, size = int(m.group(1)), int(m.group(2))
+    width = 1.0 / int(m.group(3)) if m.group(3) else 1.0
+    model = Fcn8s(21, width).train()
+    params = [(n, q) for n, q in model.named_parameters() if q.requires_grad]
+    weights = [q for n, q in params if not n.endswith("bias")]
+    biases = [q for n, q in params if n.endswith("bias")]
+    if m.group(4) == "adam":
+        opt = torch.optim.Adam([{"params": weights}, {"params": biases, "lr": 2e-3}], lr=1e-3, betas=(0.9, 0.999),
+                               eps=1e-8)
+    else:  # the reference recipe: biases at twice the rate and without decay
+        opt = torch.optim.SGD([{"params": weights}, {"params": biases, "lr": 2e-10, "weight_decay": 0}], lr=1e-10,
+                              momentum=0.99, weight_decay=5e-4)
+    image = (torch.rand(batch, 3, size, size) - 0.5) * 200
+    labels = torch.randint(0, 21, (batch, size, size))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(image), labels, ignore_index=255)
+        loss.backward()
+        opt.step()
+    return step
+
+
 CASES = {
     "ConvBenchmark.forward": lambda p: conv(p, False),
     "ConvBenchmark.backward": lambda p: conv(p, True),
@@ -204,6 +236,7 @@ CASES = {
     "SoftmaxCrossEntropyBenchmark.forwardBackward": lambda p: softmax_cross_entropy(p, True),
     "OptimizerBenchmark.adam": lambda p: optimizer(p, "adam"),
     "OptimizerBenchmark.sgd": lambda p: optimizer(p, "sgd"),
+    "FcnStepBenchmark.step": fcn_step,
 }
 
 

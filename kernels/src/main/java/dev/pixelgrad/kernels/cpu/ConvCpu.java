@@ -35,7 +35,12 @@ final class ConvCpu {
     /** Upper bound on the floats of one col(X) band. */
     private static final int COL_BUDGET = 1 << 22;
 
+    /** Output positions per image below which the batch is multiplied as one GEMM ({@link #foldsBatch}). */
+    private static final int FOLD_POSITIONS = 4096;
+
     private static final ThreadLocal<float[]> COL = new ThreadLocal<>();
+    /** A batch's output or output gradient as one [C, N*P] matrix ({@link #fold}). */
+    private static final ThreadLocal<float[]> FOLDED = new ThreadLocal<>();
     /** The flipped kernel of backward-data's adjoint convolution. */
     private static final ThreadLocal<float[]> FLIPPED = new ThreadLocal<>();
 
@@ -65,6 +70,13 @@ final class ConvCpu {
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
         int yImage = Math.toIntExact(g.outputElements());
+        if (gemm instanceof VectorSgemm packing && foldsBatch(g, (long) g.cOut() * g.n() * p)) {
+            int np = g.n() * p;
+            float[] yFolded = scratch(FOLDED, g.cOut() * np);
+            packing.gemm(false, false, g.cOut(), np, k, 1f, w, 0, k, batchColRows(g, x), 0f, yFolded, 0, np);
+            unfold(yFolded, g.cOut(), g.n(), p, bias, y);
+            return;
+        }
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
                 gemm.gemm(false, false, g.cOut(), p, k, 1f, w, 0, k, x, img * xImage, p, 0f, y, img * yImage, p);
@@ -96,6 +108,7 @@ final class ConvCpu {
         }
         if (gemm instanceof VectorSgemm && !g.isPointwise() && g.strideH() == 1 && g.strideW() == 1
                 && g.padH() <= g.kh() - 1 && g.padW() <= g.kw() - 1
+                && (long) g.h() * g.w() <= g.positions()
                 && (long) g.cOut() * g.colRows() <= COL_BUDGET) {
             forward(gemm, adjoint(g), gy, flipped(g, w), null, gx);
             return;
@@ -107,6 +120,20 @@ final class ConvCpu {
         if (!g.isPointwise()) {
             Arrays.fill(gx, 0, g.n() * xImage, 0f);
         }
+        if (gemm instanceof VectorSgemm && foldsBatch(g, (long) Math.max(k, g.cOut()) * g.n() * p)) {
+            int np = g.n() * p;
+            float[] gyFolded = fold(gy, g.cOut(), g.n(), p);
+            float[] col = scratch(COL, k * np);
+            gemm.gemm(true, false, k, np, g.cOut(), 1f, w, 0, k, gyFolded, 0, np, 0f, col, 0, np);
+            if (g.isPointwise()) {
+                unfold(col, k, g.n(), p, null, gx);
+                return;
+            }
+            for (int img = 0; img < g.n(); img++) {
+                col2im(g, col, img * p, np, 0, p, gx, img * xImage);
+            }
+            return;
+        }
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
                 gemm.gemm(true, false, k, p, g.cOut(), 1f, w, 0, k, gy, img * yImage, p, 0f, gx, img * xImage, p);
@@ -117,7 +144,7 @@ final class ConvCpu {
             for (int p0 = 0; p0 < p; p0 += band) {
                 int pc = Math.min(band, p - p0);
                 gemm.gemm(true, false, k, pc, g.cOut(), 1f, w, 0, k, gy, img * yImage + p0, p, 0f, col, 0, pc);
-                col2im(g, col, p0, pc, gx, img * xImage);
+                col2im(g, col, 0, pc, p0, pc, gx, img * xImage);
             }
         }
     }
@@ -167,6 +194,12 @@ final class ConvCpu {
         int p = Math.toIntExact(g.positions());
         int xImage = Math.toIntExact(g.inputElements());
         int yImage = Math.toIntExact(g.outputElements());
+        if (gemm instanceof VectorSgemm packing && foldsBatch(g, (long) g.cOut() * g.n() * p)) {
+            int np = g.n() * p;
+            packing.gemm(false, true, g.cOut(), k, np, 1f, fold(gy, g.cOut(), g.n(), p), 0, np, batchColRows(g, x), 0f,
+                    gw, 0, k);
+            return;
+        }
         boolean first = true;
         for (int img = 0; img < g.n(); img++) {
             if (g.isPointwise()) {
@@ -206,6 +239,71 @@ final class ConvCpu {
         return buf;
     }
 
+    /**
+     * Whether the batch is better multiplied as one GEMM whose columns are every image's output positions
+     * side by side ({@code [C, N*P]}, "folded") than image by image: when each image has few positions
+     * (FCN's conv5, fc6 and fc7, the score layers), per-image products are too narrow to keep the
+     * micro-kernel busy and pack A once per image. {@code foldedFloats} is the largest folded matrix the
+     * caller needs.
+     */
+    static boolean foldsBatch(ConvGeometry g, long foldedFloats) {
+        return g.n() > 1 && g.positions() < FOLD_POSITIONS && foldedFloats <= COL_BUDGET;
+    }
+
+    /** {@code t [N, C, P]} folded into this thread's {@code [C, N*P]} scratch (see {@link #foldsBatch}). */
+    static float[] fold(float[] t, int channels, int n, int p) {
+        float[] folded = scratch(FOLDED, channels * n * p);
+        for (int img = 0; img < n; img++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(t, (img * channels + c) * p, folded, c * n * p + img * p, p);
+            }
+        }
+        return folded;
+    }
+
+    /** {@code folded [C, N*P]} back into {@code t [N, C, P]}, plus {@code bias[c]} when not null. */
+    static void unfold(float[] folded, int channels, int n, int p, float[] bias, float[] t) {
+        Parallel.forRange(n * channels, Math.max(1, (1 << 14) / p), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int img = i / channels;
+                int c = i % channels;
+                int src = c * n * p + img * p;
+                int dst = i * p;
+                if (bias == null) {
+                    System.arraycopy(folded, src, t, dst, p);
+                } else {
+                    float b = bias[c];
+                    for (int q = 0; q < p; q++) {
+                        t[dst + q] = folded[src + q] + b;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * col(X) of every image side by side, row by row ({@code [K, N*P]}): column img*P + q is image img's
+     * output position q. For a pointwise conv a row is the input channel's plane itself.
+     */
+    static VectorSgemm.MatrixRows batchColRows(ConvGeometry g, float[] x) {
+        int p = Math.toIntExact(g.positions());
+        int xImage = Math.toIntExact(g.inputElements());
+        return (r, c0, count, dst, d) -> {
+            int end = c0 + count;
+            for (int col = c0; col < end; ) {
+                int img = col / p;
+                int q = col - img * p;
+                int run = Math.min(p - q, end - col);
+                if (g.isPointwise()) {
+                    System.arraycopy(x, img * xImage + r * p + q, dst, d + (col - c0), run);
+                } else {
+                    tapRow(g, r, q, run, x, img * xImage, dst, d + (col - c0), false);
+                }
+                col += run;
+            }
+        };
+    }
+
     /** col(X) of the image at xOff, row by row, for a GEMM that packs it as it goes. */
     static VectorSgemm.MatrixRows colRows(ConvGeometry g, float[] x, int xOff) {
         return (r, q0, count, dst, d) -> tapRow(g, r, q0, count, x, xOff, dst, d, false);
@@ -225,16 +323,17 @@ final class ConvCpu {
     }
 
     /**
-     * The adjoint of {@link #im2col}: adds col back into gx at the pixels each entry came from. Rows of
-     * one input channel touch only that channel's plane, so the work splits by channel without races.
+     * The adjoint of {@link #im2col}: adds col back into gx at the pixels each entry came from, for output
+     * positions [p0, p0 + pc) whose row r starts at col[colOff + r * ldCol]. Rows of one input channel
+     * touch only that channel's plane, so the work splits by channel without races.
      */
-    static void col2im(ConvGeometry g, float[] col, int p0, int pc, float[] gx, int gxOff) {
+    static void col2im(ConvGeometry g, float[] col, int colOff, int ldCol, int p0, int pc, float[] gx, int gxOff) {
         int taps = g.kh() * g.kw();
         Parallel.forRange(g.cIn(), 1, (from, to) -> {
             for (int ci = from; ci < to; ci++) {
                 for (int t = 0; t < taps; t++) {
                     int r = ci * taps + t;
-                    tapRow(g, r, p0, pc, gx, gxOff, col, r * pc, true);
+                    tapRow(g, r, p0, pc, gx, gxOff, col, colOff + r * ldCol, true);
                 }
             }
         });

@@ -239,9 +239,15 @@ public final class VectorSgemm implements Sgemm {
     private void serial(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                         float[] a, int aOff, int lda, boolean aPacked, float[] b, int bOff, int ldb,
                         MatrixRows bRows, float beta, float[] c, int cOff, int ldc) {
-        scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
         if (k == 0 || alpha == 0f) {
+            scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
             return;
+        }
+        // With beta 0 the first KC pass stores its tiles over C rather than adding them to a zeroed C:
+        // one pass over C fewer, and no read of it.
+        boolean overwrite = beta == 0f;
+        if (!overwrite) {
+            scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
         }
         Tile tile = blocking.tile();
         int mr = tile.rows;
@@ -278,7 +284,12 @@ public final class VectorSgemm implements Sgemm {
                             } else {
                                 kernel3x3(kc, aPack, aBase, bPack, bBase, tileBuf);
                             }
-                            addTile(tileBuf, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w);
+                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
+                            if (overwrite && pc == 0) {
+                                storeTile(tileBuf, nr, alpha, c, cAt, ldc, h, w);
+                            } else {
+                                addTile(tileBuf, nr, alpha, c, cAt, ldc, h, w);
+                            }
                         }
                     }
                 }
@@ -427,6 +438,24 @@ public final class VectorSgemm implements Sgemm {
             } else {
                 for (int j = 0; j < w; j++) {
                     c[row + j] += alpha * tile[t + j];
+                }
+            }
+        }
+    }
+
+    /** C[h x w at cAt] = alpha * tile: {@link #addTile} for the first pass over a C that beta 0 discards. */
+    private static void storeTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w) {
+        FloatVector alphas = FloatVector.broadcast(S, alpha);
+        for (int i = 0; i < h; i++) {
+            int row = cAt + i * ldc;
+            int t = i * nr;
+            if (w == nr) {
+                for (int j = 0; j < nr; j += L) {
+                    FloatVector.fromArray(S, tile, t + j).mul(alphas).intoArray(c, row + j);
+                }
+            } else {
+                for (int j = 0; j < w; j++) {
+                    c[row + j] = alpha * tile[t + j];
                 }
             }
         }

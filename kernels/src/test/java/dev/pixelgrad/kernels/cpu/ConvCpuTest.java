@@ -30,6 +30,9 @@ class ConvCpuTest {
         {1, 3, 400, 401, 2, 3, 3, 1, 1, 1, 1}, // more output positions than one col(X) band holds
         {2, 3, 6, 8, 5, 2, 4, 1, 1, 1, 3},    // stride 1, uneven kernel: backward-data as a flipped-kernel conv
         {1, 2, 5, 6, 3, 3, 2, 1, 1, 0, 0},    // the same, where that conv pads (2, 1) and this one nothing
+        {3, 3, 9, 9, 4, 7, 7, 1, 1, 0, 0},    // fc6-like: 9x9 -> 3x3, backward-data through col2im, batch folded
+        {2, 2, 64, 70, 3, 3, 3, 1, 1, 1, 1},  // enough positions per image that the batch goes image by image
+        {2, 2, 130, 66, 3, 3, 3, 2, 1, 1, 1}, // the same, strided: backward-data through col2im per image
     };
 
     private static ConvGeometry geometry(int[] c) {

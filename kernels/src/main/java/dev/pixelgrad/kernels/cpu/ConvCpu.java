@@ -61,6 +61,10 @@ final class ConvCpu {
             ReferenceConv.forward(g, x, w, bias, y);
             return;
         }
+        if (gemm instanceof VectorSgemm && DirectConvCpu.applies(g)) {
+            DirectConvCpu.forward(g, x, w, bias, y);
+            return;
+        }
         if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(vector, g)) {
             WinogradCpu.forward(vector, g, x, w, bias, y);
             return;
@@ -184,6 +188,10 @@ final class ConvCpu {
     static void backwardWeight(Sgemm gemm, ConvGeometry g, float[] gy, float[] x, float[] gw) {
         if (gemm instanceof ReferenceSgemm) {
             ReferenceConv.backwardWeight(g, gy, x, gw);
+            return;
+        }
+        if (gemm instanceof VectorSgemm && DirectConvCpu.applies(g)) {
+            DirectConvCpu.backwardWeight(g, gy, x, gw);
             return;
         }
         if (gemm instanceof VectorSgemm vector && WinogradCpu.applies(vector, g)) {

@@ -14,13 +14,15 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * im2col + GEMM convolution (col(X) stored, or packed straight from the image), with each fast GEMM and
- * tile, against the reference (the plain seven-loop convolution).
+ * tile, against the reference (the plain seven-loop convolution). With the Vector API GEMM, stride-1
+ * layers with few channels go to {@link DirectConvCpu}; the channel counts below send each path some.
  */
 class ConvCpuTest {
 
     /** n, cIn, h, w, cOut, kh, kw, sh, sw, ph, pw. */
     private static final int[][] CASES = {
-        {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1},
+        {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1},    // few channels: DirectConvCpu forward and both gradients
+        {2, 3, 7, 9, 66, 3, 3, 1, 1, 1, 1},   // 66 outputs: im2col forward and weight gradient
         {1, 2, 10, 7, 5, 3, 2, 2, 3, 0, 1},
         {3, 5, 6, 5, 7, 1, 1, 1, 1, 0, 0},    // pointwise: no im2col
         {1, 3, 11, 13, 4, 5, 5, 3, 2, 2, 1},
@@ -28,7 +30,8 @@ class ConvCpuTest {
         {1, 2, 3, 4, 3, 3, 3, 1, 1, 9, 7},    // padding much larger than the input (FCN's conv1_1 uses 100)
         {1, 1, 9, 9, 2, 1, 1, 2, 2, 1, 0},    // 1x1 with stride and padding: im2col path
         {1, 3, 400, 401, 2, 3, 3, 1, 1, 1, 1}, // more output positions than one col(X) band holds
-        {2, 3, 6, 8, 5, 2, 4, 1, 1, 1, 3},    // stride 1, uneven kernel: backward-data as a flipped-kernel conv
+        {2, 70, 6, 8, 5, 2, 4, 1, 1, 1, 3},   // stride 1, uneven kernel: backward-data as a flipped-kernel conv
+                                              // with 70 outputs, on im2col
         {1, 2, 5, 6, 3, 3, 2, 1, 1, 0, 0},    // the same, where that conv pads (2, 1) and this one nothing
         {3, 3, 9, 9, 4, 7, 7, 1, 1, 0, 0},    // fc6-like: 9x9 -> 3x3, backward-data through col2im, batch folded
         {2, 2, 64, 70, 3, 3, 3, 1, 1, 1, 1},  // enough positions per image that the batch goes image by image

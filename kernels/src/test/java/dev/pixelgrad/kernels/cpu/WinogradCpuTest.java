@@ -94,10 +94,15 @@ class WinogradCpuTest {
         assertClose(expectedGw, gw, 1e-5, "backward weight");
     }
 
-    /** ConvCpu sends 3x3 stride-1 convolutions with 8 or more channels each way here, and nothing else. */
+    /**
+     * ConvCpu sends 3x3 stride-1 convolutions with 8 or more channels each way here (those with fewer
+     * than 64 one way and at most 64 out to {@link DirectConvCpu}), and nothing else.
+     */
     @Test
     void convCpuTakesThisPathForVggLikeLayersOnly() {
-        ConvGeometry g = geometry(CASES[1]);
+        ConvGeometry g = geometry(new int[] {2, 64, 7, 11, 65, 1, 1});
+        assertFalse(DirectConvCpu.applies(g));
+        assertFalse(DirectConvCpu.applies(ConvCpu.adjoint(g)));
         VectorSgemm gemm = new VectorSgemm();
         assertTrue(WinogradCpu.applies(gemm, g));
         assertTrue(WinogradCpu.applies(gemm, ConvCpu.adjoint(g)));

@@ -1,0 +1,463 @@
+package dev.pixelgrad.kernels.cpu;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+
+import dev.pixelgrad.kernels.ConvGeometry;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Stride-1 convolution with few channels, computed straight from a zero-padded copy of each image, with
+ * no col(X) and no packed B. In a padded image of width Wp, output pixel (oy, ox) under tap (ky, kx) of
+ * input channel ci reads {@code Xp[ci][(oy + ky) * Wp + ox + kx]}; numbering the outputs q = oy * Wp + ox
+ * ("flat" positions, Wp - Wo of each row's being past the edge and thrown away), that is
+ * {@code Xp[ci][q + ky * Wp + kx]}: for every tap, a run of consecutive outputs reads a run of consecutive
+ * inputs. So
+ *
+ * <pre>
+ * Y[co, q] = sum over taps t = (ci, ky, kx) of W[co, t] * Xp[offset(t) + q],  offset(t) = ci*Hp*Wp + ky*Wp + kx
+ * </pre>
+ *
+ * is a GEMM whose B rows are slices of the padded image, loaded by the micro-kernel where they lie. With
+ * 8 to 64 channels each packed B value of im2col would serve only that many rows of the output, so the
+ * packing cost as much as the multiplies; here there is none, and each output is stored once with its
+ * bias. The reference is {@link ReferenceConv#forward}; the input gradient of a stride-1 convolution is
+ * such a convolution too (see {@link ConvCpu#adjoint}).
+ */
+final class DirectConvCpu {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Flat output positions per work item: a few hundred, so a thread's input rows stay in L2. */
+    private static final int BLOCK_RUNS = 16;
+    static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("pixelgrad.cpu.direct", "true"));
+
+    /** Output channels and vectors of flat positions in one micro-tile, for the register file at hand. */
+    enum Tile {
+        /** 8 channels x 3 vectors: 24 accumulators, for 32 vector registers (AVX-512, ARM). */
+        T8X3(8, 3),
+        /** 4 channels x 2 vectors: 8 accumulators, for 16 vector registers (AVX2). */
+        T4X2(4, 2);
+
+        final int rows;
+        final int vectors;
+
+        Tile(int rows, int vectors) {
+            this.rows = rows;
+            this.vectors = vectors;
+        }
+
+        int columns() {
+            return vectors * L;
+        }
+
+        static Tile forThisCpu() {
+            return VectorSgemm.Tile.forThisCpu() == VectorSgemm.Tile.T12X2 ? T8X3 : T4X2;
+        }
+    }
+
+    private static final Tile THIS_CPU = Tile.forThisCpu();
+    private static final ThreadLocal<float[]> PADDED = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> PACKED = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> TILE = new ThreadLocal<>();
+    /** gy at the padded width, for the weight gradient. */
+    private static final ThreadLocal<float[]> GRADIENT = new ThreadLocal<>();
+    /** Flat positions per block of the weight gradient: a few rows of every channel stay in L2. */
+    private static final int GRADIENT_BLOCK = 1024;
+    /** A tile's pieces of output rows, three ints each; a tile row of nr positions meets at most nr rows. */
+    private static final ThreadLocal<int[]> PIECES = ThreadLocal.withInitial(() -> new int[3 * (3 * L + 1)]);
+
+    private DirectConvCpu() {}
+
+    /**
+     * Whether this path takes the convolution: stride 1, not pointwise (a plain GEMM), at most 64 output
+     * channels, and fewer than 64 channels one way. With more, im2col's packed values serve enough rows
+     * to pay for themselves, and Winograd's fewer multiplies win on 3x3 layers (measured on VGG16's
+     * conv1_2 at 224 x 224: Winograd 15.9 ms forward, this 21.7).
+     */
+    static boolean applies(ConvGeometry g) {
+        return ENABLED && g.strideH() == 1 && g.strideW() == 1 && !g.isPointwise() && g.cOut() <= 64
+                && Math.min(g.cIn(), g.cOut()) < 64
+                && g.outH() == g.h() + 2 * g.padH() - g.kh() + 1 && g.outW() == g.w() + 2 * g.padW() - g.kw() + 1;
+    }
+
+    /** y = conv(x, w) (+ bias when not null), overwriting y, with this CPU's tile. */
+    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        forward(THIS_CPU, g, x, w, bias, y);
+    }
+
+    /** {@link #forward(ConvGeometry, float[], float[], float[], float[])} with a given tile (the tests run both). */
+    static void forward(Tile tile, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        int mr = tile.rows;
+        int nr = tile.columns();
+        int taps = g.kh() * g.kw();
+        int k = g.cIn() * taps;
+        int hp = g.outH() + g.kh() - 1;
+        int wp = g.outW() + g.kw() - 1;
+        int plane = hp * wp;
+        int flat = g.outH() * wp;
+        int runs = (flat + nr - 1) / nr;
+        int strips = (g.cOut() + mr - 1) / mr;
+        float[] packed = packWeights(w, g.cOut(), k, mr, strips);
+        int[] offsets = tapOffsets(g, wp);
+        // Every image padded first, so one parallel loop covers the whole batch; the last tap's last run of
+        // the last image reads up to its offset + runs * nr, past the last plane.
+        int paddedImage = g.cIn() * plane;
+        int paddedFloats = g.n() * paddedImage + g.kw() + nr;
+        float[] xp = ConvCpu.scratch(PADDED, paddedFloats);
+        pad(g, x, hp, wp, xp, paddedFloats);
+        int yImage = Math.toIntExact(g.outputElements());
+        int blocks = (runs + BLOCK_RUNS - 1) / BLOCK_RUNS;
+        int perImage = blocks * strips;
+        Parallel.forRange(g.n() * perImage, 1, (from, to) -> {
+            float[] tileBuf = ConvCpu.scratch(TILE, mr * nr);
+            for (int item = from; item < to; item++) {
+                int img = item / perImage;
+                int s = item % strips;
+                int r0 = item % perImage / strips * BLOCK_RUNS;
+                int r1 = Math.min(runs, r0 + BLOCK_RUNS);
+                int aBase = s * k * mr;
+                int q0Image = img * paddedImage;
+                for (int r = r0; r < r1; r++) {
+                    int q0 = r * nr;
+                    if (tile == Tile.T8X3) {
+                        kernel8x3(k, packed, aBase, xp, offsets, q0Image + q0, tileBuf);
+                    } else {
+                        kernel4x2(k, packed, aBase, xp, offsets, q0Image + q0, tileBuf);
+                    }
+                    store(g, tileBuf, nr, s * mr, Math.min(mr, g.cOut() - s * mr), q0, Math.min(nr, flat - q0),
+                            wp, bias, y, img * yImage);
+                }
+            }
+        });
+    }
+
+    /** offset(t) for every tap t = (ci, ky, kx) in a padded image of width wp. */
+    private static int[] tapOffsets(ConvGeometry g, int wp) {
+        int plane = (g.outH() + g.kh() - 1) * wp;
+        int[] offsets = new int[g.cIn() * g.kh() * g.kw()];
+        for (int ci = 0, t = 0; ci < g.cIn(); ci++) {
+            for (int ky = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    offsets[t++] = ci * plane + ky * wp + kx;
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * gw = the gradient of conv(x, w) with respect to w, given gy; overwrites gw. In flat positions,
+     * {@code gw[co, t] = sum over images and q of dYp[co, q] * Xp[offset(t) + q]}, where dYp is gy laid
+     * out at the padded width with zeros past each row's edge, so the thrown-away positions add nothing.
+     * Each thread takes a share of the images' blocks of positions and sums into its own copy of gw
+     * (few channels: small), four channels by four taps at a time, a vector of positions per step.
+     */
+    static void backwardWeight(ConvGeometry g, float[] gy, float[] x, float[] gw) {
+        int taps = g.kh() * g.kw();
+        int k = g.cIn() * taps;
+        int hp = g.outH() + g.kh() - 1;
+        int wp = g.outW() + g.kw() - 1;
+        int plane = hp * wp;
+        int flat = g.outH() * wp;
+        int flatStride = (flat + L - 1) / L * L;
+        int paddedImage = g.cIn() * plane;
+        int paddedFloats = g.n() * paddedImage + g.kw() + L;
+        float[] xp = ConvCpu.scratch(PADDED, paddedFloats);
+        pad(g, x, hp, wp, xp, paddedFloats);
+        float[] gyp = ConvCpu.scratch(GRADIENT, g.n() * g.cOut() * flatStride);
+        int wo = g.outW();
+        Parallel.forRange(g.n() * g.cOut(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) { // image * cOut + channel
+                int dst = c * flatStride;
+                int src = c * g.outH() * wo;
+                Arrays.fill(gyp, dst, dst + flatStride, 0f);
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    System.arraycopy(gy, src + oy * wo, gyp, dst + oy * wp, wo);
+                }
+            }
+        });
+        int[] offsets = tapOffsets(g, wp);
+        int blocksPerImage = (flatStride + GRADIENT_BLOCK - 1) / GRADIENT_BLOCK;
+        int blocks = g.n() * blocksPerImage;
+        int shares = Math.min(Parallel.THREADS, blocks);
+        int size = g.cOut() * k;
+        if (shares == 0) {
+            Arrays.fill(gw, 0, size, 0f); // no images or no outputs: the gradient is zero
+            return;
+        }
+        float[][] partial = new float[shares][];
+        Parallel.forRange(shares, 1, (from, to) -> {
+            for (int share = from; share < to; share++) {
+                float[] sums = new float[size];
+                for (int b = share * blocks / shares; b < (share + 1) * blocks / shares; b++) {
+                    int img = b / blocksPerImage;
+                    int q0 = b % blocksPerImage * GRADIENT_BLOCK;
+                    int q1 = Math.min(flatStride, q0 + GRADIENT_BLOCK);
+                    int gyImage = img * g.cOut() * flatStride;
+                    int xImage = img * paddedImage;
+                    for (int co = 0; co < g.cOut(); co += 4) {
+                        for (int t = 0; t < k; t += 4) {
+                            gradientTile(gyp, gyImage + q0, flatStride, co, Math.min(4, g.cOut() - co), xp,
+                                    offsets, xImage + q0, t, Math.min(4, k - t), q1 - q0, sums, k);
+                        }
+                    }
+                }
+                partial[share] = sums;
+            }
+        });
+        System.arraycopy(partial[0], 0, gw, 0, size);
+        for (int share = 1; share < shares; share++) {
+            for (int i = 0; i < size; i++) {
+                gw[i] += partial[share][i];
+            }
+        }
+    }
+
+    /**
+     * sums[co + i, t + j] += the dot product over {@code count} positions (a multiple of L) of gy's row
+     * co + i and the input at tap t + j, for i below rows and j below cols (at most 4 each). Rows and
+     * taps past the edge repeat the last one and are not written.
+     */
+    private static void gradientTile(float[] gyp, int gyAt, int gyStride, int co, int rows, float[] xp,
+                                     int[] offsets, int xAt, int t, int cols, int count, float[] sums, int k) {
+        int g0 = gyAt + co * gyStride;
+        int g1 = gyAt + (co + Math.min(1, rows - 1)) * gyStride;
+        int g2 = gyAt + (co + Math.min(2, rows - 1)) * gyStride;
+        int g3 = gyAt + (co + Math.min(3, rows - 1)) * gyStride;
+        int x0 = xAt + offsets[t];
+        int x1 = xAt + offsets[t + Math.min(1, cols - 1)];
+        int x2 = xAt + offsets[t + Math.min(2, cols - 1)];
+        int x3 = xAt + offsets[t + Math.min(3, cols - 1)];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+        for (int q = 0; q < count; q += L) {
+            FloatVector d0 = FloatVector.fromArray(S, gyp, g0 + q);
+            FloatVector d1 = FloatVector.fromArray(S, gyp, g1 + q);
+            FloatVector d2 = FloatVector.fromArray(S, gyp, g2 + q);
+            FloatVector d3 = FloatVector.fromArray(S, gyp, g3 + q);
+            FloatVector v = FloatVector.fromArray(S, xp, x0 + q);
+            a00 = d0.fma(v, a00);
+            a10 = d1.fma(v, a10);
+            a20 = d2.fma(v, a20);
+            a30 = d3.fma(v, a30);
+            v = FloatVector.fromArray(S, xp, x1 + q);
+            a01 = d0.fma(v, a01);
+            a11 = d1.fma(v, a11);
+            a21 = d2.fma(v, a21);
+            a31 = d3.fma(v, a31);
+            v = FloatVector.fromArray(S, xp, x2 + q);
+            a02 = d0.fma(v, a02);
+            a12 = d1.fma(v, a12);
+            a22 = d2.fma(v, a22);
+            a32 = d3.fma(v, a32);
+            v = FloatVector.fromArray(S, xp, x3 + q);
+            a03 = d0.fma(v, a03);
+            a13 = d1.fma(v, a13);
+            a23 = d2.fma(v, a23);
+            a33 = d3.fma(v, a33);
+        }
+        float[] r = {
+            a00.reduceLanes(ADD), a01.reduceLanes(ADD), a02.reduceLanes(ADD), a03.reduceLanes(ADD),
+            a10.reduceLanes(ADD), a11.reduceLanes(ADD), a12.reduceLanes(ADD), a13.reduceLanes(ADD),
+            a20.reduceLanes(ADD), a21.reduceLanes(ADD), a22.reduceLanes(ADD), a23.reduceLanes(ADD),
+            a30.reduceLanes(ADD), a31.reduceLanes(ADD), a32.reduceLanes(ADD), a33.reduceLanes(ADD),
+        };
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                sums[(co + i) * k + t + j] += r[i * 4 + j];
+            }
+        }
+    }
+
+    /** w [Cout, K] as strips of mr channels, each K steps of mr values, zeros past the last channel. */
+    private static float[] packWeights(float[] w, int cOut, int k, int mr, int strips) {
+        float[] packed = ConvCpu.scratch(PACKED, strips * k * mr);
+        for (int s = 0; s < strips; s++) {
+            int base = s * k * mr;
+            for (int i = 0; i < mr; i++) {
+                int co = s * mr + i;
+                if (co >= cOut) {
+                    for (int p = 0; p < k; p++) {
+                        packed[base + p * mr + i] = 0f;
+                    }
+                    continue;
+                }
+                for (int p = 0; p < k; p++) {
+                    packed[base + p * mr + i] = w[co * k + p];
+                }
+            }
+        }
+        return packed;
+    }
+
+    /** Each image of x into xp, each plane hp x wp with the image at (padH, padW), zeros around. */
+    private static void pad(ConvGeometry g, float[] x, int hp, int wp, float[] xp, int paddedFloats) {
+        int plane = hp * wp;
+        Parallel.forRange(g.n() * g.cIn(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) { // c: image * cIn + channel, the same plane order in x and xp
+                int dst = c * plane;
+                Arrays.fill(xp, dst, dst + g.padH() * wp, 0f);
+                for (int iy = 0; iy < g.h(); iy++) {
+                    int row = dst + (iy + g.padH()) * wp;
+                    Arrays.fill(xp, row, row + g.padW(), 0f);
+                    System.arraycopy(x, (c * g.h() + iy) * g.w(), xp, row + g.padW(), g.w());
+                    Arrays.fill(xp, row + g.padW() + g.w(), row + wp, 0f);
+                }
+                Arrays.fill(xp, dst + (g.padH() + g.h()) * wp, dst + plane, 0f);
+            }
+        });
+        Arrays.fill(xp, g.n() * g.cIn() * plane, paddedFloats, 0f);
+    }
+
+    /**
+     * The tile's rows (channels co0..co0+rows) at flat positions [q0, q0 + count) into y, plus the bias,
+     * skipping the positions past each row's edge. The pieces of output rows the positions cover are the
+     * same for every channel: found once, then copied a vector at a time.
+     */
+    private static void store(ConvGeometry g, float[] tile, int nr, int co0, int rows, int q0, int count, int wp,
+                              float[] bias, float[] y, int yOff) {
+        int wo = g.outW();
+        int plane = g.outH() * wo;
+        int[] pieces = PIECES.get();
+        int n = 0;
+        for (int q = q0, end = q0 + count; q < end; ) {
+            int oy = q / wp;
+            int ox = q - oy * wp;
+            int rowEnd = Math.min(end, oy * wp + wp);
+            if (ox < wo) {
+                pieces[n++] = q - q0;                                  // where in the tile row
+                pieces[n++] = oy * wo + ox;                            // where in the output plane
+                pieces[n++] = Math.min(rowEnd, oy * wp + wo) - q;      // how many
+            }
+            q = rowEnd;
+        }
+        for (int i = 0; i < rows; i++) {
+            float b = bias == null ? 0f : bias[co0 + i];
+            FloatVector bv = FloatVector.broadcast(S, b);
+            int yPlane = yOff + (co0 + i) * plane;
+            int t = i * nr;
+            for (int e = 0; e < n; e += 3) {
+                int src = t + pieces[e];
+                int dst = yPlane + pieces[e + 1];
+                int len = pieces[e + 2];
+                int j = 0;
+                for (; j + L <= len; j += L) {
+                    FloatVector.fromArray(S, tile, src + j).add(bv).intoArray(y, dst + j);
+                }
+                for (; j < len; j++) {
+                    y[dst + j] = tile[src + j] + b;
+                }
+            }
+        }
+    }
+
+    // The micro-kernels: tile = (weight strip) x (slices of the padded image) over the k taps. As in
+    // VectorSgemm, they leave the tile in a buffer: C2 boxes vectors passed to a call it did not inline.
+
+    /** 8 channels x 3 vectors of flat positions: 24 accumulators. */
+    private static void kernel8x3(int k, float[] ap, int aBase, float[] xp, int[] offsets, int q0, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+        FloatVector c60 = z, c61 = z, c62 = z, c70 = z, c71 = z, c72 = z;
+        for (int p = 0; p < k; p++) {
+            int ai = aBase + p * 8;
+            int bi = offsets[p] + q0;
+            FloatVector b0 = FloatVector.fromArray(S, xp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, xp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, xp, bi + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            c42 = av.fma(b2, c42);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            c52 = av.fma(b2, c52);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            c62 = av.fma(b2, c62);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            c72 = av.fma(b2, c72);
+        }
+        int r = 3 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c02.intoArray(tile, 2 * L);
+        c10.intoArray(tile, r);
+        c11.intoArray(tile, r + L);
+        c12.intoArray(tile, r + 2 * L);
+        c20.intoArray(tile, 2 * r);
+        c21.intoArray(tile, 2 * r + L);
+        c22.intoArray(tile, 2 * r + 2 * L);
+        c30.intoArray(tile, 3 * r);
+        c31.intoArray(tile, 3 * r + L);
+        c32.intoArray(tile, 3 * r + 2 * L);
+        c40.intoArray(tile, 4 * r);
+        c41.intoArray(tile, 4 * r + L);
+        c42.intoArray(tile, 4 * r + 2 * L);
+        c50.intoArray(tile, 5 * r);
+        c51.intoArray(tile, 5 * r + L);
+        c52.intoArray(tile, 5 * r + 2 * L);
+        c60.intoArray(tile, 6 * r);
+        c61.intoArray(tile, 6 * r + L);
+        c62.intoArray(tile, 6 * r + 2 * L);
+        c70.intoArray(tile, 7 * r);
+        c71.intoArray(tile, 7 * r + L);
+        c72.intoArray(tile, 7 * r + 2 * L);
+    }
+
+    /** 4 channels x 2 vectors of flat positions: 8 accumulators. */
+    private static void kernel4x2(int k, float[] ap, int aBase, float[] xp, int[] offsets, int q0, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < k; p++) {
+            int ai = aBase + p * 4;
+            int bi = offsets[p] + q0;
+            FloatVector b0 = FloatVector.fromArray(S, xp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, xp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        int r = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, r);
+        c11.intoArray(tile, r + L);
+        c20.intoArray(tile, 2 * r);
+        c21.intoArray(tile, 2 * r + L);
+        c30.intoArray(tile, 3 * r);
+        c31.intoArray(tile, 3 * r + L);
+    }
+}

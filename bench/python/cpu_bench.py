@@ -94,8 +94,10 @@ def conv(p, backward):
 
 
 def fcn_conv(p, backward):
-    cin, h, wd, cout, k, pad = numbers(p["layer"], r"(\d+)x(\d+)x(\d+)-(\d+)k(\d+)p(\d+)", "CinxHxW-CoutkKpP")
-    x = torch.randn(1, cin, h, wd, requires_grad=backward)
+    layer = p["layer"] if p["layer"].count("x") == 3 else "1x" + p["layer"]  # an optional leading batch
+    n, cin, h, wd, cout, k, pad = numbers(layer, r"(\d+)x(\d+)x(\d+)x(\d+)-(\d+)k(\d+)p(\d+)",
+                                          "[Nx]CinxHxW-CoutkKpP")
+    x = torch.randn(n, cin, h, wd, requires_grad=backward)
     w = (torch.randn(cout, cin, k, k) * (2.0 / (cin * k * k)) ** 0.5).requires_grad_(backward)
     b = (torch.randn(cout) * 0.1).requires_grad_(backward)
     if not backward:

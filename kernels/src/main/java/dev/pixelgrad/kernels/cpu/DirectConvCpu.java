@@ -32,19 +32,26 @@ final class DirectConvCpu {
     private static final int BLOCK_RUNS = 16;
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("pixelgrad.cpu.direct", "true"));
 
-    /** Output channels and vectors of flat positions in one micro-tile, for the register file at hand. */
+    /**
+     * The micro-tiles for the register file at hand: the forward's output channels x vectors of flat
+     * positions, and the weight gradient's square of channels x taps (one accumulator each, plus that
+     * many vectors loaded a step).
+     */
     enum Tile {
-        /** 8 channels x 3 vectors: 24 accumulators, for 32 vector registers (AVX-512, ARM). */
-        T8X3(8, 3),
-        /** 4 channels x 2 vectors: 8 accumulators, for 16 vector registers (AVX2). */
-        T4X2(4, 2);
+        /** Forward 8 channels x 3 vectors (24 accumulators), gradient 4 x 4: for 32 registers (AVX-512, ARM). */
+        T8X3(8, 3, 4),
+        /** Forward 3 x 3 (9 accumulators), gradient 3 x 3: for 16 registers (AVX2). */
+        T3X3(3, 3, 3);
 
         final int rows;
         final int vectors;
+        /** Channels and taps of the weight gradient's tile. */
+        final int gradient;
 
-        Tile(int rows, int vectors) {
+        Tile(int rows, int vectors, int gradient) {
             this.rows = rows;
             this.vectors = vectors;
+            this.gradient = gradient;
         }
 
         int columns() {
@@ -52,7 +59,7 @@ final class DirectConvCpu {
         }
 
         static Tile forThisCpu() {
-            return VectorSgemm.Tile.forThisCpu() == VectorSgemm.Tile.T12X2 ? T8X3 : T4X2;
+            return VectorSgemm.Tile.forThisCpu() == VectorSgemm.Tile.T12X2 ? T8X3 : T3X3;
         }
     }
 
@@ -123,7 +130,7 @@ final class DirectConvCpu {
                     if (tile == Tile.T8X3) {
                         kernel8x3(k, packed, aBase, xp, offsets, q0Image + q0, tileBuf);
                     } else {
-                        kernel4x2(k, packed, aBase, xp, offsets, q0Image + q0, tileBuf);
+                        kernel3x3(k, packed, aBase, xp, offsets, q0Image + q0, tileBuf);
                     }
                     store(g, tileBuf, nr, s * mr, Math.min(mr, g.cOut() - s * mr), q0, Math.min(nr, flat - q0),
                             wp, bias, y, img * yImage);
@@ -154,6 +161,11 @@ final class DirectConvCpu {
      * (few channels: small), four channels by four taps at a time, a vector of positions per step.
      */
     static void backwardWeight(ConvGeometry g, float[] gy, float[] x, float[] gw) {
+        backwardWeight(THIS_CPU, g, gy, x, gw);
+    }
+
+    /** {@link #backwardWeight(ConvGeometry, float[], float[], float[])} with a given tile (the tests run both). */
+    static void backwardWeight(Tile tile, ConvGeometry g, float[] gy, float[] x, float[] gw) {
         int taps = g.kh() * g.kw();
         int k = g.cIn() * taps;
         int hp = g.outH() + g.kh() - 1;
@@ -196,10 +208,16 @@ final class DirectConvCpu {
                     int q1 = Math.min(flatStride, q0 + GRADIENT_BLOCK);
                     int gyImage = img * g.cOut() * flatStride;
                     int xImage = img * paddedImage;
-                    for (int co = 0; co < g.cOut(); co += 4) {
-                        for (int t = 0; t < k; t += 4) {
-                            gradientTile(gyp, gyImage + q0, flatStride, co, Math.min(4, g.cOut() - co), xp,
-                                    offsets, xImage + q0, t, Math.min(4, k - t), q1 - q0, sums, k);
+                    int e = tile.gradient;
+                    for (int co = 0; co < g.cOut(); co += e) {
+                        for (int t = 0; t < k; t += e) {
+                            if (e == 4) {
+                                gradientTile4x4(gyp, gyImage + q0, flatStride, co, Math.min(4, g.cOut() - co), xp,
+                                        offsets, xImage + q0, t, Math.min(4, k - t), q1 - q0, sums, k);
+                            } else {
+                                gradientTile3x3(gyp, gyImage + q0, flatStride, co, Math.min(3, g.cOut() - co), xp,
+                                        offsets, xImage + q0, t, Math.min(3, k - t), q1 - q0, sums, k);
+                            }
                         }
                     }
                 }
@@ -219,7 +237,7 @@ final class DirectConvCpu {
      * co + i and the input at tap t + j, for i below rows and j below cols (at most 4 each). Rows and
      * taps past the edge repeat the last one and are not written.
      */
-    private static void gradientTile(float[] gyp, int gyAt, int gyStride, int co, int rows, float[] xp,
+    private static void gradientTile4x4(float[] gyp, int gyAt, int gyStride, int co, int rows, float[] xp,
                                      int[] offsets, int xAt, int t, int cols, int count, float[] sums, int k) {
         int g0 = gyAt + co * gyStride;
         int g1 = gyAt + (co + Math.min(1, rows - 1)) * gyStride;
@@ -267,6 +285,46 @@ final class DirectConvCpu {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 sums[(co + i) * k + t + j] += r[i * 4 + j];
+            }
+        }
+    }
+
+    /** {@link #gradientTile4x4} with 3 channels x 3 taps, for 16 registers. */
+    private static void gradientTile3x3(float[] gyp, int gyAt, int gyStride, int co, int rows, float[] xp,
+                                       int[] offsets, int xAt, int t, int cols, int count, float[] sums, int k) {
+        int g0 = gyAt + co * gyStride;
+        int g1 = gyAt + (co + Math.min(1, rows - 1)) * gyStride;
+        int g2 = gyAt + (co + Math.min(2, rows - 1)) * gyStride;
+        int x0 = xAt + offsets[t];
+        int x1 = xAt + offsets[t + Math.min(1, cols - 1)];
+        int x2 = xAt + offsets[t + Math.min(2, cols - 1)];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a10 = z, a11 = z, a12 = z, a20 = z, a21 = z, a22 = z;
+        for (int q = 0; q < count; q += L) {
+            FloatVector d0 = FloatVector.fromArray(S, gyp, g0 + q);
+            FloatVector d1 = FloatVector.fromArray(S, gyp, g1 + q);
+            FloatVector d2 = FloatVector.fromArray(S, gyp, g2 + q);
+            FloatVector v = FloatVector.fromArray(S, xp, x0 + q);
+            a00 = d0.fma(v, a00);
+            a10 = d1.fma(v, a10);
+            a20 = d2.fma(v, a20);
+            v = FloatVector.fromArray(S, xp, x1 + q);
+            a01 = d0.fma(v, a01);
+            a11 = d1.fma(v, a11);
+            a21 = d2.fma(v, a21);
+            v = FloatVector.fromArray(S, xp, x2 + q);
+            a02 = d0.fma(v, a02);
+            a12 = d1.fma(v, a12);
+            a22 = d2.fma(v, a22);
+        }
+        float[] r = {
+            a00.reduceLanes(ADD), a01.reduceLanes(ADD), a02.reduceLanes(ADD),
+            a10.reduceLanes(ADD), a11.reduceLanes(ADD), a12.reduceLanes(ADD),
+            a20.reduceLanes(ADD), a21.reduceLanes(ADD), a22.reduceLanes(ADD),
+        };
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                sums[(co + i) * k + t + j] += r[i * 3 + j];
             }
         }
     }
@@ -428,36 +486,38 @@ final class DirectConvCpu {
         c72.intoArray(tile, 7 * r + 2 * L);
     }
 
-    /** 4 channels x 2 vectors of flat positions: 8 accumulators. */
-    private static void kernel4x2(int k, float[] ap, int aBase, float[] xp, int[] offsets, int q0, float[] tile) {
+    /** 3 channels x 3 vectors of flat positions: 9 accumulators. */
+    private static void kernel3x3(int k, float[] ap, int aBase, float[] xp, int[] offsets, int q0, float[] tile) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
         for (int p = 0; p < k; p++) {
-            int ai = aBase + p * 4;
+            int ai = aBase + p * 3;
             int bi = offsets[p] + q0;
             FloatVector b0 = FloatVector.fromArray(S, xp, bi);
             FloatVector b1 = FloatVector.fromArray(S, xp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, xp, bi + 2 * L);
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
             av = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
             av = FloatVector.broadcast(S, ap[ai + 2]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
+            c22 = av.fma(b2, c22);
         }
-        int r = 2 * L;
+        int r = 3 * L;
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
+        c02.intoArray(tile, 2 * L);
         c10.intoArray(tile, r);
         c11.intoArray(tile, r + L);
+        c12.intoArray(tile, r + 2 * L);
         c20.intoArray(tile, 2 * r);
         c21.intoArray(tile, 2 * r + L);
-        c30.intoArray(tile, 3 * r);
-        c31.intoArray(tile, 3 * r + L);
+        c22.intoArray(tile, 2 * r + 2 * L);
     }
 }

@@ -61,19 +61,19 @@ class DirectConvCpuTest {
 
     @TestFactory
     Stream<DynamicTest> weightGradientMatchesTheReference() {
-        return Arrays.stream(CASES).map(c -> {
+        return Arrays.stream(DirectConvCpu.Tile.values()).flatMap(tile -> Arrays.stream(CASES).map(c -> {
             ConvGeometry g = geometry(c);
-            return DynamicTest.dynamicTest(g.toString(), () -> {
+            return DynamicTest.dynamicTest(tile + " " + g, () -> {
                 float[] x = SgemmTest.random(Math.toIntExact(g.n() * g.inputElements()), 71);
                 float[] gy = SgemmTest.random(Math.toIntExact(g.n() * g.outputElements()), 72);
                 float[] gw = new float[Math.toIntExact(g.cOut() * g.colRows())];
                 Arrays.fill(gw, Float.NaN); // overwritten, never read
-                DirectConvCpu.backwardWeight(g, gy, x, gw);
+                DirectConvCpu.backwardWeight(tile, g, gy, x, gw);
                 float[] expected = new float[gw.length];
                 ReferenceConv.backwardWeight(g, gy, x, expected);
                 assertClose(expected, gw, 1e-5, "backward weight");
             });
-        });
+        }));
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.Locale;
 
 /**
  * The main job: generate the built-in data set, train a width-reduced FCN-8s on it on the CPU,
- * evaluate it, predict masks for validation images, and write report.html. About seven minutes on two
+ * evaluate it, predict masks for validation images, and write report.html. About six minutes on two
  * cores; the numbers it reaches are in docs/fcn.md.
  */
 final class Demo {

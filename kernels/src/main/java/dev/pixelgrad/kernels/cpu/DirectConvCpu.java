@@ -30,6 +30,12 @@ final class DirectConvCpu {
     private static final int L = S.length();
     /** Flat output positions per work item: a few hundred, so a thread's input rows stay in L2. */
     private static final int BLOCK_RUNS = 16;
+    /**
+     * Output positions per image below which a map counts as small (see {@link #applies}): measured with
+     * 64 channels each way at batch 8, the direct path beat Winograd at 33 x 33 and 17 x 17 with AVX-512
+     * (forward 3.5 and 1.1 ms against 4.5 and 2.5), but only at 17 x 17 with AVX2 (33 x 33: 6.3 against 5.4).
+     */
+    static final int SMALL_MAP = Tile.forThisCpu() == Tile.T8X3 ? 4096 : 1024;
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("pixelgrad.cpu.direct", "true"));
 
     /**
@@ -78,13 +84,14 @@ final class DirectConvCpu {
 
     /**
      * Whether this path takes the convolution: stride 1, not pointwise (a plain GEMM), at most 64 output
-     * channels, and fewer than 64 channels one way. With more, im2col's packed values serve enough rows
-     * to pay for themselves, and Winograd's fewer multiplies win on 3x3 layers (measured on VGG16's
-     * conv1_2 at 224 x 224: Winograd 15.9 ms forward, this 21.7).
+     * channels, and either fewer than 64 channels one way or a small map (under {@link #SMALL_MAP}
+     * outputs). With more channels on a large map, Winograd's fewer multiplies win on 3x3 layers
+     * (VGG16's conv1_2 at 224 x 224: Winograd 15.9 ms forward, this 21.7); on small maps its tiles' edges
+     * and per-call transforms weigh more (64 channels at 17 x 17, batch 8: Winograd 2.5 ms forward).
      */
     static boolean applies(ConvGeometry g) {
         return ENABLED && g.strideH() == 1 && g.strideW() == 1 && !g.isPointwise() && g.cOut() <= 64
-                && Math.min(g.cIn(), g.cOut()) < 64
+                && (Math.min(g.cIn(), g.cOut()) < 64 || g.positions() < SMALL_MAP)
                 && g.outH() == g.h() + 2 * g.padH() - g.kh() + 1 && g.outW() == g.w() + 2 * g.padW() - g.kw() + 1;
     }
 

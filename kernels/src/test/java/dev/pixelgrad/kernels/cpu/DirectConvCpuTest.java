@@ -89,7 +89,9 @@ class DirectConvCpuTest {
     void takesStrideOneConvolutionsWithFewChannels() {
         assertTrue(DirectConvCpu.applies(geometry(new int[] {1, 3, 64, 64, 64, 3, 3, 100, 100})), "conv1_1");
         assertTrue(DirectConvCpu.applies(geometry(new int[] {1, 128, 28, 28, 32, 3, 3, 1, 1})), "32 outputs");
-        assertFalse(DirectConvCpu.applies(geometry(new int[] {1, 64, 28, 28, 64, 3, 3, 1, 1})), "64 each way");
+        int small = DirectConvCpu.SMALL_MAP;
+        assertFalse(DirectConvCpu.applies(geometry(new int[] {1, 64, 1, small, 64, 3, 3, 1, 1})), "64 each way, large");
+        assertTrue(DirectConvCpu.applies(geometry(new int[] {1, 64, 1, small - 1, 64, 3, 3, 1, 1})), "64 each way, small");
         assertFalse(DirectConvCpu.applies(geometry(new int[] {1, 8, 28, 28, 65, 3, 3, 1, 1})), "65 outputs");
         assertFalse(DirectConvCpu.applies(new ConvGeometry(1, 4, 9, 9, 8, 3, 3, 2, 2, 1, 1, 5, 5)), "stride 2");
         assertFalse(DirectConvCpu.applies(geometry(new int[] {1, 4, 9, 9, 8, 1, 1, 0, 0})), "pointwise: a GEMM");

@@ -95,12 +95,12 @@ class WinogradCpuTest {
     }
 
     /**
-     * ConvCpu sends 3x3 stride-1 convolutions with 8 or more channels each way here (those with fewer
-     * than 64 one way and at most 64 out to {@link DirectConvCpu}), and nothing else.
+     * ConvCpu sends 3x3 stride-1 convolutions with 8 or more channels each way here (those with at most
+     * 64 out and few channels or a small map to {@link DirectConvCpu}), and nothing else.
      */
     @Test
     void convCpuTakesThisPathForVggLikeLayersOnly() {
-        ConvGeometry g = geometry(new int[] {2, 64, 7, 11, 65, 1, 1});
+        ConvGeometry g = geometry(new int[] {1, 64, 64, 64, 65, 1, 1}); // 64+ channels each way, a 64 x 64 map
         assertFalse(DirectConvCpu.applies(g));
         assertFalse(DirectConvCpu.applies(ConvCpu.adjoint(g)));
         VectorSgemm gemm = new VectorSgemm();

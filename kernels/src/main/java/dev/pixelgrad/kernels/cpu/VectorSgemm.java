@@ -284,12 +284,8 @@ public final class VectorSgemm implements Sgemm {
                             } else {
                                 kernel3x3(kc, aPack, aBase, bPack, bBase, tileBuf);
                             }
-                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
-                            if (overwrite && pc == 0) {
-                                storeTile(tileBuf, nr, alpha, c, cAt, ldc, h, w);
-                            } else {
-                                addTile(tileBuf, nr, alpha, c, cAt, ldc, h, w);
-                            }
+                            addTile(tileBuf, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w,
+                                    overwrite && pc == 0);
                         }
                     }
                 }
@@ -422,40 +418,24 @@ public final class VectorSgemm implements Sgemm {
     }
 
     /**
-     * C[h x w at cAt] += alpha * tile, where the tile holds {@code nr} floats per row. A whole tile row is
-     * added a vector at a time; the edges of C, element by element.
+     * C[h x w at cAt] += alpha * tile, or with {@code overwrite} C = alpha * tile (the first pass over a C
+     * that beta 0 discards), where the tile holds {@code nr} floats per row. A whole tile row goes a
+     * vector at a time; the edges of C, element by element.
      */
-    private static void addTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w) {
+    private static void addTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w,
+                                boolean overwrite) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
         for (int i = 0; i < h; i++) {
             int row = cAt + i * ldc;
             int t = i * nr;
             if (w == nr) {
                 for (int j = 0; j < nr; j += L) {
-                    FloatVector.fromArray(S, tile, t + j).fma(alphas, FloatVector.fromArray(S, c, row + j))
-                            .intoArray(c, row + j);
+                    FloatVector v = FloatVector.fromArray(S, tile, t + j);
+                    (overwrite ? v.mul(alphas) : v.fma(alphas, FloatVector.fromArray(S, c, row + j))).intoArray(c, row + j);
                 }
             } else {
                 for (int j = 0; j < w; j++) {
-                    c[row + j] += alpha * tile[t + j];
-                }
-            }
-        }
-    }
-
-    /** C[h x w at cAt] = alpha * tile: {@link #addTile} for the first pass over a C that beta 0 discards. */
-    private static void storeTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w) {
-        FloatVector alphas = FloatVector.broadcast(S, alpha);
-        for (int i = 0; i < h; i++) {
-            int row = cAt + i * ldc;
-            int t = i * nr;
-            if (w == nr) {
-                for (int j = 0; j < nr; j += L) {
-                    FloatVector.fromArray(S, tile, t + j).mul(alphas).intoArray(c, row + j);
-                }
-            } else {
-                for (int j = 0; j < w; j++) {
-                    c[row + j] = alpha * tile[t + j];
+                    c[row + j] = alpha * tile[t + j] + (overwrite ? 0f : c[row + j]);
                 }
             }
         }

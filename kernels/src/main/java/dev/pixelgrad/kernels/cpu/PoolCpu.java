@@ -19,7 +19,11 @@ final class PoolCpu {
                     int y0 = oy * p.strideH() - p.padH();
                     int y1 = Math.min(y0 + p.kernelH(), h);
                     y0 = Math.max(y0, 0);
-                    for (int ox = 0; ox < wo; ox++) {
+                    int ox = 0;
+                    if (isTwoByTwo(p) && y1 - y0 == 2) {
+                        ox = rowOfTwoByTwo(x, in + y0 * w, w, y0 * w, Math.min(wo, w / 2), y, idx, out + oy * wo);
+                    }
+                    for (; ox < wo; ox++) {
                         int x0 = ox * p.strideW() - p.padW();
                         int x1 = Math.min(x0 + p.kernelW(), w);
                         x0 = Math.max(x0, 0);
@@ -44,6 +48,43 @@ final class PoolCpu {
                 }
             }
         });
+    }
+
+    /** FCN's pools (and most): 2x2 windows, stride 2, no padding. */
+    private static boolean isTwoByTwo(PoolParams p) {
+        return p.kernelH() == 2 && p.kernelW() == 2 && p.strideH() == 2 && p.strideW() == 2 && p.padH() == 0
+                && p.padW() == 0;
+    }
+
+    /**
+     * The whole 2x2 windows of one output row, outputs [0, count), the window's top row at x[top..] and
+     * its index in the plane at topIndex: the same result as the general loop (first max in scan order,
+     * the first NaN winning) with selects rather than branches, which random data mispredicts half the
+     * time. Returns count, the first output left to the general loop.
+     */
+    private static int rowOfTwoByTwo(float[] x, int top, int w, int topIndex, int count, float[] y, int[] idx,
+                                     int outAt) {
+        for (int ox = 0; ox < count; ox++) {
+            int at = top + 2 * ox;
+            float a = x[at];
+            float b = x[at + 1];
+            float c = x[at + w];
+            float d = x[at + w + 1];
+            float best = a;
+            int k = 0;
+            boolean take = best == best && (b > best || b != b); // best == best: not NaN yet
+            best = take ? b : best;
+            k = take ? 1 : k;
+            take = best == best && (c > best || c != c);
+            best = take ? c : best;
+            k = take ? w : k;
+            take = best == best && (d > best || d != d);
+            best = take ? d : best;
+            k = take ? w + 1 : k;
+            y[outAt + ox] = best;
+            idx[outAt + ox] = topIndex + 2 * ox + k;
+        }
+        return count;
     }
 
     /** gx = 0, then each output gradient goes to the input position that won its window. */

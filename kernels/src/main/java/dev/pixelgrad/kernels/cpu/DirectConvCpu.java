@@ -104,34 +104,29 @@ final class DirectConvCpu {
     static void forward(Tile tile, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         int mr = tile.rows;
         int nr = tile.columns();
-        int taps = g.kh() * g.kw();
-        int k = g.cIn() * taps;
-        int hp = g.outH() + g.kh() - 1;
-        int wp = g.outW() + g.kw() - 1;
-        int plane = hp * wp;
-        int flat = g.outH() * wp;
+        // Every image padded first, so one parallel loop covers the whole batch.
+        Padded in = Padded.of(g, x, nr);
+        int k = in.offsets.length;
+        int flat = in.flat;
+        int wp = in.wp;
+        float[] xp = in.xp;
+        int[] offsets = in.offsets;
         int runs = (flat + nr - 1) / nr;
         int strips = (g.cOut() + mr - 1) / mr;
         float[] packed = packWeights(w, g.cOut(), k, mr, strips);
-        int[] offsets = tapOffsets(g, wp);
-        // Every image padded first, so one parallel loop covers the whole batch; the last tap's last run of
-        // the last image reads up to its offset + runs * nr, past the last plane.
-        int paddedImage = g.cIn() * plane;
-        int paddedFloats = g.n() * paddedImage + g.kw() + nr;
-        float[] xp = ConvCpu.scratch(PADDED, paddedFloats);
-        pad(g, x, hp, wp, xp, paddedFloats);
         int yImage = Math.toIntExact(g.outputElements());
         int blocks = (runs + BLOCK_RUNS - 1) / BLOCK_RUNS;
         int perImage = blocks * strips;
         Parallel.forRange(g.n() * perImage, 1, (from, to) -> {
             float[] tileBuf = ConvCpu.scratch(TILE, mr * nr);
+            int[] pieces = PIECES.get();
             for (int item = from; item < to; item++) {
                 int img = item / perImage;
                 int s = item % strips;
                 int r0 = item % perImage / strips * BLOCK_RUNS;
                 int r1 = Math.min(runs, r0 + BLOCK_RUNS);
                 int aBase = s * k * mr;
-                int q0Image = img * paddedImage;
+                int q0Image = img * in.image;
                 for (int r = r0; r < r1; r++) {
                     int q0 = r * nr;
                     if (tile == Tile.T8X3) {
@@ -140,24 +135,39 @@ final class DirectConvCpu {
                         kernel3x3(k, packed, aBase, xp, offsets, q0Image + q0, tileBuf);
                     }
                     store(g, tileBuf, nr, s * mr, Math.min(mr, g.cOut() - s * mr), q0, Math.min(nr, flat - q0),
-                            wp, bias, y, img * yImage);
+                            wp, bias, y, img * yImage, pieces);
                 }
             }
         });
     }
 
-    /** offset(t) for every tap t = (ci, ky, kx) in a padded image of width wp. */
-    private static int[] tapOffsets(ConvGeometry g, int wp) {
-        int plane = (g.outH() + g.kh() - 1) * wp;
-        int[] offsets = new int[g.cIn() * g.kh() * g.kw()];
-        for (int ci = 0, t = 0; ci < g.cIn(); ci++) {
-            for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++) {
-                    offsets[t++] = ci * plane + ky * wp + kx;
+    /**
+     * The batch laid out for the flat formulation: each image padded to hp x wp planes (image at
+     * (padH, padW), zeros around) in xp, image after image, with {@code slack} zeros past the last plane
+     * for the whole vectors the last tap's last positions read; flat = outH * wp positions per image and
+     * offsets[t] = ci * hp * wp + ky * wp + kx for every tap t = (ci, ky, kx).
+     */
+    private record Padded(int wp, int flat, int image, float[] xp, int[] offsets) {
+        static Padded of(ConvGeometry g, float[] x, int slack) {
+            int hp = g.outH() + g.kh() - 1;
+            int wp = g.outW() + g.kw() - 1;
+            int plane = hp * wp;
+            int image = g.cIn() * plane;
+            // The last tap's last vector ends below its offset (kh-1)*wp + kw-1 + flat + slack.
+            int floats = g.n() * image + g.kw() + slack;
+            float[] xp = ConvCpu.scratch(PADDED, floats);
+            widen(x, g.n() * g.cIn(), g.h(), g.w(), xp, plane, wp, g.padH(), g.padW());
+            Arrays.fill(xp, g.n() * image, floats, 0f);
+            int[] offsets = new int[g.cIn() * g.kh() * g.kw()];
+            for (int ci = 0, t = 0; ci < g.cIn(); ci++) {
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    for (int kx = 0; kx < g.kw(); kx++) {
+                        offsets[t++] = ci * plane + ky * wp + kx;
+                    }
                 }
             }
+            return new Padded(wp, g.outH() * wp, image, xp, offsets);
         }
-        return offsets;
     }
 
     /**
@@ -173,30 +183,15 @@ final class DirectConvCpu {
 
     /** {@link #backwardWeight(ConvGeometry, float[], float[], float[])} with a given tile (the tests run both). */
     static void backwardWeight(Tile tile, ConvGeometry g, float[] gy, float[] x, float[] gw) {
-        int taps = g.kh() * g.kw();
-        int k = g.cIn() * taps;
-        int hp = g.outH() + g.kh() - 1;
-        int wp = g.outW() + g.kw() - 1;
-        int plane = hp * wp;
-        int flat = g.outH() * wp;
-        int flatStride = (flat + L - 1) / L * L;
-        int paddedImage = g.cIn() * plane;
-        int paddedFloats = g.n() * paddedImage + g.kw() + L;
-        float[] xp = ConvCpu.scratch(PADDED, paddedFloats);
-        pad(g, x, hp, wp, xp, paddedFloats);
+        Padded in = Padded.of(g, x, L);
+        int k = in.offsets.length;
+        float[] xp = in.xp;
+        int[] offsets = in.offsets;
+        int paddedImage = in.image;
+        // gy at the padded width, each plane rounded up to whole vectors, zeros past the outputs.
+        int flatStride = (in.flat + L - 1) / L * L;
         float[] gyp = ConvCpu.scratch(GRADIENT, g.n() * g.cOut() * flatStride);
-        int wo = g.outW();
-        Parallel.forRange(g.n() * g.cOut(), 1, (from, to) -> {
-            for (int c = from; c < to; c++) { // image * cOut + channel
-                int dst = c * flatStride;
-                int src = c * g.outH() * wo;
-                Arrays.fill(gyp, dst, dst + flatStride, 0f);
-                for (int oy = 0; oy < g.outH(); oy++) {
-                    System.arraycopy(gy, src + oy * wo, gyp, dst + oy * wp, wo);
-                }
-            }
-        });
-        int[] offsets = tapOffsets(g, wp);
+        widen(gy, g.n() * g.cOut(), g.outH(), g.outW(), gyp, flatStride, in.wp, 0, 0);
         int blocksPerImage = (flatStride + GRADIENT_BLOCK - 1) / GRADIENT_BLOCK;
         int blocks = g.n() * blocksPerImage;
         int shares = Math.min(Parallel.THREADS, blocks);
@@ -283,15 +278,22 @@ final class DirectConvCpu {
             a23 = d2.fma(v, a23);
             a33 = d3.fma(v, a33);
         }
-        float[] r = {
+        addTo(sums, k, co, t, rows, cols, 4, new float[] {
             a00.reduceLanes(ADD), a01.reduceLanes(ADD), a02.reduceLanes(ADD), a03.reduceLanes(ADD),
             a10.reduceLanes(ADD), a11.reduceLanes(ADD), a12.reduceLanes(ADD), a13.reduceLanes(ADD),
             a20.reduceLanes(ADD), a21.reduceLanes(ADD), a22.reduceLanes(ADD), a23.reduceLanes(ADD),
             a30.reduceLanes(ADD), a31.reduceLanes(ADD), a32.reduceLanes(ADD), a33.reduceLanes(ADD),
-        };
+        });
+    }
+
+    /**
+     * sums[co + i, t + j] += dots[i * width + j] for the rows x cols of a gradient tile that are real
+     * (the tile's rows and taps past the edge repeated the last one).
+     */
+    private static void addTo(float[] sums, int k, int co, int t, int rows, int cols, int width, float[] dots) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                sums[(co + i) * k + t + j] += r[i * 4 + j];
+                sums[(co + i) * k + t + j] += dots[i * width + j];
             }
         }
     }
@@ -324,16 +326,11 @@ final class DirectConvCpu {
             a12 = d1.fma(v, a12);
             a22 = d2.fma(v, a22);
         }
-        float[] r = {
+        addTo(sums, k, co, t, rows, cols, 3, new float[] {
             a00.reduceLanes(ADD), a01.reduceLanes(ADD), a02.reduceLanes(ADD),
             a10.reduceLanes(ADD), a11.reduceLanes(ADD), a12.reduceLanes(ADD),
             a20.reduceLanes(ADD), a21.reduceLanes(ADD), a22.reduceLanes(ADD),
-        };
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                sums[(co + i) * k + t + j] += r[i * 3 + j];
-            }
-        }
+        });
     }
 
     /** w [Cout, K] as strips of mr channels, each K steps of mr values, zeros past the last channel. */
@@ -357,35 +354,39 @@ final class DirectConvCpu {
         return packed;
     }
 
-    /** Each image of x into xp, each plane hp x wp with the image at (padH, padW), zeros around. */
-    private static void pad(ConvGeometry g, float[] x, int hp, int wp, float[] xp, int paddedFloats) {
-        int plane = hp * wp;
-        Parallel.forRange(g.n() * g.cIn(), 1, (from, to) -> {
-            for (int c = from; c < to; c++) { // c: image * cIn + channel, the same plane order in x and xp
-                int dst = c * plane;
-                Arrays.fill(xp, dst, dst + g.padH() * wp, 0f);
-                for (int iy = 0; iy < g.h(); iy++) {
-                    int row = dst + (iy + g.padH()) * wp;
-                    Arrays.fill(xp, row, row + g.padW(), 0f);
-                    System.arraycopy(x, (c * g.h() + iy) * g.w(), xp, row + g.padW(), g.w());
-                    Arrays.fill(xp, row + g.padW() + g.w(), row + wp, 0f);
+    /**
+     * Each of the {@code planes} h x w planes of src into dst, {@code dstPlane} floats apart, rows
+     * {@code dstWidth} apart, at row {@code top} and column {@code left}; zeros everywhere else in each
+     * destination plane. The padded input (zeros around) and the padded-width output gradient (zeros past
+     * each row) are both this.
+     */
+    private static void widen(float[] src, int planes, int h, int w, float[] dst, int dstPlane, int dstWidth,
+                              int top, int left) {
+        Parallel.forRange(planes, 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                int base = c * dstPlane;
+                Arrays.fill(dst, base, base + top * dstWidth, 0f);
+                for (int iy = 0; iy < h; iy++) {
+                    int row = base + (iy + top) * dstWidth;
+                    Arrays.fill(dst, row, row + left, 0f);
+                    System.arraycopy(src, (c * h + iy) * w, dst, row + left, w);
+                    Arrays.fill(dst, row + left + w, row + dstWidth, 0f);
                 }
-                Arrays.fill(xp, dst + (g.padH() + g.h()) * wp, dst + plane, 0f);
+                Arrays.fill(dst, base + (top + h) * dstWidth, base + dstPlane, 0f);
             }
         });
-        Arrays.fill(xp, g.n() * g.cIn() * plane, paddedFloats, 0f);
     }
 
     /**
      * The tile's rows (channels co0..co0+rows) at flat positions [q0, q0 + count) into y, plus the bias,
      * skipping the positions past each row's edge. The pieces of output rows the positions cover are the
-     * same for every channel: found once, then copied a vector at a time.
+     * same for every channel: found once, into {@code pieces} (the thread's), then copied a vector at
+     * a time.
      */
     private static void store(ConvGeometry g, float[] tile, int nr, int co0, int rows, int q0, int count, int wp,
-                              float[] bias, float[] y, int yOff) {
+                              float[] bias, float[] y, int yOff, int[] pieces) {
         int wo = g.outW();
         int plane = g.outH() * wo;
-        int[] pieces = PIECES.get();
         int n = 0;
         for (int q = q0, end = q0 + count; q < end; ) {
             int oy = q / wp;

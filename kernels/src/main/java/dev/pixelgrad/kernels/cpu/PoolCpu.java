@@ -11,6 +11,7 @@ final class PoolCpu {
     private PoolCpu() {}
 
     static void forward(float[] x, int planes, int h, int w, PoolParams p, int ho, int wo, float[] y, int[] idx) {
+        boolean twoByTwo = isTwoByTwo(p);
         Parallel.forRange(planes, Math.max(1, ElementwiseCpu.GRAIN / Math.max(1, h * w)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int in = pl * h * w;
@@ -20,8 +21,9 @@ final class PoolCpu {
                     int y1 = Math.min(y0 + p.kernelH(), h);
                     y0 = Math.max(y0, 0);
                     int ox = 0;
-                    if (isTwoByTwo(p) && y1 - y0 == 2) {
-                        ox = rowOfTwoByTwo(x, in + y0 * w, w, y0 * w, Math.min(wo, w / 2), y, idx, out + oy * wo);
+                    if (twoByTwo && y1 - y0 == 2) {
+                        ox = Math.min(wo, w / 2); // the whole windows; a cut last one goes the general way
+                        rowOfTwoByTwo(x, in + y0 * w, w, y0 * w, ox, y, idx, out + oy * wo);
                     }
                     for (; ox < wo; ox++) {
                         int x0 = ox * p.strideW() - p.padW();
@@ -60,9 +62,9 @@ final class PoolCpu {
      * The whole 2x2 windows of one output row, outputs [0, count), the window's top row at x[top..] and
      * its index in the plane at topIndex: the same result as the general loop (first max in scan order,
      * the first NaN winning) with selects rather than branches, which random data mispredicts half the
-     * time. Returns count, the first output left to the general loop.
+     * time.
      */
-    private static int rowOfTwoByTwo(float[] x, int top, int w, int topIndex, int count, float[] y, int[] idx,
+    private static void rowOfTwoByTwo(float[] x, int top, int w, int topIndex, int count, float[] y, int[] idx,
                                      int outAt) {
         for (int ox = 0; ox < count; ox++) {
             int at = top + 2 * ox;
@@ -84,7 +86,6 @@ final class PoolCpu {
             y[outAt + ox] = best;
             idx[outAt + ox] = topIndex + 2 * ox + k;
         }
-        return count;
     }
 
     /** gx = 0, then each output gradient goes to the input position that won its window. */

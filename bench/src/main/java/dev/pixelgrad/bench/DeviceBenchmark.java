@@ -128,6 +128,18 @@ public abstract class DeviceBenchmark {
     }
 
     /**
+     * Class labels in [0, classes) for {@code count} pixels, scattered by a multiplicative hash: fixed from
+     * run to run and without runs of one class, so a loss over them does real work on every pixel.
+     */
+    public static int[] scatteredLabels(int count, int classes) {
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (int) Math.floorMod(i * 2654435761L >>> 7, (long) classes);
+        }
+        return labels;
+    }
+
+    /**
      * The sizes in a shape parameter such as {@code "64x698x698"}: the numbers between the x's, with a
      * leading 1 for the batch ({@code [1, 64, 698, 698]}).
      */

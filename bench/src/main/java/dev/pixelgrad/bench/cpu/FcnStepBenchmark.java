@@ -70,11 +70,7 @@ public class FcnStepBenchmark extends DeviceBenchmark {
                 : new Sgd(groups, 1e-10f, 0.99f, 5e-4f);
         // Caffe-preprocessed pixels (mean-subtracted BGR) span about -128..128.
         image = keep(Tensor.uniform(Shape.of(batch, 3, size, size), -100f, 100f, 11, device()));
-        int[] lab = new int[batch * size * size];
-        for (int i = 0; i < lab.length; i++) {
-            lab[i] = (int) Math.floorMod(i * 2654435761L >>> 7, CLASSES);
-        }
-        labels = keep(Tensor.ofInts(lab, batch, size, size));
+        labels = keep(Tensor.ofInts(scatteredLabels(batch * size * size, CLASSES), batch, size, size));
         step(); // the optimizer's state exists before the timing starts
     }
 

@@ -31,9 +31,9 @@ public class SoftmaxCrossEntropyBenchmark extends DeviceBenchmark {
         int[] dims = batchOfOne(shape);
         logits = normal(1f, 1, dims);
         int classes = dims[1];
-        int[] lab = new int[dims[2] * dims[3]];
-        for (int i = 0; i < lab.length; i++) {
-            lab[i] = i % 10 == 0 ? 255 : (int) Math.floorMod((i * 2654435761L) >>> 7, (long) classes);
+        int[] lab = scatteredLabels(dims[2] * dims[3], classes);
+        for (int i = 0; i < lab.length; i += 10) {
+            lab[i] = 255; // every tenth pixel ignored
         }
         labels = keep(Tensor.ofInts(lab, Shape.of(1, dims[2], dims[3])));
     }

@@ -3,6 +3,7 @@ package dev.pixelgrad.bench.cuda;
 import dev.pixelgrad.autograd.F;
 import dev.pixelgrad.autograd.GradMode;
 import dev.pixelgrad.autograd.Variable;
+import dev.pixelgrad.bench.DeviceBenchmark;
 import dev.pixelgrad.fcn.Fcn;
 import dev.pixelgrad.fcn.FcnConfig;
 import dev.pixelgrad.fcn.Preprocessing;
@@ -155,11 +156,7 @@ public final class GpuBaseline {
         int size = quick ? 64 : 500;
         FcnConfig cfg = new FcnConfig("fcn8s", 21, quick ? 1f / 16 : 1f, false, Preprocessing.CAFFE, 7);
         Tensor image = Tensor.uniform(Shape.of(1, 3, size, size), -100f, 100f, seed++, Device.CPU).to(GPU);
-        int[] lab = new int[size * size];
-        for (int i = 0; i < lab.length; i++) {
-            lab[i] = (int) Math.floorMod(i * 2654435761L >>> 7, 21);
-        }
-        Tensor labels = Tensor.ofInts(lab, 1, size, size).to(GPU);
+        Tensor labels = Tensor.ofInts(DeviceBenchmark.scatteredLabels(size * size, 21), 1, size, size).to(GPU);
         for (Impl impl : impls.size() == 1 ? impls : List.of(Impl.AUTO, Impl.OWN)) {
             Implementations.set("all", impl);
             Fcn model = Fcn.create(cfg);

@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  *         C tile += A strip * B strip      //     the micro-kernel: broadcast a, one FMA per vector of b
  * </pre>
  *
+ * <p>Between KC passes the tiles of C live in a buffer of partial sums, in the order they are visited,
+ * and C is written once at the end: read and written front to back each pass, the sums stream through
+ * the caches, where C's own tiles, rows a stride apart, would miss once per pass.
+ *
  * Packing copies each block once into the order the micro-kernel reads, padded with zeros to whole
  * strips, so the inner loop has no bounds checks or strides. Work is split across cores by columns of
  * C (or rows, when C is tall and narrow); each thread packs into its own buffers.
@@ -36,7 +40,9 @@ public final class VectorSgemm implements Sgemm {
     private static final Blocking THIS_CPU = Blocking.forThisCpu();
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][]);
+    /** What the micro-kernels start from on the first KC pass: zeros enough for the largest tile. */
+    private static final float[] ZERO_TILE = new float[24 * L];
 
     /**
      * The micro-kernel's tile of C: {@code rows} rows by {@code vectors} vectors of L floats, all in
@@ -80,8 +86,17 @@ public final class VectorSgemm implements Sgemm {
      * @param kc   the depth of a packed block (rows of B, columns of A)
      * @param mc   the rows of A in a packed block, a multiple of the tile's rows
      * @param nc   the columns of B in a packed block, a multiple of the tile's columns
+     * @param sumsFloats the most floats of C kept as partial sums between KC passes (per thread)
      */
-    record Blocking(Tile tile, int kc, int mc, int nc) {
+    record Blocking(Tile tile, int kc, int mc, int nc, int sumsFloats) {
+        /**
+         * 4 MiB of partial sums per thread: C's block between KC passes. Measured on a Xeon (2 MiB of L2
+         * per core), 1024^3 and 2048^3 on one thread: 1 MiB made NC so narrow that A was packed again
+         * for every few columns (106 and 81 GFLOP/s); 4, 8, 16 and 32 MiB were within 5% of each other
+         * (129-136 and 128-131).
+         */
+        static final int SUMS_FLOATS = 1 << 20;
+
         /** The blocking for this JVM's vectors and this machine's caches and threads. */
         static Blocking forThisCpu() {
             return of(Tile.forThisCpu(), CpuCaches.detect(), Parallel.THREADS);
@@ -98,7 +113,7 @@ public final class VectorSgemm implements Sgemm {
             int mc = clamp(caches.l2Bytes() / 2 / ((long) kc * Float.BYTES), tile.rows, tile.rows, 2048);
             long l3Share = caches.l3Bytes() / Math.max(1, threads);
             int nc = clamp(l3Share / 2 / ((long) kc * Float.BYTES), nr, nr, 4096);
-            return new Blocking(tile, kc, mc, nc);
+            return new Blocking(tile, kc, mc, nc, SUMS_FLOATS);
         }
 
         /** {@code value} rounded down to a multiple of {@code step}, within [lo, hi]. */
@@ -243,8 +258,8 @@ public final class VectorSgemm implements Sgemm {
             scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
             return;
         }
-        // With beta 0 the first KC pass stores its tiles over C rather than adding them to a zeroed C:
-        // one pass over C fewer, and no read of it.
+        // With beta 0 a tile's first write stores it over C rather than adding it to a zeroed C: one
+        // pass over C fewer, and no read of it.
         boolean overwrite = beta == 0f;
         if (!overwrite) {
             scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
@@ -255,21 +270,35 @@ public final class VectorSgemm implements Sgemm {
         int kcMax = blocking.kc();
         int mcMax = blocking.mc();
         int ncMax = blocking.nc();
+        // Over several KC passes, C's block is carried between them as partial sums, tile after tile in
+        // the order the loops visit them: each pass reads and writes them front to back, which the
+        // hardware prefetches, where C's tiles are rows a stride apart that miss the cache once per
+        // pass (2048^3 on one thread lost 40% of its time there). C itself is written once, by the
+        // last pass. Narrower column blocks keep the sums within their budget; a C too tall for even
+        // one strip is added to pass by pass.
+        int rowsRounded = (i1 - i0 + mr - 1) / mr * mr;
+        boolean carried = k > kcMax && (long) rowsRounded * nr <= blocking.sumsFloats();
+        if (carried) {
+            ncMax = Math.min(ncMax, Math.max(nr, blocking.sumsFloats() / rowsRounded / nr * nr));
+        }
         float[][] bufs = BUFFERS.get();
         float[] aPack = aPacked ? a : buffer(bufs, 0, mcMax * kcMax);
         float[] bPack = buffer(bufs, 1, kcMax * (ncMax + nr));
         float[] tileBuf = buffer(bufs, 2, mr * nr);
         // A row of B (untransposed), or a strip's nr rows of kc (transposed).
         float[] rowBuf = bRows == null ? null : buffer(bufs, 3, Math.max(ncMax, nr * kcMax));
+        float[] sums = carried ? buffer(bufs, 4, rowsRounded * ncMax) : null;
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
+            int strips = (nc + nr - 1) / nr;
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
+                boolean first = pc == 0;
+                boolean last = pc + kc == k;
                 packB(transB, b, bOff, ldb, bRows, rowBuf, pc, kc, jc, nc, nr, bPack);
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    // Packed here: strip s of the block at s*kc*mr; packed whole: row r's strip holds all of
-                    // k, and this block's part of it starts at column pc.
+                    int tilesM = (mc + mr - 1) / mr;
                     if (!aPacked) {
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, aPack, 0);
                     }
@@ -279,13 +308,32 @@ public final class VectorSgemm implements Sgemm {
                         for (int ir = 0; ir < mc; ir += mr) {
                             int h = Math.min(mr, mc - ir);
                             int aBase = aPacked ? aOff + (ic + ir) / mr * mr * k + pc * mr : (ir / mr) * kc * mr;
-                            if (tile == Tile.T12X2) {
-                                kernel12x2(kc, aPack, aBase, bPack, bBase, tileBuf);
-                            } else {
-                                kernel3x3(kc, aPack, aBase, bPack, bBase, tileBuf);
+                            // The tile starts from zeros or its partial sums, and ends in its partial sums
+                            // or, on the last pass, in tileBuf to be added to C.
+                            float[] from = ZERO_TILE;
+                            int fromOff = 0;
+                            float[] to = tileBuf;
+                            int toOff = 0;
+                            if (carried) {
+                                int at = (((ic - i0) / mr) * strips + (jr / nr) * tilesM + ir / mr) * mr * nr;
+                                if (!first) {
+                                    from = sums;
+                                    fromOff = at;
+                                }
+                                if (!last) {
+                                    to = sums;
+                                    toOff = at;
+                                }
                             }
-                            addTile(tileBuf, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w,
-                                    overwrite && pc == 0);
+                            if (tile == Tile.T12X2) {
+                                kernel12x2(kc, aPack, aBase, bPack, bBase, from, fromOff, to, toOff);
+                            } else {
+                                kernel3x3(kc, aPack, aBase, bPack, bBase, from, fromOff, to, toOff);
+                            }
+                            if (to == tileBuf) {
+                                addTile(tileBuf, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w,
+                                        overwrite && (first || carried));
+                            }
                         }
                     }
                 }
@@ -441,14 +489,19 @@ public final class VectorSgemm implements Sgemm {
         }
     }
 
-    // The two micro-kernels: tile = (A strip) (B strip) over kc steps, the accumulators in registers.
-    // They write the tile to a buffer rather than add it to C themselves: C2 stops inlining a method
+    // The two micro-kernels: to = from + (A strip) (B strip) over kc steps, the accumulators in registers,
+    // where from and to are whole tiles laid out row after row (zeros, the partial sums of earlier KC
+    // passes, a buffer). The accumulators start from zero and from is added at the end, so a sum is
+    // rounded in K blocks as when each pass was added into C (starting from the partial sums instead
+    // made Winograd's forward error on a 512-channel layer twice as large, 1.5e-5 against 7.4e-6).
+    // They leave adding the tile into C to the caller: C2 stops inlining a method
     // this long part way through (NodeCountInliningCutoff), and a vector passed to a call it did not
     // inline is boxed, which made a 12 x 2 kernel with its own row-adding helper 15 times slower. Each
     // step indexes the packed strips from p, so C2 can drop the bounds checks from the loop.
 
     /** 12 rows x 2 vectors, 24 accumulators: for 32 vector registers. */
-    private static void kernel12x2(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] tile) {
+    private static void kernel12x2(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] from, int fromOff,
+                                   float[] to, int toOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -496,37 +549,38 @@ public final class VectorSgemm implements Sgemm {
             cb1 = av.fma(b1, cb1);
         }
         int r = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, r);
-        c11.intoArray(tile, r + L);
-        c20.intoArray(tile, 2 * r);
-        c21.intoArray(tile, 2 * r + L);
-        c30.intoArray(tile, 3 * r);
-        c31.intoArray(tile, 3 * r + L);
-        c40.intoArray(tile, 4 * r);
-        c41.intoArray(tile, 4 * r + L);
-        c50.intoArray(tile, 5 * r);
-        c51.intoArray(tile, 5 * r + L);
-        c60.intoArray(tile, 6 * r);
-        c61.intoArray(tile, 6 * r + L);
-        c70.intoArray(tile, 7 * r);
-        c71.intoArray(tile, 7 * r + L);
-        c80.intoArray(tile, 8 * r);
-        c81.intoArray(tile, 8 * r + L);
-        c90.intoArray(tile, 9 * r);
-        c91.intoArray(tile, 9 * r + L);
-        ca0.intoArray(tile, 10 * r);
-        ca1.intoArray(tile, 10 * r + L);
-        cb0.intoArray(tile, 11 * r);
-        cb1.intoArray(tile, 11 * r + L);
+        c00.add(FloatVector.fromArray(S, from, fromOff)).intoArray(to, toOff);
+        c01.add(FloatVector.fromArray(S, from, fromOff + L)).intoArray(to, toOff + L);
+        c10.add(FloatVector.fromArray(S, from, fromOff + r)).intoArray(to, toOff + r);
+        c11.add(FloatVector.fromArray(S, from, fromOff + r + L)).intoArray(to, toOff + r + L);
+        c20.add(FloatVector.fromArray(S, from, fromOff + 2 * r)).intoArray(to, toOff + 2 * r);
+        c21.add(FloatVector.fromArray(S, from, fromOff + 2 * r + L)).intoArray(to, toOff + 2 * r + L);
+        c30.add(FloatVector.fromArray(S, from, fromOff + 3 * r)).intoArray(to, toOff + 3 * r);
+        c31.add(FloatVector.fromArray(S, from, fromOff + 3 * r + L)).intoArray(to, toOff + 3 * r + L);
+        c40.add(FloatVector.fromArray(S, from, fromOff + 4 * r)).intoArray(to, toOff + 4 * r);
+        c41.add(FloatVector.fromArray(S, from, fromOff + 4 * r + L)).intoArray(to, toOff + 4 * r + L);
+        c50.add(FloatVector.fromArray(S, from, fromOff + 5 * r)).intoArray(to, toOff + 5 * r);
+        c51.add(FloatVector.fromArray(S, from, fromOff + 5 * r + L)).intoArray(to, toOff + 5 * r + L);
+        c60.add(FloatVector.fromArray(S, from, fromOff + 6 * r)).intoArray(to, toOff + 6 * r);
+        c61.add(FloatVector.fromArray(S, from, fromOff + 6 * r + L)).intoArray(to, toOff + 6 * r + L);
+        c70.add(FloatVector.fromArray(S, from, fromOff + 7 * r)).intoArray(to, toOff + 7 * r);
+        c71.add(FloatVector.fromArray(S, from, fromOff + 7 * r + L)).intoArray(to, toOff + 7 * r + L);
+        c80.add(FloatVector.fromArray(S, from, fromOff + 8 * r)).intoArray(to, toOff + 8 * r);
+        c81.add(FloatVector.fromArray(S, from, fromOff + 8 * r + L)).intoArray(to, toOff + 8 * r + L);
+        c90.add(FloatVector.fromArray(S, from, fromOff + 9 * r)).intoArray(to, toOff + 9 * r);
+        c91.add(FloatVector.fromArray(S, from, fromOff + 9 * r + L)).intoArray(to, toOff + 9 * r + L);
+        ca0.add(FloatVector.fromArray(S, from, fromOff + 10 * r)).intoArray(to, toOff + 10 * r);
+        ca1.add(FloatVector.fromArray(S, from, fromOff + 10 * r + L)).intoArray(to, toOff + 10 * r + L);
+        cb0.add(FloatVector.fromArray(S, from, fromOff + 11 * r)).intoArray(to, toOff + 11 * r);
+        cb1.add(FloatVector.fromArray(S, from, fromOff + 11 * r + L)).intoArray(to, toOff + 11 * r + L);
     }
 
     /**
      * 3 rows x 3 vectors, 9 accumulators: for 16 vector registers. (A 6 x 2 tile, the usual AVX2 shape,
      * leaves C2 one register short once it hoists the broadcasts, and it spills an accumulator.)
      */
-    private static void kernel3x3(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] tile) {
+    private static void kernel3x3(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] from, int fromOff,
+                                  float[] to, int toOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
         for (int p = 0; p < kc; p++) {
@@ -549,14 +603,14 @@ public final class VectorSgemm implements Sgemm {
             c22 = av.fma(b2, c22);
         }
         int r = 3 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c02.intoArray(tile, 2 * L);
-        c10.intoArray(tile, r);
-        c11.intoArray(tile, r + L);
-        c12.intoArray(tile, r + 2 * L);
-        c20.intoArray(tile, 2 * r);
-        c21.intoArray(tile, 2 * r + L);
-        c22.intoArray(tile, 2 * r + 2 * L);
+        c00.add(FloatVector.fromArray(S, from, fromOff)).intoArray(to, toOff);
+        c01.add(FloatVector.fromArray(S, from, fromOff + L)).intoArray(to, toOff + L);
+        c02.add(FloatVector.fromArray(S, from, fromOff + 2 * L)).intoArray(to, toOff + 2 * L);
+        c10.add(FloatVector.fromArray(S, from, fromOff + r)).intoArray(to, toOff + r);
+        c11.add(FloatVector.fromArray(S, from, fromOff + r + L)).intoArray(to, toOff + r + L);
+        c12.add(FloatVector.fromArray(S, from, fromOff + r + 2 * L)).intoArray(to, toOff + r + 2 * L);
+        c20.add(FloatVector.fromArray(S, from, fromOff + 2 * r)).intoArray(to, toOff + 2 * r);
+        c21.add(FloatVector.fromArray(S, from, fromOff + 2 * r + L)).intoArray(to, toOff + 2 * r + L);
+        c22.add(FloatVector.fromArray(S, from, fromOff + 2 * r + 2 * L)).intoArray(to, toOff + 2 * r + 2 * L);
     }
 }

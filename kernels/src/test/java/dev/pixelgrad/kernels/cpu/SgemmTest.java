@@ -20,7 +20,9 @@ class SgemmTest {
 
     /**
      * EJML, the Vector API multiply as this CPU gets it, and (so that every tile runs on any CPU) each
-     * micro-tile with blocks so small that the shapes below cross every block edge many times.
+     * micro-tile with blocks so small that the shapes below cross every block edge many times, and room
+     * for the partial sums of only four tiles: a C of up to four tile rows carries them between K blocks
+     * (in narrower column blocks as it grows), a taller one is added to pass by pass.
      */
     static List<Sgemm> implementations() {
         List<Sgemm> list = new ArrayList<>();
@@ -28,7 +30,8 @@ class SgemmTest {
         if (Sgemm.vectorApiAvailable()) {
             list.add(new VectorSgemm());
             for (VectorSgemm.Tile tile : VectorSgemm.Tile.values()) {
-                list.add(new VectorSgemm(new VectorSgemm.Blocking(tile, 16, 2 * tile.rows, 2 * tile.columns())));
+                list.add(new VectorSgemm(new VectorSgemm.Blocking(tile, 16, 2 * tile.rows, 2 * tile.columns(),
+                        4 * tile.rows * tile.columns())));
             }
         }
         return list;
@@ -121,17 +124,22 @@ class SgemmTest {
         assertClose(expected, c, 1e-5, impl.describe() + " packed A");
     }
 
+    /** One K block and several (C's partial sums carried between them, or C too tall for that). */
     @Test
     void betaZeroNeverReadsC() {
         for (Sgemm impl : implementations()) {
-            float[] a = random(9 * 11, 4);
-            float[] b = random(11 * 40, 5);
-            float[] c = new float[9 * 40];
-            Arrays.fill(c, Float.NaN);
-            impl.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, c, 0, 40);
-            float[] expected = new float[9 * 40];
-            REFERENCE.gemm(false, false, 9, 40, 11, 1f, a, 0, 11, b, 0, 40, 0f, expected, 0, 40);
-            assertClose(expected, c, 1e-5, impl.describe() + " with NaN garbage in C");
+            for (int[] mk : new int[][] {{9, 11}, {9, 40}, {60, 40}}) {
+                int m = mk[0];
+                int k = mk[1];
+                float[] a = random(m * k, 4);
+                float[] b = random(k * 40, 5);
+                float[] c = new float[m * 40];
+                Arrays.fill(c, Float.NaN);
+                impl.gemm(false, false, m, 40, k, 1f, a, 0, k, b, 0, 40, 0f, c, 0, 40);
+                float[] expected = new float[m * 40];
+                REFERENCE.gemm(false, false, m, 40, k, 1f, a, 0, k, b, 0, 40, 0f, expected, 0, 40);
+                assertClose(expected, c, 1e-5, impl.describe() + " m=" + m + " k=" + k + " with NaN garbage in C");
+            }
         }
     }
 

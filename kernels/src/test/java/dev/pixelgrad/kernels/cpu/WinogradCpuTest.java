@@ -110,7 +110,8 @@ class WinogradCpuTest {
         assertFalse(WinogradCpu.applies(gemm, new ConvGeometry(1, 8, 8, 8, 8, 3, 3, 2, 2, 1, 1, 4, 4)), "stride 2");
         assertFalse(WinogradCpu.applies(gemm, new ConvGeometry(1, 8, 8, 8, 8, 5, 5, 1, 1, 2, 2, 8, 8)), "5x5");
         int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
-        VectorSgemm wideStrips = new VectorSgemm(new VectorSgemm.Blocking(VectorSgemm.Tile.T12X2, 16, 24, 64));
+        VectorSgemm wideStrips = new VectorSgemm(new VectorSgemm.Blocking(VectorSgemm.Tile.T12X2, 16, 24, 64,
+                VectorSgemm.Blocking.SUMS_FLOATS));
         assertEquals(12 <= lanes, WinogradCpu.applies(wideStrips, g), "12-row strips on " + lanes + "-float vectors");
 
         float[] x = SgemmTest.random(Math.toIntExact(g.n() * g.inputElements()), 41);

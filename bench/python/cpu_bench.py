@@ -69,6 +69,11 @@ def batch_of_one(shape):
     return [1] + [int(s) for s in shape.split("x")]
 
 
+def with_batch(layer):
+    """'16x66x66-32k3p1' -> '1x16x66x66-32k3p1'; four sizes keep their batch (DeviceBenchmark.withBatch)."""
+    return layer if layer.count("x") == 3 else "1x" + layer
+
+
 def no_grad(fn):
     def run():
         with torch.no_grad():
@@ -94,9 +99,8 @@ def conv(p, backward):
 
 
 def fcn_conv(p, backward):
-    layer = p["layer"] if p["layer"].count("x") == 3 else "1x" + p["layer"]  # an optional leading batch
-    n, cin, h, wd, cout, k, pad = numbers(layer, r"(\d+)x(\d+)x(\d+)x(\d+)-(\d+)k(\d+)p(\d+)",
-                                          "[Nx]CinxHxW-CoutkKpP")
+    n, cin, h, wd, cout, k, pad = numbers(with_batch(p["layer"]),
+                                          r"(\d+)x(\d+)x(\d+)x(\d+)-(\d+)k(\d+)p(\d+)", "[Nx]CinxHxW-CoutkKpP")
     x = torch.randn(n, cin, h, wd, requires_grad=backward)
     w = (torch.randn(cout, cin, k, k) * (2.0 / (cin * k * k)) ** 0.5).requires_grad_(backward)
     b = (torch.randn(cout) * 0.1).requires_grad_(backward)
@@ -122,8 +126,9 @@ def max_pool(p, backward):
 
 
 def conv_transpose(p, which):
-    c, h, wd, k, s = numbers(p["layer"], r"(\d+)x(\d+)x(\d+)-k(\d+)s(\d+)", "CxHxW-kKsS")
-    x = torch.randn(1, c, h, wd, requires_grad=which == "data")
+    n, c, h, wd, k, s = numbers(with_batch(p["layer"]), r"(\d+)x(\d+)x(\d+)x(\d+)-k(\d+)s(\d+)",
+                                "[Nx]CxHxW-kKsS")
+    x = torch.randn(n, c, h, wd, requires_grad=which == "data")
     w = (torch.randn(c, c, k, k) * 0.05).requires_grad_(which == "weight")
     if which == "forward":
         return no_grad(lambda: F.conv_transpose2d(x, w, stride=s))

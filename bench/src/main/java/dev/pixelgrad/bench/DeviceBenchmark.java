@@ -157,6 +157,15 @@ public abstract class DeviceBenchmark {
     }
 
     /**
+     * A layer parameter with its batch in front: {@code "16x66x66-32k3p1"} (channels x height x width, then
+     * the layer) becomes {@code "1x16x66x66-32k3p1"}; one that already names a batch
+     * ({@code "8x16x66x66-32k3p1"}: four sizes) is returned as it is.
+     */
+    public static String withBatch(String layer) {
+        return layer.chars().filter(ch -> ch == 'x').count() == 3 ? layer : "1x" + layer;
+    }
+
+    /**
      * The numbers in a parameter {@code value} that must match {@code format}, a regular expression whose
      * groups are the numbers, as in {@code "(\\d+)x(\\d+)x(\\d+)-k(\\d+)s(\\d+)"}; fails naming
      * {@code example} when it does not.

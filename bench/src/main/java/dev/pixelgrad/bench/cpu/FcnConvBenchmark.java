@@ -24,8 +24,7 @@ public class FcnConvBenchmark extends ConvPasses {
     @Setup(Level.Trial)
     public void setup() {
         open();
-        // An optional leading "N x" is the batch (the demo's net trains on batches of 8).
-        int[] n = numbers(layer.chars().filter(ch -> ch == 'x').count() == 3 ? layer : "1x" + layer,
+        int[] n = numbers(withBatch(layer),
                 "(\\d+)x(\\d+)x(\\d+)x(\\d+)-(\\d+)k(\\d+)p(\\d+)",
                 "[Nx]CinxHxW-CoutkKpP (e.g. 512x22x22-4096k7p0, or 8x16x131x131-32k3p1 for a batch of 8)");
         int cin = n[1];

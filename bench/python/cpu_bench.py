@@ -70,8 +70,8 @@ def batch_of_one(shape):
 
 
 def with_batch(layer):
-    """'16x66x66-32k3p1' -> '1x16x66x66-32k3p1'; four sizes keep their batch (DeviceBenchmark.withBatch)."""
-    return layer if layer.count("x") == 3 else "1x" + layer
+    """'16x66x66-32k3p1' -> '1x16x66x66-32k3p1'; any other comes back as given (DeviceBenchmark.withBatch)."""
+    return "1x" + layer if layer.count("x") == 2 else layer
 
 
 def no_grad(fn):

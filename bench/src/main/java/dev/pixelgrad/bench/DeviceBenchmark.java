@@ -158,11 +158,11 @@ public abstract class DeviceBenchmark {
 
     /**
      * A layer parameter with its batch in front: {@code "16x66x66-32k3p1"} (channels x height x width, then
-     * the layer) becomes {@code "1x16x66x66-32k3p1"}; one that already names a batch
-     * ({@code "8x16x66x66-32k3p1"}: four sizes) is returned as it is.
+     * the layer) becomes {@code "1x16x66x66-32k3p1"}; any other is returned as it is, whether it names a
+     * batch ({@code "8x16x66x66-32k3p1"}: four sizes) or is malformed (so that the error names it as given).
      */
     public static String withBatch(String layer) {
-        return layer.chars().filter(ch -> ch == 'x').count() == 3 ? layer : "1x" + layer;
+        return layer.chars().filter(ch -> ch == 'x').count() == 2 ? "1x" + layer : layer;
     }
 
     /**

@@ -90,12 +90,13 @@ public final class VectorSgemm implements Sgemm {
      */
     record Blocking(Tile tile, int kc, int mc, int nc, int sumsFloats) {
         /**
-         * 4 MiB of partial sums per thread: C's block between KC passes. Measured on a Xeon (2 MiB of L2
-         * per core), 1024^3 and 2048^3 on one thread: 1 MiB made NC so narrow that A was packed again
-         * for every few columns (106 and 81 GFLOP/s); 4, 8, 16 and 32 MiB were within 5% of each other
-         * (129-136 and 128-131).
+         * 8 MiB of partial sums per thread: C's block between KC passes. A narrower block packs A again
+         * for each block of columns. Measured on a Xeon (2 MiB of L2 per core), 1024^3 and 2048^3: on one
+         * thread 1 MiB gave 106 and 81 GFLOP/s, 4 to 32 MiB 128-136 and 126-131; on two threads (each
+         * 2048 rows by 1024 columns at 2048^3) 4 MiB gave 218-223 and 220-225, 8 and 16 MiB 220-223 and
+         * 254-257.
          */
-        static final int SUMS_FLOATS = 1 << 20;
+        static final int SUMS_FLOATS = 1 << 21;
 
         /** The blocking for this JVM's vectors and this machine's caches and threads. */
         static Blocking forThisCpu() {

@@ -16,13 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  *         C tile += A strip * B strip      //     the micro-kernel: broadcast a, one FMA per vector of b
  * </pre>
  *
- * <p>Between KC passes the tiles of C live in a buffer of partial sums, in the order they are visited,
- * and C is written once at the end: read and written front to back each pass, the sums stream through
- * the caches, where C's own tiles, rows a stride apart, would miss once per pass.
- *
  * Packing copies each block once into the order the micro-kernel reads, padded with zeros to whole
  * strips, so the inner loop has no bounds checks or strides. Work is split across cores by columns of
  * C (or rows, when C is tall and narrow); each thread packs into its own buffers.
+ *
+ * <p>Between KC passes the tiles of C live in a buffer of partial sums, in the order they are visited,
+ * and C is written once at the end: read and written front to back each pass, the sums stream through
+ * the caches, where C's own tiles, rows a stride apart, would miss once per pass.
  *
  * <p>The shapes are chosen when the class loads, from what the JVM offers ({@link Blocking#forThisCpu()}):
  * the micro-tile from the number of vector registers ({@link Tile}), KC so that a B strip fills half of
@@ -300,6 +300,8 @@ public final class VectorSgemm implements Sgemm {
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     int tilesM = (mc + mr - 1) / mr;
+                    // Packed here: strip s of the block at s*kc*mr; packed whole: row r's strip holds all of
+                    // k, and this block's part of it starts at column pc.
                     if (!aPacked) {
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, aPack, 0);
                     }

@@ -43,8 +43,6 @@ public final class VectorSgemm implements Sgemm {
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][]);
-    /** What the micro-kernels start from on the first KC pass: zeros enough for the largest tile. */
-    private static final float[] ZERO_TILE = new float[24 * L];
 
     /**
      * The micro-kernel's tile of C: {@code rows} rows by {@code vectors} vectors of L floats, all in
@@ -323,31 +321,23 @@ public final class VectorSgemm implements Sgemm {
                         int bBase = (jr / nr) * kc * nr;
                         int h = Math.min(mr, mc - ir);
                         int aBase = aPacked ? aOff + (ic + ir) / mr * mr * k + pc * mr : (ir / mr) * kc * mr;
-                        // The tile starts from zeros or its partial sums, and ends in its partial sums
-                        // or, on the last pass, in tileBuf to be added to C.
-                        float[] from = ZERO_TILE;
-                        int fromOff = 0;
-                        float[] to = tileBuf;
-                        int toOff = 0;
-                        if (carried) {
-                            int at = ((ic - i0) / mr * strips + t) * mr * nr;
-                            if (!first) {
-                                from = sums;
-                                fromOff = at;
-                            }
-                            if (!last) {
-                                to = sums;
-                                toOff = at;
-                            }
+                        if (!carried) {
+                            kernel(tile, kc, aPack, aBase, bPack, bBase, tileBuf, 0);
+                            addTile(tileBuf, 0, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w,
+                                    overwrite && first);
+                            continue;
                         }
-                        if (tile == Tile.T12X2) {
-                            kernel12x2(kc, aPack, aBase, bPack, bBase, from, fromOff, to, toOff);
-                        } else {
-                            kernel3x3(kc, aPack, aBase, bPack, bBase, from, fromOff, to, toOff);
+                        // Carried (so never first and last at once): the first pass writes the tile's partial
+                        // sums, later ones add to them, and the last adds them into C.
+                        int at = ((ic - i0) / mr * strips + t) * mr * nr;
+                        if (first) {
+                            kernel(tile, kc, aPack, aBase, bPack, bBase, sums, at);
+                            continue;
                         }
-                        if (to == tileBuf) {
-                            addTile(tileBuf, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w,
-                                    overwrite && (first || carried));
+                        kernel(tile, kc, aPack, aBase, bPack, bBase, tileBuf, 0);
+                        accumulate(sums, at, tileBuf, mr * nr);
+                        if (last) {
+                            addTile(sums, at, nr, alpha, c, cOff + (ic + ir) * ldc + jc + jr, ldc, h, w, overwrite);
                         }
                     }
                 }
@@ -480,16 +470,16 @@ public final class VectorSgemm implements Sgemm {
     }
 
     /**
-     * C[h x w at cAt] += alpha * tile, or with {@code overwrite} C = alpha * tile (the first pass over a C
-     * that beta 0 discards), where the tile holds {@code nr} floats per row. A whole tile row goes a
+     * C[h x w at cAt] += alpha * tile, or with {@code overwrite} C = alpha * tile (the first write into a C
+     * that beta 0 discards), where the tile starts at tile[tileOff] and holds {@code nr} floats per row. A whole tile row goes a
      * vector at a time; the edges of C, element by element.
      */
-    private static void addTile(float[] tile, int nr, float alpha, float[] c, int cAt, int ldc, int h, int w,
-                                boolean overwrite) {
+    private static void addTile(float[] tile, int tileOff, int nr, float alpha, float[] c, int cAt, int ldc, int h,
+                                int w, boolean overwrite) {
         FloatVector alphas = FloatVector.broadcast(S, alpha);
         for (int i = 0; i < h; i++) {
             int row = cAt + i * ldc;
-            int t = i * nr;
+            int t = tileOff + i * nr;
             if (w == nr) {
                 for (int j = 0; j < nr; j += L) {
                     FloatVector v = FloatVector.fromArray(S, tile, t + j);
@@ -503,19 +493,34 @@ public final class VectorSgemm implements Sgemm {
         }
     }
 
-    // The two micro-kernels: to = from + (A strip) (B strip) over kc steps, the accumulators in registers,
-    // where from and to are whole tiles laid out row after row (zeros, the partial sums of earlier KC
-    // passes, a buffer). The accumulators start from zero and from is added at the end, so a sum is
-    // rounded in K blocks as when each pass was added into C (starting from the partial sums instead
-    // made Winograd's forward error on a 512-channel layer twice as large, 1.5e-5 against 7.4e-6).
+    /** sums[at, at + floats) += tile[0, floats), floats a multiple of L: a tile's partial sums, one more pass. */
+    private static void accumulate(float[] sums, int at, float[] tile, int floats) {
+        for (int i = 0; i < floats; i += L) {
+            FloatVector.fromArray(S, sums, at + i).add(FloatVector.fromArray(S, tile, i)).intoArray(sums, at + i);
+        }
+    }
+
+    /** to[toOff..] = the tile's product over kc steps, by the micro-kernel of {@code tile}. */
+    private static void kernel(Tile tile, int kc, float[] ap, int aBase, float[] bp, int bBase, float[] to, int toOff) {
+        if (tile == Tile.T12X2) {
+            kernel12x2(kc, ap, aBase, bp, bBase, to, toOff);
+        } else {
+            kernel3x3(kc, ap, aBase, bp, bBase, to, toOff);
+        }
+    }
+
+    // The two micro-kernels: to[toOff..] = (A strip) (B strip) over kc steps, the accumulators in registers,
+    // the tile laid out row after row. Adding a pass's tile to the partial sums of earlier passes is
+    // left to the caller, after the pass, so a sum is rounded K block by K block (starting the
+    // accumulators from the partial sums instead made Winograd's forward error on a 512-channel layer
+    // twice as large, 1.5e-5 against 7.4e-6).
     // They leave adding the tile into C to the caller: C2 stops inlining a method
     // this long part way through (NodeCountInliningCutoff), and a vector passed to a call it did not
     // inline is boxed, which made a 12 x 2 kernel with its own row-adding helper 15 times slower. Each
     // step indexes the packed strips from p, so C2 can drop the bounds checks from the loop.
 
     /** 12 rows x 2 vectors, 24 accumulators: for 32 vector registers. */
-    private static void kernel12x2(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] from, int fromOff,
-                                   float[] to, int toOff) {
+    private static void kernel12x2(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] to, int toOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -563,38 +568,37 @@ public final class VectorSgemm implements Sgemm {
             cb1 = av.fma(b1, cb1);
         }
         int r = 2 * L;
-        c00.add(FloatVector.fromArray(S, from, fromOff)).intoArray(to, toOff);
-        c01.add(FloatVector.fromArray(S, from, fromOff + L)).intoArray(to, toOff + L);
-        c10.add(FloatVector.fromArray(S, from, fromOff + r)).intoArray(to, toOff + r);
-        c11.add(FloatVector.fromArray(S, from, fromOff + r + L)).intoArray(to, toOff + r + L);
-        c20.add(FloatVector.fromArray(S, from, fromOff + 2 * r)).intoArray(to, toOff + 2 * r);
-        c21.add(FloatVector.fromArray(S, from, fromOff + 2 * r + L)).intoArray(to, toOff + 2 * r + L);
-        c30.add(FloatVector.fromArray(S, from, fromOff + 3 * r)).intoArray(to, toOff + 3 * r);
-        c31.add(FloatVector.fromArray(S, from, fromOff + 3 * r + L)).intoArray(to, toOff + 3 * r + L);
-        c40.add(FloatVector.fromArray(S, from, fromOff + 4 * r)).intoArray(to, toOff + 4 * r);
-        c41.add(FloatVector.fromArray(S, from, fromOff + 4 * r + L)).intoArray(to, toOff + 4 * r + L);
-        c50.add(FloatVector.fromArray(S, from, fromOff + 5 * r)).intoArray(to, toOff + 5 * r);
-        c51.add(FloatVector.fromArray(S, from, fromOff + 5 * r + L)).intoArray(to, toOff + 5 * r + L);
-        c60.add(FloatVector.fromArray(S, from, fromOff + 6 * r)).intoArray(to, toOff + 6 * r);
-        c61.add(FloatVector.fromArray(S, from, fromOff + 6 * r + L)).intoArray(to, toOff + 6 * r + L);
-        c70.add(FloatVector.fromArray(S, from, fromOff + 7 * r)).intoArray(to, toOff + 7 * r);
-        c71.add(FloatVector.fromArray(S, from, fromOff + 7 * r + L)).intoArray(to, toOff + 7 * r + L);
-        c80.add(FloatVector.fromArray(S, from, fromOff + 8 * r)).intoArray(to, toOff + 8 * r);
-        c81.add(FloatVector.fromArray(S, from, fromOff + 8 * r + L)).intoArray(to, toOff + 8 * r + L);
-        c90.add(FloatVector.fromArray(S, from, fromOff + 9 * r)).intoArray(to, toOff + 9 * r);
-        c91.add(FloatVector.fromArray(S, from, fromOff + 9 * r + L)).intoArray(to, toOff + 9 * r + L);
-        ca0.add(FloatVector.fromArray(S, from, fromOff + 10 * r)).intoArray(to, toOff + 10 * r);
-        ca1.add(FloatVector.fromArray(S, from, fromOff + 10 * r + L)).intoArray(to, toOff + 10 * r + L);
-        cb0.add(FloatVector.fromArray(S, from, fromOff + 11 * r)).intoArray(to, toOff + 11 * r);
-        cb1.add(FloatVector.fromArray(S, from, fromOff + 11 * r + L)).intoArray(to, toOff + 11 * r + L);
+        c00.intoArray(to, toOff);
+        c01.intoArray(to, toOff + L);
+        c10.intoArray(to, toOff + r);
+        c11.intoArray(to, toOff + r + L);
+        c20.intoArray(to, toOff + 2 * r);
+        c21.intoArray(to, toOff + 2 * r + L);
+        c30.intoArray(to, toOff + 3 * r);
+        c31.intoArray(to, toOff + 3 * r + L);
+        c40.intoArray(to, toOff + 4 * r);
+        c41.intoArray(to, toOff + 4 * r + L);
+        c50.intoArray(to, toOff + 5 * r);
+        c51.intoArray(to, toOff + 5 * r + L);
+        c60.intoArray(to, toOff + 6 * r);
+        c61.intoArray(to, toOff + 6 * r + L);
+        c70.intoArray(to, toOff + 7 * r);
+        c71.intoArray(to, toOff + 7 * r + L);
+        c80.intoArray(to, toOff + 8 * r);
+        c81.intoArray(to, toOff + 8 * r + L);
+        c90.intoArray(to, toOff + 9 * r);
+        c91.intoArray(to, toOff + 9 * r + L);
+        ca0.intoArray(to, toOff + 10 * r);
+        ca1.intoArray(to, toOff + 10 * r + L);
+        cb0.intoArray(to, toOff + 11 * r);
+        cb1.intoArray(to, toOff + 11 * r + L);
     }
 
     /**
      * 3 rows x 3 vectors, 9 accumulators: for 16 vector registers. (A 6 x 2 tile, the usual AVX2 shape,
      * leaves C2 one register short once it hoists the broadcasts, and it spills an accumulator.)
      */
-    private static void kernel3x3(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] from, int fromOff,
-                                  float[] to, int toOff) {
+    private static void kernel3x3(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] to, int toOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z;
         for (int p = 0; p < kc; p++) {
@@ -617,14 +621,14 @@ public final class VectorSgemm implements Sgemm {
             c22 = av.fma(b2, c22);
         }
         int r = 3 * L;
-        c00.add(FloatVector.fromArray(S, from, fromOff)).intoArray(to, toOff);
-        c01.add(FloatVector.fromArray(S, from, fromOff + L)).intoArray(to, toOff + L);
-        c02.add(FloatVector.fromArray(S, from, fromOff + 2 * L)).intoArray(to, toOff + 2 * L);
-        c10.add(FloatVector.fromArray(S, from, fromOff + r)).intoArray(to, toOff + r);
-        c11.add(FloatVector.fromArray(S, from, fromOff + r + L)).intoArray(to, toOff + r + L);
-        c12.add(FloatVector.fromArray(S, from, fromOff + r + 2 * L)).intoArray(to, toOff + r + 2 * L);
-        c20.add(FloatVector.fromArray(S, from, fromOff + 2 * r)).intoArray(to, toOff + 2 * r);
-        c21.add(FloatVector.fromArray(S, from, fromOff + 2 * r + L)).intoArray(to, toOff + 2 * r + L);
-        c22.add(FloatVector.fromArray(S, from, fromOff + 2 * r + 2 * L)).intoArray(to, toOff + 2 * r + 2 * L);
+        c00.intoArray(to, toOff);
+        c01.intoArray(to, toOff + L);
+        c02.intoArray(to, toOff + 2 * L);
+        c10.intoArray(to, toOff + r);
+        c11.intoArray(to, toOff + r + L);
+        c12.intoArray(to, toOff + r + 2 * L);
+        c20.intoArray(to, toOff + 2 * r);
+        c21.intoArray(to, toOff + 2 * r + L);
+        c22.intoArray(to, toOff + 2 * r + 2 * L);
     }
 }

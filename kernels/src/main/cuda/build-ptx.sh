@@ -7,7 +7,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$here/../resources/dev/pixelgrad/kernels/cuda/ptx"
-arch="compute_75"   # PTX for Turing and newer; the driver compiles it for the GPU at hand (sm_90 on H100/H200)
+# PTX for Turing and newer (compute_75), which the driver compiles for the GPU at hand (sm_90 on H100/H200);
+# a file that needs newer instructions names its target on a line "// pixelgrad-ptx-arch: compute_NN".
+default_arch="compute_75"
 mkdir -p "$out"
 if ! command -v nvcc >/dev/null 2>&1; then
   echo "build-ptx: nvcc not found; using the committed PTX"
@@ -20,6 +22,8 @@ for cu in "$here"/*.cu; do
   if [ -f "$ptx" ] && [ "$(head -n 1 "$ptx")" = "// pixelgrad-source-sha256: $hash" ]; then
     continue
   fi
+  arch="$(sed -n 's|^// pixelgrad-ptx-arch: \(compute_[0-9]*\).*|\1|p' "$cu" | head -n 1)"
+  arch="${arch:-$default_arch}"
   echo "build-ptx: nvcc -ptx -arch=$arch $name.cu"
   nvcc -ptx -arch="$arch" -O3 -o "$ptx.tmp" "$cu"
   { echo "// pixelgrad-source-sha256: $hash"; cat "$ptx.tmp"; } > "$ptx"

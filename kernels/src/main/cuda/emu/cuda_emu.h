@@ -73,6 +73,10 @@ void sync_warp();
 uint64_t warp_exchange(uint64_t mine, int from);
 // Each lane offers a predicate; every lane receives the bit mask of the lanes that offered true.
 unsigned int warp_ballot(bool predicate);
+// Every lane of the calling thread's warp offers `count` (at most 4) 32-bit values and receives all of
+// them, lane by lane (all[lane * count + i]). For the warp-wide instructions (mma.sync), which need all
+// 32 lanes: a lane missing fails the launch with a message naming `what`.
+void warp_gather(const uint32_t* mine, int count, uint32_t* all, const char* what);
 int lane_id();
 }  // namespace emu
 
@@ -125,6 +129,50 @@ static inline T __shfl_xor_sync(unsigned int, T v, int mask, int width = 32) {
     int from = lane ^ mask;
     return emu::shuffle_from(v, (from & ~(width - 1)) == (lane & ~(width - 1)) ? from : lane);
 }
+// ------------------------------------------------------------------ tensor cores (TF32)
+namespace emu {
+// cvt.rna.tf32.f32: float rounded to 10 mantissa bits, to nearest with ties away from zero (half of the
+// dropped 13 bits added to the magnitude, then dropped); the low 13 bits of the result are zero. A NaN
+// stays a NaN (its payload is not rounded into an infinity); a value rounded past the largest finite
+// TF32 becomes infinity, as rounding to nearest does.
+static inline uint32_t tf32_round(float x) {
+    uint32_t u;
+    std::memcpy(&u, &x, 4);
+    if ((u & 0x7f800000u) == 0x7f800000u) return (u & 0x007fffffu) ? 0x7fffffffu : u;
+    return (u + 0x1000u) & 0xffffe000u;
+}
+
+static inline float tf32_value(uint32_t bits) {
+    bits &= 0xffffe000u;  // mma reads the 19 bits of TF32 and ignores the rest of the register
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 with c = d: the warp's fragments are gathered and
+// each lane computes its four values of D from the full 16 x 8 A and 8 x 8 B, in the PTX ISA's layouts
+// (lane l, g = l / 4, t = l % 4): a0 = A[g][t], a1 = A[g+8][t], a2 = A[g][t+4], a3 = A[g+8][t+4];
+// b0 = B[t][g], b1 = B[t+4][g]; d0 = D[g][2t], d1 = D[g][2t+1], d2 = D[g+8][2t], d3 = D[g+8][2t+1].
+// Products of TF32 values are exact in float; the sum runs over k in order, in float.
+static inline void mma_m16n8k8_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
+    uint32_t all_a[32 * 4];
+    uint32_t all_b[32 * 2];
+    warp_gather(a, 4, all_a, "mma.sync m16n8k8 tf32 (A)");
+    warp_gather(b, 2, all_b, "mma.sync m16n8k8 tf32 (B)");
+    // A[row][k] is register (row >= 8) + 2 * (k >= 4) of lane (row % 8) * 4 + k % 4; B[k][col] is
+    // register (k >= 4) of lane col * 4 + k % 4.
+    auto A = [&](int row, int k) { return tf32_value(all_a[((row & 7) * 4 + (k & 3)) * 4 + (row >> 3) + 2 * (k >> 2)]); };
+    auto B = [&](int k, int col) { return tf32_value(all_b[(col * 4 + (k & 3)) * 2 + (k >> 2)]); };
+    int lane = lane_id(), g = lane >> 2, t = lane & 3;
+    for (int r = 0; r < 4; r++) {
+        int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);
+        float sum = d[r];
+        for (int k = 0; k < 8; k++) sum += A(row, k) * B(k, col);
+        d[r] = sum;
+    }
+}
+}  // namespace emu
+
 static inline unsigned int __ballot_sync(unsigned int, int predicate) { return emu::warp_ballot(predicate != 0); }
 static inline int __any_sync(unsigned int mask, int predicate) { return __ballot_sync(mask, predicate) != 0; }
 static inline int __all_sync(unsigned int, int predicate) {

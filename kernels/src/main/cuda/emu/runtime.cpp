@@ -58,6 +58,7 @@ Registration::Registration(const char* name, void (*invoke)(void**), const char*
 static constexpr int MAX_THREADS = 1024;
 static constexpr int WARP = 32;
 static constexpr size_t STACK_BYTES = 256 * 1024;  // virtual; a kernel touches a few pages of it
+static constexpr int GATHER_MAX = 4;  // values per lane in one warp_gather
 
 enum class State { READY, AT_BLOCK_BARRIER, AT_WARP_BARRIER, DONE };
 
@@ -215,6 +216,7 @@ struct Worker {
     bool stacks_dirty = false;  // fibers were abandoned mid-kernel (a failed launch)
     uint64_t exchange_slots[MAX_THREADS] = {};
     uint64_t exchange_counts[MAX_THREADS] = {};
+    uint32_t gather_slots[MAX_THREADS][GATHER_MAX] = {};
     uint64_t switches = 0;
 
     Worker() {
@@ -309,6 +311,32 @@ unsigned int warp_ballot(bool predicate) {
     }
     sync_warp();
     return mask;
+}
+
+void warp_gather(const uint32_t* mine, int count, uint32_t* all, const char* what) {
+    Fiber* f = current_fiber;
+    Worker* w = worker;
+    if (count > GATHER_MAX) std::abort();  // a caller in this library asked for more than it may
+    uint64_t round = ++f->exchanges;
+    for (int i = 0; i < count; i++) w->gather_slots[f->linear][i] = mine[i];
+    w->exchange_counts[f->linear] = round;
+    sync_warp();  // every live lane has offered its values
+    int first = f->linear - f->linear % WARP;
+    int missing = 0;
+    for (int lane = 0; lane < WARP; lane++) {
+        int source = first + lane;
+        bool there = source < w->threads && w->exchange_counts[source] == round;
+        missing += !there;
+        for (int i = 0; i < count; i++) all[lane * count + i] = there ? w->gather_slots[source][i] : 0u;
+    }
+    if (missing > 0 && f->linear % WARP == 0) {
+        char msg[256];
+        std::snprintf(msg, sizeof msg, "%s: %s in block (%u, %u, %u), warp %d, with %d of its 32 lanes absent "
+                      "(the instruction needs the whole warp)", w->launch->kernel->name, what, block_index.x,
+                      block_index.y, block_index.z, f->linear / WARP, missing);
+        w->launch->fail(msg);
+    }
+    sync_warp();  // every lane has read before any lane offers again
 }
 
 }  // namespace emu

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.pixelgrad.tensor.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -15,12 +16,22 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>cuBLAS is column-major; a row-major C = op(A) op(B) is the column-major C^T = op(B)^T op(A)^T,
  * so the call swaps the operands and their dimensions and leaves the data where it is.
+ *
+ * <p>The handle's math mode follows {@link Precision}: FP32 is CUBLAS_DEFAULT_MATH (no tensor cores for
+ * single precision since CUDA 11), TF32 is CUBLAS_TF32_TENSOR_OP_MATH, as PyTorch sets it for
+ * {@code torch.backends.cuda.matmul.allow_tf32}.
  */
 final class Cublas {
     private static final int OP_N = 0;
     private static final int OP_T = 1;
+    /** cublasMath_t. */
+    private static final int DEFAULT_MATH = 0;
+    private static final int TF32_TENSOR_OP_MATH = 3;
 
     private final MethodHandle sgemm;
+    private final MethodHandle setMathMode;
+    /** The precision the handle's math mode was last set for (null before the first product). */
+    private Precision mathModeFor;
     private final MemorySegment handle;
     private final MemorySegment alphaBeta = Arena.global().allocate(JAVA_FLOAT, 2);
     final int version;
@@ -30,6 +41,7 @@ final class Cublas {
         MethodHandle getVersion = NativeLibraries.function(lib, "cublasGetVersion_v2", JAVA_INT, ADDRESS, ADDRESS);
         sgemm = NativeLibraries.function(lib, "cublasSgemm_v2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+        setMathMode = NativeLibraries.function(lib, "cublasSetMathMode", JAVA_INT, ADDRESS, JAVA_INT);
         MemorySegment slot = Arena.global().allocate(ADDRESS);
         check((int) create.invokeExact(slot), "cublasCreate");
         handle = slot.get(ADDRESS, 0);
@@ -56,6 +68,12 @@ final class Cublas {
         alphaBeta.set(JAVA_FLOAT, 0, alpha);
         alphaBeta.set(JAVA_FLOAT, 4, beta);
         try {
+            Precision precision = Precision.current();
+            if (precision != mathModeFor) {
+                int mode = precision == Precision.TF32 ? TF32_TENSOR_OP_MATH : DEFAULT_MATH;
+                check((int) setMathMode.invokeExact(handle, mode), "cublasSetMathMode");
+                mathModeFor = precision;
+            }
             int status = (int) sgemm.invokeExact(handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m, k,
                     alphaBeta, MemorySegment.ofAddress(b), ldb, MemorySegment.ofAddress(a), lda,
                     alphaBeta.asSlice(4), MemorySegment.ofAddress(c), ldc);

@@ -26,6 +26,12 @@ interface CudaDriver {
     /** True for the host-emulated device: NVIDIA's libraries (cuBLAS, cuDNN) are not there. */
     boolean emulated();
 
+    /**
+     * Whether the device multiplies TF32 on tensor cores (compute capability 8.0 and newer), which our
+     * TF32 kernels need; the emulated device emulates those instructions.
+     */
+    boolean tf32TensorCores();
+
     /** Device memory of exactly {@code bytes}; {@link DeviceOutOfMemoryException} when there is none left. */
     long allocate(long bytes);
 

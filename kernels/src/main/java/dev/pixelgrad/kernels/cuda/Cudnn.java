@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pixelgrad.kernels.ConvGeometry;
+import dev.pixelgrad.tensor.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -14,19 +15,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * cuDNN through java.lang.foreign: convolution forward, backward-data, backward-filter and bias
  * gradient, and max pooling, with the legacy descriptor API (present in cuDNN 8 and 9). (JCudnn is not
  * used: its Java API on Maven Central stops at cuDNN 7/8 and its native part does not load next to
- * cuDNN 9.) Convolutions run in FP32 FMA math (no TF32 tensor cores), so results match the CPU to
- * float rounding. Algorithms come from cuDNN's heuristics, once per shape.
+ * cuDNN 9.) Convolutions follow {@link Precision}: FP32 runs in FMA math (no tensor cores), so results
+ * match the CPU to float rounding; TF32 allows tensor cores (CUDNN_DEFAULT_MATH, as PyTorch sets it for
+ * {@code torch.backends.cudnn.allow_tf32}). Algorithms come from cuDNN's heuristics, once per shape,
+ * pass and precision, and each runs in the math type the heuristics reported for it.
  */
 final class Cudnn {
     private static final int NCHW = 0;
     private static final int FLOAT = 0;
     private static final int CROSS_CORRELATION = 1;
+    /** cudnnMathType_t: DEFAULT lets FP32 convolutions use TF32 tensor cores (compute capability 8.0+). */
+    private static final int DEFAULT_MATH = 0;
     private static final int FMA_MATH = 3;
+    /** The mathType field of cudnnConvolution*AlgoPerf_t. */
+    private static final long PERF_MATH_TYPE = 28;
     /** CUDNN_POOLING_MAX_DETERMINISTIC: repeatable backward passes. */
     private static final int POOLING_MAX = 3;
     private static final int PROPAGATE_NAN = 1;
@@ -162,12 +170,16 @@ final class Cudnn {
             return d;
         }
 
-        MemorySegment conv(int ph, int pw, int sh, int sw) throws Throwable {
+        MemorySegment conv(int ph, int pw, int sh, int sw, int mathType) throws Throwable {
             MemorySegment d = create(createConv, destroyConv, "cudnnCreateConvolutionDescriptor");
             check((int) setConv2d.invokeExact(d, ph, pw, sh, sw, 1, 1, CROSS_CORRELATION, FLOAT),
                     "cudnnSetConvolution2dDescriptor");
-            check((int) setConvMath.invokeExact(d, FMA_MATH), "cudnnSetConvolutionMathType");
+            setMath(d, mathType);
             return d;
+        }
+
+        void setMath(MemorySegment conv, int mathType) throws Throwable {
+            check((int) setConvMath.invokeExact(conv, mathType), "cudnnSetConvolutionMathType");
         }
 
         MemorySegment pool(int kh, int kw, int ph, int pw, int sh, int sw) throws Throwable {
@@ -200,23 +212,25 @@ final class Cudnn {
     }
 
     /**
-     * Algorithms left out: FFT and Winograd trade FP32 accuracy for speed (errors well above float
+     * Algorithms left out in FP32: FFT and Winograd trade FP32 accuracy for speed (errors well above float
      * rounding), which would break parity with the CPU. Forward: FFT 4, FFT_TILING 5, WINOGRAD 6 and 7;
      * backward data: FFT 2, FFT_TILING 3, WINOGRAD 4 and 5; backward filter: FFT 2, WINOGRAD_NONFUSED 4,
-     * FFT_TILING 5.
+     * FFT_TILING 5. In TF32 every algorithm is allowed, as in PyTorch: there the bar is TF32's rounding
+     * of the inputs (2^-11 relative), not float rounding.
      */
-    private static boolean inexact(String key, int algo) {
-        if (key.startsWith("fwd")) {
+    private static boolean inexact(String pass, int algo) {
+        if (pass.equals("fwd")) {
             return algo >= 4;
         }
-        if (key.startsWith("bwd-data")) {
+        if (pass.equals("bwd-data")) {
             return algo >= 2;
         }
         return algo == 2 || algo == 4 || algo == 5;
     }
 
-    /** The chosen algorithm and its workspace bytes, from cuDNN's heuristics, cached by key. */
-    private long[] choose(Descriptors d, String key, AlgoQuery query, WorkspaceQuery workspace) throws Throwable {
+    /** The chosen algorithm, its workspace bytes and math type, from cuDNN's heuristics, cached by key. */
+    private long[] choose(Descriptors d, String key, IntPredicate allowed, AlgoQuery query, WorkspaceQuery workspace)
+            throws Throwable {
         long[] cached = algorithms.get(key);
         if (cached != null) {
             return cached;
@@ -230,10 +244,11 @@ final class Cudnn {
             int algo = perf.get(JAVA_INT, base);
             int status = perf.get(JAVA_INT, base + 4);
             long memory = perf.get(JAVA_LONG, base + 16);
-            if (status == 0 && memory <= WORKSPACE_LIMIT && !inexact(key, algo)) {
+            int mathType = perf.get(JAVA_INT, base + PERF_MATH_TYPE);
+            if (status == 0 && memory <= WORKSPACE_LIMIT && allowed.test(algo)) {
                 MemorySegment size = d.scratch(8);
-                check(workspace.run(algo, size), "cudnnGet*WorkspaceSize (" + key + ")");
-                long[] choice = {algo, size.get(JAVA_LONG, 0)};
+                check(workspace.run(algo, mathType, size), "cudnnGet*WorkspaceSize (" + key + ")");
+                long[] choice = {algo, size.get(JAVA_LONG, 0), mathType};
                 algorithms.put(key, choice);
                 return choice;
             }
@@ -246,9 +261,10 @@ final class Cudnn {
         int run(int requested, MemorySegment returned, MemorySegment perf) throws Throwable;
     }
 
+    /** The workspace of one algorithm, asked with the descriptor set to the math type it will run in. */
     @FunctionalInterface
     private interface WorkspaceQuery {
-        int run(int algo, MemorySegment size) throws Throwable;
+        int run(int algo, int mathType, MemorySegment size) throws Throwable;
     }
 
     // ------------------------------------------------------------------ convolution
@@ -279,10 +295,17 @@ final class Cudnn {
             MemorySegment xd = d.tensor(g.n(), g.cIn(), g.h(), g.w());
             MemorySegment wd = d.filter(g.cOut(), g.cIn(), g.kh(), g.kw());
             MemorySegment yd = d.tensor(g.n(), g.cOut(), g.outH(), g.outW());
-            MemorySegment cd = d.conv(g.padH(), g.padW(), g.strideH(), g.strideW());
-            long[] algo = choose(d, pass + " " + key(g),
+            Precision precision = Precision.current();
+            MemorySegment cd = d.conv(g.padH(), g.padW(), g.strideH(), g.strideW(),
+                    precision == Precision.TF32 ? DEFAULT_MATH : FMA_MATH);
+            IntPredicate allowed = precision == Precision.TF32 ? a -> true : a -> !inexact(pass, a);
+            long[] algo = choose(d, precision + " " + pass + " " + key(g), allowed,
                     (req, ret, perf) -> query.run(xd, wd, yd, cd, req, ret, perf),
-                    (a, size) -> workspace.run(xd, wd, yd, cd, a, size));
+                    (a, mathType, size) -> {
+                        d.setMath(cd, mathType);
+                        return workspace.run(xd, wd, yd, cd, a, size);
+                    });
+            d.setMath(cd, (int) algo[2]);
             CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
             try {
                 check(call.run(xd, wd, yd, cd, (int) algo[0],

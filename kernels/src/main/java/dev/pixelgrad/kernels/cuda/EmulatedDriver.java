@@ -201,6 +201,11 @@ final class EmulatedDriver implements CudaDriver {
     }
 
     @Override
+    public boolean tf32TensorCores() {
+        return true;
+    }
+
+    @Override
     public long allocate(long bytes) {
         try {
             long address = ((MemorySegment) malloc.invokeExact(bytes)).address();

@@ -2,15 +2,18 @@ package dev.pixelgrad.kernels.cuda;
 
 import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
+import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Tensor;
 
 /**
  * Row-major SGEMM on device addresses, C = alpha op(A) op(B) + beta C: our tiled kernel (gemm.cu) or
  * cuBLAS where chosen ("matmul"); the CPU twin is Sgemm. Convolutions call {@link #own} directly, since
- * their vendor path is cuDNN.
+ * their vendor path is cuDNN. Under {@link Precision#TF32} our kernel is gemm_tf32.cu's, on tensor cores,
+ * where the device has them (compute capability 8.0+; older GPUs compute in FP32, as cuDNN and cuBLAS
+ * do there).
  */
 final class GemmCuda {
-    /** The rows and columns of C that one block of gemm.cu computes. */
+    /** The rows and columns of C that one block of gemm.cu (and of gemm_tf32.cu) computes. */
     private static final int TILE = 128;
     private static final int THREADS = 256;
 
@@ -52,7 +55,17 @@ final class GemmCuda {
             throw new IllegalArgumentException("sgemm: " + m + " rows exceed the kernel's grid (65535 tiles of " + TILE + ")");
         }
         Grid grid = new Grid((n + TILE - 1) / TILE, rowTiles, THREADS);
-        if (!transA && !transB) {
+        if (Precision.current() == Precision.TF32 && rt.driver.tf32TensorCores()) {
+            if (!transA && !transB) {
+                k.sgemm_tf32_nn(grid, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc);
+            } else if (!transA) {
+                k.sgemm_tf32_nt(grid, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc);
+            } else if (!transB) {
+                k.sgemm_tf32_tn(grid, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc);
+            } else {
+                k.sgemm_tf32_tt(grid, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc);
+            }
+        } else if (!transA && !transB) {
             k.sgemm_nn(grid, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc);
         } else if (!transA) {
             k.sgemm_nt(grid, m, n, kk, alpha, a, lda, b, ldb, beta, c, ldc);

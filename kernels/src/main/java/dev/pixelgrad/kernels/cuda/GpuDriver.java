@@ -50,6 +50,7 @@ final class GpuDriver implements CudaDriver {
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final int driverVersion;
+    private final int computeMajor;
 
     private GpuDriver(int ordinal) {
         CUdevice device = new CUdevice();
@@ -60,6 +61,7 @@ final class GpuDriver implements CudaDriver {
         int[] v = new int[1];
         cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
         int major = v[0];
+        computeMajor = major;
         cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
         int minor = v[0];
         cuDriverGetVersion(v);
@@ -67,6 +69,9 @@ final class GpuDriver implements CudaDriver {
         description = deviceName + " (compute " + major + "." + minor + ", driver " + version(driverVersion) + ")";
         cuDevicePrimaryCtxRetain(context, device);
         makeCurrent();
+        // Kernels load their modules at first launch; one is loaded now so that a driver too old for our
+        // PTX is reported when the backend starts.
+        modules.put("elementwise", load("elementwise"));
     }
 
     private static String version(int v) {
@@ -141,6 +146,11 @@ final class GpuDriver implements CudaDriver {
     @Override
     public boolean emulated() {
         return false;
+    }
+
+    @Override
+    public boolean tf32TensorCores() {
+        return computeMajor >= 8;
     }
 
     @Override

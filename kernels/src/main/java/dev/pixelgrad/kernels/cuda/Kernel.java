@@ -19,6 +19,9 @@ import java.lang.foreign.MemorySegment;
  * <p>The signature has one letter per parameter: {@code p} device pointer, {@code l} 64-bit integer,
  * {@code i} 32-bit integer, {@code f} float, {@code d} double. Not thread-safe: the backend launches
  * under its lock.
+ *
+ * <p>The kernel's module is loaded at its first launch, not before, so a module that needs a newer GPU
+ * (the TF32 kernels need compute capability 8.0) costs nothing on a GPU that never runs it.
  */
 final class Kernel {
     private static final long SLOT_BYTES = 8;
@@ -26,12 +29,15 @@ final class Kernel {
     final String name;
     final String signature;
     private final CudaDriver driver;
-    private final CudaDriver.Function function;
+    private final String module;
+    private final long pointersAddress;
+    private CudaDriver.Function function;
     private final MemorySegment slots;
     private long launches;
 
     Kernel(CudaDriver driver, String module, String name, String signature) {
         this.driver = driver;
+        this.module = module;
         this.name = name;
         this.signature = signature;
         int n = Math.max(1, signature.length());
@@ -41,7 +47,7 @@ final class Kernel {
         for (int i = 0; i < signature.length(); i++) {
             pointers.setAtIndex(ADDRESS, i, slots.asSlice(i * SLOT_BYTES, SLOT_BYTES));
         }
-        this.function = driver.function(module, name, signature, pointers.address());
+        pointersAddress = pointers.address();
     }
 
     private long at(int i, char letter) {
@@ -78,6 +84,9 @@ final class Kernel {
     }
 
     void launch(Grid grid) {
+        if (function == null) {
+            function = driver.function(module, name, signature, pointersAddress);
+        }
         driver.launch(function, grid.x(), grid.y(), grid.block());
         launches++;
     }

@@ -35,6 +35,10 @@ final class Kernels {
             new Entry("gemm", "sgemm_nt", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tn", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tt", "iiifpipifpi"),
+            new Entry("gemm_tf32", "sgemm_tf32_nn", "iiifpipifpi"),
+            new Entry("gemm_tf32", "sgemm_tf32_nt", "iiifpipifpi"),
+            new Entry("gemm_tf32", "sgemm_tf32_tn", "iiifpipifpi"),
+            new Entry("gemm_tf32", "sgemm_tf32_tt", "iiifpipifpi"),
             new Entry("loss", "softmax_xent_f32", "pppppiilif"),
             new Entry("loss", "class_weight_sum_partial_f32", "ppilp"),
             new Entry("optim", "sgd_step_f32", "pppfffl"),
@@ -64,6 +68,10 @@ final class Kernels {
     private final Kernel sgemm_nt;
     private final Kernel sgemm_tn;
     private final Kernel sgemm_tt;
+    private final Kernel sgemm_tf32_nn;
+    private final Kernel sgemm_tf32_nt;
+    private final Kernel sgemm_tf32_tn;
+    private final Kernel sgemm_tf32_tt;
     private final Kernel softmax_xent_f32;
     private final Kernel class_weight_sum_partial_f32;
     private final Kernel sgd_step_f32;
@@ -94,6 +102,10 @@ final class Kernels {
         sgemm_nt = new Kernel(driver, "gemm", "sgemm_nt", "iiifpipifpi");
         sgemm_tn = new Kernel(driver, "gemm", "sgemm_tn", "iiifpipifpi");
         sgemm_tt = new Kernel(driver, "gemm", "sgemm_tt", "iiifpipifpi");
+        sgemm_tf32_nn = new Kernel(driver, "gemm_tf32", "sgemm_tf32_nn", "iiifpipifpi");
+        sgemm_tf32_nt = new Kernel(driver, "gemm_tf32", "sgemm_tf32_nt", "iiifpipifpi");
+        sgemm_tf32_tn = new Kernel(driver, "gemm_tf32", "sgemm_tf32_tn", "iiifpipifpi");
+        sgemm_tf32_tt = new Kernel(driver, "gemm_tf32", "sgemm_tf32_tt", "iiifpipifpi");
         softmax_xent_f32 = new Kernel(driver, "loss", "softmax_xent_f32", "pppppiilif");
         class_weight_sum_partial_f32 = new Kernel(driver, "loss", "class_weight_sum_partial_f32", "ppilp");
         sgd_step_f32 = new Kernel(driver, "optim", "sgd_step_f32", "pppfffl");
@@ -127,6 +139,10 @@ final class Kernels {
         m.put("sgemm_nt", sgemm_nt.launches());
         m.put("sgemm_tn", sgemm_tn.launches());
         m.put("sgemm_tt", sgemm_tt.launches());
+        m.put("sgemm_tf32_nn", sgemm_tf32_nn.launches());
+        m.put("sgemm_tf32_nt", sgemm_tf32_nt.launches());
+        m.put("sgemm_tf32_tn", sgemm_tf32_tn.launches());
+        m.put("sgemm_tf32_tt", sgemm_tf32_tt.launches());
         m.put("softmax_xent_f32", softmax_xent_f32.launches());
         m.put("class_weight_sum_partial_f32", class_weight_sum_partial_f32.launches());
         m.put("sgd_step_f32", sgd_step_f32.launches());
@@ -216,6 +232,26 @@ final class Kernels {
     /** gemm.cu: {@code sgemm_tt(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
     void sgemm_tt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
         sgemm_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_tf32.cu: {@code sgemm_tf32_nn(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_tf32_nn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_tf32_nn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_tf32.cu: {@code sgemm_tf32_nt(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_tf32_nt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_tf32_nt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_tf32.cu: {@code sgemm_tf32_tn(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_tf32_tn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_tf32_tn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_tf32.cu: {@code sgemm_tf32_tt(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
+    void sgemm_tf32_tt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        sgemm_tf32_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
     }
 
     /** loss.cu: {@code softmax_xent_f32(const float*z, const int*labels, const float*weights, float*grad, double*partial, int n, int channels, long plane, int ignore, float scale)} */

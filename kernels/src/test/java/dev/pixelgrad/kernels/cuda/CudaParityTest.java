@@ -1,15 +1,18 @@
 package dev.pixelgrad.kernels.cuda;
 
 import static dev.pixelgrad.tensor.testing.Approx.assertClose;
+import static dev.pixelgrad.tensor.testing.Approx.relativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
+import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
@@ -65,6 +68,7 @@ class CudaParityTest {
         }
         scope.close();
         Implementations.reset();
+        Precision.reset();
     }
 
     /**
@@ -302,6 +306,95 @@ class CudaParityTest {
                 same(ref, Ops.matmul(gpu(a), ta, gpu(b), tb), 1e-5,
                         "matmul " + Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : ""));
             }
+        }
+    }
+
+    /**
+     * TF32 products, where the device has tensor cores: ours against the exact sum of the inputs rounded to
+     * TF32 (only float accumulation apart, so the fragment layouts and the rounding are checked, not just
+     * the tolerance), cuBLAS's against FP32 within TF32's rounding; both must differ from the FP32 product
+     * by more than float rounding, or TF32 did not run.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void matmulInTf32(Impl impl) {
+        use("matmul", impl);
+        Assumptions.assumeTrue(CudaRuntime.get().driver.tf32TensorCores(), "no TF32 tensor cores on this GPU");
+        Precision.set(Precision.TF32);
+        int[][] sizes = {{1, 1, 1}, {5, 7, 3}, {129, 257, 65}, {300, 200, 517}};
+        for (int[] s : sizes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                String what = "TF32 matmul " + Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : "");
+                Tensor a = ta ? rand(s[2], s[0]) : rand(s[0], s[2]);
+                Tensor b = tb ? rand(s[1], s[2]) : rand(s[2], s[1]);
+                float[] got = Ops.matmul(gpu(a), ta, gpu(b), tb).toFloatArray();
+                float[] fp32 = Ops.matmul(a, ta, b, tb).toFloatArray();
+                if (impl == Impl.OWN) {
+                    assertClose(tf32Product(a, ta, b, tb, s[0], s[1], s[2]), got, 1e-5, what + " against TF32 inputs");
+                }
+                assertClose(fp32, got, 3e-3, what + " against FP32");
+                if (s[2] > 8) {
+                    assertTrue(relativeError(got, fp32) > 1e-5, what + " equals the FP32 product: TF32 did not run");
+                }
+            }
+        }
+    }
+
+    /** The product of a and b (transposed as asked) with every input rounded to TF32, summed in double. */
+    static float[] tf32Product(Tensor a, boolean ta, Tensor b, boolean tb, int m, int n, int k) {
+        float[] av = a.toFloatArray();
+        float[] bv = b.toFloatArray();
+        float[] c = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += (double) tf32(ta ? av[p * m + i] : av[i * k + p]) * tf32(tb ? bv[j * k + p] : bv[p * n + j]);
+                }
+                c[i * n + j] = (float) sum;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * A normal float rounded to TF32 (10 mantissa bits), to nearest with ties away from zero, computed as
+     * arithmetic on its magnitude rather than on its bits (an independent check of the kernels' rounding).
+     */
+    static float tf32(float x) {
+        double mag = Math.abs((double) x);
+        if (mag == 0) {
+            return x;
+        }
+        double ulp = Math.scalb(1.0, Math.getExponent(x) - 10);
+        return (float) Math.copySign(Math.floor(mag / ulp + 0.5) * ulp, x);
+    }
+
+    /**
+     * Convolutions in TF32 (ours through our TF32 GEMM, cuDNN in its default math): forward and both
+     * gradients within TF32's rounding of the CPU's FP32, and not equal to it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void convolutionInTf32(Impl impl) {
+        use("conv2d", impl);
+        Assumptions.assumeTrue(CudaRuntime.get().driver.tf32TensorCores(), "no TF32 tensor cores on this GPU");
+        Precision.set(Precision.TF32);
+        ConvParams p = ConvParams.of(1, 1);
+        Tensor x = rand(2, 19, 23, 21);
+        Tensor w = rand(24, 19, 3, 3);
+        Tensor gy = rand(2, 24, 23, 21);
+        Tensor[] cpu = {Ops.conv2d(x, w, null, p), Ops.conv2dBackwardData(gy, w, x.shape(), p),
+            Ops.conv2dBackwardWeight(gy, x, w.shape(), p)};
+        Tensor[] cuda = {Ops.conv2d(gpu(x), gpu(w), null, p), Ops.conv2dBackwardData(gpu(gy), gpu(w), x.shape(), p),
+            Ops.conv2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p)};
+        String[] what = {"TF32 conv2d forward", "TF32 conv2d backward-data", "TF32 conv2d backward-weight"};
+        for (int i = 0; i < 3; i++) {
+            same(cpu[i], cuda[i], 3e-3, what[i]);
+            assertTrue(relativeError(cuda[i].to(Device.CPU).toFloatArray(), cpu[i].toFloatArray()) > 1e-6,
+                    what[i] + " equals FP32's: TF32 did not run");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.pixelgrad.kernels.ConvGeometry;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.io.IOException;
@@ -116,6 +117,20 @@ final class EmulatedHarness {
         return error(Ops.matmul(a, false, b, false), download(c, 70 * 90));
     }
 
+    /** Our TF32 SGEMM (tensor-core fragments) on the same product, against its inputs rounded to TF32. */
+    double sgemmTf32() {
+        Tensor a = rand(1, 70, 45);
+        Tensor b = rand(2, 45, 90);
+        long c = zeros(70 * 90);
+        Precision.set(Precision.TF32);
+        try {
+            new GemmCuda(rt, vendor).own(false, false, 70, 90, 45, 1f, upload(a), 45, upload(b), 90, 0f, c, 90);
+        } finally {
+            Precision.reset();
+        }
+        return error(Tensor.of(CudaParityTest.tf32Product(a, false, b, false, 70, 90, 45), 70, 90), download(c, 70 * 90));
+    }
+
     /** The two-pass sum (block_sum: warp shuffles and a shared-memory exchange between warps). */
     double sum() {
         Tensor x = rand(3, 70_001);
@@ -153,6 +168,7 @@ final class EmulatedHarness {
         EmulatedHarness h = new EmulatedHarness(Path.of(args[0]));
         double e = switch (args[1]) {
             case "sgemm" -> h.sgemm();
+            case "sgemm-tf32" -> h.sgemmTf32();
             case "sum" -> h.sum();
             case "conv" -> h.conv();
             case "relu" -> h.relu();

@@ -64,8 +64,8 @@ class KernelMutationTest {
     @Test
     void theRealKernelsPassEveryCheckUnderEverySchedule() throws Exception {
         EmulatedHarness real = new EmulatedHarness(EmulatedHarness.build(null, null, null, Files.createDirectory(work.resolve("real"))));
-        for (var check : List.<ToDoubleFunction<EmulatedHarness>>of(EmulatedHarness::sgemm, EmulatedHarness::sum,
-                EmulatedHarness::conv, EmulatedHarness::relu)) {
+        for (var check : List.<ToDoubleFunction<EmulatedHarness>>of(EmulatedHarness::sgemm, EmulatedHarness::sgemmTf32,
+                EmulatedHarness::sum, EmulatedHarness::conv, EmulatedHarness::relu)) {
             Outcome o = run(real, check);
             assertEquals(List.of(), o.failedUnder(), "a real kernel failed its check");
         }
@@ -79,6 +79,26 @@ class KernelMutationTest {
                 "#pragma unroll\n        for (int k = 0; k < BK; k++) {");
         Outcome o = run(h, EmulatedHarness::sgemm);
         assertEquals(SCHEDULES.size(), o.failedUnder().size(), "caught under every schedule: " + o.failedUnder());
+    }
+
+    @Test
+    void aFragmentInTheWrongRegistersIsCaught() throws Exception {
+        // The A fragment as m16n8k16's half-precision layout has it (a1 = A[g][t + 4], a2 = A[g + 8][t]), not
+        // TF32's: a mistake the tolerance of a TF32 product would not hide, since every product pairs wrong values.
+        EmulatedHarness h = mutant("tf32-fragment", "gemm_tf32.cu",
+                "a[i][1] = As[kk + t][r + 8];\n                a[i][2] = As[kk + t + 4][r];",
+                "a[i][1] = As[kk + t + 4][r];\n                a[i][2] = As[kk + t][r + 8];");
+        Outcome o = run(h, EmulatedHarness::sgemmTf32);
+        assertEquals(SCHEDULES.size(), o.failedUnder().size(), "caught under every schedule: " + o.failedUnder());
+    }
+
+    @Test
+    void aMissingBarrierInTheTf32TileLoopIsCaught() throws Exception {
+        EmulatedHarness h = mutant("tf32-barrier", "gemm_tf32.cu",
+                "        __syncthreads();\n#pragma unroll\n        for (int kk = 0;",
+                "#pragma unroll\n        for (int kk = 0;");
+        Outcome o = run(h, EmulatedHarness::sgemmTf32);
+        assertTrue(!o.failedUnder().isEmpty(), "caught under some schedule: " + o.failedUnder());
     }
 
     @Test

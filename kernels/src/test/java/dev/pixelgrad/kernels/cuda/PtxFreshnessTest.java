@@ -36,6 +36,12 @@ class PtxFreshnessTest {
         }
     }
 
+    /** A source's PTX target: compute_75 unless it names another on a "// pixelgrad-ptx-arch:" line. */
+    static String archOf(Path cu) throws IOException {
+        Matcher m = Pattern.compile("(?m)^// pixelgrad-ptx-arch: (compute_\\d+)").matcher(Files.readString(cu));
+        return m.find() ? m.group(1) : "compute_75";
+    }
+
     private static String ptx(String module) throws IOException {
         try (InputStream in = PtxFreshnessTest.class.getResourceAsStream("/dev/pixelgrad/kernels/cuda/ptx/" + module + ".ptx")) {
             if (in == null) {
@@ -59,6 +65,9 @@ class PtxFreshnessTest {
             String firstLine = ptx(module).lines().findFirst().orElse("");
             assertEquals(expected, firstLine, module + ".ptx is stale against its sources: run "
                     + "kernels/src/main/cuda/build-ptx.sh (or mvn package where nvcc is installed) and commit the PTX");
+            String target = ".target " + archOf(cu).replace("compute_", "sm_");
+            assertTrue(ptx(module).lines().anyMatch(l -> l.trim().equals(target)), module + ".ptx was not built for "
+                    + target + " (its source's target)");
         }
     }
 
@@ -144,7 +153,7 @@ class PtxFreshnessTest {
         Assumptions.assumeTrue(nvcc, "nvcc is not installed here: the compile check is skipped");
         Path out = Files.createTempDirectory("ptx");
         for (Path cu : cuFiles()) {
-            Process p = withoutSanitizer(new ProcessBuilder("nvcc", "-ptx", "-arch=compute_75", "-o",
+            Process p = withoutSanitizer(new ProcessBuilder("nvcc", "-ptx", "-arch=" + archOf(cu), "-o",
                     out.resolve(cu.getFileName() + ".ptx").toString(), cu.toString())).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), cu + " does not compile:\n" + log);

@@ -1,0 +1,80 @@
+package dev.pixelgrad.tensor;
+
+import java.util.Locale;
+
+/**
+ * The arithmetic of the matrix products inside convolutions and matmuls on a GPU, one setting for the
+ * whole library ({@link #set}; the system property {@code pixelgrad.precision} gives its starting value).
+ * Tensors stay float32 either way: TF32 changes only how the products are computed.
+ *
+ * <p>The CPU backend always computes in FP32, which is at least as precise as either setting asks.
+ */
+public enum Precision {
+    /**
+     * IEEE single precision throughout: every product and sum in float32 (FMA), the same results as the
+     * CPU to float rounding. PyTorch's behaviour with {@code torch.backends.cudnn.allow_tf32 = False}.
+     */
+    FP32,
+    /**
+     * TensorFloat-32 on tensor cores (compute capability 8.0 and newer): the inputs of each product are
+     * rounded to 10 mantissa bits (relative error up to 2^-11, about 4.9e-4), products and sums stay
+     * float32. PyTorch's default for convolutions ({@code torch.backends.cudnn.allow_tf32 = True}).
+     */
+    TF32;
+
+    private static volatile Precision current = fromProperty();
+
+    /**
+     * The precision of a name: {@code fp32} or {@code tf32}.
+     *
+     * @param s the name, in any case, surrounding blanks allowed
+     * @return the precision
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Precision parse(String s) {
+        String name = s.trim().toUpperCase(Locale.ROOT);
+        for (Precision p : values()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown precision '" + s + "' (fp32 or tf32)");
+    }
+
+    /**
+     * The precision the GPU's matrix products use now.
+     *
+     * @return the current setting
+     */
+    public static Precision current() {
+        return current;
+    }
+
+    /**
+     * Sets the precision of the GPU's matrix products from now on, for every thread.
+     *
+     * @param precision the new setting
+     * @throws NullPointerException if {@code precision} is null
+     */
+    public static void set(Precision precision) {
+        if (precision == null) {
+            throw new NullPointerException("precision is null (fp32 or tf32)");
+        }
+        current = precision;
+    }
+
+    /** Back to the value of the system property {@code pixelgrad.precision} (FP32 where it says nothing). */
+    public static void reset() {
+        current = fromProperty();
+    }
+
+    private static Precision fromProperty() {
+        return parse(System.getProperty("pixelgrad.precision", "fp32"));
+    }
+
+    /** The name as options take it: {@code fp32} or {@code tf32}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

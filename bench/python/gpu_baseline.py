@@ -3,8 +3,9 @@
 dev/pixelgrad/bench/cuda/GpuBaseline.java), to be run on the same GPU, one right after the other:
 
   - the two ceilings: a large device-to-device copy (bytes read + written per second) and SGEMM at 8192^3;
-  - SGEMM at 1024, 2048, 4096 (FP32: TF32 off);
-  - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight (FP32);
+  - SGEMM at 1024, 2048, 4096, in FP32 (TF32 off, "pytorch fp32") and in TF32 ("pytorch tf32");
+  - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight, in FP32 and
+    in TF32 (PyTorch's default for convolutions);
   - FCN-8s (the reference Caffe net: pad 100, ceil-mode pools, fc6/fc7 as convolutions, frozen bilinear
     upsampling, crops 5/9/31), full width, 500x500, batch 1, 21 classes: one training step (forward,
     cross-entropy, backward, SGD with momentum) and one inference, with the device-memory peak, in FP32
@@ -144,6 +145,16 @@ def fp32(strict):
     torch.backends.cudnn.allow_tf32 = not strict
 
 
+def tf32_everywhere():
+    """TF32 for matmuls and convolutions alike: Pixelgrad's Precision.TF32."""
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+
+
+# The precisions the sgemm and conv groups run at: the row's implementation name and how to set it up.
+PRECISIONS = [("pytorch fp32", lambda: fp32(True)), ("pytorch tf32", tf32_everywhere)]
+
+
 def ceilings(b):
     n = (64 if b.quick else 1024) * 2 ** 20 // 4
     src, dst = b.randn(n), b.randn(n)
@@ -158,7 +169,10 @@ def ceilings(b):
 def sgemm(b):
     for n in ([128, 256] if b.quick else [1024, 2048, 4096]):
         a, c = b.randn(n, n), b.randn(n, n)
-        b.record("sgemm", f"sgemm {n}^3", "pytorch fp32", b.time(lambda: a @ c), 2.0 * n ** 3)
+        for impl, setup in PRECISIONS:
+            setup()
+            b.record("sgemm", f"sgemm {n}^3", impl, b.time(lambda: a @ c), 2.0 * n ** 3)
+    fp32(True)
 
 
 def conv(b):
@@ -170,12 +184,15 @@ def conv(b):
         gy = b.randn(1, cout, out, out)
         flop = 2.0 * cin * cout * 9 * out * out
         shape = f"conv {cin}->{cout} @{size}" + (f" pad {pad}" if pad != 1 else "")
-        with torch.no_grad():
-            b.record("conv", shape + " forward", "pytorch fp32", b.time(lambda: F.conv2d(x, w, bias, padding=pad)), flop)
-            b.record("conv", shape + " backward-data", "pytorch fp32",
-                     b.time(lambda: torch.nn.grad.conv2d_input(x.shape, w, gy, padding=pad)), flop)
-            b.record("conv", shape + " backward-weight", "pytorch fp32",
-                     b.time(lambda: torch.nn.grad.conv2d_weight(x, w.shape, gy, padding=pad)), flop)
+        for impl, setup in PRECISIONS:
+            setup()
+            with torch.no_grad():
+                b.record("conv", shape + " forward", impl, b.time(lambda: F.conv2d(x, w, bias, padding=pad)), flop)
+                b.record("conv", shape + " backward-data", impl,
+                         b.time(lambda: torch.nn.grad.conv2d_input(x.shape, w, gy, padding=pad)), flop)
+                b.record("conv", shape + " backward-weight", impl,
+                         b.time(lambda: torch.nn.grad.conv2d_weight(x, w.shape, gy, padding=pad)), flop)
+    fp32(True)
 
 
 def fcn(b):

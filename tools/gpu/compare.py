@@ -2,7 +2,9 @@
 """Puts the two halves of the GPU baseline side by side: Pixelgrad's (GpuBaseline --json) and PyTorch's
 (bench/python/gpu_baseline.py --json), measured on the same GPU, one right after the other. Prints Markdown
 tables for docs/benchmarks.md: milliseconds (median) per implementation and the ratio of each of
-Pixelgrad's to PyTorch's FP32 (below 1: Pixelgrad is faster).
+Pixelgrad's to PyTorch's at the same precision (below 1: Pixelgrad is faster): FP32 rows against "pytorch
+fp32"; TF32 rows (" tf32" after the name) against "pytorch tf32", or where that half has none (the FCN
+step, whose products are all convolutions) "pytorch default", PyTorch's TF32 convolutions.
 
     python3 tools/gpu/compare.py RESULTS/pixelgrad.json RESULTS/pytorch.json
 """
@@ -19,7 +21,14 @@ def load(path):
         return []
 
 
-def table(rows, group, baseline):
+def baseline_of(impl, impls):
+    """The PyTorch row a Pixelgrad row is divided by: the same precision."""
+    if impl.endswith(" tf32"):
+        return "pytorch tf32" if "pytorch tf32" in impls else "pytorch default"
+    return "pytorch fp32"
+
+
+def table(rows, group):
     cases, impls = [], []
     by = {}
     for r in rows:
@@ -33,7 +42,7 @@ def table(rows, group, baseline):
     if not cases:
         return
     ours = [i for i in impls if i.startswith("pixelgrad")]
-    head = ["case"] + impls + [f"{i.split(' ', 1)[1]} / {baseline}" for i in ours]
+    head = ["case"] + impls + [f"{i.split(' ', 1)[1]} / {baseline_of(i, impls).split(' ', 1)[1]}" for i in ours]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for c in cases:
@@ -44,9 +53,9 @@ def table(rows, group, baseline):
                 cells.append("-")
             else:
                 cells.append(f"{r['ms']:.3f}" + (f" ({r['peak_mib']} MiB)" if r.get("peak_mib") else ""))
-        base = by.get((c, baseline))
         for i in ours:
             r = by.get((c, i))
+            base = by.get((c, baseline_of(i, impls)))
             cells.append(f"{r['ms'] / base['ms']:.2f}" if r and base else "-")
         print("| " + " | ".join(cells) + " |")
     print()
@@ -64,9 +73,9 @@ def main():
             rate = f"{r['gbytes_per_s']} GB/s (read + written)" if r.get("gbytes_per_s") else f"{r['gflops']} GFLOP/s"
             print(f"| {r['case']} ({r['impl']}) | {r['ms']:.3f} | {rate} |")
         print()
-    table(rows, "sgemm", "pytorch fp32")
-    table(rows, "conv", "pytorch fp32")
-    table(rows, "fcn", "pytorch fp32")
+    table(rows, "sgemm")
+    table(rows, "conv")
+    table(rows, "fcn")
 
 
 if __name__ == "__main__":

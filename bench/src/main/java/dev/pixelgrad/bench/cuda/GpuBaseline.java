@@ -15,6 +15,7 @@ import dev.pixelgrad.nn.Sgd;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
 import dev.pixelgrad.tensor.Shape;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Pixelgrad's half of the GPU baseline: the cases of bench/python/gpu_baseline.py (the PyTorch half)
@@ -38,8 +40,11 @@ import java.util.Locale;
  * warmed up, then run until it has {@code --min-seconds} of samples (at least 5), each sample ended by
  * a device synchronise; the median is reported. Inputs are random, never zeros. Writes one JSON line per
  * case to {@code --json FILE} (tools/gpu/compare.py puts both halves side by side) and a table to stdout.
+ * Every case runs at each {@link Precision} of {@code --precision} (default: fp32, and tf32 where the GPU
+ * has TF32 tensor cores); a TF32 row's implementation is named with " tf32" after it.
  *
- * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]</pre>
+ * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]
+ *     [--precision fp32,tf32]</pre>
  * {@code --quick}: small shapes, for checking the harness on the emulated device.
  */
 public final class GpuBaseline {
@@ -49,12 +54,14 @@ public final class GpuBaseline {
     private final boolean quick;
     private final double minSeconds;
     private final List<String> json = new ArrayList<>();
+    private final List<Precision> precisions;
     private final PrintStream out = System.out;
     private long seed = 1;
 
-    private GpuBaseline(boolean quick, double minSeconds) {
+    private GpuBaseline(boolean quick, double minSeconds, List<Precision> precisions) {
         this.quick = quick;
         this.minSeconds = minSeconds;
+        this.precisions = precisions;
         this.impls = ((CudaBackend) cuda).emulated() ? List.of(Impl.OWN) : List.of(Impl.OWN, Impl.VENDOR);
     }
 
@@ -107,10 +114,13 @@ public final class GpuBaseline {
         for (int n : sizes) {
             Tensor a = randn(n, n);
             Tensor b = randn(n, n);
-            for (Impl impl : impls) {
-                Implementations.set("matmul", impl);
-                record("sgemm", "sgemm " + n + "^3", name(impl), time(() -> Ops.matmul(a, false, b, false)),
-                        2.0 * n * n * n, 0);
+            for (Precision precision : precisions) {
+                Precision.set(precision);
+                for (Impl impl : impls) {
+                    Implementations.set("matmul", impl);
+                    record("sgemm", "sgemm " + n + "^3", name(impl), time(() -> Ops.matmul(a, false, b, false)),
+                            2.0 * n * n * n, 0);
+                }
             }
             a.close();
             b.close();
@@ -137,13 +147,16 @@ public final class GpuBaseline {
             Tensor gy = randn(1, cout, outSize, outSize);
             double flop = 2.0 * cin * cout * 9 * outSize * outSize;
             String shape = "conv " + cin + "->" + cout + " @" + size + (c[3] != 1 ? " pad " + c[3] : "");
-            for (Impl impl : impls) {
-                Implementations.set("conv2d", impl);
-                record("conv", shape + " forward", name(impl), time(() -> Ops.conv2d(x, w, b, p)), flop, 0);
-                record("conv", shape + " backward-data", name(impl),
-                        time(() -> Ops.conv2dBackwardData(gy, w, x.shape(), p)), flop, 0);
-                record("conv", shape + " backward-weight", name(impl),
-                        time(() -> Ops.conv2dBackwardWeight(gy, x, w.shape(), p)), flop, 0);
+            for (Precision precision : precisions) {
+                Precision.set(precision);
+                for (Impl impl : impls) {
+                    Implementations.set("conv2d", impl);
+                    record("conv", shape + " forward", name(impl), time(() -> Ops.conv2d(x, w, b, p)), flop, 0);
+                    record("conv", shape + " backward-data", name(impl),
+                            time(() -> Ops.conv2dBackwardData(gy, w, x.shape(), p)), flop, 0);
+                    record("conv", shape + " backward-weight", name(impl),
+                            time(() -> Ops.conv2dBackwardWeight(gy, x, w.shape(), p)), flop, 0);
+                }
             }
             for (Tensor t : new Tensor[] {x, w, b, gy}) {
                 t.close();
@@ -157,37 +170,52 @@ public final class GpuBaseline {
         FcnConfig cfg = new FcnConfig("fcn8s", 21, quick ? 1f / 16 : 1f, false, Preprocessing.CAFFE, 7);
         Tensor image = Tensor.uniform(Shape.of(1, 3, size, size), -100f, 100f, seed++, Device.CPU).to(GPU);
         Tensor labels = Tensor.ofInts(DeviceBenchmark.scatteredLabels(size * size, 21), 1, size, size).to(GPU);
-        for (Impl impl : impls.size() == 1 ? impls : List.of(Impl.AUTO, Impl.OWN)) {
-            Implementations.set("all", impl);
-            Fcn model = Fcn.create(cfg);
-            model.to(GPU);
-            Sgd sgd = new Sgd(ParamGroup.caffeRecipe(model), 1e-10f, 0.99f, 5e-4f);
-            String label = "fcn8s " + size + "x" + size;
-            model.train(true);
-            Runnable step = () -> {
-                Variable loss = F.softmaxCrossEntropy(model.forward(Variable.of(image)), labels, 255, Reduction.MEAN);
-                loss.backward();
-                sgd.step();
-            };
-            step.run(); // optimizer state and cached blocks exist before the peak is taken
-            cuda.resetPeakMemory();
-            double[] t = time(step);
-            record("fcn", label + " training step", name(impl), t, 0, cuda.memoryStats().getOrDefault("peak_bytes", 0L));
-            model.eval();
-            cuda.resetPeakMemory();
-            try (GradMode off = GradMode.off()) {
-                double[] ti = time(() -> model.forward(Variable.of(image)));
-                record("fcn", label + " inference", name(impl), ti, 0, cuda.memoryStats().getOrDefault("peak_bytes", 0L));
-            }
-            for (Variable v : model.parameters()) {
-                v.data().close();
+        List<Impl> fcnImpls = impls.size() == 1 ? impls : List.of(Impl.AUTO, Impl.OWN);
+        for (Precision precision : precisions) {
+            for (Impl impl : fcnImpls) {
+                Precision.set(precision);
+                fcnCase(cfg, size, image, labels, impl);
             }
         }
         Implementations.reset();
     }
 
+    /** One implementation's training step and inference, at the current precision. */
+    private void fcnCase(FcnConfig cfg, int size, Tensor image, Tensor labels, Impl impl) {
+        Implementations.set("all", impl);
+        Fcn model = Fcn.create(cfg);
+        model.to(GPU);
+        Sgd sgd = new Sgd(ParamGroup.caffeRecipe(model), 1e-10f, 0.99f, 5e-4f);
+        String label = "fcn8s " + size + "x" + size;
+        model.train(true);
+        Runnable step = () -> {
+            Variable loss = F.softmaxCrossEntropy(model.forward(Variable.of(image)), labels, 255, Reduction.MEAN);
+            loss.backward();
+            sgd.step();
+        };
+        try (Scope s = Scope.open()) {
+            step.run(); // optimizer state and cached blocks exist before the peak is taken
+        }
+        cuda.resetPeakMemory();
+        double[] t = time(step);
+        record("fcn", label + " training step", name(impl), t, 0, cuda.memoryStats().getOrDefault("peak_bytes", 0L));
+        model.eval();
+        cuda.resetPeakMemory();
+        try (GradMode off = GradMode.off()) {
+            double[] ti = time(() -> model.forward(Variable.of(image)));
+            record("fcn", label + " inference", name(impl), ti, 0, cuda.memoryStats().getOrDefault("peak_bytes", 0L));
+        }
+        // Everything this case holds on the device goes back, so the next case's peak is its own.
+        sgd.loadState(Map.of());
+        for (Variable v : model.parameters()) {
+            v.zeroGrad();
+            v.data().close();
+        }
+    }
+
+    /** The implementation's name in the tables, with " tf32" after it for the TF32 rows. */
     private static String name(Impl impl) {
-        return impl.name().toLowerCase(Locale.ROOT);
+        return impl.name().toLowerCase(Locale.ROOT) + (Precision.current() == Precision.TF32 ? " tf32" : "");
     }
 
     public static void main(String[] args) throws IOException {
@@ -195,14 +223,16 @@ public final class GpuBaseline {
         double minSeconds = 1.0;
         Path jsonFile = null;
         List<String> only = new ArrayList<>(List.of("sgemm", "conv", "fcn"));
+        List<Precision> precisions = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--min-seconds" -> minSeconds = Double.parseDouble(args[++i]);
                 case "--json" -> jsonFile = Path.of(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
+                case "--precision" -> precisions = Arrays.stream(args[++i].split(",")).map(Precision::parse).toList();
                 default -> throw new IllegalArgumentException("GpuBaseline: unknown argument '" + args[i]
-                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn)");
+                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn, --precision fp32,tf32)");
             }
         }
         String reason = Backends.unavailableReason(GPU.type());
@@ -210,7 +240,11 @@ public final class GpuBaseline {
             System.err.println("GpuBaseline: no CUDA device: " + reason);
             System.exit(3);
         }
-        GpuBaseline b = new GpuBaseline(quick, minSeconds);
+        if (precisions == null) {
+            precisions = ((CudaBackend) Backends.of(GPU)).tf32TensorCores() ? List.of(Precision.FP32, Precision.TF32)
+                    : List.of(Precision.FP32);
+        }
+        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions);
         System.out.println("# " + b.cuda.describe());
         System.out.println("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |");
         System.out.println("|---|---|---|---|---|---|");

@@ -24,6 +24,7 @@ import dev.pixelgrad.fcn.train.Trainer;
 import dev.pixelgrad.fcn.train.TrainingDivergedException;
 import dev.pixelgrad.nn.LrSchedule;
 import dev.pixelgrad.tensor.Device;
+import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.backend.Backend;
 import dev.pixelgrad.tensor.backend.Backends;
@@ -102,6 +103,9 @@ public final class Main {
                                      sbd: train, val, trainval (docs/fcn.md: seg11valid)
               --exclude FILE         drop the ids FILE lists from the training split (SBD less seg11valid)
               --device cpu|cuda      (cpu)
+              --precision fp32|tf32  (fp32) cuda's convolutions and matmuls: tf32 runs them on tensor cores
+                                     (inputs rounded to 10 mantissa bits), PyTorch's default for
+                                     convolutions; the CPU always computes fp32
               --iterations N | --epochs N                (1000 iterations)
               --batch N              (8)
               --width X              channel multiplier, 1 = reference VGG16
@@ -147,7 +151,7 @@ public final class Main {
                                      comparison
             """.formatted(String.join(", ", FcnVariant.names())),
             "eval", """
-            eval:     --checkpoint FILE --data ... [--split val] [--device cpu]
+            eval:     --checkpoint FILE --data ... [--split val] [--device cpu] [--precision fp32]
                       [--format ...] [--ade-other ...] [--val-fraction X] [--resize HxW]   as for train
                       (--data builtin: the set next to the checkpoint, in its run's data folder)
                       [--scales X,Y,...] (1)  average the class probabilities over these resizings
@@ -156,7 +160,7 @@ public final class Main {
                                               large to score in one pass
             """,
             "predict", """
-            predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu]
+            predict:  --checkpoint FILE (--input FILE|DIR | FILE...) [--output DIR] [--device cpu] [--precision fp32]
                       [--scales X,Y,...] [--flip] [--tile N] [--overlap X]   as for eval
                       [--classes FILE]  colours of the masks and overlays (the training data's classes,
                                         stored in the checkpoint, when left out)
@@ -294,9 +298,20 @@ public final class Main {
         }
     }
 
-    /** --device, checked as an option (cpu, cuda or cuda:N). */
+    /**
+     * --device, checked as an option (cpu, cuda or cuda:N), and with it --precision (fp32 or tf32), which
+     * sets the library's {@link Precision} for this command (its default where the option is left out).
+     */
     private static Device device(Args a) {
         String v = a.string("device", "cpu");
+        Precision.reset();
+        if (a.has("precision")) {
+            try {
+                Precision.set(Precision.parse(a.string("precision", "fp32")));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("--precision: " + e.getMessage());
+            }
+        }
         try {
             return Device.parse(v);
         } catch (IllegalArgumentException e) {

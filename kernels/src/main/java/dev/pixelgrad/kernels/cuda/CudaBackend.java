@@ -109,6 +109,17 @@ public final class CudaBackend implements Backend {
         return families().rt().driver.emulated();
     }
 
+    /**
+     * Whether the device multiplies TF32 on tensor cores (compute capability 8.0+, or the emulated device),
+     * so that {@link dev.pixelgrad.tensor.Precision#TF32} changes what runs.
+     *
+     * @return whether TF32 runs on tensor cores here
+     * @throws IllegalStateException if there is no usable device
+     */
+    public boolean tf32TensorCores() {
+        return families().rt().driver.tf32TensorCores();
+    }
+
     @Override
     public synchronized void synchronize() {
         families().rt().synchronize();

@@ -34,28 +34,11 @@ __device__ __forceinline__ void sgemm_tile(int M, int N, int K, float alpha, con
         for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
 
     for (int k0 = 0; k0 < K; k0 += BK) {
-        // Stage A(row0 .. row0+128, k0 .. k0+8): 1024 values, 4 per thread, read along memory order.
-#pragma unroll
-        for (int l = 0; l < 4; l++) {
-            int e = tid + l * 256;
-            int m, k;
-            if (TA) { k = e / BM; m = e % BM; } else { m = e / BK; k = e % BK; }
-            int gm = row0 + m, gk = k0 + k;
-            float v = 0.f;
-            if (gm < M && gk < K) v = TA ? A[(long)gk * lda + gm] : A[(long)gm * lda + gk];
-            As[k][m] = v;
-        }
-        // Stage B(k0 .. k0+8, col0 .. col0+128).
-#pragma unroll
-        for (int l = 0; l < 4; l++) {
-            int e = tid + l * 256;
-            int n, k;
-            if (TB) { n = e / BK; k = e % BK; } else { k = e / BN; n = e % BN; }
-            int gn = col0 + n, gk = k0 + k;
-            float v = 0.f;
-            if (gn < N && gk < K) v = TB ? B[(long)gn * ldb + gk] : B[(long)gk * ldb + gn];
-            Bs[k][n] = v;
-        }
+        // Stage A(row0 .. row0+128, k0 .. k0+8) and B(k0 .. k0+8, col0 .. col0+128): 1024 values each, 4
+        // per thread, read along memory order.
+        auto same = [](float v) { return v; };
+        stage_k_major<BM, BK, 256, !TA>(&As[0][0], BM + 4, A, lda, M, K, row0, k0, same);
+        stage_k_major<BN, BK, 256, TB>(&Bs[0][0], BN + 4, B, ldb, N, K, col0, k0, same);
         __syncthreads();
 #pragma unroll
         for (int k = 0; k < BK; k++) {

@@ -76,28 +76,11 @@ __device__ __forceinline__ void sgemm_tf32_tile(int M, int N, int K, float alpha
             for (int r = 0; r < 4; r++) acc[i][j][r] = 0.f;
 
     for (int k0 = 0; k0 < K; k0 += TC_BK) {
-        // Stage A(row0 .. row0+128, k0 .. k0+16): 2048 values, 8 per thread, read along memory order.
-#pragma unroll
-        for (int l = 0; l < 8; l++) {
-            int e = tid + l * 256;
-            int m, k;
-            if (TA) { k = e / TC_BM; m = e % TC_BM; } else { m = e / TC_BK; k = e % TC_BK; }
-            int gm = row0 + m, gk = k0 + k;
-            float v = 0.f;
-            if (gm < M && gk < K) v = TA ? A[(long)gk * lda + gm] : A[(long)gm * lda + gk];
-            As[k][m] = to_tf32(v);
-        }
-        // Stage B(k0 .. k0+16, col0 .. col0+128).
-#pragma unroll
-        for (int l = 0; l < 8; l++) {
-            int e = tid + l * 256;
-            int n, k;
-            if (TB) { n = e / TC_BK; k = e % TC_BK; } else { k = e / TC_BN; n = e % TC_BN; }
-            int gn = col0 + n, gk = k0 + k;
-            float v = 0.f;
-            if (gn < N && gk < K) v = TB ? B[(long)gn * ldb + gk] : B[(long)gk * ldb + gn];
-            Bs[k][n] = to_tf32(v);
-        }
+        // Stage A(row0 .. row0+128, k0 .. k0+16) and B(k0 .. k0+16, col0 .. col0+128), rounded to TF32:
+        // 2048 values each, 8 per thread, read along memory order.
+        auto tf32 = [](float v) { return to_tf32(v); };
+        stage_k_major<TC_BM, TC_BK, 256, !TA>(&As[0][0], TC_BM + TC_PAD, A, lda, M, K, row0, k0, tf32);
+        stage_k_major<TC_BN, TC_BK, 256, TB>(&Bs[0][0], TC_BN + TC_PAD, B, ldb, N, K, col0, k0, tf32);
         __syncthreads();
 #pragma unroll
         for (int kk = 0; kk < TC_BK; kk += 8) {

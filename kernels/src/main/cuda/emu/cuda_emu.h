@@ -73,7 +73,7 @@ void sync_warp();
 uint64_t warp_exchange(uint64_t mine, int from);
 // Each lane offers a predicate; every lane receives the bit mask of the lanes that offered true.
 unsigned int warp_ballot(bool predicate);
-// Every lane of the calling thread's warp offers `count` (at most 4) 32-bit values and receives all of
+// Every lane of the calling thread's warp offers `count` (at most 8) 32-bit values and receives all of
 // them, lane by lane (all[lane * count + i]). For the warp-wide instructions (mma.sync), which need all
 // 32 lanes: a lane missing fails the launch with a message naming `what`.
 void warp_gather(const uint32_t* mine, int count, uint32_t* all, const char* what);
@@ -155,14 +155,14 @@ static inline float tf32_value(uint32_t bits) {
 // b0 = B[t][g], b1 = B[t+4][g]; d0 = D[g][2t], d1 = D[g][2t+1], d2 = D[g+8][2t], d3 = D[g+8][2t+1].
 // Products of TF32 values are exact in float; the sum runs over k in order, in float.
 static inline void mma_m16n8k8_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
-    uint32_t all_a[32 * 4];
-    uint32_t all_b[32 * 2];
-    warp_gather(a, 4, all_a, "mma.sync m16n8k8 tf32 (A)");
-    warp_gather(b, 2, all_b, "mma.sync m16n8k8 tf32 (B)");
+    // One exchange for both operands: each lane offers a0..a3 then b0, b1.
+    const uint32_t mine[6] = {a[0], a[1], a[2], a[3], b[0], b[1]};
+    uint32_t all[32 * 6];
+    warp_gather(mine, 6, all, "mma.sync m16n8k8 tf32");
     // A[row][k] is register (row >= 8) + 2 * (k >= 4) of lane (row % 8) * 4 + k % 4; B[k][col] is
     // register (k >= 4) of lane col * 4 + k % 4.
-    auto A = [&](int row, int k) { return tf32_value(all_a[((row & 7) * 4 + (k & 3)) * 4 + (row >> 3) + 2 * (k >> 2)]); };
-    auto B = [&](int k, int col) { return tf32_value(all_b[(col * 4 + (k & 3)) * 2 + (k >> 2)]); };
+    auto A = [&](int row, int k) { return tf32_value(all[((row & 7) * 4 + (k & 3)) * 6 + (row >> 3) + 2 * (k >> 2)]); };
+    auto B = [&](int k, int col) { return tf32_value(all[(col * 4 + (k & 3)) * 6 + 4 + (k >> 2)]); };
     int lane = lane_id(), g = lane >> 2, t = lane & 3;
     for (int r = 0; r < 4; r++) {
         int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);

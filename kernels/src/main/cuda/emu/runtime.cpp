@@ -58,7 +58,7 @@ Registration::Registration(const char* name, void (*invoke)(void**), const char*
 static constexpr int MAX_THREADS = 1024;
 static constexpr int WARP = 32;
 static constexpr size_t STACK_BYTES = 256 * 1024;  // virtual; a kernel touches a few pages of it
-static constexpr int GATHER_MAX = 4;  // values per lane in one warp_gather
+static constexpr int GATHER_MAX = 8;  // values per lane in one warp_gather
 
 enum class State { READY, AT_BLOCK_BARRIER, AT_WARP_BARRIER, DONE };
 

@@ -32,13 +32,11 @@ public enum Precision {
      * @throws IllegalArgumentException for any other name
      */
     public static Precision parse(String s) {
-        String name = s.trim().toUpperCase(Locale.ROOT);
-        for (Precision p : values()) {
-            if (p.name().equals(name)) {
-                return p;
-            }
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown precision '" + s + "' (fp32 or tf32)");
         }
-        throw new IllegalArgumentException("unknown precision '" + s + "' (fp32 or tf32)");
     }
 
     /**

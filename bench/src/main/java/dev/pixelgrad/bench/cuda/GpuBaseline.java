@@ -172,8 +172,8 @@ public final class GpuBaseline {
         Tensor labels = Tensor.ofInts(DeviceBenchmark.scatteredLabels(size * size, 21), 1, size, size).to(GPU);
         List<Impl> fcnImpls = impls.size() == 1 ? impls : List.of(Impl.AUTO, Impl.OWN);
         for (Precision precision : precisions) {
+            Precision.set(precision);
             for (Impl impl : fcnImpls) {
-                Precision.set(precision);
                 fcnCase(cfg, size, image, labels, impl);
             }
         }

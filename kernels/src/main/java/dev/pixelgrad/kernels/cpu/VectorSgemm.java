@@ -510,14 +510,13 @@ public final class VectorSgemm implements Sgemm {
     }
 
     // The two micro-kernels: to[toOff..] = (A strip) (B strip) over kc steps, the accumulators in registers,
-    // the tile laid out row after row. Adding a pass's tile to the partial sums of earlier passes is
-    // left to the caller, after the pass, so a sum is rounded K block by K block (starting the
-    // accumulators from the partial sums instead made Winograd's forward error on a 512-channel layer
-    // twice as large, 1.5e-5 against 7.4e-6).
-    // They leave adding the tile into C to the caller: C2 stops inlining a method
-    // this long part way through (NodeCountInliningCutoff), and a vector passed to a call it did not
-    // inline is boxed, which made a 12 x 2 kernel with its own row-adding helper 15 times slower. Each
-    // step indexes the packed strips from p, so C2 can drop the bounds checks from the loop.
+    // the tile laid out row after row. Adding the tile to earlier passes' partial sums or into C is left
+    // to the caller. For the sums, so that a sum is rounded K block by K block (starting the accumulators
+    // from the partial sums made Winograd's forward error on a 512-channel layer twice as large, 1.5e-5
+    // against 7.4e-6). For C, because C2 stops inlining a method this long part way through
+    // (NodeCountInliningCutoff), and a vector passed to a call it did not inline is boxed, which made a
+    // 12 x 2 kernel with its own row-adding helper 15 times slower. Each step indexes the packed strips
+    // from p, so C2 can drop the bounds checks from the loop.
 
     /** 12 rows x 2 vectors, 24 accumulators: for 32 vector registers. */
     private static void kernel12x2(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] to, int toOff) {

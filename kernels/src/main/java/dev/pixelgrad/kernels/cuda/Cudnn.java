@@ -228,13 +228,13 @@ final class Cudnn {
         return algo == 2 || algo == 4 || algo == 5;
     }
 
-    /** The chosen algorithm, its workspace bytes and math type, from cuDNN's heuristics, cached by key. */
+    /**
+     * The first algorithm cuDNN's heuristics offer that {@code allowed} takes and that fits the workspace
+     * limit: its number, workspace bytes and math type, stored under {@code key}. The workspace is asked
+     * with the math type set on the descriptor, which therefore ends set to the chosen one.
+     */
     private long[] choose(Descriptors d, String key, IntPredicate allowed, AlgoQuery query, WorkspaceQuery workspace)
             throws Throwable {
-        long[] cached = algorithms.get(key);
-        if (cached != null) {
-            return cached;
-        }
         MemorySegment perf = d.scratch(PERF_BYTES * PERF_COUNT);
         MemorySegment returned = d.scratch(4);
         check(query.run(PERF_COUNT, returned, perf), "cudnnGet*Algorithm_v7 (" + key + ")");
@@ -287,7 +287,7 @@ final class Cudnn {
 
     /**
      * One pass of a convolution: descriptors for x, w, y and the convolution, the algorithm (chosen once
-     * per shape and pass), a workspace from the caching allocator, then the call.
+     * per shape, pass and precision), a workspace from the caching allocator, then the call.
      */
     private void convolve(String pass, ConvGeometry g, AlgoQueryFor query, WorkspaceQueryFor workspace, ConvCall call,
                           CachingAllocator memory) {
@@ -296,16 +296,20 @@ final class Cudnn {
             MemorySegment wd = d.filter(g.cOut(), g.cIn(), g.kh(), g.kw());
             MemorySegment yd = d.tensor(g.n(), g.cOut(), g.outH(), g.outW());
             Precision precision = Precision.current();
-            MemorySegment cd = d.conv(g.padH(), g.padW(), g.strideH(), g.strideW(),
-                    precision == Precision.TF32 ? DEFAULT_MATH : FMA_MATH);
-            IntPredicate allowed = precision == Precision.TF32 ? a -> true : a -> !inexact(pass, a);
-            long[] algo = choose(d, precision + " " + pass + " " + key(g), allowed,
-                    (req, ret, perf) -> query.run(xd, wd, yd, cd, req, ret, perf),
-                    (a, mathType, size) -> {
-                        d.setMath(cd, mathType);
-                        return workspace.run(xd, wd, yd, cd, a, size);
-                    });
-            d.setMath(cd, (int) algo[2]);
+            String key = precision + " " + pass + " " + key(g);
+            long[] algo = algorithms.get(key);
+            // A shape seen before runs in the math type chosen for it; a new one asks the heuristics in the
+            // precision's own (TF32: DEFAULT, which lets them offer tensor-core algorithms).
+            int mathType = algo != null ? (int) algo[2] : precision == Precision.TF32 ? DEFAULT_MATH : FMA_MATH;
+            MemorySegment cd = d.conv(g.padH(), g.padW(), g.strideH(), g.strideW(), mathType);
+            if (algo == null) {
+                IntPredicate allowed = precision == Precision.TF32 ? a -> true : a -> !inexact(pass, a);
+                algo = choose(d, key, allowed, (req, ret, perf) -> query.run(xd, wd, yd, cd, req, ret, perf),
+                        (a, math, size) -> {
+                            d.setMath(cd, math);
+                            return workspace.run(xd, wd, yd, cd, a, size);
+                        });
+            }
             CachingAllocator.Block ws = algo[1] > 0 ? memory.allocate(algo[1]) : null;
             try {
                 check(call.run(xd, wd, yd, cd, (int) algo[0],

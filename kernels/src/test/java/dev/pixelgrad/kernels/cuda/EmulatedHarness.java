@@ -108,27 +108,31 @@ final class EmulatedHarness {
         return Tensor.uniform(Shape.of(dims), -1f, 1f, seed, Device.CPU);
     }
 
-    /** Our SGEMM on a 70 x 90 x 45 product: several tiles, ragged edges. */
-    double sgemm() {
-        Tensor a = rand(1, 70, 45);
-        Tensor b = rand(2, 45, 90);
+    // Host tensors for the life of the class, whatever scope is open when it loads.
+    private static final Tensor GEMM_A = rand(1, 70, 45).detachFromScope();
+    private static final Tensor GEMM_B = rand(2, 45, 90).detachFromScope();
+
+    /** C = A B by our SGEMM at {@code precision}, on a 70 x 90 x 45 product: several tiles, ragged edges. */
+    private float[] ownProduct(Precision precision) {
         long c = zeros(70 * 90);
-        new GemmCuda(rt, vendor).own(false, false, 70, 90, 45, 1f, upload(a), 45, upload(b), 90, 0f, c, 90);
-        return error(Ops.matmul(a, false, b, false), download(c, 70 * 90));
+        Precision.set(precision);
+        try {
+            new GemmCuda(rt, vendor).own(false, false, 70, 90, 45, 1f, upload(GEMM_A), 45, upload(GEMM_B), 90, 0f, c, 90);
+        } finally {
+            Precision.reset();
+        }
+        return download(c, 70 * 90);
+    }
+
+    /** Our SGEMM against the CPU's product. */
+    double sgemm() {
+        return error(Ops.matmul(GEMM_A, false, GEMM_B, false), ownProduct(Precision.FP32));
     }
 
     /** Our TF32 SGEMM (tensor-core fragments) on the same product, against its inputs rounded to TF32. */
     double sgemmTf32() {
-        Tensor a = rand(1, 70, 45);
-        Tensor b = rand(2, 45, 90);
-        long c = zeros(70 * 90);
-        Precision.set(Precision.TF32);
-        try {
-            new GemmCuda(rt, vendor).own(false, false, 70, 90, 45, 1f, upload(a), 45, upload(b), 90, 0f, c, 90);
-        } finally {
-            Precision.reset();
-        }
-        return error(Tensor.of(CudaParityTest.tf32Product(a, false, b, false, 70, 90, 45), 70, 90), download(c, 70 * 90));
+        float[] exact = CudaParityTest.tf32Product(GEMM_A, false, GEMM_B, false, 70, 90, 45);
+        return error(Tensor.of(exact, 70, 90), ownProduct(Precision.TF32));
     }
 
     /** The two-pass sum (block_sum: warp shuffles and a shared-memory exchange between warps). */

@@ -228,6 +228,21 @@ def matmul_case(s):
     return {"a": rand(*s["a"]), "b": rand(*s["b"])}, "a @ b"
 
 
+def cast_case(s):
+    """float32 -> bfloat16 -> float32 on float32 values from every binade (subnormals and zero included),
+    a quarter of them exact ties (the dropped 16 bits 0x8000). The top binade is left out, so that nothing
+    rounds to infinity (the tests compare with a relative error, which infinity defeats)."""
+    n = s["n"]
+    bits = torch.randint(0, 1 << 32, (n,), generator=GEN, dtype=torch.int64)
+    exponent = torch.randint(0, 254, (n,), generator=GEN, dtype=torch.int64)
+    bits = (bits & 0x807FFFFF) | (exponent << 23)
+    ties = torch.rand(n, generator=GEN) < 0.25
+    bits = torch.where(ties, (bits & ~0xFFFF) | 0x8000, bits)
+    bits = torch.where(bits >= 1 << 31, bits - (1 << 32), bits)  # as int32, same bits
+    x = bits.to(torch.int32).view(torch.float32).double()
+    return {"x": x}, "x.float().bfloat16().float().double()"
+
+
 def sum_case(s):
     return {"x": rand(*s["shape"])}, "x.mean()" if s["mean"] else "x.sum()"
 
@@ -485,6 +500,7 @@ def main():
         dict(n=2, c=3, spatial=[13], ignored=0.25, reduction="mean", zero=[1]),
         dict(n=1, c=6, spatial=[3, 2, 5], ignored=0.15, reduction="mean", zero=[3]),
     ], weighted_cross_entropy_case, constants=("weights",))
+    cases("cast", [dict(n=4099), dict(n=1)], cast_case)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,24 @@ __device__ __forceinline__ float counter_uniform(unsigned long long seed, unsign
     return (float)(counter_bits(seed, i) >> 40) * 0x1.0p-24f;
 }
 
+// bfloat16 as its 16 bits: the top half of a float32 (tensor/BFloat16.java). The conversions are integer
+// arithmetic rather than cvt.rn.bf16.f32, so that they are the same on every GPU, on the emulated device and
+// on the CPU, NaN included (the hardware's canonical NaN is 0x7fff, PyTorch's and ours 0x7fc0).
+typedef uint16_t bf16;
+
+// The nearest bfloat16, ties to even: 0x7fff, plus one when the kept half is odd, carries into the kept
+// half exactly when the dropped half is above one half or equal to it with an odd kept half.
+__device__ __forceinline__ bf16 bf16_round(float x) {
+    uint32_t u = __float_as_uint(x);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (bf16)0x7fc0;  // NaN
+    return (bf16)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+// The float32 equal to a bfloat16: exact.
+__device__ __forceinline__ float bf16_widen(bf16 b) {
+    return __uint_as_float((uint32_t)b << 16);
+}
+
 // Sum of a double over the block (blockDim.x a power of two, at most 1024), returned to thread 0.
 __device__ __forceinline__ double block_sum(double v) {
     __shared__ double partial[32];

@@ -6,6 +6,7 @@
 //   crop:       y[p, r, q] = x[p, offH + r, offW + q]        crop_backward: its adjoint (zeros elsewhere)
 //   dropout:    y[i] = uniform(seed, i) >= p ? x[i] * scale : 0   (the same call maps gy to gx)
 //   broadcast:  y[i] = scale * s[0]
+//   cast:       y[i] = bf16_round(x[i]) (float32 to bfloat16)    y[i] = bf16_widen(x[i]) (back, exact)
 #include "common.cuh"
 
 extern "C" __global__ void add_f32(const float* a, const float* b, float* y, long n) {
@@ -62,4 +63,12 @@ extern "C" __global__ void dropout_f32(const float* x, float* y, float p, float 
 extern "C" __global__ void broadcast_scalar_f32(const float* s, float scale, float* y, long n) {
     float v = scale * s[0];
     FOR_EACH(i, n) y[i] = v;
+}
+
+extern "C" __global__ void cast_f32_to_bf16(const float* x, bf16* y, long n) {
+    FOR_EACH(i, n) y[i] = bf16_round(x[i]);
+}
+
+extern "C" __global__ void cast_bf16_to_f32(const bf16* x, float* y, long n) {
+    FOR_EACH(i, n) y[i] = bf16_widen(x[i]);
 }

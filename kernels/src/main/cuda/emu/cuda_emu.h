@@ -58,6 +58,18 @@ static inline float4 make_float4(float x, float y, float z, float w) { return {x
 static inline int2 make_int2(int x, int y) { return {x, y}; }
 static inline int4 make_int4(int x, int y, int z, int w) { return {x, y, z, w}; }
 
+// ------------------------------------------------------------------ bit casts
+static inline unsigned int __float_as_uint(float x) {
+    unsigned int u;
+    std::memcpy(&u, &x, 4);
+    return u;
+}
+static inline float __uint_as_float(unsigned int u) {
+    float x;
+    std::memcpy(&x, &u, 4);
+    return x;
+}
+
 // ------------------------------------------------------------------ the emulator's side (runtime.cpp)
 namespace emu {
 struct Fiber;

@@ -641,4 +641,9 @@ void pg_emu_fill32(void* dst, uint32_t value, size_t count) {
     uint32_t* d = (uint32_t*)dst;
     for (size_t i = 0; i < count; i++) d[i] = value;
 }
+
+void pg_emu_fill16(void* dst, uint16_t value, size_t count) {
+    uint16_t* d = (uint16_t*)dst;
+    for (size_t i = 0; i < count; i++) d[i] = value;
+}
 }

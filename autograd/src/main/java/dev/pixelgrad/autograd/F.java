@@ -1,6 +1,7 @@
 package dev.pixelgrad.autograd;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
@@ -214,6 +215,20 @@ public final class F {
         Tensor y = x.data().reshape(dims);
         Shape in = x.shape();
         return Variable.fromOp("reshape", y, new Variable[] {x}, (gy, needs) -> new Tensor[] {gy.reshape(in)});
+    }
+
+    /**
+     * The values as another floating-point type, as {@link Ops#cast}: the step in and out of bfloat16 in
+     * mixed-precision training.
+     *
+     * @param x     a float32 or bfloat16 input
+     * @param dtype float32 or bfloat16
+     * @return x as {@code dtype}; its gradient is cast back to x's type
+     */
+    public static Variable cast(Variable x, DType dtype) {
+        Tensor y = Ops.cast(x.data(), dtype);
+        DType in = x.data().dtype();
+        return Variable.fromOp("cast", dtype, y, new Variable[] {x}, (gy, needs) -> new Tensor[] {Ops.cast(gy, in)});
     }
 
     // ------------------------------------------------------------------ reductions and loss

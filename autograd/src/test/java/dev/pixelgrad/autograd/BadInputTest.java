@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
@@ -140,6 +141,10 @@ class BadInputTest {
     void wrongDtypesAndBadParametersAreNamed() {
         Variable ints = Variable.of(Tensor.ofInts(new int[] {1, 2}, 2));
         assertMentions(message(() -> F.relu(ints)), "relu", "int32");
+        assertMentions(message(() -> F.cast(ints, DType.BFLOAT16)), "cast", "int32", "[2]", "bfloat16");
+        assertMentions(message(() -> F.cast(Variable.of(Tensor.zeros(2)), DType.INT32)), "cast", "float32", "int32");
+        Variable halves = F.cast(Variable.of(Tensor.zeros(3)), DType.BFLOAT16);
+        assertMentions(message(() -> F.relu(halves)), "relu", "bfloat16", "[3]");
         assertMentions(message(() -> new ConvParams(0, 1, 0, 0)), "stride");
         assertMentions(message(() -> PoolParams.of(2, 2, 2, true)), "max_pool2d", "padding");
         assertMentions(message(() -> F.dropout(Variable.of(Tensor.zeros(2)), 1f, 0)), "dropout", "[0, 1)");

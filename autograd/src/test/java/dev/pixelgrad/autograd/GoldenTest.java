@@ -4,6 +4,7 @@ import static dev.pixelgrad.tensor.testing.Approx.assertClose;
 import static dev.pixelgrad.tensor.testing.Approx.assertSameInts;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
@@ -139,6 +140,15 @@ class GoldenTest {
     @TestFactory
     Stream<DynamicTest> matmul() {
         return check("matmul", List.of("a", "b"), TOL, c -> v -> F.matmul(v.get("a"), v.get("b")));
+    }
+
+    /**
+     * To bfloat16 and back, exactly (tolerance 0): PyTorch's rounding on values from every binade, a quarter
+     * of them ties; the gradient is cast the same way, to bfloat16 and back.
+     */
+    @TestFactory
+    Stream<DynamicTest> castToBfloat16AndBack() {
+        return check("cast", List.of("x"), 0, c -> v -> F.cast(F.cast(v.get("x"), DType.BFLOAT16), DType.FLOAT32));
     }
 
     @TestFactory

@@ -18,6 +18,31 @@ import dev.pixelgrad.tensor.backend.Backend;
 public final class Ops {
     private Ops() {}
 
+    // ================================================================== conversions
+
+    /**
+     * The values of {@code x} as {@code dtype}, between float32 and bfloat16: to bfloat16 rounds to nearest,
+     * ties to even ({@link BFloat16#round}); to float32 is exact. Casting to the tensor's own type copies it.
+     *
+     * @param x     a float32 or bfloat16 tensor
+     * @param dtype float32 or bfloat16
+     * @return a new tensor of {@code dtype}, same shape and device
+     * @throws IllegalArgumentException if either type is int32
+     */
+    public static Tensor cast(Tensor x, DType dtype) {
+        if (!x.dtype().isFloating() || !dtype.isFloating()) {
+            throw new IllegalArgumentException("cast: " + x.dtype() + " tensor " + x.shape() + " to " + dtype
+                    + " (casts go between float32 and bfloat16)");
+        }
+        if (x.dtype() == dtype) {
+            return x.copy();
+        }
+        Backend k = backend("cast", x);
+        Tensor out = Tensor.empty(x.shape(), dtype, x.device());
+        k.cast(x, out);
+        return out;
+    }
+
     // ================================================================== element-wise
 
     /**

@@ -7,7 +7,7 @@ import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
- * An n-dimensional array of float32 or int32 on one device: contiguous, row-major, NCHW for images.
+ * An n-dimensional array of float32, int32 or bfloat16 on one device: contiguous, row-major, NCHW for images.
  *
  * <p>A tensor owns one reference to its {@link Storage}; views made by {@link #reshape} share the
  * storage. Tensors are {@link AutoCloseable}: closing releases the reference, and the open
@@ -338,6 +338,17 @@ public final class Tensor implements AutoCloseable {
         return hostStorage().ints();
     }
 
+    /**
+     * The host array of a bfloat16 CPU tensor, each element's 16 bits ({@link BFloat16}). For CPU kernels
+     * and tests.
+     *
+     * @return the storage's own array, not a copy: writes change this tensor and its views
+     * @throws IllegalStateException if the tensor is not on the CPU, not bfloat16, or closed
+     */
+    public short[] hostBf16Bits() {
+        return hostStorage().bf16Bits();
+    }
+
     private HostStorage hostStorage() {
         if (storage() instanceof HostStorage h) {
             return h;
@@ -438,10 +449,10 @@ public final class Tensor implements AutoCloseable {
         }
         if (device().isCpu() && src.device().isCpu()) {
             int n = (int) numel();
-            if (dtype == DType.FLOAT32) {
-                System.arraycopy(src.hostFloats(), 0, hostFloats(), 0, n);
-            } else {
-                System.arraycopy(src.hostInts(), 0, hostInts(), 0, n);
+            switch (dtype) {
+                case FLOAT32 -> System.arraycopy(src.hostFloats(), 0, hostFloats(), 0, n);
+                case INT32 -> System.arraycopy(src.hostInts(), 0, hostInts(), 0, n);
+                case BFLOAT16 -> System.arraycopy(src.hostBf16Bits(), 0, hostBf16Bits(), 0, n);
             }
         } else {
             // The device side's backend knows how to move data between the host and its device.
@@ -451,21 +462,27 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * The values as a new host array (float32 tensors).
+     * The values as a new host array (float32 and bfloat16 tensors; a bfloat16 widens exactly).
      *
      * @return a new array of {@link #numel()} values in row-major order
-     * @throws IllegalStateException if the tensor is not float32, or is closed
+     * @throws IllegalStateException if the tensor is int32, or is closed
      */
     public float[] toFloatArray() {
-        if (dtype != DType.FLOAT32) {
+        if (!dtype.isFloating()) {
             throw new IllegalStateException("toFloatArray on a " + dtype + " tensor");
         }
-        if (device().isCpu()) {
-            return Arrays.copyOf(hostFloats(), (int) numel());
+        if (!device().isCpu()) {
+            try (Tensor host = copyTo(Device.CPU)) {
+                return host.toFloatArray();
+            }
         }
-        try (Tensor host = copyTo(Device.CPU)) {
-            return host.hostFloats().clone();
+        int n = (int) numel();
+        if (dtype == DType.FLOAT32) {
+            return Arrays.copyOf(hostFloats(), n);
         }
+        float[] out = new float[n];
+        BFloat16.widen(hostBf16Bits(), out, n);
+        return out;
     }
 
     /**
@@ -487,10 +504,10 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * The value of a one-element float32 tensor.
+     * The value of a one-element float32 or bfloat16 tensor.
      *
      * @return the value, copied to the host if need be
-     * @throws IllegalStateException if the tensor has more or fewer than one element, or is not float32
+     * @throws IllegalStateException if the tensor has more or fewer than one element, or is int32
      */
     public float item() {
         if (numel() != 1) {

@@ -1,6 +1,7 @@
 package dev.pixelgrad.kernels.cpu;
 
 import dev.pixelgrad.kernels.ConvGeometry;
+import dev.pixelgrad.tensor.BFloat16;
 import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
@@ -63,10 +64,21 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, float value) {
-        if (dst.dtype() == DType.FLOAT32) {
-            Arrays.fill(dst.hostFloats(), 0, (int) dst.numel(), value);
+        int n = (int) dst.numel();
+        switch (dst.dtype()) {
+            case FLOAT32 -> Arrays.fill(dst.hostFloats(), 0, n, value);
+            case INT32 -> Arrays.fill(dst.hostInts(), 0, n, (int) value);
+            case BFLOAT16 -> Arrays.fill(dst.hostBf16Bits(), 0, n, BFloat16.round(value));
+        }
+    }
+
+    @Override
+    public void cast(Tensor src, Tensor dst) {
+        int n = (int) src.numel();
+        if (dst.dtype() == DType.BFLOAT16) {
+            BFloat16.round(src.hostFloats(), dst.hostBf16Bits(), n);
         } else {
-            Arrays.fill(dst.hostInts(), 0, (int) dst.numel(), (int) value);
+            BFloat16.widen(src.hostBf16Bits(), dst.hostFloats(), n);
         }
     }
 

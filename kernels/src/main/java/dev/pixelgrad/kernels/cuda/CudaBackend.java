@@ -3,6 +3,7 @@ package dev.pixelgrad.kernels.cuda;
 import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.BFloat16;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.DeviceType;
@@ -154,16 +155,16 @@ public final class CudaBackend implements Backend {
         CudaRuntime rt = families().rt();
         long n = src.numel();
         if (src.storage() instanceof HostStorage h) {
-            if (src.dtype() == DType.FLOAT32) {
-                rt.upload(h.floats(), addressOf(dst), n);
-            } else {
-                rt.upload(h.ints(), addressOf(dst), n);
+            switch (src.dtype()) {
+                case FLOAT32 -> rt.upload(h.floats(), addressOf(dst), n);
+                case INT32 -> rt.upload(h.ints(), addressOf(dst), n);
+                case BFLOAT16 -> rt.upload(h.bf16Bits(), addressOf(dst), n);
             }
         } else if (dst.storage() instanceof HostStorage h) {
-            if (dst.dtype() == DType.FLOAT32) {
-                rt.download(addressOf(src), h.floats(), n);
-            } else {
-                rt.download(addressOf(src), h.ints(), n);
+            switch (dst.dtype()) {
+                case FLOAT32 -> rt.download(addressOf(src), h.floats(), n);
+                case INT32 -> rt.download(addressOf(src), h.ints(), n);
+                case BFLOAT16 -> rt.download(addressOf(src), h.bf16Bits(), n);
             }
         } else {
             rt.driver.copyOnDevice(addressOf(dst), addressOf(src), n * src.dtype().byteSize());
@@ -172,8 +173,17 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void fill(Tensor dst, float value) {
-        int bits = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(value) : (int) value;
-        families().rt().driver.fill32(addressOf(dst), bits, dst.numel());
+        CudaDriver driver = families().rt().driver;
+        switch (dst.dtype()) {
+            case FLOAT32 -> driver.fill32(addressOf(dst), Float.floatToRawIntBits(value), dst.numel());
+            case INT32 -> driver.fill32(addressOf(dst), (int) value, dst.numel());
+            case BFLOAT16 -> driver.fill16(addressOf(dst), BFloat16.round(value), dst.numel());
+        }
+    }
+
+    @Override
+    public synchronized void cast(Tensor src, Tensor dst) {
+        families().elementwise().cast(src, dst);
     }
 
     // ------------------------------------------------------------------ element-wise

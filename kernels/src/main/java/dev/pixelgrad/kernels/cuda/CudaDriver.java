@@ -52,6 +52,9 @@ interface CudaDriver {
     /** Writes {@code count} copies of the 32-bit pattern {@code bits} from {@code dst}. */
     void fill32(long dst, int bits, long count);
 
+    /** Writes {@code count} copies of the 16-bit pattern {@code bits} from {@code dst}. */
+    void fill16(long dst, short bits, long count);
+
     /**
      * A kernel of one of our modules, checked against the signature the launcher passes (one letter per
      * parameter, see {@link Kernel}) where the device can tell, bound to its parameter block:

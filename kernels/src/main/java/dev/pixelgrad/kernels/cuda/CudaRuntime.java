@@ -128,44 +128,52 @@ final class CudaRuntime {
         void move(ByteBuffer staging, int from, int count);
     }
 
-    /** Host to device through the staging buffer, a piece at a time; 4-byte elements. */
-    private void toDevice(long dst, long count, Piece fill) {
+    /** Host to device through the staging buffer, a piece at a time. */
+    private void toDevice(long dst, long count, int elementBytes, Piece fill) {
         ByteBuffer b = staging();
-        long perPiece = STAGING_BYTES / 4;
+        long perPiece = STAGING_BYTES / elementBytes;
         for (long done = 0; done < count; done += perPiece) {
             int n = (int) Math.min(perPiece, count - done);
             b.clear();
             fill.move(b, (int) done, n);
-            driver.copyToDevice(dst + done * 4, staging, (long) n * 4);
+            driver.copyToDevice(dst + done * elementBytes, staging, (long) n * elementBytes);
         }
     }
 
-    /** Device to host through the staging buffer, a piece at a time; 4-byte elements. */
-    private void toHost(long src, long count, Piece drain) {
+    /** Device to host through the staging buffer, a piece at a time. */
+    private void toHost(long src, long count, int elementBytes, Piece drain) {
         ByteBuffer b = staging();
-        long perPiece = STAGING_BYTES / 4;
+        long perPiece = STAGING_BYTES / elementBytes;
         for (long done = 0; done < count; done += perPiece) {
             int n = (int) Math.min(perPiece, count - done);
-            driver.copyToHost(staging, src + done * 4, (long) n * 4);
+            driver.copyToHost(staging, src + done * elementBytes, (long) n * elementBytes);
             b.clear();
             drain.move(b, (int) done, n);
         }
     }
 
     void upload(float[] src, long dst, long count) {
-        toDevice(dst, count, (b, from, n) -> b.asFloatBuffer().put(src, from, n));
+        toDevice(dst, count, 4, (b, from, n) -> b.asFloatBuffer().put(src, from, n));
     }
 
     void upload(int[] src, long dst, long count) {
-        toDevice(dst, count, (b, from, n) -> b.asIntBuffer().put(src, from, n));
+        toDevice(dst, count, 4, (b, from, n) -> b.asIntBuffer().put(src, from, n));
+    }
+
+    void upload(short[] src, long dst, long count) {
+        toDevice(dst, count, 2, (b, from, n) -> b.asShortBuffer().put(src, from, n));
     }
 
     void download(long src, float[] dst, long count) {
-        toHost(src, count, (b, from, n) -> b.asFloatBuffer().get(dst, from, n));
+        toHost(src, count, 4, (b, from, n) -> b.asFloatBuffer().get(dst, from, n));
     }
 
     void download(long src, int[] dst, long count) {
-        toHost(src, count, (b, from, n) -> b.asIntBuffer().get(dst, from, n));
+        toHost(src, count, 4, (b, from, n) -> b.asIntBuffer().get(dst, from, n));
+    }
+
+    void download(long src, short[] dst, long count) {
+        toHost(src, count, 2, (b, from, n) -> b.asShortBuffer().get(dst, from, n));
     }
 
     /** Writes a few 64-bit values (flags, counters) to the device. */

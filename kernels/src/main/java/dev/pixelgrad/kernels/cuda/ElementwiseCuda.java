@@ -2,6 +2,7 @@ package dev.pixelgrad.kernels.cuda;
 
 import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Tensor;
 
 /** Element-wise ops on the GPU (elementwise.cu), one grid-stride kernel each; the CPU twin is ElementwiseCpu. */
@@ -56,6 +57,15 @@ final class ElementwiseCuda {
     void dropout(Tensor x, float p, long seed, Tensor out) {
         long n = out.numel();
         k.dropout_f32(Grid.linear(n), addressOf(x), addressOf(out), p, 1f / (1f - p), seed, n);
+    }
+
+    void cast(Tensor src, Tensor dst) {
+        long n = dst.numel();
+        if (dst.dtype() == DType.BFLOAT16) {
+            k.cast_f32_to_bf16(Grid.linear(n), addressOf(src), addressOf(dst), n);
+        } else {
+            k.cast_bf16_to_f32(Grid.linear(n), addressOf(src), addressOf(dst), n);
+        }
     }
 
     void broadcastScalar(Tensor scalar, float scale, Tensor out) {

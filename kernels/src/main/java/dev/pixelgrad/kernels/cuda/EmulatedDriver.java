@@ -3,6 +3,7 @@ package dev.pixelgrad.kernels.cuda;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,7 @@ final class EmulatedDriver implements CudaDriver {
     private final MethodHandle free;
     private final MethodHandle copy;
     private final MethodHandle fill32;
+    private final MethodHandle fill16;
     private final MemorySegment error = Arena.global().allocate(ERROR_BYTES);
     private final int workers;
 
@@ -93,6 +95,7 @@ final class EmulatedDriver implements CudaDriver {
         free = NativeLibraries.function(lib, "pg_emu_free", null, ADDRESS);
         copy = NativeLibraries.function(lib, "pg_emu_copy", null, ADDRESS, ADDRESS, JAVA_LONG);
         fill32 = NativeLibraries.function(lib, "pg_emu_fill32", null, ADDRESS, JAVA_INT, JAVA_LONG);
+        fill16 = NativeLibraries.function(lib, "pg_emu_fill16", null, ADDRESS, JAVA_SHORT, JAVA_LONG);
         try {
             sanitized = (int) isSanitized.invokeExact() != 0;
         } catch (Throwable t) {
@@ -261,6 +264,15 @@ final class EmulatedDriver implements CudaDriver {
     public void fill32(long dst, int bits, long count) {
         try {
             fill32.invokeExact(MemorySegment.ofAddress(dst), bits, count);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void fill16(long dst, short bits, long count) {
+        try {
+            fill16.invokeExact(MemorySegment.ofAddress(dst), bits, count);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -16,6 +16,7 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD16;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -204,6 +205,12 @@ final class GpuDriver implements CudaDriver {
     public void fill32(long dst, int bits, long count) {
         makeCurrent();
         cuMemsetD32(device(dst), bits, count);
+    }
+
+    @Override
+    public void fill16(long dst, short bits, long count) {
+        makeCurrent();
+        cuMemsetD16(device(dst), bits, count);
     }
 
     /** A kernel and its parameter block, both made once, so that a launch allocates nothing. */

@@ -31,6 +31,8 @@ final class Kernels {
             new Entry("elementwise", "crop_backward_f32", "ppiiiiiil"),
             new Entry("elementwise", "dropout_f32", "ppffll"),
             new Entry("elementwise", "broadcast_scalar_f32", "pfpl"),
+            new Entry("elementwise", "cast_f32_to_bf16", "ppl"),
+            new Entry("elementwise", "cast_bf16_to_f32", "ppl"),
             new Entry("gemm", "sgemm_nn", "iiifpipifpi"),
             new Entry("gemm", "sgemm_nt", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tn", "iiifpipifpi"),
@@ -64,6 +66,8 @@ final class Kernels {
     private final Kernel crop_backward_f32;
     private final Kernel dropout_f32;
     private final Kernel broadcast_scalar_f32;
+    private final Kernel cast_f32_to_bf16;
+    private final Kernel cast_bf16_to_f32;
     private final Kernel sgemm_nn;
     private final Kernel sgemm_nt;
     private final Kernel sgemm_tn;
@@ -98,6 +102,8 @@ final class Kernels {
         crop_backward_f32 = new Kernel(driver, "elementwise", "crop_backward_f32", "ppiiiiiil");
         dropout_f32 = new Kernel(driver, "elementwise", "dropout_f32", "ppffll");
         broadcast_scalar_f32 = new Kernel(driver, "elementwise", "broadcast_scalar_f32", "pfpl");
+        cast_f32_to_bf16 = new Kernel(driver, "elementwise", "cast_f32_to_bf16", "ppl");
+        cast_bf16_to_f32 = new Kernel(driver, "elementwise", "cast_bf16_to_f32", "ppl");
         sgemm_nn = new Kernel(driver, "gemm", "sgemm_nn", "iiifpipifpi");
         sgemm_nt = new Kernel(driver, "gemm", "sgemm_nt", "iiifpipifpi");
         sgemm_tn = new Kernel(driver, "gemm", "sgemm_tn", "iiifpipifpi");
@@ -135,6 +141,8 @@ final class Kernels {
         m.put("crop_backward_f32", crop_backward_f32.launches());
         m.put("dropout_f32", dropout_f32.launches());
         m.put("broadcast_scalar_f32", broadcast_scalar_f32.launches());
+        m.put("cast_f32_to_bf16", cast_f32_to_bf16.launches());
+        m.put("cast_bf16_to_f32", cast_bf16_to_f32.launches());
         m.put("sgemm_nn", sgemm_nn.launches());
         m.put("sgemm_nt", sgemm_nt.launches());
         m.put("sgemm_tn", sgemm_tn.launches());
@@ -212,6 +220,16 @@ final class Kernels {
     /** elementwise.cu: {@code broadcast_scalar_f32(const float*s, float scale, float*y, long n)} */
     void broadcast_scalar_f32(Grid grid, long s, float scale, long y, long n) {
         broadcast_scalar_f32.ptr(0, s).f32(1, scale).ptr(2, y).i64(3, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code cast_f32_to_bf16(const float*x, bf16*y, long n)} */
+    void cast_f32_to_bf16(Grid grid, long x, long y, long n) {
+        cast_f32_to_bf16.ptr(0, x).ptr(1, y).i64(2, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code cast_bf16_to_f32(const bf16*x, float*y, long n)} */
+    void cast_bf16_to_f32(Grid grid, long x, long y, long n) {
+        cast_bf16_to_f32.ptr(0, x).ptr(1, y).i64(2, n).launch(grid);
     }
 
     /** gemm.cu: {@code sgemm_nn(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */

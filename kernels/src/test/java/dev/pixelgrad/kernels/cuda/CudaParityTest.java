@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -131,6 +132,39 @@ class CudaParityTest {
         same(acc, accGpu, 1e-6, "add in place");
         Tensor s = Tensor.scalar(0.75f);
         same(Ops.broadcastScalar(s, 2f, Shape.of(4, 3)), Ops.broadcastScalar(gpu(s), 2f, Shape.of(4, 3)), 0, "broadcast");
+    }
+
+    /** Bit for bit: random float32 patterns (NaNs, infinities and subnormals among them), a quarter of them ties. */
+    @Test
+    void castsToBfloat16AndBackBitForBit() {
+        SplittableRandom r = new SplittableRandom(20261122);
+        float[] v = new float[100_003];
+        for (int i = 0; i < v.length; i++) {
+            int bits = r.nextInt();
+            v[i] = Float.intBitsToFloat(i % 4 == 0 ? (bits & 0xFFFF0000) | 0x8000 : bits);
+        }
+        Tensor x = Tensor.of(v, v.length);
+        Tensor half = Ops.cast(x, DType.BFLOAT16);
+        Tensor halfGpu = Ops.cast(gpu(x), DType.BFLOAT16);
+        assertEquals(DType.BFLOAT16, halfGpu.dtype());
+        assertEquals(GPU, halfGpu.device());
+        assertArrayEquals(half.hostBf16Bits(), halfGpu.to(Device.CPU).hostBf16Bits(), "float32 to bfloat16");
+        assertArrayEquals(half.hostBf16Bits(), gpu(half).to(Device.CPU).hostBf16Bits(), "bfloat16 there and back");
+        int[] back = rawBits(Ops.cast(half, DType.FLOAT32).toFloatArray());
+        assertArrayEquals(back, rawBits(Ops.cast(halfGpu, DType.FLOAT32).toFloatArray()), "bfloat16 to float32");
+
+        Tensor filled = Tensor.zeros(Shape.of(7), DType.BFLOAT16, GPU);
+        assertArrayEquals(new float[7], filled.toFloatArray());
+        Backends.of(GPU).fill(filled, -2.5f);
+        assertArrayEquals(new float[] {-2.5f, -2.5f, -2.5f, -2.5f, -2.5f, -2.5f, -2.5f}, filled.toFloatArray());
+    }
+
+    private static int[] rawBits(float[] v) {
+        int[] bits = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            bits[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return bits;
     }
 
     @Test

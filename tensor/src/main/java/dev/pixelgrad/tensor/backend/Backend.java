@@ -98,9 +98,20 @@ public interface Backend {
      * Sets every element of {@code dst} to {@code value}.
      *
      * @param dst   the tensor to fill, on this backend's device
-     * @param value the value (converted to an int for int32 tensors)
+     * @param value the value (converted to an int for int32 tensors, rounded for bfloat16 ones)
      */
     void fill(Tensor dst, float value);
+
+    /**
+     * dst = src converted to dst's type: float32 to bfloat16 rounding to nearest, ties to even, NaN to
+     * {@code BFloat16.NAN_BITS}; bfloat16 to float32 exactly.
+     *
+     * @param src the values, float32 or bfloat16
+     * @param dst the converted values, of the same shape and the other type
+     */
+    default void cast(Tensor src, Tensor dst) {
+        throw notImplemented("cast");
+    }
 
     // ------------------------------------------------------------------ element-wise
 

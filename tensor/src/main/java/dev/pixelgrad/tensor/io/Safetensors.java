@@ -1,6 +1,6 @@
 package dev.pixelgrad.tensor.io;
 
-import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,7 +39,7 @@ public final class Safetensors {
     }
 
     /**
-     * Writes {@code tensors} (float32 as F32, int32 as I32, from any device) and string metadata,
+     * Writes {@code tensors} (float32 as F32, int32 as I32, bfloat16 as BF16, from any device) and string metadata,
      * atomically: the bytes go to a temporary file in the same folder, which is flushed to disk and then
      * renamed over {@code path}. A crash at any moment leaves either the old file or the new one, never
      * a half-written file. A read-only {@code path} is not replaced (see {@link #checkReplaceable}).
@@ -64,9 +64,13 @@ public final class Safetensors {
                 throw new IllegalArgumentException("invalid tensor name \"" + e.getKey() + "\"");
             }
             Tensor t = e.getValue();
-            long bytes = t.numel() * 4;
+            long bytes = t.numel() * t.dtype().byteSize();
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", t.dtype() == DType.FLOAT32 ? "F32" : "I32");
+            info.put("dtype", switch (t.dtype()) {
+                case FLOAT32 -> "F32";
+                case INT32 -> "I32";
+                case BFLOAT16 -> "BF16";
+            });
             info.put("shape", t.shape().dims());
             info.put("data_offsets", new long[] {offset, offset + bytes});
             header.put(e.getKey(), info);
@@ -162,20 +166,19 @@ public final class Safetensors {
     /** Writes a tensor's values in pieces through {@code buf}; a device tensor is first copied to the host. */
     private static void writeTensor(FileChannel ch, ByteBuffer buf, Tensor t) throws IOException {
         int n = (int) t.numel();
-        boolean host = t.device().isCpu();
-        float[] floats = t.dtype() == DType.FLOAT32 ? (host ? t.hostFloats() : t.toFloatArray()) : null;
-        int[] ints = floats == null ? (host ? t.hostInts() : t.toIntArray()) : null;
-        int perPiece = buf.capacity() / 4;
-        for (int done = 0; done < n; done += perPiece) {
-            int count = Math.min(perPiece, n - done);
-            buf.clear();
-            if (floats != null) {
-                buf.asFloatBuffer().put(floats, done, count);
-            } else {
-                buf.asIntBuffer().put(ints, done, count);
+        try (Tensor host = t.to(Device.CPU)) {
+            int perPiece = buf.capacity() / 4;
+            for (int done = 0; done < n; done += perPiece) {
+                int count = Math.min(perPiece, n - done);
+                buf.clear();
+                switch (t.dtype()) {
+                    case FLOAT32 -> buf.asFloatBuffer().put(host.hostFloats(), done, count);
+                    case INT32 -> buf.asIntBuffer().put(host.hostInts(), done, count);
+                    case BFLOAT16 -> buf.asShortBuffer().put(host.hostBf16Bits(), done, count);
+                }
+                buf.limit(count * t.dtype().byteSize());
+                writeFully(ch, buf);
             }
-            buf.limit(count * 4);
-            writeFully(ch, buf);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pixelgrad.tensor.io;
 
+import dev.pixelgrad.tensor.BFloat16;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Shape;
@@ -328,7 +329,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 };
                 default -> (buf, from, count) -> { // BF16: the top half of a float32
                     for (int i = 0; i < count; i++) {
-                        out[from + i] = Float.intBitsToFloat((buf.getShort(i * 2) & 0xFFFF) << 16);
+                        out[from + i] = BFloat16.widen(buf.getShort(i * 2));
                     }
                 };
             };

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelgrad.tensor.BFloat16;
 import dev.pixelgrad.tensor.DType;
+import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
 import java.io.IOException;
@@ -72,6 +74,22 @@ class SafetensorsTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void bfloat16IsWrittenAsBf16AndLoadsAsFloat32() throws IOException {
+        Tensor t = Tensor.empty(Shape.of(3), DType.BFLOAT16, Device.CPU);
+        float[] values = {1.5f, -0.0078125f, 3.3895314e38f};
+        BFloat16.round(values, t.hostBf16Bits(), 3);
+        Path p = dir.resolve("half.safetensors");
+        Safetensors.save(p, Map.of("activations", t));
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            assertEquals("BF16", r.entry("activations").dtype());
+            assertEquals(6, r.entry("activations").end() - r.entry("activations").begin());
+            Tensor back = r.load("activations");
+            assertEquals(DType.FLOAT32, back.dtype());
+            assertArrayEquals(values, back.toFloatArray());
         }
     }
 

@@ -54,22 +54,28 @@ __device__ __forceinline__ double block_sum(double v) {
     return v;
 }
 
+// Where a staged tile's value X(r, k) goes in shared memory: K_MAJOR at s[k * stride + r] (a row of k is
+// contiguous: the FP32 and TF32 GEMMs read a column of their fragments), K_INNER at s[r * stride + k] (the
+// k of one r are contiguous: the BF16 GEMM reads two consecutive k as one 32-bit register).
+enum SharedLayout { K_MAJOR, K_INNER };
+
 // Stages a ROWS x KB tile of a matrix X(r, k), rows row0 .. row0+ROWS and columns k0 .. k0+KB, into shared
-// memory k-major (s[k * stride + r]), each value passed through `convert`; values outside R x K are 0.
-// X(r, k) is x[r * ld + k] when K_CONTIGUOUS, else x[k * ld + r]; consecutive threads read consecutive
-// addresses either way. The GEMMs stage op(A) (r = m, K_CONTIGUOUS unless A is transposed) and op(B)
-// (r = n, K_CONTIGUOUS when B is transposed) with it.
-template <int ROWS, int KB, int THREADS, bool K_CONTIGUOUS, typename T, typename Convert>
-__device__ __forceinline__ void stage_k_major(T* s, int stride, const float* __restrict__ x, int ld, int R, int K,
-                                              int row0, int k0, Convert convert) {
+// memory in LAYOUT, each value passed through `convert`; values outside R x K are 0. X(r, k) is
+// x[r * ld + k] when K_CONTIGUOUS, else x[k * ld + r]; consecutive threads read consecutive addresses either
+// way. The GEMMs stage op(A) (r = m, K_CONTIGUOUS unless A is transposed) and op(B) (r = n, K_CONTIGUOUS
+// when B is transposed) with it.
+template <int ROWS, int KB, int THREADS, bool K_CONTIGUOUS, SharedLayout LAYOUT, typename T, typename S,
+          typename Convert>
+__device__ __forceinline__ void stage_tile(T* s, int stride, const S* __restrict__ x, int ld, int R, int K, int row0,
+                                           int k0, Convert convert) {
 #pragma unroll
     for (int l = 0; l < ROWS * KB / THREADS; l++) {
         int e = threadIdx.x + l * THREADS;
         int r, k;
         if (K_CONTIGUOUS) { r = e / KB; k = e % KB; } else { k = e / ROWS; r = e % ROWS; }
         int gr = row0 + r, gk = k0 + k;
-        float v = 0.f;
+        S v = 0;
         if (gr < R && gk < K) v = K_CONTIGUOUS ? x[(long)gr * ld + gk] : x[(long)gk * ld + gr];
-        s[k * stride + r] = convert(v);
+        s[LAYOUT == K_MAJOR ? k * stride + r : r * stride + k] = convert(v);
     }
 }

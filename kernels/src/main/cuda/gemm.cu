@@ -37,8 +37,8 @@ __device__ __forceinline__ void sgemm_tile(int M, int N, int K, float alpha, con
         // Stage A(row0 .. row0+128, k0 .. k0+8) and B(k0 .. k0+8, col0 .. col0+128): 1024 values each, 4
         // per thread, read along memory order.
         auto same = [](float v) { return v; };
-        stage_k_major<BM, BK, 256, !TA>(&As[0][0], BM + 4, A, lda, M, K, row0, k0, same);
-        stage_k_major<BN, BK, 256, TB>(&Bs[0][0], BN + 4, B, ldb, N, K, col0, k0, same);
+        stage_tile<BM, BK, 256, !TA, K_MAJOR>(&As[0][0], BM + 4, A, lda, M, K, row0, k0, same);
+        stage_tile<BN, BK, 256, TB, K_MAJOR>(&Bs[0][0], BN + 4, B, ldb, N, K, col0, k0, same);
         __syncthreads();
 #pragma unroll
         for (int k = 0; k < BK; k++) {

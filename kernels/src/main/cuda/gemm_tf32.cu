@@ -79,8 +79,8 @@ __device__ __forceinline__ void sgemm_tf32_tile(int M, int N, int K, float alpha
         // Stage A(row0 .. row0+128, k0 .. k0+16) and B(k0 .. k0+16, col0 .. col0+128), rounded to TF32:
         // 2048 values each, 8 per thread, read along memory order.
         auto tf32 = [](float v) { return to_tf32(v); };
-        stage_k_major<TC_BM, TC_BK, 256, !TA>(&As[0][0], TC_BM + TC_PAD, A, lda, M, K, row0, k0, tf32);
-        stage_k_major<TC_BN, TC_BK, 256, TB>(&Bs[0][0], TC_BN + TC_PAD, B, ldb, N, K, col0, k0, tf32);
+        stage_tile<TC_BM, TC_BK, 256, !TA, K_MAJOR>(&As[0][0], TC_BM + TC_PAD, A, lda, M, K, row0, k0, tf32);
+        stage_tile<TC_BN, TC_BK, 256, TB, K_MAJOR>(&Bs[0][0], TC_BN + TC_PAD, B, ldb, N, K, col0, k0, tf32);
         __syncthreads();
 #pragma unroll
         for (int kk = 0; kk < TC_BK; kk += 8) {

@@ -141,7 +141,7 @@ static inline T __shfl_xor_sync(unsigned int, T v, int mask, int width = 32) {
     int from = lane ^ mask;
     return emu::shuffle_from(v, (from & ~(width - 1)) == (lane & ~(width - 1)) ? from : lane);
 }
-// ------------------------------------------------------------------ tensor cores (TF32)
+// ------------------------------------------------------------------ tensor cores (TF32 and BF16)
 namespace emu {
 // cvt.rna.tf32.f32: float rounded to 10 mantissa bits, to nearest with ties away from zero (half of the
 // dropped 13 bits added to the magnitude, then dropped); the low 13 bits of the result are zero. A NaN
@@ -180,6 +180,38 @@ static inline void mma_m16n8k8_tf32(float d[4], const uint32_t a[4], const uint3
         int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);
         float sum = d[r];
         for (int k = 0; k < 8; k++) sum += A(row, k) * B(k, col);
+        d[r] = sum;
+    }
+}
+
+// The bfloat16 in half `h` (0: bits 0-15, 1: bits 16-31) of a register, as a float (exact).
+static inline float bf16_half(uint32_t reg, int h) {
+    uint32_t bits = h ? reg & 0xffff0000u : reg << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+
+// mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 with c = d. Each register holds two bfloat16, the
+// lower-numbered element in the low half. The PTX ISA's layouts (lane l, g = l / 4, t = l % 4):
+// a0 = A[g][2t, 2t+1], a1 = A[g+8][2t, 2t+1], a2 = A[g][2t+8, 2t+9], a3 = A[g+8][2t+8, 2t+9];
+// b0 = B[2t, 2t+1][g], b1 = B[2t+8, 2t+9][g]; D as for m16n8k8. Products of bfloat16 values are exact in
+// float; the sum runs over k in order, in float.
+static inline void mma_m16n8k16_bf16(float d[4], const uint32_t a[4], const uint32_t b[2]) {
+    const uint32_t mine[6] = {a[0], a[1], a[2], a[3], b[0], b[1]};
+    uint32_t all[32 * 6];
+    warp_gather(mine, 6, all, "mma.sync m16n8k16 bf16");
+    // A[row][k] is half k % 2 of register (row >= 8) + 2 * (k >= 8) of lane (row % 8) * 4 + (k % 8) / 2;
+    // B[k][col] is half k % 2 of register (k >= 8) of lane col * 4 + (k % 8) / 2.
+    auto A = [&](int row, int k) {
+        return bf16_half(all[((row & 7) * 4 + ((k & 7) >> 1)) * 6 + (row >> 3) + 2 * (k >> 3)], k & 1);
+    };
+    auto B = [&](int k, int col) { return bf16_half(all[(col * 4 + ((k & 7) >> 1)) * 6 + 4 + (k >> 3)], k & 1); };
+    int lane = lane_id(), g = lane >> 2, t = lane & 3;
+    for (int r = 0; r < 4; r++) {
+        int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);
+        float sum = d[r];
+        for (int k = 0; k < 16; k++) sum += A(row, k) * B(k, col);
         d[r] = sum;
     }
 }

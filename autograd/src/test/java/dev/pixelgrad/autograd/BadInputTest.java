@@ -145,6 +145,12 @@ class BadInputTest {
         assertMentions(message(() -> F.cast(Variable.of(Tensor.zeros(2)), DType.INT32)), "cast", "float32", "int32");
         Variable halves = F.cast(Variable.of(Tensor.zeros(3)), DType.BFLOAT16);
         assertMentions(message(() -> F.relu(halves)), "relu", "bfloat16", "[3]");
+        Variable floats = Variable.of(Tensor.zeros(3, 1));
+        Variable row = F.cast(Variable.of(Tensor.zeros(1, 3)), DType.BFLOAT16);
+        assertMentions(message(() -> F.matmul(floats, row)), "matmul", "float32 [3, 1]", "bfloat16 [1, 3]");
+        Variable column = F.cast(floats, DType.BFLOAT16);
+        String cpuRefuses = assertThrows(UnsupportedOperationException.class, () -> F.matmul(column, row)).getMessage();
+        assertMentions(cpuRefuses, "matmul", "cpu backend computes float32", "bfloat16");
         assertMentions(message(() -> new ConvParams(0, 1, 0, 0)), "stride");
         assertMentions(message(() -> PoolParams.of(2, 2, 2, true)), "max_pool2d", "padding");
         assertMentions(message(() -> F.dropout(Variable.of(Tensor.zeros(2)), 1f, 0)), "dropout", "[0, 1)");

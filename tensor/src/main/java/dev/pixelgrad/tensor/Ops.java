@@ -686,15 +686,21 @@ public final class Ops {
     /**
      * op(a) @ op(b) for 2-D a and b, where op transposes when asked.
      *
+     * <p>Both operands float32, or both bfloat16 (on CUDA, as PyTorch's bfloat16 matmul: products and sums in
+     * float32, the result rounded once to bfloat16; the CPU backend computes float32 only).
+     *
      * @param a      the left operand: [M, K], or [K, M] when {@code transA}
      * @param transA whether to use the transpose of {@code a}
      * @param b      the right operand: [K, N], or [N, K] when {@code transB}
      * @param transB whether to use the transpose of {@code b}
-     * @return the product [M, N]
-     * @throws IllegalArgumentException if an operand is not 2-D or the inner sizes differ
+     * @return the product [M, N], of the operands' type
+     * @throws IllegalArgumentException if an operand is not 2-D, the inner sizes differ, or the types differ
      */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
-        requireFloat("matmul", a, b);
+        if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
+            throw new IllegalArgumentException("matmul: operands " + a.dtype() + " " + a.shape() + " and " + b.dtype()
+                    + " " + b.shape() + " (both float32, or both bfloat16)");
+        }
         if (a.rank() != 2 || b.rank() != 2) {
             throw new IllegalArgumentException("matmul: expected 2-D operands, got " + a.shape() + " and " + b.shape());
         }
@@ -707,7 +713,7 @@ public final class Ops {
                     + b.shape() + (transB ? "^T" : "") + " do not chain (" + ka + " != " + kb + ")");
         }
         Backend k = backend("matmul", a, b);
-        Tensor out = Tensor.empty(Shape.of(m, n), DType.FLOAT32, a.device());
+        Tensor out = Tensor.empty(Shape.of(m, n), a.dtype(), a.device());
         k.matmul(a, transA, b, transB, out);
         return out;
     }

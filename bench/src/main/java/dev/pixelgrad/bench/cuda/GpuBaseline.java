@@ -241,7 +241,7 @@ public final class GpuBaseline {
             System.exit(3);
         }
         if (precisions == null) {
-            precisions = ((CudaBackend) Backends.of(GPU)).tf32TensorCores() ? List.of(Precision.FP32, Precision.TF32)
+            precisions = ((CudaBackend) Backends.of(GPU)).ampereTensorCores() ? List.of(Precision.FP32, Precision.TF32)
                     : List.of(Precision.FP32);
         }
         GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions);

@@ -231,6 +231,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out) {
+        if (a.dtype() != DType.FLOAT32) {
+            throw new UnsupportedOperationException("matmul: the cpu backend computes float32 only, not " + a.dtype()
+                    + " (Ops.cast the operands)");
+        }
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transA ? a.dim(0) : a.dim(1);

@@ -11,7 +11,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
- * cuBLAS through java.lang.foreign: a handle and single-precision GEMM. (JCublas is not used: its
+ * cuBLAS through java.lang.foreign: a handle, single-precision GEMM, and GEMM on bfloat16 inputs with float32
+ * products and sums (cublasGemmEx, CUBLAS_COMPUTE_32F, as PyTorch's bfloat16 matmul). (JCublas is not used: its
  * native library needs libcublas.so.12 by versioned symbols and does not load next to CUDA 13.)
  *
  * <p>cuBLAS is column-major; a row-major C = op(A) op(B) is the column-major C^T = op(B)^T op(A)^T,
@@ -27,8 +28,15 @@ final class Cublas {
     /** cublasMath_t. */
     private static final int DEFAULT_MATH = 0;
     private static final int TF32_TENSOR_OP_MATH = 3;
+    /** cudaDataType_t (library_types.h). */
+    private static final int CUDA_R_32F = 0;
+    private static final int CUDA_R_16BF = 14;
+    /** cublasComputeType_t and cublasGemmAlgo_t. */
+    private static final int COMPUTE_32F = 68;
+    private static final int GEMM_DEFAULT = -1;
 
     private final MethodHandle sgemm;
+    private final MethodHandle gemmEx;
     private final MethodHandle setMathMode;
     /** The precision the handle's math mode was last set for (null before the first product). */
     private Precision mathModeFor;
@@ -41,6 +49,9 @@ final class Cublas {
         MethodHandle getVersion = NativeLibraries.function(lib, "cublasGetVersion_v2", JAVA_INT, ADDRESS, ADDRESS);
         sgemm = NativeLibraries.function(lib, "cublasSgemm_v2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+        gemmEx = NativeLibraries.function(lib, "cublasGemmEx", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT);
         setMathMode = NativeLibraries.function(lib, "cublasSetMathMode", JAVA_INT, ADDRESS, JAVA_INT);
         MemorySegment slot = Arena.global().allocate(ADDRESS);
         check((int) create.invokeExact(slot), "cublasCreate");
@@ -78,6 +89,27 @@ final class Cublas {
                     alphaBeta, MemorySegment.ofAddress(b), ldb, MemorySegment.ofAddress(a), lda,
                     alphaBeta.asSlice(4), MemorySegment.ofAddress(c), ldc);
             check(status, "cublasSgemm");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Row-major C = alpha op(A) op(B) + beta C with A and B bfloat16, products and sums in float32, and C
+     * float32 or bfloat16 ({@code bf16Out}), on device addresses.
+     */
+    void gemmBf16(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,
+                  float beta, long c, boolean bf16Out, int ldc) {
+        alphaBeta.set(JAVA_FLOAT, 0, alpha);
+        alphaBeta.set(JAVA_FLOAT, 4, beta);
+        try {
+            int status = (int) gemmEx.invokeExact(handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m, k, alphaBeta,
+                    MemorySegment.ofAddress(b), CUDA_R_16BF, ldb, MemorySegment.ofAddress(a), CUDA_R_16BF, lda,
+                    alphaBeta.asSlice(4), MemorySegment.ofAddress(c), bf16Out ? CUDA_R_16BF : CUDA_R_32F, ldc,
+                    COMPUTE_32F, GEMM_DEFAULT);
+            check(status, "cublasGemmEx (bfloat16)");
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {

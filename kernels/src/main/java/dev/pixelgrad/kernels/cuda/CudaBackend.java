@@ -111,14 +111,15 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Whether the device multiplies TF32 on tensor cores (compute capability 8.0+, or the emulated device),
-     * so that {@link dev.pixelgrad.tensor.Precision#TF32} changes what runs.
+     * Whether the device multiplies TF32 and BF16 on tensor cores (compute capability 8.0+, Ampere and
+     * newer, or the emulated device), so that {@link dev.pixelgrad.tensor.Precision#TF32} changes what runs
+     * and bfloat16 matrix products can run at all.
      *
-     * @return whether TF32 runs on tensor cores here
+     * @return whether TF32 and BF16 run on tensor cores here
      * @throws IllegalStateException if there is no usable device
      */
-    public boolean tf32TensorCores() {
-        return families().rt().driver.tf32TensorCores();
+    public boolean ampereTensorCores() {
+        return families().rt().driver.ampereTensorCores();
     }
 
     @Override

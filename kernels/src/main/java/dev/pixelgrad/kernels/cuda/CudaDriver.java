@@ -27,10 +27,10 @@ interface CudaDriver {
     boolean emulated();
 
     /**
-     * Whether the device multiplies TF32 on tensor cores (compute capability 8.0 and newer), which our
-     * TF32 kernels need; the emulated device emulates those instructions.
+     * Whether the device multiplies TF32 and BF16 on tensor cores (compute capability 8.0, Ampere, and
+     * newer), which our TF32 and BF16 kernels need; the emulated device emulates those instructions.
      */
-    boolean tf32TensorCores();
+    boolean ampereTensorCores();
 
     /** Device memory of exactly {@code bytes}; {@link DeviceOutOfMemoryException} when there is none left. */
     long allocate(long bytes);

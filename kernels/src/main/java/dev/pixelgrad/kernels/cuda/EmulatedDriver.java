@@ -204,7 +204,7 @@ final class EmulatedDriver implements CudaDriver {
     }
 
     @Override
-    public boolean tf32TensorCores() {
+    public boolean ampereTensorCores() {
         return true;
     }
 

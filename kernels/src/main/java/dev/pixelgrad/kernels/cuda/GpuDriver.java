@@ -150,7 +150,7 @@ final class GpuDriver implements CudaDriver {
     }
 
     @Override
-    public boolean tf32TensorCores() {
+    public boolean ampereTensorCores() {
         return computeMajor >= 8;
     }
 

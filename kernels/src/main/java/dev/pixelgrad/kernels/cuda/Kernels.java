@@ -37,6 +37,14 @@ final class Kernels {
             new Entry("gemm", "sgemm_nt", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tn", "iiifpipifpi"),
             new Entry("gemm", "sgemm_tt", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_f32_nn", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_f32_nt", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_f32_tn", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_f32_tt", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_bf16_nn", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_bf16_nt", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_bf16_tn", "iiifpipifpi"),
+            new Entry("gemm_bf16", "gemm_bf16_bf16_tt", "iiifpipifpi"),
             new Entry("gemm_tf32", "sgemm_tf32_nn", "iiifpipifpi"),
             new Entry("gemm_tf32", "sgemm_tf32_nt", "iiifpipifpi"),
             new Entry("gemm_tf32", "sgemm_tf32_tn", "iiifpipifpi"),
@@ -72,6 +80,14 @@ final class Kernels {
     private final Kernel sgemm_nt;
     private final Kernel sgemm_tn;
     private final Kernel sgemm_tt;
+    private final Kernel gemm_bf16_f32_nn;
+    private final Kernel gemm_bf16_f32_nt;
+    private final Kernel gemm_bf16_f32_tn;
+    private final Kernel gemm_bf16_f32_tt;
+    private final Kernel gemm_bf16_bf16_nn;
+    private final Kernel gemm_bf16_bf16_nt;
+    private final Kernel gemm_bf16_bf16_tn;
+    private final Kernel gemm_bf16_bf16_tt;
     private final Kernel sgemm_tf32_nn;
     private final Kernel sgemm_tf32_nt;
     private final Kernel sgemm_tf32_tn;
@@ -108,6 +124,14 @@ final class Kernels {
         sgemm_nt = new Kernel(driver, "gemm", "sgemm_nt", "iiifpipifpi");
         sgemm_tn = new Kernel(driver, "gemm", "sgemm_tn", "iiifpipifpi");
         sgemm_tt = new Kernel(driver, "gemm", "sgemm_tt", "iiifpipifpi");
+        gemm_bf16_f32_nn = new Kernel(driver, "gemm_bf16", "gemm_bf16_f32_nn", "iiifpipifpi");
+        gemm_bf16_f32_nt = new Kernel(driver, "gemm_bf16", "gemm_bf16_f32_nt", "iiifpipifpi");
+        gemm_bf16_f32_tn = new Kernel(driver, "gemm_bf16", "gemm_bf16_f32_tn", "iiifpipifpi");
+        gemm_bf16_f32_tt = new Kernel(driver, "gemm_bf16", "gemm_bf16_f32_tt", "iiifpipifpi");
+        gemm_bf16_bf16_nn = new Kernel(driver, "gemm_bf16", "gemm_bf16_bf16_nn", "iiifpipifpi");
+        gemm_bf16_bf16_nt = new Kernel(driver, "gemm_bf16", "gemm_bf16_bf16_nt", "iiifpipifpi");
+        gemm_bf16_bf16_tn = new Kernel(driver, "gemm_bf16", "gemm_bf16_bf16_tn", "iiifpipifpi");
+        gemm_bf16_bf16_tt = new Kernel(driver, "gemm_bf16", "gemm_bf16_bf16_tt", "iiifpipifpi");
         sgemm_tf32_nn = new Kernel(driver, "gemm_tf32", "sgemm_tf32_nn", "iiifpipifpi");
         sgemm_tf32_nt = new Kernel(driver, "gemm_tf32", "sgemm_tf32_nt", "iiifpipifpi");
         sgemm_tf32_tn = new Kernel(driver, "gemm_tf32", "sgemm_tf32_tn", "iiifpipifpi");
@@ -147,6 +171,14 @@ final class Kernels {
         m.put("sgemm_nt", sgemm_nt.launches());
         m.put("sgemm_tn", sgemm_tn.launches());
         m.put("sgemm_tt", sgemm_tt.launches());
+        m.put("gemm_bf16_f32_nn", gemm_bf16_f32_nn.launches());
+        m.put("gemm_bf16_f32_nt", gemm_bf16_f32_nt.launches());
+        m.put("gemm_bf16_f32_tn", gemm_bf16_f32_tn.launches());
+        m.put("gemm_bf16_f32_tt", gemm_bf16_f32_tt.launches());
+        m.put("gemm_bf16_bf16_nn", gemm_bf16_bf16_nn.launches());
+        m.put("gemm_bf16_bf16_nt", gemm_bf16_bf16_nt.launches());
+        m.put("gemm_bf16_bf16_tn", gemm_bf16_bf16_tn.launches());
+        m.put("gemm_bf16_bf16_tt", gemm_bf16_bf16_tt.launches());
         m.put("sgemm_tf32_nn", sgemm_tf32_nn.launches());
         m.put("sgemm_tf32_nt", sgemm_tf32_nt.launches());
         m.put("sgemm_tf32_tn", sgemm_tf32_tn.launches());
@@ -250,6 +282,46 @@ final class Kernels {
     /** gemm.cu: {@code sgemm_tt(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */
     void sgemm_tt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
         sgemm_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_f32_nn(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, float*C, int ldc)} */
+    void gemm_bf16_f32_nn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_f32_nn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_f32_nt(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, float*C, int ldc)} */
+    void gemm_bf16_f32_nt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_f32_nt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_f32_tn(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, float*C, int ldc)} */
+    void gemm_bf16_f32_tn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_f32_tn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_f32_tt(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, float*C, int ldc)} */
+    void gemm_bf16_f32_tt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_f32_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_bf16_nn(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, bf16*C, int ldc)} */
+    void gemm_bf16_bf16_nn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_bf16_nn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_bf16_nt(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, bf16*C, int ldc)} */
+    void gemm_bf16_bf16_nt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_bf16_nt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_bf16_tn(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, bf16*C, int ldc)} */
+    void gemm_bf16_bf16_tn(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_bf16_tn.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
+    }
+
+    /** gemm_bf16.cu: {@code gemm_bf16_bf16_tt(int M, int N, int K, float alpha, const bf16*A, int lda, const bf16*B, int ldb, float beta, bf16*C, int ldc)} */
+    void gemm_bf16_bf16_tt(Grid grid, int M, int N, int K, float alpha, long A, int lda, long B, int ldb, float beta, long C, int ldc) {
+        gemm_bf16_bf16_tt.i32(0, M).i32(1, N).i32(2, K).f32(3, alpha).ptr(4, A).i32(5, lda).ptr(6, B).i32(7, ldb).f32(8, beta).ptr(9, C).i32(10, ldc).launch(grid);
     }
 
     /** gemm_tf32.cu: {@code sgemm_tf32_nn(int M, int N, int K, float alpha, const float*A, int lda, const float*B, int ldb, float beta, float*C, int ldc)} */

@@ -353,7 +353,7 @@ class CudaParityTest {
     @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
     void matmulInTf32(Impl impl) {
         use("matmul", impl);
-        Assumptions.assumeTrue(CudaRuntime.get().driver.tf32TensorCores(), "no TF32 tensor cores on this GPU");
+        Assumptions.assumeTrue(CudaRuntime.get().driver.ampereTensorCores(), "no TF32 tensor cores on this GPU");
         Precision.set(Precision.TF32);
         int[][] sizes = {{1, 1, 1}, {5, 7, 3}, {129, 257, 65}, {300, 200, 517}};
         for (int[] s : sizes) {
@@ -378,6 +378,11 @@ class CudaParityTest {
 
     /** The product of a and b (transposed as asked) with every input rounded to TF32, summed in double. */
     static float[] tf32Product(Tensor a, boolean ta, Tensor b, boolean tb, int m, int n, int k) {
+        return product(a, ta, b, tb, m, n, k, CudaParityTest::tf32);
+    }
+
+    /** The product of a and b (transposed as asked), each input first passed through {@code round}, in double. */
+    static float[] product(Tensor a, boolean ta, Tensor b, boolean tb, int m, int n, int k, FloatUnaryOperator round) {
         float[] av = a.toFloatArray();
         float[] bv = b.toFloatArray();
         float[] c = new float[m * n];
@@ -385,12 +390,62 @@ class CudaParityTest {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
                 for (int p = 0; p < k; p++) {
-                    sum += (double) tf32(ta ? av[p * m + i] : av[i * k + p]) * tf32(tb ? bv[j * k + p] : bv[p * n + j]);
+                    sum += (double) round.apply(ta ? av[p * m + i] : av[i * k + p])
+                            * round.apply(tb ? bv[j * k + p] : bv[p * n + j]);
                 }
                 c[i * n + j] = (float) sum;
             }
         }
         return c;
+    }
+
+    /** A function from float to float. */
+    @FunctionalInterface
+    interface FloatUnaryOperator {
+        float apply(float x);
+    }
+
+    /**
+     * bfloat16 products, where the device has tensor cores: both operands bfloat16 (so the reference is the
+     * exact product of the same values). With a float32 result (the backend's form that convolutions use),
+     * within float summation of the exact sum; with a bfloat16 result (Ops.matmul's), every element within
+     * one bfloat16 rounding (2^-8 relative) of it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void matmulInBf16(Impl impl) {
+        use("matmul", impl);
+        Assumptions.assumeTrue(CudaRuntime.get().driver.ampereTensorCores(), "no BF16 tensor cores on this GPU");
+        int[][] sizes = {{1, 1, 1}, {5, 7, 3}, {129, 257, 65}, {300, 200, 517}};
+        for (int[] s : sizes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                String what = "BF16 matmul " + Arrays.toString(s) + (ta ? " A^T" : "") + (tb ? " B^T" : "");
+                Tensor a = Ops.cast(ta ? rand(s[2], s[0]) : rand(s[0], s[2]), DType.BFLOAT16);
+                Tensor b = Ops.cast(tb ? rand(s[1], s[2]) : rand(s[2], s[1]), DType.BFLOAT16);
+                float[] exact = product(a, ta, b, tb, s[0], s[1], s[2], x -> x);
+
+                Tensor wide = Tensor.empty(Shape.of(s[0], s[1]), DType.FLOAT32, GPU);
+                Backends.of(GPU).matmul(gpu(a), ta, gpu(b), tb, wide);
+                assertClose(exact, wide.toFloatArray(), 1e-5, what + ", float32 result");
+
+                Tensor half = Ops.matmul(gpu(a), ta, gpu(b), tb);
+                assertEquals(DType.BFLOAT16, half.dtype(), what);
+                float[] got = half.toFloatArray();
+                double scale = 0;
+                for (float e : exact) {
+                    scale = Math.max(scale, Math.abs(e));
+                }
+                for (int i = 0; i < exact.length; i++) {
+                    double bound = 0x1p-8 * Math.abs(exact[i]) + 1e-5 * scale;
+                    if (!(Math.abs(got[i] - exact[i]) <= bound)) {
+                        throw new AssertionError(what + ", bfloat16 result: element " + i + " is " + got[i]
+                                + ", the exact sum " + exact[i] + " (more than one bfloat16 rounding apart)");
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -414,7 +469,7 @@ class CudaParityTest {
     @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
     void convolutionInTf32(Impl impl) {
         use("conv2d", impl);
-        Assumptions.assumeTrue(CudaRuntime.get().driver.tf32TensorCores(), "no TF32 tensor cores on this GPU");
+        Assumptions.assumeTrue(CudaRuntime.get().driver.ampereTensorCores(), "no TF32 tensor cores on this GPU");
         Precision.set(Precision.TF32);
         ConvParams p = ConvParams.of(1, 1);
         Tensor x = rand(2, 19, 23, 21);

@@ -2,6 +2,7 @@ package dev.pixelgrad.kernels.cuda;
 
 import dev.pixelgrad.kernels.ConvGeometry;
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Precision;
@@ -83,6 +84,14 @@ final class EmulatedHarness {
         return address;
     }
 
+    /** A host bfloat16 tensor's bits, uploaded. */
+    private long uploadBf16(Tensor t) {
+        short[] v = t.hostBf16Bits();
+        long address = rt.allocator.allocate((long) v.length * Short.BYTES).address();
+        rt.upload(v, address, v.length);
+        return address;
+    }
+
     long zeros(long elements) {
         long address = rt.allocator.allocate(elements * Float.BYTES).address();
         driver.fill32(address, 0, elements);
@@ -135,6 +144,17 @@ final class EmulatedHarness {
         return error(Tensor.of(exact, 70, 90), ownProduct(Precision.TF32));
     }
 
+    /** Our BF16 GEMM (tensor-core fragments, float32 result) on the same product, inputs rounded to bfloat16. */
+    double gemmBf16() {
+        Tensor a = Ops.cast(GEMM_A, DType.BFLOAT16);
+        Tensor b = Ops.cast(GEMM_B, DType.BFLOAT16);
+        long c = zeros(70 * 90);
+        new GemmCuda(rt, vendor).ownBf16(false, false, 70, 90, 45, 1f, uploadBf16(a), 45, uploadBf16(b), 90, 0f, c, false,
+                90);
+        float[] exact = CudaParityTest.product(a, false, b, false, 70, 90, 45, x -> x);
+        return error(Tensor.of(exact, 70, 90), download(c, 70 * 90));
+    }
+
     /** The two-pass sum (block_sum: warp shuffles and a shared-memory exchange between warps). */
     double sum() {
         Tensor x = rand(3, 70_001);
@@ -173,6 +193,7 @@ final class EmulatedHarness {
         double e = switch (args[1]) {
             case "sgemm" -> h.sgemm();
             case "sgemm-tf32" -> h.sgemmTf32();
+            case "gemm-bf16" -> h.gemmBf16();
             case "sum" -> h.sum();
             case "conv" -> h.conv();
             case "relu" -> h.relu();

@@ -65,6 +65,7 @@ class KernelMutationTest {
     void theRealKernelsPassEveryCheckUnderEverySchedule() throws Exception {
         EmulatedHarness real = new EmulatedHarness(EmulatedHarness.build(null, null, null, Files.createDirectory(work.resolve("real"))));
         for (var check : List.<ToDoubleFunction<EmulatedHarness>>of(EmulatedHarness::sgemm, EmulatedHarness::sgemmTf32,
+                EmulatedHarness::gemmBf16,
                 EmulatedHarness::sum, EmulatedHarness::conv, EmulatedHarness::relu)) {
             Outcome o = run(real, check);
             assertEquals(List.of(), o.failedUnder(), "a real kernel failed its check");
@@ -98,6 +99,35 @@ class KernelMutationTest {
                 "        __syncthreads();\n#pragma unroll\n        for (int kk = 0;",
                 "#pragma unroll\n        for (int kk = 0;");
         Outcome o = run(h, EmulatedHarness::sgemmTf32);
+        assertTrue(!o.failedUnder().isEmpty(), "caught under some schedule: " + o.failedUnder());
+    }
+
+    @Test
+    void aBf16FragmentInTheWrongRegistersIsCaught() throws Exception {
+        // a1 and a2 exchanged: rows g + 8 where k + 8 belongs. Every product pairs wrong values.
+        EmulatedHarness h = mutant("bf16-fragment", "gemm_bf16.cu",
+                "a[i][1] = pair_at(&As[r + 8][kk + 2 * t]);\n                a[i][2] = pair_at(&As[r][kk + 2 * t + 8]);",
+                "a[i][1] = pair_at(&As[r][kk + 2 * t + 8]);\n                a[i][2] = pair_at(&As[r + 8][kk + 2 * t]);");
+        Outcome o = run(h, EmulatedHarness::gemmBf16);
+        assertEquals(SCHEDULES.size(), o.failedUnder().size(), "caught under every schedule: " + o.failedUnder());
+    }
+
+    @Test
+    void aBf16PairInTheWrongHalvesIsCaught() throws Exception {
+        // B's two k read from one column apart instead of one k apart: the packing, not the register order.
+        EmulatedHarness h = mutant("bf16-pair", "gemm_bf16.cu",
+                "b[j][0] = pair_at(&Bs[c][kk + 2 * t]);",
+                "b[j][0] = (uint32_t)Bs[c][kk + 2 * t] | (uint32_t)Bs[c ^ 1][kk + 2 * t + 1] << 16;");
+        Outcome o = run(h, EmulatedHarness::gemmBf16);
+        assertEquals(SCHEDULES.size(), o.failedUnder().size(), "caught under every schedule: " + o.failedUnder());
+    }
+
+    @Test
+    void aMissingBarrierInTheBf16TileLoopIsCaught() throws Exception {
+        EmulatedHarness h = mutant("bf16-barrier", "gemm_bf16.cu",
+                "        __syncthreads();\n#pragma unroll\n        for (int kk = 0;",
+                "#pragma unroll\n        for (int kk = 0;");
+        Outcome o = run(h, EmulatedHarness::gemmBf16);
         assertTrue(!o.failedUnder().isEmpty(), "caught under some schedule: " + o.failedUnder());
     }
 

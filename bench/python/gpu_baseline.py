@@ -3,7 +3,8 @@
 dev/pixelgrad/bench/cuda/GpuBaseline.java), to be run on the same GPU, one right after the other:
 
   - the two ceilings: a large device-to-device copy (bytes read + written per second) and SGEMM at 8192^3;
-  - SGEMM at 1024, 2048, 4096, in FP32 (TF32 off, "pytorch fp32") and in TF32 ("pytorch tf32");
+  - SGEMM at 1024, 2048, 4096, in FP32 (TF32 off, "pytorch fp32") and in TF32 ("pytorch tf32"), and the
+    same products of bfloat16 operands ("pytorch bf16", PyTorch's defaults);
   - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight, in FP32 and
     in TF32 (PyTorch's default for convolutions);
   - FCN-8s (the reference Caffe net: pad 100, ceil-mode pools, fc6/fc7 as convolutions, frozen bilinear
@@ -172,7 +173,10 @@ def sgemm(b):
         for impl, setup in PRECISIONS:
             setup()
             b.record("sgemm", f"sgemm {n}^3", impl, b.time(lambda: a @ c), 2.0 * n ** 3)
-    fp32(True)
+        fp32(True)
+        # bfloat16 operands and result, PyTorch's defaults otherwise (as a researcher's bf16 matmul runs).
+        a16, c16 = a.bfloat16(), c.bfloat16()
+        b.record("sgemm", f"sgemm {n}^3", "pytorch bf16", b.time(lambda: a16 @ c16), 2.0 * n ** 3)
 
 
 def conv(b):

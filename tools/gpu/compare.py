@@ -4,7 +4,8 @@
 tables for docs/benchmarks.md: milliseconds (median) per implementation and the ratio of each of
 Pixelgrad's to PyTorch's at the same precision (below 1: Pixelgrad is faster): FP32 rows against "pytorch
 fp32"; TF32 rows (" tf32" after the name) against "pytorch tf32", or where that half has none (the FCN
-step, whose products are all convolutions) "pytorch default", PyTorch's TF32 convolutions.
+step, whose products are all convolutions) "pytorch default", PyTorch's TF32 convolutions; BF16 rows against
+"pytorch bf16".
 
     python3 tools/gpu/compare.py RESULTS/pixelgrad.json RESULTS/pytorch.json
 """
@@ -25,6 +26,8 @@ def baseline_of(impl, impls):
     """The PyTorch row a Pixelgrad row is divided by: the same precision."""
     if impl.endswith(" tf32"):
         return "pytorch tf32" if "pytorch tf32" in impls else "pytorch default"
+    if impl.endswith(" bf16"):
+        return "pytorch bf16"
     return "pytorch fp32"
 
 

@@ -79,3 +79,44 @@ __device__ __forceinline__ void stage_tile(T* s, int stride, const S* __restrict
         s[LAYOUT == K_MAJOR ? k * stride + r : r * stride + k] = convert(v);
     }
 }
+
+// C's element from a float sum: stored as float, or rounded once to bfloat16. With beta 0, C is not read.
+__device__ __forceinline__ void store_scaled(float* c, float alpha, float v, float beta) {
+    *c = beta == 0.f ? alpha * v : alpha * v + beta * *c;
+}
+__device__ __forceinline__ void store_scaled(bf16* c, float alpha, float v, float beta) {
+    *c = bf16_round(beta == 0.f ? alpha * v : alpha * v + beta * bf16_widen(*c));
+}
+
+// A warp's share of C in the tensor-core GEMMs (gemm_tf32.cu, gemm_bf16.cu): WM x WN as (WM / 16) x (WN / 8)
+// m16n8 accumulators of four floats per lane. Lane l (g = l / 4, t = l % 4) holds, of each, rows g and g + 8
+// at columns 2t and 2t + 1 (the mma.sync C/D layout).
+template <int WM, int WN>
+__device__ __forceinline__ void zero_warp_tile(float (&acc)[WM / 16][WN / 8][4]) {
+#pragma unroll
+    for (int i = 0; i < WM / 16; i++)
+#pragma unroll
+        for (int j = 0; j < WN / 8; j++)
+#pragma unroll
+            for (int r = 0; r < 4; r++) acc[i][j][r] = 0.f;
+}
+
+// C[row0 .., col0 ..] = alpha * acc + beta * C for the warp's tile at (row0, col0), inside M x N only.
+template <int WM, int WN, typename OutT>
+__device__ __forceinline__ void store_warp_tile(const float (&acc)[WM / 16][WN / 8][4], OutT* __restrict__ C, int ldc,
+                                                int M, int N, int row0, int col0, float alpha, float beta) {
+    const int g = (threadIdx.x & 31) >> 2;
+    const int t = threadIdx.x & 3;
+#pragma unroll
+    for (int i = 0; i < WM / 16; i++) {
+#pragma unroll
+        for (int j = 0; j < WN / 8; j++) {
+#pragma unroll
+            for (int r = 0; r < 4; r++) {
+                int gm = row0 + i * 16 + g + (r >> 1) * 8;
+                int gn = col0 + j * 8 + 2 * t + (r & 1);
+                if (gm < M && gn < N) store_scaled(&C[(long)gm * ldc + gn], alpha, acc[i][j][r], beta);
+            }
+        }
+    }
+}

@@ -48,14 +48,6 @@ __device__ __forceinline__ uint32_t pair_at(const bf16* s) {
     return *reinterpret_cast<const uint32_t*>(s);
 }
 
-// C's element from the float sum: stored as float, or rounded once to bfloat16.
-__device__ __forceinline__ void store(float* c, float alpha, float v, float beta) {
-    *c = beta == 0.f ? alpha * v : alpha * v + beta * *c;
-}
-__device__ __forceinline__ void store(bf16* c, float alpha, float v, float beta) {
-    *c = bf16_round(beta == 0.f ? alpha * v : alpha * v + beta * bf16_widen(*c));
-}
-
 template <bool TA, bool TB, typename OutT>
 __device__ __forceinline__ void gemm_bf16_tile(int M, int N, int K, float alpha, const bf16* __restrict__ A, int lda,
                                                const bf16* __restrict__ B, int ldb, float beta, OutT* __restrict__ C,
@@ -72,12 +64,7 @@ __device__ __forceinline__ void gemm_bf16_tile(int M, int N, int K, float alpha,
     const int row0 = blockIdx.y * BF_BM;
     const int col0 = blockIdx.x * BF_BN;
     float acc[WARP_M / 16][WARP_N / 8][4];
-#pragma unroll
-    for (int i = 0; i < WARP_M / 16; i++)
-#pragma unroll
-        for (int j = 0; j < WARP_N / 8; j++)
-#pragma unroll
-            for (int r = 0; r < 4; r++) acc[i][j][r] = 0.f;
+    zero_warp_tile<WARP_M, WARP_N>(acc);
 
     for (int k0 = 0; k0 < K; k0 += BF_BK) {
         // Stage A(row0 .. row0+128, k0 .. k0+32) and B(k0 .. k0+32, col0 .. col0+128): 4096 values each,
@@ -111,19 +98,7 @@ __device__ __forceinline__ void gemm_bf16_tile(int M, int N, int K, float alpha,
         }
         __syncthreads();
     }
-#pragma unroll
-    for (int i = 0; i < WARP_M / 16; i++) {
-#pragma unroll
-        for (int j = 0; j < WARP_N / 8; j++) {
-#pragma unroll
-            for (int r = 0; r < 4; r++) {
-                int gm = row0 + wm + i * 16 + g + (r >> 1) * 8;
-                int gn = col0 + wn + j * 8 + 2 * t + (r & 1);
-                if (gm >= M || gn >= N) continue;
-                store(&C[(long)gm * ldc + gn], alpha, acc[i][j][r], beta);
-            }
-        }
-    }
+    store_warp_tile<WARP_M, WARP_N>(acc, C, ldc, M, N, row0 + wm, col0 + wn, alpha, beta);
 }
 
 // The eight entry points: a float32 or a bfloat16 C, for each pair of transposes.

@@ -68,12 +68,7 @@ __device__ __forceinline__ void sgemm_tf32_tile(int M, int N, int K, float alpha
     const int row0 = blockIdx.y * TC_BM;
     const int col0 = blockIdx.x * TC_BN;
     float acc[WARP_M / 16][WARP_N / 8][4];
-#pragma unroll
-    for (int i = 0; i < WARP_M / 16; i++)
-#pragma unroll
-        for (int j = 0; j < WARP_N / 8; j++)
-#pragma unroll
-            for (int r = 0; r < 4; r++) acc[i][j][r] = 0.f;
+    zero_warp_tile<WARP_M, WARP_N>(acc);
 
     for (int k0 = 0; k0 < K; k0 += TC_BK) {
         // Stage A(row0 .. row0+128, k0 .. k0+16) and B(k0 .. k0+16, col0 .. col0+128), rounded to TF32:
@@ -107,20 +102,7 @@ __device__ __forceinline__ void sgemm_tf32_tile(int M, int N, int K, float alpha
         }
         __syncthreads();
     }
-#pragma unroll
-    for (int i = 0; i < WARP_M / 16; i++) {
-#pragma unroll
-        for (int j = 0; j < WARP_N / 8; j++) {
-#pragma unroll
-            for (int r = 0; r < 4; r++) {
-                int gm = row0 + wm + i * 16 + g + (r >> 1) * 8;
-                int gn = col0 + wn + j * 8 + 2 * t + (r & 1);
-                if (gm >= M || gn >= N) continue;
-                float* c = &C[(long)gm * ldc + gn];
-                *c = beta == 0.f ? alpha * acc[i][j][r] : alpha * acc[i][j][r] + beta * *c;
-            }
-        }
-    }
+    store_warp_tile<WARP_M, WARP_N>(acc, C, ldc, M, N, row0 + wm, col0 + wn, alpha, beta);
 }
 
 // The four entry points, one per pair of transposes.

@@ -161,6 +161,20 @@ static inline float tf32_value(uint32_t bits) {
     return f;
 }
 
+// This lane's four values of D = A * B + D for a 16 x K A and a K x 8 B read through A(row, k) and B(k, col):
+// d0 = D[g][2t], d1 = D[g][2t+1], d2 = D[g+8][2t], d3 = D[g+8][2t+1] (g = lane / 4, t = lane % 4), each sum
+// over k in order, in float.
+template <int K, typename ReadA, typename ReadB>
+static inline void mma_lane_outputs(float d[4], ReadA A, ReadB B) {
+    int lane = lane_id(), g = lane >> 2, t = lane & 3;
+    for (int r = 0; r < 4; r++) {
+        int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);
+        float sum = d[r];
+        for (int k = 0; k < K; k++) sum += A(row, k) * B(k, col);
+        d[r] = sum;
+    }
+}
+
 // mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 with c = d: the warp's fragments are gathered and
 // each lane computes its four values of D from the full 16 x 8 A and 8 x 8 B, in the PTX ISA's layouts
 // (lane l, g = l / 4, t = l % 4): a0 = A[g][t], a1 = A[g+8][t], a2 = A[g][t+4], a3 = A[g+8][t+4];
@@ -175,13 +189,7 @@ static inline void mma_m16n8k8_tf32(float d[4], const uint32_t a[4], const uint3
     // register (k >= 4) of lane col * 4 + k % 4.
     auto A = [&](int row, int k) { return tf32_value(all[((row & 7) * 4 + (k & 3)) * 6 + (row >> 3) + 2 * (k >> 2)]); };
     auto B = [&](int k, int col) { return tf32_value(all[(col * 4 + (k & 3)) * 6 + 4 + (k >> 2)]); };
-    int lane = lane_id(), g = lane >> 2, t = lane & 3;
-    for (int r = 0; r < 4; r++) {
-        int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);
-        float sum = d[r];
-        for (int k = 0; k < 8; k++) sum += A(row, k) * B(k, col);
-        d[r] = sum;
-    }
+    mma_lane_outputs<8>(d, A, B);
 }
 
 // The bfloat16 in half `h` (0: bits 0-15, 1: bits 16-31) of a register, as a float (exact).
@@ -207,13 +215,7 @@ static inline void mma_m16n8k16_bf16(float d[4], const uint32_t a[4], const uint
         return bf16_half(all[((row & 7) * 4 + ((k & 7) >> 1)) * 6 + (row >> 3) + 2 * (k >> 3)], k & 1);
     };
     auto B = [&](int k, int col) { return bf16_half(all[(col * 4 + ((k & 7) >> 1)) * 6 + 4 + (k >> 3)], k & 1); };
-    int lane = lane_id(), g = lane >> 2, t = lane & 3;
-    for (int r = 0; r < 4; r++) {
-        int row = g + 8 * (r >> 1), col = 2 * t + (r & 1);
-        float sum = d[r];
-        for (int k = 0; k < 16; k++) sum += A(row, k) * B(k, col);
-        d[r] = sum;
-    }
+    mma_lane_outputs<16>(d, A, B);
 }
 }  // namespace emu
 

@@ -13,6 +13,7 @@ import dev.pixelgrad.kernels.cuda.Implementations;
 import dev.pixelgrad.nn.ParamGroup;
 import dev.pixelgrad.nn.Sgd;
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Precision;
@@ -41,10 +42,12 @@ import java.util.Map;
  * a device synchronise; the median is reported. Inputs are random, never zeros. Writes one JSON line per
  * case to {@code --json FILE} (tools/gpu/compare.py puts both halves side by side) and a table to stdout.
  * Every case runs at each {@link Precision} of {@code --precision} (default: fp32, and tf32 where the GPU
- * has TF32 tensor cores); a TF32 row's implementation is named with " tf32" after it.
+ * has TF32 tensor cores); a TF32 row's implementation is named with " tf32" after it. {@code bf16} in
+ * {@code --precision} (the default where the GPU has BF16 tensor cores) adds matrix products of bfloat16
+ * operands to the SGEMM case, rows named with " bf16".
  *
  * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]
- *     [--precision fp32,tf32]</pre>
+ *     [--precision fp32,tf32,bf16]</pre>
  * {@code --quick}: small shapes, for checking the harness on the emulated device.
  */
 public final class GpuBaseline {
@@ -55,13 +58,16 @@ public final class GpuBaseline {
     private final double minSeconds;
     private final List<String> json = new ArrayList<>();
     private final List<Precision> precisions;
+    /** Whether the SGEMM case also multiplies bfloat16 operands. */
+    private final boolean bf16;
     private final PrintStream out = System.out;
     private long seed = 1;
 
-    private GpuBaseline(boolean quick, double minSeconds, List<Precision> precisions) {
+    private GpuBaseline(boolean quick, double minSeconds, List<Precision> precisions, boolean bf16) {
         this.quick = quick;
         this.minSeconds = minSeconds;
         this.precisions = precisions;
+        this.bf16 = bf16;
         this.impls = ((CudaBackend) cuda).emulated() ? List.of(Impl.OWN) : List.of(Impl.OWN, Impl.VENDOR);
     }
 
@@ -120,6 +126,16 @@ public final class GpuBaseline {
                     Implementations.set("matmul", impl);
                     record("sgemm", "sgemm " + n + "^3", name(impl), time(() -> Ops.matmul(a, false, b, false)),
                             2.0 * n * n * n, 0);
+                }
+            }
+            if (bf16) {
+                Precision.set(Precision.FP32);
+                try (Tensor a16 = Ops.cast(a, DType.BFLOAT16); Tensor b16 = Ops.cast(b, DType.BFLOAT16)) {
+                    for (Impl impl : impls) {
+                        Implementations.set("matmul", impl);
+                        record("sgemm", "sgemm " + n + "^3", name(impl, "bf16"),
+                                time(() -> Ops.matmul(a16, false, b16, false)), 2.0 * n * n * n, 0);
+                    }
                 }
             }
             a.close();
@@ -215,7 +231,12 @@ public final class GpuBaseline {
 
     /** The implementation's name in the tables, with " tf32" after it for the TF32 rows. */
     private static String name(Impl impl) {
-        return impl.name().toLowerCase(Locale.ROOT) + (Precision.current() == Precision.TF32 ? " tf32" : "");
+        return name(impl, Precision.current().toString());
+    }
+
+    /** The implementation's name with the precision after it, except for FP32 (the unmarked rows). */
+    private static String name(Impl impl, String precision) {
+        return impl.name().toLowerCase(Locale.ROOT) + (precision.equals("fp32") ? "" : " " + precision);
     }
 
     public static void main(String[] args) throws IOException {
@@ -224,15 +245,20 @@ public final class GpuBaseline {
         Path jsonFile = null;
         List<String> only = new ArrayList<>(List.of("sgemm", "conv", "fcn"));
         List<Precision> precisions = null;
+        Boolean bf16 = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--min-seconds" -> minSeconds = Double.parseDouble(args[++i]);
                 case "--json" -> jsonFile = Path.of(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
-                case "--precision" -> precisions = Arrays.stream(args[++i].split(",")).map(Precision::parse).toList();
+                case "--precision" -> {
+                    List<String> names = Arrays.asList(args[++i].split(","));
+                    bf16 = names.contains("bf16");
+                    precisions = names.stream().filter(s -> !s.equals("bf16")).map(Precision::parse).toList();
+                }
                 default -> throw new IllegalArgumentException("GpuBaseline: unknown argument '" + args[i]
-                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn, --precision fp32,tf32)");
+                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn, --precision fp32,tf32,bf16)");
             }
         }
         String reason = Backends.unavailableReason(GPU.type());
@@ -240,11 +266,12 @@ public final class GpuBaseline {
             System.err.println("GpuBaseline: no CUDA device: " + reason);
             System.exit(3);
         }
+        boolean ampere = ((CudaBackend) Backends.of(GPU)).ampereTensorCores();
         if (precisions == null) {
-            precisions = ((CudaBackend) Backends.of(GPU)).ampereTensorCores() ? List.of(Precision.FP32, Precision.TF32)
-                    : List.of(Precision.FP32);
+            precisions = ampere ? List.of(Precision.FP32, Precision.TF32) : List.of(Precision.FP32);
+            bf16 = ampere;
         }
-        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions);
+        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions, bf16);
         System.out.println("# " + b.cuda.describe());
         System.out.println("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |");
         System.out.println("|---|---|---|---|---|---|");

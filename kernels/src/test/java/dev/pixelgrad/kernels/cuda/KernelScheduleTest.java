@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.Reduction;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Races: every kernel that shares memory between threads (the block sums with their warp shuffles, the
- * fused loss and its class-weight sum, the tiled SGEMM under matmul and convolution, col2im) gives bit-identical results whatever
- * order the emulated device resumes a block's threads in after each barrier. A kernel that reads shared
+ * fused loss and its class-weight sum, the tiled SGEMM under matmul and convolution, the BF16 GEMM, col2im)
+ * gives bit-identical results whatever order the emulated device resumes a block's threads in after each
+ * barrier. A kernel that reads shared
  * memory before the barrier that guards it gives different (wrong) results under some order;
  * KernelMutationTest shows that such a kernel is caught.
  */
@@ -74,6 +76,8 @@ class KernelScheduleTest {
             out.add(weighted.loss().toFloatArray());
             out.add(weighted.gradLogits().toFloatArray());
             out.add(Ops.matmul(rand(4, 131, 77), false, rand(5, 140, 77), true).toFloatArray());
+            out.add(Ops.matmul(Ops.cast(rand(8, 131, 77), DType.BFLOAT16), false, Ops.cast(rand(9, 140, 77), DType.BFLOAT16),
+                    true).toFloatArray());
             Tensor img = rand(6, 2, 5, 23, 21);
             Tensor w = rand(7, 6, 5, 3, 3);
             ConvParams p = ConvParams.of(2, 1);

@@ -38,6 +38,13 @@ __device__ __forceinline__ float bf16_widen(bf16 b) {
     return __uint_as_float((uint32_t)b << 16);
 }
 
+// Element i of an array as a float, and a float stored into one: float as it is, bfloat16 widened (exact)
+// and rounded (to nearest even).
+__device__ __forceinline__ float load_as_float(const float* p, long i) { return p[i]; }
+__device__ __forceinline__ float load_as_float(const bf16* p, long i) { return bf16_widen(p[i]); }
+__device__ __forceinline__ void store_rounded(float* p, long i, float v) { p[i] = v; }
+__device__ __forceinline__ void store_rounded(bf16* p, long i, float v) { p[i] = bf16_round(v); }
+
 // Sum of a double over the block (blockDim.x a power of two, at most 1024), returned to thread 0.
 __device__ __forceinline__ double block_sum(double v) {
     __shared__ double partial[32];

@@ -144,7 +144,9 @@ class BadInputTest {
         assertMentions(message(() -> F.cast(ints, DType.BFLOAT16)), "cast", "int32", "[2]", "bfloat16");
         assertMentions(message(() -> F.cast(Variable.of(Tensor.zeros(2)), DType.INT32)), "cast", "float32", "int32");
         Variable halves = F.cast(Variable.of(Tensor.zeros(3)), DType.BFLOAT16);
-        assertMentions(message(() -> F.relu(halves)), "relu", "bfloat16", "[3]");
+        assertMentions(message(() -> F.add(halves, Variable.of(Tensor.zeros(3)))), "add", "bfloat16", "float32", "[3]");
+        assertMentions(assertThrows(UnsupportedOperationException.class, () -> F.relu(halves)).getMessage(), "relu",
+                "cpu backend computes float32", "bfloat16");
         Variable floats = Variable.of(Tensor.zeros(3, 1));
         Variable row = F.cast(Variable.of(Tensor.zeros(1, 3)), DType.BFLOAT16);
         assertMentions(message(() -> F.matmul(floats, row)), "matmul", "float32 [3, 1]", "bfloat16 [1, 3]");

@@ -11,7 +11,9 @@ import dev.pixelgrad.tensor.backend.Backend;
  *
  * <p>Every tensor an op returns is new and lives on its inputs' device. Like every tensor, it belongs to the
  * {@link Scope} open on this thread, or, with none open, to the caller, who closes it. Float32 is the type of
- * every tensor argument that is not documented as int32. The methods throw {@link IllegalArgumentException}
+ * every tensor argument that is not documented as int32; {@link #cast}, {@link #matmul} and the element-wise
+ * ops (add, bias, scale, relu, crop, dropout and their gradients) also take bfloat16, all operands of one
+ * type, and return that type (on CUDA; the CPU backend computes float32 only). The methods throw {@link IllegalArgumentException}
  * when their arguments do not fit together: a wrong dtype or rank, shapes that disagree, tensors on different
  * devices.
  */
@@ -54,9 +56,9 @@ public final class Ops {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor add(Tensor a, Tensor b) {
-        requireSameShape("add", a, b);
+        requireSameShapeAndType("add", a, b);
         Backend k = backend("add", a, b);
-        Tensor out = Tensor.empty(a.shape(), DType.FLOAT32, a.device());
+        Tensor out = Tensor.empty(a.shape(), a.dtype(), a.device());
         k.add(a, b, out);
         return out;
     }
@@ -69,7 +71,7 @@ public final class Ops {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static void addInPlace(Tensor acc, Tensor b) {
-        requireSameShape("add_", acc, b);
+        requireSameShapeAndType("add_", acc, b);
         backend("add_", acc, b).add(acc, b, acc);
     }
 
@@ -82,13 +84,13 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code bias} is not [C]
      */
     public static Tensor addChannelBias(Tensor x, Tensor bias) {
-        requireFloat("add", x, bias);
+        requireSameFloating("add", x, bias);
         if (x.rank() < 2 || bias.rank() != 1 || bias.dim(0) != x.dim(1)) {
             throw new IllegalArgumentException("add: bias " + bias.shape() + " does not broadcast over the channels of "
                     + x.shape() + " (expected a bias of shape [" + (x.rank() >= 2 ? x.dim(1) : "C") + "])");
         }
         Backend k = backend("add", x, bias);
-        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(x.shape(), x.dtype(), x.device());
         k.addChannelBias(x, bias, out);
         return out;
     }
@@ -101,9 +103,9 @@ public final class Ops {
      * @return the scaled copy, of the shape of x
      */
     public static Tensor scale(Tensor x, float s) {
-        requireFloat("scale", x);
+        requireSameFloating("scale", x);
         Backend k = backend("scale", x);
-        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(x.shape(), x.dtype(), x.device());
         k.scale(x, s, out);
         return out;
     }
@@ -115,9 +117,9 @@ public final class Ops {
      * @return the output, of the shape of x
      */
     public static Tensor relu(Tensor x) {
-        requireFloat("relu", x);
+        requireSameFloating("relu", x);
         Backend k = backend("relu", x);
-        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(x.shape(), x.dtype(), x.device());
         k.relu(x, out);
         return out;
     }
@@ -131,9 +133,9 @@ public final class Ops {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor reluBackward(Tensor gy, Tensor y) {
-        requireSameShape("relu_backward", gy, y);
+        requireSameShapeAndType("relu_backward", gy, y);
         Backend k = backend("relu_backward", gy, y);
-        Tensor gx = Tensor.empty(y.shape(), DType.FLOAT32, y.device());
+        Tensor gx = Tensor.empty(y.shape(), y.dtype(), y.device());
         k.reluBackward(gy, y, gx);
         return gx;
     }
@@ -151,14 +153,14 @@ public final class Ops {
      * @throws IllegalArgumentException if the window does not lie inside the input
      */
     public static Tensor crop(Tensor x, int offH, int offW, int height, int width) {
-        requireFloat("crop", x);
+        requireSameFloating("crop", x);
         requireRank("crop", x, 4, "[N, C, H, W]");
         if (offH < 0 || offW < 0 || height < 0 || width < 0 || offH + height > x.dim(2) || offW + width > x.dim(3)) {
             throw new IllegalArgumentException("crop: window rows [" + offH + ", " + (offH + height) + ") x columns ["
                     + offW + ", " + (offW + width) + ") does not fit input " + x.shape());
         }
         Backend k = backend("crop", x);
-        Tensor out = Tensor.empty(Shape.of(x.dim(0), x.dim(1), height, width), DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(Shape.of(x.dim(0), x.dim(1), height, width), x.dtype(), x.device());
         k.crop(x, offH, offW, out);
         return out;
     }
@@ -175,6 +177,7 @@ public final class Ops {
      * @throws IllegalArgumentException if the window does not lie inside {@code inputShape}
      */
     public static Tensor cropBackward(Tensor gy, Shape inputShape, int offH, int offW) {
+        requireSameFloating("crop_backward", gy);
         requireRank("crop_backward", gy, 4, "[N, C, H, W]");
         if (inputShape.rank() != 4 || inputShape.dim(0) != gy.dim(0) || inputShape.dim(1) != gy.dim(1)
                 || offH < 0 || offW < 0 || offH + gy.dim(2) > inputShape.dim(2) || offW + gy.dim(3) > inputShape.dim(3)) {
@@ -182,7 +185,7 @@ public final class Ops {
                     + offW + ") does not fit input " + inputShape);
         }
         Backend k = backend("crop_backward", gy);
-        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        Tensor gx = Tensor.empty(inputShape, gy.dtype(), gy.device());
         k.cropBackward(gy, offH, offW, gx);
         return gx;
     }
@@ -200,12 +203,12 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code p} is not in [0, 1)
      */
     public static Tensor dropout(Tensor x, float p, long seed) {
-        requireFloat("dropout", x);
+        requireSameFloating("dropout", x);
         if (!(p >= 0f && p < 1f)) {
             throw new IllegalArgumentException("dropout: probability must be in [0, 1), got " + p);
         }
         Backend k = backend("dropout", x);
-        Tensor out = Tensor.empty(x.shape(), DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(x.shape(), x.dtype(), x.device());
         k.dropout(x, p, seed, out);
         return out;
     }
@@ -816,8 +819,27 @@ public final class Ops {
 
     private static void requireSameShape(String op, Tensor a, Tensor b) {
         requireFloat(op, a, b);
+        requireShapesEqual(op, a, b);
+    }
+
+    private static void requireSameShapeAndType(String op, Tensor a, Tensor b) {
+        requireSameFloating(op, a, b);
+        requireShapesEqual(op, a, b);
+    }
+
+    private static void requireShapesEqual(String op, Tensor a, Tensor b) {
         if (!a.shape().equals(b.shape())) {
             throw new IllegalArgumentException(op + ": shapes " + a.shape() + " and " + b.shape() + " differ");
+        }
+    }
+
+    /** Float32 or bfloat16 (the element-wise ops' types), all of the first tensor's type. */
+    private static void requireSameFloating(String op, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (!t.dtype().isFloating() || t.dtype() != ts[0].dtype()) {
+                throw new IllegalArgumentException(op + ": expected " + (ts[0].dtype().isFloating() ? ts[0].dtype()
+                        : "float32 or bfloat16") + ", got " + t.dtype() + " tensor " + t.shape());
+            }
         }
     }
 

@@ -82,48 +82,67 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * The refusal of bfloat16 (mixed-precision training is a GPU feature; the CPU computes float32), with the
+     * op's name, instead of a failure deep inside a kernel.
+     */
+    private static void requireFloat32(String op, Tensor t) {
+        if (t.dtype() != DType.FLOAT32) {
+            throw new UnsupportedOperationException(op + ": the cpu backend computes float32 only, not " + t.dtype()
+                    + " (Ops.cast to float32 first)");
+        }
+    }
+
     // ------------------------------------------------------------------ element-wise
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
+        requireFloat32("add", out);
         ElementwiseCpu.add(a.hostFloats(), b.hostFloats(), out.hostFloats(), (int) out.numel());
     }
 
     @Override
     public void addChannelBias(Tensor x, Tensor bias, Tensor out) {
+        requireFloat32("add_channel_bias", out);
         ElementwiseCpu.addChannelBias(x.hostFloats(), bias.hostFloats(), out.hostFloats(), x.dim(0), x.dim(1),
                 (int) x.shape().numelFrom(2));
     }
 
     @Override
     public void scale(Tensor x, float s, Tensor out) {
+        requireFloat32("scale", out);
         ElementwiseCpu.scale(x.hostFloats(), s, out.hostFloats(), (int) out.numel());
     }
 
     @Override
     public void relu(Tensor x, Tensor out) {
+        requireFloat32("relu", out);
         ElementwiseCpu.relu(x.hostFloats(), out.hostFloats(), (int) out.numel());
     }
 
     @Override
     public void reluBackward(Tensor gy, Tensor y, Tensor gx) {
+        requireFloat32("relu_backward", gx);
         ElementwiseCpu.reluBackward(gy.hostFloats(), y.hostFloats(), gx.hostFloats(), (int) gx.numel());
     }
 
     @Override
     public void crop(Tensor x, int offH, int offW, Tensor out) {
+        requireFloat32("crop", out);
         ElementwiseCpu.crop(x.hostFloats(), x.dim(2), x.dim(3), offH, offW, out.hostFloats(), out.dim(2), out.dim(3),
                 x.dim(0) * x.dim(1));
     }
 
     @Override
     public void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {
+        requireFloat32("crop_backward", gx);
         ElementwiseCpu.cropBackward(gy.hostFloats(), gy.dim(2), gy.dim(3), offH, offW, gx.hostFloats(), gx.dim(2),
                 gx.dim(3), gx.dim(0) * gx.dim(1));
     }
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor out) {
+        requireFloat32("dropout", out);
         ElementwiseCpu.dropout(x.hostFloats(), p, seed, out.hostFloats(), (int) out.numel());
     }
 
@@ -231,10 +250,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out) {
-        if (a.dtype() != DType.FLOAT32) {
-            throw new UnsupportedOperationException("matmul: the cpu backend computes float32 only, not " + a.dtype()
-                    + " (Ops.cast the operands)");
-        }
+        requireFloat32("matmul", a);
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transA ? a.dim(0) : a.dim(1);

@@ -5,7 +5,10 @@ import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Tensor;
 
-/** Element-wise ops on the GPU (elementwise.cu), one grid-stride kernel each; the CPU twin is ElementwiseCpu. */
+/**
+ * Element-wise ops on the GPU (elementwise.cu), one grid-stride kernel each, on float32 and on bfloat16 (each
+ * value computed in float and rounded once); the CPU twin is ElementwiseCpu.
+ */
 final class ElementwiseCuda {
     private final Kernels k;
 
@@ -15,53 +18,93 @@ final class ElementwiseCuda {
 
     void add(Tensor a, Tensor b, Tensor out) {
         long n = out.numel();
-        k.add_f32(Grid.linear(n), addressOf(a), addressOf(b), addressOf(out), n);
+        if (bf16(out)) {
+            k.add_bf16(Grid.linear(n), addressOf(a), addressOf(b), addressOf(out), n);
+        } else {
+            k.add_f32(Grid.linear(n), addressOf(a), addressOf(b), addressOf(out), n);
+        }
     }
 
     void addChannelBias(Tensor x, Tensor bias, Tensor out) {
         long n = x.numel();
-        k.add_channel_bias_f32(Grid.linear(n), addressOf(x), addressOf(bias), addressOf(out), x.dim(1),
-                x.shape().numelFrom(2), n);
+        if (bf16(out)) {
+            k.add_channel_bias_bf16(Grid.linear(n), addressOf(x), addressOf(bias), addressOf(out), x.dim(1),
+                    x.shape().numelFrom(2), n);
+        } else {
+            k.add_channel_bias_f32(Grid.linear(n), addressOf(x), addressOf(bias), addressOf(out), x.dim(1),
+                    x.shape().numelFrom(2), n);
+        }
     }
 
     void scale(Tensor x, float s, Tensor out) {
         long n = out.numel();
-        k.scale_f32(Grid.linear(n), addressOf(x), s, addressOf(out), n);
+        if (bf16(out)) {
+            k.scale_bf16(Grid.linear(n), addressOf(x), s, addressOf(out), n);
+        } else {
+            k.scale_f32(Grid.linear(n), addressOf(x), s, addressOf(out), n);
+        }
     }
 
     void relu(Tensor x, Tensor out) {
         long n = out.numel();
-        k.relu_f32(Grid.linear(n), addressOf(x), addressOf(out), n);
+        if (bf16(out)) {
+            k.relu_bf16(Grid.linear(n), addressOf(x), addressOf(out), n);
+        } else {
+            k.relu_f32(Grid.linear(n), addressOf(x), addressOf(out), n);
+        }
     }
 
     void reluBackward(Tensor gy, Tensor y, Tensor gx) {
         long n = gx.numel();
-        k.relu_backward_f32(Grid.linear(n), addressOf(gy), addressOf(y), addressOf(gx), n);
+        if (bf16(gx)) {
+            k.relu_backward_bf16(Grid.linear(n), addressOf(gy), addressOf(y), addressOf(gx), n);
+        } else {
+            k.relu_backward_f32(Grid.linear(n), addressOf(gy), addressOf(y), addressOf(gx), n);
+        }
     }
 
     void crop(Tensor x, int offH, int offW, Tensor out) {
-        crop(addressOf(x), x.dim(2), x.dim(3), offH, offW, addressOf(out), out.dim(2), out.dim(3), out.numel());
+        if (bf16(out)) {
+            long n = out.numel();
+            k.crop_bf16(Grid.linear(n), addressOf(x), addressOf(out), x.dim(2), x.dim(3), offH, offW, out.dim(2),
+                    out.dim(3), n);
+        } else {
+            crop(addressOf(x), x.dim(2), x.dim(3), offH, offW, addressOf(out), out.dim(2), out.dim(3), out.numel());
+        }
     }
 
-    /** out [planes, outH, outW] = x [planes, inH, inW] from row offH, column offW (on raw addresses). */
+    /** out [planes, outH, outW] = x [planes, inH, inW] from row offH, column offW (float32, on raw addresses). */
     void crop(long x, int inH, int inW, int offH, int offW, long out, int outH, int outW, long outElements) {
         k.crop_f32(Grid.linear(outElements), x, out, inH, inW, offH, offW, outH, outW, outElements);
     }
 
     void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {
         long n = gx.numel();
-        k.crop_backward_f32(Grid.linear(n), addressOf(gy), addressOf(gx), gx.dim(2), gx.dim(3), offH, offW, gy.dim(2),
-                gy.dim(3), n);
+        if (bf16(gx)) {
+            k.crop_backward_bf16(Grid.linear(n), addressOf(gy), addressOf(gx), gx.dim(2), gx.dim(3), offH, offW,
+                    gy.dim(2), gy.dim(3), n);
+        } else {
+            k.crop_backward_f32(Grid.linear(n), addressOf(gy), addressOf(gx), gx.dim(2), gx.dim(3), offH, offW,
+                    gy.dim(2), gy.dim(3), n);
+        }
     }
 
     void dropout(Tensor x, float p, long seed, Tensor out) {
         long n = out.numel();
-        k.dropout_f32(Grid.linear(n), addressOf(x), addressOf(out), p, 1f / (1f - p), seed, n);
+        if (bf16(out)) {
+            k.dropout_bf16(Grid.linear(n), addressOf(x), addressOf(out), p, 1f / (1f - p), seed, n);
+        } else {
+            k.dropout_f32(Grid.linear(n), addressOf(x), addressOf(out), p, 1f / (1f - p), seed, n);
+        }
+    }
+
+    private static boolean bf16(Tensor t) {
+        return t.dtype() == DType.BFLOAT16;
     }
 
     void cast(Tensor src, Tensor dst) {
         long n = dst.numel();
-        if (dst.dtype() == DType.BFLOAT16) {
+        if (bf16(dst)) {
             k.cast_f32_to_bf16(Grid.linear(n), addressOf(src), addressOf(dst), n);
         } else {
             k.cast_bf16_to_f32(Grid.linear(n), addressOf(src), addressOf(dst), n);

@@ -23,13 +23,21 @@ final class Kernels {
             new Entry("conv", "im2col_f32", "ppiiiiiiiiiill"),
             new Entry("conv", "col2im_add_f32", "ppiiiiiiiiiill"),
             new Entry("elementwise", "add_f32", "pppl"),
+            new Entry("elementwise", "add_bf16", "pppl"),
             new Entry("elementwise", "scale_f32", "pfpl"),
+            new Entry("elementwise", "scale_bf16", "pfpl"),
             new Entry("elementwise", "relu_f32", "ppl"),
+            new Entry("elementwise", "relu_bf16", "ppl"),
             new Entry("elementwise", "relu_backward_f32", "pppl"),
+            new Entry("elementwise", "relu_backward_bf16", "pppl"),
             new Entry("elementwise", "add_channel_bias_f32", "pppill"),
+            new Entry("elementwise", "add_channel_bias_bf16", "pppill"),
             new Entry("elementwise", "crop_f32", "ppiiiiiil"),
+            new Entry("elementwise", "crop_bf16", "ppiiiiiil"),
             new Entry("elementwise", "crop_backward_f32", "ppiiiiiil"),
+            new Entry("elementwise", "crop_backward_bf16", "ppiiiiiil"),
             new Entry("elementwise", "dropout_f32", "ppffll"),
+            new Entry("elementwise", "dropout_bf16", "ppffll"),
             new Entry("elementwise", "broadcast_scalar_f32", "pfpl"),
             new Entry("elementwise", "cast_f32_to_bf16", "ppl"),
             new Entry("elementwise", "cast_bf16_to_f32", "ppl"),
@@ -66,13 +74,21 @@ final class Kernels {
     private final Kernel im2col_f32;
     private final Kernel col2im_add_f32;
     private final Kernel add_f32;
+    private final Kernel add_bf16;
     private final Kernel scale_f32;
+    private final Kernel scale_bf16;
     private final Kernel relu_f32;
+    private final Kernel relu_bf16;
     private final Kernel relu_backward_f32;
+    private final Kernel relu_backward_bf16;
     private final Kernel add_channel_bias_f32;
+    private final Kernel add_channel_bias_bf16;
     private final Kernel crop_f32;
+    private final Kernel crop_bf16;
     private final Kernel crop_backward_f32;
+    private final Kernel crop_backward_bf16;
     private final Kernel dropout_f32;
+    private final Kernel dropout_bf16;
     private final Kernel broadcast_scalar_f32;
     private final Kernel cast_f32_to_bf16;
     private final Kernel cast_bf16_to_f32;
@@ -110,13 +126,21 @@ final class Kernels {
         im2col_f32 = new Kernel(driver, "conv", "im2col_f32", "ppiiiiiiiiiill");
         col2im_add_f32 = new Kernel(driver, "conv", "col2im_add_f32", "ppiiiiiiiiiill");
         add_f32 = new Kernel(driver, "elementwise", "add_f32", "pppl");
+        add_bf16 = new Kernel(driver, "elementwise", "add_bf16", "pppl");
         scale_f32 = new Kernel(driver, "elementwise", "scale_f32", "pfpl");
+        scale_bf16 = new Kernel(driver, "elementwise", "scale_bf16", "pfpl");
         relu_f32 = new Kernel(driver, "elementwise", "relu_f32", "ppl");
+        relu_bf16 = new Kernel(driver, "elementwise", "relu_bf16", "ppl");
         relu_backward_f32 = new Kernel(driver, "elementwise", "relu_backward_f32", "pppl");
+        relu_backward_bf16 = new Kernel(driver, "elementwise", "relu_backward_bf16", "pppl");
         add_channel_bias_f32 = new Kernel(driver, "elementwise", "add_channel_bias_f32", "pppill");
+        add_channel_bias_bf16 = new Kernel(driver, "elementwise", "add_channel_bias_bf16", "pppill");
         crop_f32 = new Kernel(driver, "elementwise", "crop_f32", "ppiiiiiil");
+        crop_bf16 = new Kernel(driver, "elementwise", "crop_bf16", "ppiiiiiil");
         crop_backward_f32 = new Kernel(driver, "elementwise", "crop_backward_f32", "ppiiiiiil");
+        crop_backward_bf16 = new Kernel(driver, "elementwise", "crop_backward_bf16", "ppiiiiiil");
         dropout_f32 = new Kernel(driver, "elementwise", "dropout_f32", "ppffll");
+        dropout_bf16 = new Kernel(driver, "elementwise", "dropout_bf16", "ppffll");
         broadcast_scalar_f32 = new Kernel(driver, "elementwise", "broadcast_scalar_f32", "pfpl");
         cast_f32_to_bf16 = new Kernel(driver, "elementwise", "cast_f32_to_bf16", "ppl");
         cast_bf16_to_f32 = new Kernel(driver, "elementwise", "cast_bf16_to_f32", "ppl");
@@ -157,13 +181,21 @@ final class Kernels {
         m.put("im2col_f32", im2col_f32.launches());
         m.put("col2im_add_f32", col2im_add_f32.launches());
         m.put("add_f32", add_f32.launches());
+        m.put("add_bf16", add_bf16.launches());
         m.put("scale_f32", scale_f32.launches());
+        m.put("scale_bf16", scale_bf16.launches());
         m.put("relu_f32", relu_f32.launches());
+        m.put("relu_bf16", relu_bf16.launches());
         m.put("relu_backward_f32", relu_backward_f32.launches());
+        m.put("relu_backward_bf16", relu_backward_bf16.launches());
         m.put("add_channel_bias_f32", add_channel_bias_f32.launches());
+        m.put("add_channel_bias_bf16", add_channel_bias_bf16.launches());
         m.put("crop_f32", crop_f32.launches());
+        m.put("crop_bf16", crop_bf16.launches());
         m.put("crop_backward_f32", crop_backward_f32.launches());
+        m.put("crop_backward_bf16", crop_backward_bf16.launches());
         m.put("dropout_f32", dropout_f32.launches());
+        m.put("dropout_bf16", dropout_bf16.launches());
         m.put("broadcast_scalar_f32", broadcast_scalar_f32.launches());
         m.put("cast_f32_to_bf16", cast_f32_to_bf16.launches());
         m.put("cast_bf16_to_f32", cast_bf16_to_f32.launches());
@@ -214,9 +246,19 @@ final class Kernels {
         add_f32.ptr(0, a).ptr(1, b).ptr(2, y).i64(3, n).launch(grid);
     }
 
+    /** elementwise.cu: {@code add_bf16(const bf16*a, const bf16*b, bf16*y, long n)} */
+    void add_bf16(Grid grid, long a, long b, long y, long n) {
+        add_bf16.ptr(0, a).ptr(1, b).ptr(2, y).i64(3, n).launch(grid);
+    }
+
     /** elementwise.cu: {@code scale_f32(const float*x, float s, float*y, long n)} */
     void scale_f32(Grid grid, long x, float s, long y, long n) {
         scale_f32.ptr(0, x).f32(1, s).ptr(2, y).i64(3, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code scale_bf16(const bf16*x, float s, bf16*y, long n)} */
+    void scale_bf16(Grid grid, long x, float s, long y, long n) {
+        scale_bf16.ptr(0, x).f32(1, s).ptr(2, y).i64(3, n).launch(grid);
     }
 
     /** elementwise.cu: {@code relu_f32(const float*x, float*y, long n)} */
@@ -224,9 +266,19 @@ final class Kernels {
         relu_f32.ptr(0, x).ptr(1, y).i64(2, n).launch(grid);
     }
 
+    /** elementwise.cu: {@code relu_bf16(const bf16*x, bf16*y, long n)} */
+    void relu_bf16(Grid grid, long x, long y, long n) {
+        relu_bf16.ptr(0, x).ptr(1, y).i64(2, n).launch(grid);
+    }
+
     /** elementwise.cu: {@code relu_backward_f32(const float*gy, const float*y, float*gx, long n)} */
     void relu_backward_f32(Grid grid, long gy, long y, long gx, long n) {
         relu_backward_f32.ptr(0, gy).ptr(1, y).ptr(2, gx).i64(3, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code relu_backward_bf16(const bf16*gy, const bf16*y, bf16*gx, long n)} */
+    void relu_backward_bf16(Grid grid, long gy, long y, long gx, long n) {
+        relu_backward_bf16.ptr(0, gy).ptr(1, y).ptr(2, gx).i64(3, n).launch(grid);
     }
 
     /** elementwise.cu: {@code add_channel_bias_f32(const float*x, const float*b, float*y, int channels, long plane, long n)} */
@@ -234,9 +286,19 @@ final class Kernels {
         add_channel_bias_f32.ptr(0, x).ptr(1, b).ptr(2, y).i32(3, channels).i64(4, plane).i64(5, n).launch(grid);
     }
 
+    /** elementwise.cu: {@code add_channel_bias_bf16(const bf16*x, const bf16*b, bf16*y, int channels, long plane, long n)} */
+    void add_channel_bias_bf16(Grid grid, long x, long b, long y, int channels, long plane, long n) {
+        add_channel_bias_bf16.ptr(0, x).ptr(1, b).ptr(2, y).i32(3, channels).i64(4, plane).i64(5, n).launch(grid);
+    }
+
     /** elementwise.cu: {@code crop_f32(const float*x, float*y, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */
     void crop_f32(Grid grid, long x, long y, int inH, int inW, int offH, int offW, int outH, int outW, long total) {
         crop_f32.ptr(0, x).ptr(1, y).i32(2, inH).i32(3, inW).i32(4, offH).i32(5, offW).i32(6, outH).i32(7, outW).i64(8, total).launch(grid);
+    }
+
+    /** elementwise.cu: {@code crop_bf16(const bf16*x, bf16*y, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */
+    void crop_bf16(Grid grid, long x, long y, int inH, int inW, int offH, int offW, int outH, int outW, long total) {
+        crop_bf16.ptr(0, x).ptr(1, y).i32(2, inH).i32(3, inW).i32(4, offH).i32(5, offW).i32(6, outH).i32(7, outW).i64(8, total).launch(grid);
     }
 
     /** elementwise.cu: {@code crop_backward_f32(const float*gy, float*gx, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */
@@ -244,9 +306,19 @@ final class Kernels {
         crop_backward_f32.ptr(0, gy).ptr(1, gx).i32(2, inH).i32(3, inW).i32(4, offH).i32(5, offW).i32(6, outH).i32(7, outW).i64(8, total).launch(grid);
     }
 
+    /** elementwise.cu: {@code crop_backward_bf16(const bf16*gy, bf16*gx, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */
+    void crop_backward_bf16(Grid grid, long gy, long gx, int inH, int inW, int offH, int offW, int outH, int outW, long total) {
+        crop_backward_bf16.ptr(0, gy).ptr(1, gx).i32(2, inH).i32(3, inW).i32(4, offH).i32(5, offW).i32(6, outH).i32(7, outW).i64(8, total).launch(grid);
+    }
+
     /** elementwise.cu: {@code dropout_f32(const float*x, float*y, float p, float scale, unsigned long long seed, long n)} */
     void dropout_f32(Grid grid, long x, long y, float p, float scale, long seed, long n) {
         dropout_f32.ptr(0, x).ptr(1, y).f32(2, p).f32(3, scale).i64(4, seed).i64(5, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code dropout_bf16(const bf16*x, bf16*y, float p, float scale, unsigned long long seed, long n)} */
+    void dropout_bf16(Grid grid, long x, long y, float p, float scale, long seed, long n) {
+        dropout_bf16.ptr(0, x).ptr(1, y).f32(2, p).f32(3, scale).i64(4, seed).i64(5, n).launch(grid);
     }
 
     /** elementwise.cu: {@code broadcast_scalar_f32(const float*s, float scale, float*y, long n)} */

@@ -159,6 +159,45 @@ class CudaParityTest {
         assertArrayEquals(new float[] {-2.5f, -2.5f, -2.5f, -2.5f, -2.5f, -2.5f, -2.5f}, filled.toFloatArray());
     }
 
+    /**
+     * The element-wise ops on bfloat16, bit for bit: each is the CPU's float32 op on the same (widened)
+     * values, rounded once to bfloat16, as PyTorch computes them.
+     */
+    @Test
+    void elementWiseOpsInBf16() {
+        Tensor a = bf16(rand(3, 5, 7, 9));
+        Tensor b = bf16(rand(3, 5, 7, 9));
+        Tensor bias = bf16(rand(5));
+        Tensor g = bf16(rand(3, 5, 4, 5));
+        sameBits(Ops.add(f32(a), f32(b)), Ops.add(gpu(a), gpu(b)), "add");
+        sameBits(Ops.addChannelBias(f32(a), f32(bias)), Ops.addChannelBias(gpu(a), gpu(bias)), "add bias");
+        sameBits(Ops.scale(f32(a), -0.37f), Ops.scale(gpu(a), -0.37f), "scale");
+        Tensor y = bf16(Ops.relu(f32(a)));
+        sameBits(f32(y), Ops.relu(gpu(a)), "relu");
+        sameBits(Ops.reluBackward(f32(b), f32(y)), Ops.reluBackward(gpu(b), gpu(y)), "relu backward");
+        sameBits(Ops.crop(f32(a), 2, 3, 4, 5), Ops.crop(gpu(a), 2, 3, 4, 5), "crop");
+        sameBits(Ops.cropBackward(f32(g), a.shape(), 2, 3), Ops.cropBackward(gpu(g), a.shape(), 2, 3), "crop backward");
+        sameBits(Ops.dropout(f32(a), 0.3f, -7), Ops.dropout(gpu(a), 0.3f, -7), "dropout p=0.3");
+        Tensor acc = gpu(a);
+        Ops.addInPlace(acc, gpu(b));
+        sameBits(Ops.add(f32(a), f32(b)), acc, "add in place");
+    }
+
+    private static Tensor bf16(Tensor t) {
+        return Ops.cast(t, DType.BFLOAT16);
+    }
+
+    private static Tensor f32(Tensor t) {
+        return Ops.cast(t, DType.FLOAT32);
+    }
+
+    /** The CPU's float32 result rounded to bfloat16, and the GPU's bfloat16 result, as the same bits. */
+    private static void sameBits(Tensor cpuFloat32, Tensor cudaBf16, String what) {
+        assertEquals(GPU, cudaBf16.device(), what + " ran on the GPU");
+        assertEquals(DType.BFLOAT16, cudaBf16.dtype(), what + " stays bfloat16");
+        assertArrayEquals(bf16(cpuFloat32).hostBf16Bits(), cudaBf16.to(Device.CPU).hostBf16Bits(), what);
+    }
+
     private static int[] rawBits(float[] v) {
         int[] bits = new int[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -176,8 +176,8 @@ class KernelMutationTest {
     void anOffByOneBoundIsStoppedByTheSanitizer() throws Exception {
         Assumptions.assumeTrue(EmulatedHarness.sanitizerLoaded(),
                 "AddressSanitizer is not loaded in this JVM (the kernels module's surefire setup preloads it)");
-        Path library = EmulatedHarness.build("elementwise.cu", "FOR_EACH(i, n) {\n        float v = x[i];",
-                "FOR_EACH(i, n + 1) {\n        float v = x[i];", Files.createDirectory(work.resolve("relu-bound")));
+        Path library = EmulatedHarness.build("elementwise.cu", "FOR_EACH(i, n) {\n        float v = load_as_float(x, i);",
+                "FOR_EACH(i, n + 1) {\n        float v = load_as_float(x, i);", Files.createDirectory(work.resolve("relu-bound")));
         // One element past the end of a 1000-float buffer: a plain run would likely read and write it
         // unnoticed. The sanitizer stops the process, so the check runs in a JVM of its own.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -87,12 +87,10 @@ __device__ __forceinline__ void stage_tile(T* s, int stride, const S* __restrict
     }
 }
 
-// C's element from a float sum: stored as float, or rounded once to bfloat16. With beta 0, C is not read.
-__device__ __forceinline__ void store_scaled(float* c, float alpha, float v, float beta) {
-    *c = beta == 0.f ? alpha * v : alpha * v + beta * *c;
-}
-__device__ __forceinline__ void store_scaled(bf16* c, float alpha, float v, float beta) {
-    *c = bf16_round(beta == 0.f ? alpha * v : alpha * v + beta * bf16_widen(*c));
+// *c = alpha * v + beta * *c, computed in float and stored in c's type. With beta 0, c is not read.
+template <typename T>
+__device__ __forceinline__ void store_scaled(T* c, float alpha, float v, float beta) {
+    store_rounded(c, 0, beta == 0.f ? alpha * v : alpha * v + beta * load_as_float(c, 0));
 }
 
 // A warp's share of C in the tensor-core GEMMs (gemm_tf32.cu, gemm_bf16.cu): WM x WN as (WM / 16) x (WN / 8)

@@ -148,17 +148,13 @@ namespace emu {
 // stays a NaN (its payload is not rounded into an infinity); a value rounded past the largest finite
 // TF32 becomes infinity, as rounding to nearest does.
 static inline uint32_t tf32_round(float x) {
-    uint32_t u;
-    std::memcpy(&u, &x, 4);
+    uint32_t u = __float_as_uint(x);
     if ((u & 0x7f800000u) == 0x7f800000u) return (u & 0x007fffffu) ? 0x7fffffffu : u;
     return (u + 0x1000u) & 0xffffe000u;
 }
 
 static inline float tf32_value(uint32_t bits) {
-    bits &= 0xffffe000u;  // mma reads the 19 bits of TF32 and ignores the rest of the register
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
+    return __uint_as_float(bits & 0xffffe000u);  // mma reads the 19 bits of TF32 and ignores the rest of the register
 }
 
 // This lane's four values of D = A * B + D for a 16 x K A and a K x 8 B read through A(row, k) and B(k, col):
@@ -194,10 +190,7 @@ static inline void mma_m16n8k8_tf32(float d[4], const uint32_t a[4], const uint3
 
 // The bfloat16 in half `h` (0: bits 0-15, 1: bits 16-31) of a register, as a float (exact).
 static inline float bf16_half(uint32_t reg, int h) {
-    uint32_t bits = h ? reg & 0xffff0000u : reg << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
+    return __uint_as_float(h ? reg & 0xffff0000u : reg << 16);
 }
 
 // mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 with c = d. Each register holds two bfloat16, the

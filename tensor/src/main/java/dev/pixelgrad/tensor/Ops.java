@@ -1,6 +1,7 @@
 package dev.pixelgrad.tensor;
 
 import dev.pixelgrad.tensor.backend.Backend;
+import java.util.StringJoiner;
 
 /**
  * The tensor operations, without gradients. Each method checks its arguments (shapes, dtypes, one
@@ -13,9 +14,9 @@ import dev.pixelgrad.tensor.backend.Backend;
  * {@link Scope} open on this thread, or, with none open, to the caller, who closes it. Float32 is the type of
  * every tensor argument that is not documented as int32; {@link #cast}, {@link #matmul} and the element-wise
  * ops (add, bias, scale, relu, crop, dropout and their gradients) also take bfloat16, all operands of one
- * type, and return that type (on CUDA; the CPU backend computes float32 only). The methods throw {@link IllegalArgumentException}
- * when their arguments do not fit together: a wrong dtype or rank, shapes that disagree, tensors on different
- * devices.
+ * type, and return that type (on CUDA; the CPU backend computes float32 only). The methods throw
+ * {@link IllegalArgumentException} when their arguments do not fit together: a wrong dtype or rank, shapes
+ * that disagree, tensors on different devices.
  */
 public final class Ops {
     private Ops() {}
@@ -700,10 +701,7 @@ public final class Ops {
      * @throws IllegalArgumentException if an operand is not 2-D, the inner sizes differ, or the types differ
      */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
-        if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
-            throw new IllegalArgumentException("matmul: operands " + a.dtype() + " " + a.shape() + " and " + b.dtype()
-                    + " " + b.shape() + " (both float32, or both bfloat16)");
-        }
+        requireSameFloating("matmul", a, b);
         if (a.rank() != 2 || b.rank() != 2) {
             throw new IllegalArgumentException("matmul: expected 2-D operands, got " + a.shape() + " and " + b.shape());
         }
@@ -833,12 +831,16 @@ public final class Ops {
         }
     }
 
-    /** Float32 or bfloat16 (the element-wise ops' types), all of the first tensor's type. */
+    /** Float32 or bfloat16 (the types of the ops that take both), all of the first tensor's type. */
     private static void requireSameFloating(String op, Tensor... ts) {
         for (Tensor t : ts) {
             if (!t.dtype().isFloating() || t.dtype() != ts[0].dtype()) {
-                throw new IllegalArgumentException(op + ": expected " + (ts[0].dtype().isFloating() ? ts[0].dtype()
-                        : "float32 or bfloat16") + ", got " + t.dtype() + " tensor " + t.shape());
+                StringJoiner got = new StringJoiner(" and ");
+                for (Tensor u : ts) {
+                    got.add(u.dtype() + " " + u.shape());
+                }
+                throw new IllegalArgumentException(op + ": " + got + (ts.length > 1
+                        ? " (float32 or bfloat16, all of one type)" : " (float32 or bfloat16)"));
             }
         }
     }

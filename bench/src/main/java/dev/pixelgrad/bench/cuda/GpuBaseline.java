@@ -129,7 +129,6 @@ public final class GpuBaseline {
                 }
             }
             if (bf16) {
-                Precision.set(Precision.FP32);
                 try (Tensor a16 = Ops.cast(a, DType.BFLOAT16); Tensor b16 = Ops.cast(b, DType.BFLOAT16)) {
                     for (Impl impl : impls) {
                         Implementations.set("matmul", impl);
@@ -244,19 +243,14 @@ public final class GpuBaseline {
         double minSeconds = 1.0;
         Path jsonFile = null;
         List<String> only = new ArrayList<>(List.of("sgemm", "conv", "fcn"));
-        List<Precision> precisions = null;
-        Boolean bf16 = null;
+        List<String> precisionNames = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--min-seconds" -> minSeconds = Double.parseDouble(args[++i]);
                 case "--json" -> jsonFile = Path.of(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
-                case "--precision" -> {
-                    List<String> names = Arrays.asList(args[++i].split(","));
-                    bf16 = names.contains("bf16");
-                    precisions = names.stream().filter(s -> !s.equals("bf16")).map(Precision::parse).toList();
-                }
+                case "--precision" -> precisionNames = Arrays.asList(args[++i].split(","));
                 default -> throw new IllegalArgumentException("GpuBaseline: unknown argument '" + args[i]
                         + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn, --precision fp32,tf32,bf16)");
             }
@@ -266,12 +260,12 @@ public final class GpuBaseline {
             System.err.println("GpuBaseline: no CUDA device: " + reason);
             System.exit(3);
         }
-        boolean ampere = ((CudaBackend) Backends.of(GPU)).ampereTensorCores();
-        if (precisions == null) {
-            precisions = ampere ? List.of(Precision.FP32, Precision.TF32) : List.of(Precision.FP32);
-            bf16 = ampere;
+        if (precisionNames == null) {
+            precisionNames = ((CudaBackend) Backends.of(GPU)).ampereTensorCores() ? List.of("fp32", "tf32", "bf16")
+                    : List.of("fp32");
         }
-        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions, bf16);
+        List<Precision> precisions = precisionNames.stream().filter(s -> !s.equals("bf16")).map(Precision::parse).toList();
+        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions, precisionNames.contains("bf16"));
         System.out.println("# " + b.cuda.describe());
         System.out.println("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |");
         System.out.println("|---|---|---|---|---|---|");

@@ -3,7 +3,6 @@ package dev.pixelgrad.kernels.cuda;
 import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
 import dev.pixelgrad.tensor.ConvParams;
-import dev.pixelgrad.tensor.BFloat16;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.DeviceType;
@@ -174,12 +173,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void fill(Tensor dst, float value) {
-        CudaDriver driver = families().rt().driver;
-        switch (dst.dtype()) {
-            case FLOAT32 -> driver.fill32(addressOf(dst), Float.floatToRawIntBits(value), dst.numel());
-            case INT32 -> driver.fill32(addressOf(dst), (int) value, dst.numel());
-            case BFLOAT16 -> driver.fill16(addressOf(dst), BFloat16.round(value), dst.numel());
-        }
+        families().rt().fill(dst, value);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.pixelgrad.kernels.cuda;
 
+import dev.pixelgrad.tensor.BFloat16;
+import dev.pixelgrad.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -174,6 +176,16 @@ final class CudaRuntime {
 
     void download(long src, short[] dst, long count) {
         toHost(src, count, 2, (b, from, n) -> b.asShortBuffer().get(dst, from, n));
+    }
+
+    /** Sets every element of a device tensor to {@code value}, in its type (an int for int32, rounded for bfloat16). */
+    void fill(Tensor dst, float value) {
+        long address = CudaStorage.addressOf(dst);
+        switch (dst.dtype()) {
+            case FLOAT32 -> driver.fill32(address, Float.floatToRawIntBits(value), dst.numel());
+            case INT32 -> driver.fill32(address, (int) value, dst.numel());
+            case BFLOAT16 -> driver.fill16(address, BFloat16.round(value), dst.numel());
+        }
     }
 
     /** Writes a few 64-bit values (flags, counters) to the device. */

@@ -34,12 +34,7 @@ final class GemmCuda {
         int n = out.dim(1);
         int kk = transA ? a.dim(0) : a.dim(1);
         if (kk == 0 || m == 0 || n == 0) {
-            // An empty sum (and cuBLAS rejects a leading dimension of 0); zero bits are 0 in every type.
-            if (out.dtype() == DType.BFLOAT16) {
-                rt.driver.fill16(addressOf(out), (short) 0, out.numel());
-            } else {
-                rt.driver.fill32(addressOf(out), 0, out.numel());
-            }
+            rt.fill(out, 0f); // an empty sum (and cuBLAS rejects a leading dimension of 0)
             return;
         }
         Cublas cublas = vendor.cublas("matmul");

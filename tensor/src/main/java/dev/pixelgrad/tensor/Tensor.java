@@ -473,7 +473,8 @@ public final class Tensor implements AutoCloseable {
         }
         if (!device().isCpu()) {
             try (Tensor host = copyTo(Device.CPU)) {
-                return host.toFloatArray();
+                // The host copy is this call's own, exactly numel() long: its array is handed over, not copied again.
+                return dtype == DType.FLOAT32 ? host.hostFloats() : host.toFloatArray();
             }
         }
         int n = (int) numel();
@@ -499,7 +500,7 @@ public final class Tensor implements AutoCloseable {
             return Arrays.copyOf(hostInts(), (int) numel());
         }
         try (Tensor host = copyTo(Device.CPU)) {
-            return host.hostInts().clone();
+            return host.hostInts(); // this call's own copy, handed over
         }
     }
 

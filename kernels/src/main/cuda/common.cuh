@@ -45,6 +45,10 @@ __device__ __forceinline__ float load_as_float(const bf16* p, long i) { return b
 __device__ __forceinline__ void store_rounded(float* p, long i, float v) { p[i] = v; }
 __device__ __forceinline__ void store_rounded(bf16* p, long i, float v) { p[i] = bf16_round(v); }
 
+// -infinity in the element type of an array (overloads, like load_as_float's).
+__device__ __forceinline__ float negative_infinity(const float*) { return -INFINITY; }
+__device__ __forceinline__ bf16 negative_infinity(const bf16*) { return (bf16)0xff80; }
+
 // Sum of a double over the block (blockDim.x a power of two, at most 1024), returned to thread 0.
 __device__ __forceinline__ double block_sum(double v) {
     __shared__ double partial[32];

@@ -3,11 +3,13 @@
 //   col[r, q - p0] = x[ci, oy*sh - ph + ky, ox*sw - pw + kx]  (0 in the padding), r = (ci, ky, kx), q = (oy, ox)
 //   col2im: gx[ci, iy, ix] += sum of col[r, q - p0] over the (r, q) that read (ci, iy, ix)
 // col2im gathers (one thread per input pixel, looping over the kernel taps), so it needs no atomics and is
-// deterministic.
+// deterministic. im2col only moves values, so its bfloat16 form copies them exactly; col2im sums, so it stays
+// float32 (a bfloat16 convolution's col is its GEMM's float32 output, rounded once after the sum).
 #include "common.cuh"
 
-extern "C" __global__ void im2col_f32(const float* x, float* col, int cin, int h, int w, int kh, int kw, int sh,
-                                      int sw, int ph, int pw, int wo, long p0, long pc) {
+template <typename T>
+__device__ __forceinline__ void im2col(const T* x, T* col, int cin, int h, int w, int kh, int kw, int sh, int sw,
+                                       int ph, int pw, int wo, long p0, long pc) {
     long total = (long)cin * kh * kw * pc;
     FOR_EACH(i, total) {
         long r = i / pc;
@@ -17,8 +19,16 @@ extern "C" __global__ void im2col_f32(const float* x, float* col, int cin, int h
         int ci = (int)(r / ((long)kw * kh));
         int oy = (int)(q / wo), ox = (int)(q % wo);
         int iy = oy * sh - ph + ky, ix = ox * sw - pw + kx;
-        col[i] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((long)ci * h + iy) * w + ix] : 0.f;
+        col[i] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((long)ci * h + iy) * w + ix] : (T)0;
     }
+}
+extern "C" __global__ void im2col_f32(const float* x, float* col, int cin, int h, int w, int kh, int kw, int sh,
+                                      int sw, int ph, int pw, int wo, long p0, long pc) {
+    im2col(x, col, cin, h, w, kh, kw, sh, sw, ph, pw, wo, p0, pc);
+}
+extern "C" __global__ void im2col_bf16(const bf16* x, bf16* col, int cin, int h, int w, int kh, int kw, int sh,
+                                       int sw, int ph, int pw, int wo, long p0, long pc) {
+    im2col(x, col, cin, h, w, kh, kw, sh, sw, ph, pw, wo, p0, pc);
 }
 
 extern "C" __global__ void col2im_add_f32(const float* col, float* gx, int cin, int h, int w, int kh, int kw, int sh,

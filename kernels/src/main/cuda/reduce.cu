@@ -22,30 +22,39 @@ extern "C" __global__ void sum_finish_f32(const double* partial, int count, doub
     if (threadIdx.x == 0) out[0] = (float)(s * scale);
 }
 
-// One block per channel.
-extern "C" __global__ void sum_per_channel_f32(const float* x, float* out, int n, int channels, long plane) {
+// One block per channel; on bfloat16 the sum is rounded once, from the float32 the sum in double gives (as the
+// CPU's float32 sum then rounded).
+template <typename T>
+__device__ __forceinline__ void sum_per_channel(const T* x, T* out, int n, int channels, long plane) {
     int c = blockIdx.x;
     double s = 0.0;
     long total = (long)n * plane;
     for (long j = threadIdx.x; j < total; j += blockDim.x) {
         long img = j / plane;
         long i = j - img * plane;
-        s += x[(img * channels + c) * plane + i];
+        s += load_as_float(x, (img * channels + c) * plane + i);
     }
     s = block_sum(s);
-    if (threadIdx.x == 0) out[c] = (float)s;
+    if (threadIdx.x == 0) store_rounded(out, c, (float)s);
+}
+extern "C" __global__ void sum_per_channel_f32(const float* x, float* out, int n, int channels, long plane) {
+    sum_per_channel(x, out, n, channels, plane);
+}
+extern "C" __global__ void sum_per_channel_bf16(const bf16* x, bf16* out, int n, int channels, long plane) {
+    sum_per_channel(x, out, n, channels, plane);
 }
 
-extern "C" __global__ void argmax_channels_f32(const float* x, int* out, int n, int channels, long plane) {
+template <typename T>
+__device__ __forceinline__ void argmax_channels(const T* x, int* out, int n, int channels, long plane) {
     long total = (long)n * plane;
     FOR_EACH(q, total) {
         long img = q / plane;
         long i = q - img * plane;
-        const float* p = x + img * channels * plane + i;
-        float best = p[0];
+        const T* p = x + img * channels * plane + i;
+        float best = load_as_float(p, 0);
         int arg = 0;
         for (int c = 1; c < channels && !isnan(best); c++) {
-            float v = p[c * plane];
+            float v = load_as_float(p, c * plane);
             if (v > best || isnan(v)) {
                 best = v;
                 arg = c;
@@ -53,6 +62,12 @@ extern "C" __global__ void argmax_channels_f32(const float* x, int* out, int n, 
         }
         out[q] = arg;
     }
+}
+extern "C" __global__ void argmax_channels_f32(const float* x, int* out, int n, int channels, long plane) {
+    argmax_channels(x, out, n, channels, plane);
+}
+extern "C" __global__ void argmax_channels_bf16(const bf16* x, int* out, int n, int channels, long plane) {
+    argmax_channels(x, out, n, channels, plane);
 }
 
 // Finds the first label outside [0, classes) that is not `ignore` (its index, in first_bad, which the

@@ -153,6 +153,15 @@ class BadInputTest {
         Variable column = F.cast(floats, DType.BFLOAT16);
         String cpuRefuses = assertThrows(UnsupportedOperationException.class, () -> F.matmul(column, row)).getMessage();
         assertMentions(cpuRefuses, "matmul", "cpu backend computes float32", "bfloat16");
+        Variable image = F.cast(Variable.of(Tensor.zeros(1, 2, 5, 5)), DType.BFLOAT16);
+        Variable kernel = Variable.of(Tensor.zeros(3, 2, 3, 3));
+        assertMentions(message(() -> F.conv2d(image, kernel, null, ConvParams.of(1, 1))), "conv2d",
+                "bfloat16 [1, 2, 5, 5]", "float32 [3, 2, 3, 3]", "all of one type");
+        String cpuConv = assertThrows(UnsupportedOperationException.class,
+                () -> F.conv2d(image, F.cast(kernel, DType.BFLOAT16), null, ConvParams.of(1, 1))).getMessage();
+        assertMentions(cpuConv, "conv2d", "cpu backend computes float32", "bfloat16");
+        assertMentions(assertThrows(UnsupportedOperationException.class,
+                () -> F.maxPool2d(image, PoolParams.of(2, 2, 0, true))).getMessage(), "max_pool2d", "cpu backend");
         assertMentions(message(() -> new ConvParams(0, 1, 0, 0)), "stride");
         assertMentions(message(() -> PoolParams.of(2, 2, 2, true)), "max_pool2d", "padding");
         assertMentions(message(() -> F.dropout(Variable.of(Tensor.zeros(2)), 1f, 0)), "dropout", "[0, 1)");

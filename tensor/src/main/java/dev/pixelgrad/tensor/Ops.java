@@ -12,9 +12,10 @@ import java.util.StringJoiner;
  *
  * <p>Every tensor an op returns is new and lives on its inputs' device. Like every tensor, it belongs to the
  * {@link Scope} open on this thread, or, with none open, to the caller, who closes it. Float32 is the type of
- * every tensor argument that is not documented as int32; {@link #cast}, {@link #matmul} and the element-wise
- * ops (add, bias, scale, relu, crop, dropout and their gradients) also take bfloat16, all operands of one
- * type, and return that type (on CUDA; the CPU backend computes float32 only). The methods throw
+ * every tensor argument that is not documented as int32; {@link #cast}, {@link #matmul}, the convolutions,
+ * max pooling, the per-channel sum, argmax and the element-wise ops (add, bias, scale, relu, crop, dropout)
+ * and all their gradients also take bfloat16, all operands of one type, and return that type (on CUDA; the
+ * CPU backend computes float32 only). The loss and the optimizer updates take float32 only. The methods throw
  * {@link IllegalArgumentException} when their arguments do not fit together: a wrong dtype or rank, shapes
  * that disagree, tensors on different devices.
  */
@@ -250,16 +251,16 @@ public final class Ops {
      * x [N, C, ...] summed over every axis but the channel axis: [C]. The gradient of a bias.
      *
      * @param x the input [N, C, ...], rank 2 or more
-     * @return the per-channel sums, [C]
+     * @return the per-channel sums, [C], of x's type (bfloat16: each sum rounded once)
      * @throws IllegalArgumentException if {@code x} has rank below 2
      */
     public static Tensor sumPerChannel(Tensor x) {
-        requireFloat("sum_per_channel", x);
+        requireSameFloating("sum_per_channel", x);
         if (x.rank() < 2) {
             throw new IllegalArgumentException("sum_per_channel: input " + x.shape() + " has no channel axis");
         }
         Backend k = backend("sum_per_channel", x);
-        Tensor out = Tensor.empty(Shape.of(x.dim(1)), DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(Shape.of(x.dim(1)), x.dtype(), x.device());
         k.sumPerChannel(x, out);
         return out;
     }
@@ -294,7 +295,7 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code x} has rank below 2 or no channels
      */
     public static Tensor argmax(Tensor x) {
-        requireFloat("argmax", x);
+        requireSameFloating("argmax", x);
         if (x.rank() < 2 || x.dim(1) == 0) {
             throw new IllegalArgumentException("argmax: input " + x.shape() + " needs a non-empty channel axis 1");
         }
@@ -328,7 +329,7 @@ public final class Ops {
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         Shape outShape = conv2dOutputShape(x, w, bias, p);
         Backend k = bias == null ? backend("conv2d", x, w) : backend("conv2d", x, w, bias);
-        Tensor out = Tensor.empty(outShape, DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(outShape, x.dtype(), x.device());
         k.conv2d(x, w, bias, p, out);
         return out;
     }
@@ -345,9 +346,9 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
      */
     public static Tensor conv2dBackwardData(Tensor gy, Tensor w, Shape inputShape, ConvParams p) {
-        checkConvBackward("conv2d_backward_data", gy, inputShape, w.shape(), p, false);
+        checkConvBackward("conv2d_backward_data", gy, w, inputShape, w.shape(), p, false);
         Backend k = backend("conv2d_backward_data", gy, w);
-        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        Tensor gx = Tensor.empty(inputShape, gy.dtype(), gy.device());
         k.conv2dBackwardData(gy, w, p, gx);
         return gx;
     }
@@ -364,9 +365,9 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
      */
     public static Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Shape weightShape, ConvParams p) {
-        checkConvBackward("conv2d_backward_weight", gy, x.shape(), weightShape, p, false);
+        checkConvBackward("conv2d_backward_weight", gy, x, x.shape(), weightShape, p, false);
         Backend k = backend("conv2d_backward_weight", gy, x);
-        Tensor gw = Tensor.empty(weightShape, DType.FLOAT32, gy.device());
+        Tensor gw = Tensor.empty(weightShape, gy.dtype(), gy.device());
         k.conv2dBackwardWeight(gy, x, p, gw);
         return gw;
     }
@@ -389,7 +390,7 @@ public final class Ops {
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         Shape outShape = convTranspose2dOutputShape(x, w, bias, p);
         Backend k = bias == null ? backend("conv_transpose2d", x, w) : backend("conv_transpose2d", x, w, bias);
-        Tensor out = Tensor.empty(outShape, DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(outShape, x.dtype(), x.device());
         k.convTranspose2d(x, w, bias, p, out);
         return out;
     }
@@ -406,9 +407,9 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
      */
     public static Tensor convTranspose2dBackwardData(Tensor gy, Tensor w, Shape inputShape, ConvParams p) {
-        checkConvBackward("conv_transpose2d_backward_data", gy, inputShape, w.shape(), p, true);
+        checkConvBackward("conv_transpose2d_backward_data", gy, w, inputShape, w.shape(), p, true);
         Backend k = backend("conv_transpose2d_backward_data", gy, w);
-        Tensor gx = Tensor.empty(inputShape, DType.FLOAT32, gy.device());
+        Tensor gx = Tensor.empty(inputShape, gy.dtype(), gy.device());
         k.convTranspose2dBackwardData(gy, w, p, gx);
         return gx;
     }
@@ -424,9 +425,9 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code gy} is not the output shape of that forward pass
      */
     public static Tensor convTranspose2dBackwardWeight(Tensor gy, Tensor x, Shape weightShape, ConvParams p) {
-        checkConvBackward("conv_transpose2d_backward_weight", gy, x.shape(), weightShape, p, true);
+        checkConvBackward("conv_transpose2d_backward_weight", gy, x, x.shape(), weightShape, p, true);
         Backend k = backend("conv_transpose2d_backward_weight", gy, x);
-        Tensor gw = Tensor.empty(weightShape, DType.FLOAT32, gy.device());
+        Tensor gw = Tensor.empty(weightShape, gy.dtype(), gy.device());
         k.convTranspose2dBackwardWeight(gy, x, p, gw);
         return gw;
     }
@@ -464,7 +465,11 @@ public final class Ops {
      * [Cout, Cin, kh, kw]; a transposed conv weight is [Cin, Cout, kh, kw].
      */
     private static Shape convOutputShape(String op, Tensor x, Tensor w, Tensor bias, ConvParams p, boolean transposed) {
-        requireFloat(op, x, w);
+        if (bias == null) {
+            requireSameFloating(op, x, w);
+        } else {
+            requireSameFloating(op, x, w, bias);
+        }
         requireRank(op, x, 4, "[N, C, H, W]");
         if (w.rank() != 4) {
             throw new IllegalArgumentException(op + ": weight " + w.shape() + " must have rank 4");
@@ -476,7 +481,6 @@ public final class Ops {
                     + " channels but weight " + w.shape() + " expects " + inChannels);
         }
         if (bias != null) {
-            requireFloat(op, bias);
             if (bias.rank() != 1 || bias.dim(0) != outChannels) {
                 throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the "
                         + outChannels + " output channels of weight " + w.shape());
@@ -491,9 +495,13 @@ public final class Ops {
         return Shape.of(x.dim(0), outChannels, ho, wo);
     }
 
-    /** Checks that gy is exactly the output shape the forward op gives for this input and weight. */
-    private static void checkConvBackward(String op, Tensor gy, Shape in, Shape w, ConvParams p, boolean transposed) {
-        requireFloat(op, gy);
+    /**
+     * Checks that gy is of the other operand's type ({@code operand}: the weight, or the input) and exactly the
+     * output shape the forward op gives for this input and weight.
+     */
+    private static void checkConvBackward(String op, Tensor gy, Tensor operand, Shape in, Shape w, ConvParams p,
+                                          boolean transposed) {
+        requireSameFloating(op, gy, operand);
         if (in.rank() != 4 || w.rank() != 4 || gy.rank() != 4) {
             throw new IllegalArgumentException(op + ": expected rank-4 shapes, got gradient " + gy.shape()
                     + ", input " + in + ", weight " + w);
@@ -516,7 +524,7 @@ public final class Ops {
      *
      * <p>Both tensors are new; their owner (the open scope, or the caller) closes both.
      *
-     * @param output  the maxima, float32 [N, C, Ho, Wo]
+     * @param output  the maxima [N, C, Ho, Wo], of the input's type
      * @param indices int32 [N, C, Ho, Wo]: where each maximum was, as h * W + w in its own input plane (a
      *                backend whose library finds the winners again in the backward pass, cuDNN, may leave
      *                them unset)
@@ -533,7 +541,7 @@ public final class Ops {
      * @throws IllegalArgumentException if {@code x} is not rank 4, or the output would be empty
      */
     public static Pooled maxPool2d(Tensor x, PoolParams p) {
-        requireFloat("max_pool2d", x);
+        requireSameFloating("max_pool2d", x);
         requireRank("max_pool2d", x, 4, "[N, C, H, W]");
         int ho = p.outH(x.dim(2));
         int wo = p.outW(x.dim(3));
@@ -543,7 +551,7 @@ public final class Ops {
         }
         Backend k = backend("max_pool2d", x);
         Shape outShape = Shape.of(x.dim(0), x.dim(1), ho, wo);
-        Tensor out = Tensor.empty(outShape, DType.FLOAT32, x.device());
+        Tensor out = Tensor.empty(outShape, x.dtype(), x.device());
         Tensor idx = Tensor.empty(outShape, DType.INT32, x.device());
         k.maxPool2d(x, p, out, idx);
         return new Pooled(out, idx);
@@ -562,8 +570,8 @@ public final class Ops {
      * @throws IllegalArgumentException if the shapes do not belong to one pooling of {@code x} with {@code p}
      */
     public static Tensor maxPool2dBackward(Tensor gy, Tensor x, Pooled forward, PoolParams p) {
-        requireFloat("max_pool2d_backward", gy);
         Tensor y = forward.output();
+        requireSameFloating("max_pool2d_backward", gy, x, y);
         Tensor indices = forward.indices();
         if (indices.dtype() != DType.INT32 || !indices.shape().equals(gy.shape()) || !y.shape().equals(gy.shape())
                 || x.rank() != 4 || gy.rank() != 4 || gy.dim(0) != x.dim(0) || gy.dim(1) != x.dim(1)
@@ -573,7 +581,7 @@ public final class Ops {
                     + " do not fit together");
         }
         Backend k = backend("max_pool2d_backward", gy, x, y, indices);
-        Tensor gx = Tensor.empty(x.shape(), DType.FLOAT32, gy.device());
+        Tensor gx = Tensor.empty(x.shape(), gy.dtype(), gy.device());
         k.maxPool2dBackward(gy, x, y, indices, p, gx);
         return gx;
     }

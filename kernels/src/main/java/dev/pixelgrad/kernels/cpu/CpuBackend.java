@@ -155,6 +155,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void sumPerChannel(Tensor x, Tensor out) {
+        requireFloat32("sum_per_channel", x);
         ReductionCpu.sumPerChannel(x.hostFloats(), x.dim(0), x.dim(1), (int) x.shape().numelFrom(2), out.hostFloats());
     }
 
@@ -165,6 +166,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void argmaxChannels(Tensor x, Tensor out) {
+        requireFloat32("argmax", x);
         ReductionCpu.argmaxChannels(x.hostFloats(), x.dim(0), x.dim(1), (int) x.shape().numelFrom(2), out.hostInts());
     }
 
@@ -172,24 +174,28 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        requireFloat32("conv2d", x);
         ConvCpu.forward(Sgemm.get(), ConvGeometry.of(x, w, p, out), x.hostFloats(), w.hostFloats(),
                 bias == null ? null : bias.hostFloats(), out.hostFloats());
     }
 
     @Override
     public void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
+        requireFloat32("conv2d_backward_data", gy);
         ConvCpu.backwardData(Sgemm.get(), ConvGeometry.of(gx, w, p, gy), gy.hostFloats(), w.hostFloats(),
                 gx.hostFloats());
     }
 
     @Override
     public void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
+        requireFloat32("conv2d_backward_weight", gy);
         ConvCpu.backwardWeight(Sgemm.get(), ConvGeometry.of(x, gw, p, gy), gy.hostFloats(), x.hostFloats(),
                 gw.hostFloats());
     }
 
     @Override
     public void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        requireFloat32("conv_transpose2d", x);
         ConvGeometry g = ConvGeometry.transposed(x, w, p, out);
         ConvCpu.backwardData(Sgemm.get(), g, x.hostFloats(), w.hostFloats(), out.hostFloats());
         if (bias != null) {
@@ -200,12 +206,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
+        requireFloat32("conv_transpose2d_backward_data", gy);
         ConvCpu.forward(Sgemm.get(), ConvGeometry.transposed(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null,
                 gx.hostFloats());
     }
 
     @Override
     public void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
+        requireFloat32("conv_transpose2d_backward_weight", gy);
         // The conv's weight gradient with its output gradient = x and its input = gy.
         ConvCpu.backwardWeight(Sgemm.get(), ConvGeometry.transposed(x, gw, p, gy), x.hostFloats(), gy.hostFloats(),
                 gw.hostFloats());
@@ -215,12 +223,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool2d(Tensor x, PoolParams p, Tensor out, Tensor indices) {
+        requireFloat32("max_pool2d", x);
         PoolCpu.forward(x.hostFloats(), x.dim(0) * x.dim(1), x.dim(2), x.dim(3), p, out.dim(2), out.dim(3),
                 out.hostFloats(), indices.hostInts());
     }
 
     @Override
     public void maxPool2dBackward(Tensor gy, Tensor x, Tensor y, Tensor indices, PoolParams p, Tensor gx) {
+        requireFloat32("max_pool2d_backward", gy);
         PoolCpu.backward(gy.hostFloats(), indices.hostInts(), gy.dim(0) * gy.dim(1), gy.dim(2) * gy.dim(3),
                 gx.hostFloats(), gx.dim(2) * gx.dim(3));
     }

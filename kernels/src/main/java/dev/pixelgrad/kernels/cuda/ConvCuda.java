@@ -4,6 +4,7 @@ import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
 import dev.pixelgrad.kernels.ConvGeometry;
 import dev.pixelgrad.tensor.ConvParams;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Tensor;
 
 /**
@@ -12,9 +13,15 @@ import dev.pixelgrad.tensor.Tensor;
  * routines as the CPU's ConvCpu (forward, backward-data via col2im, backward-weight). A transposed
  * convolution is the adjoint of the convolution {@link ConvGeometry#transposed} describes, so it runs
  * the same routines with roles swapped. A 1x1 stride-1 unpadded convolution multiplies directly.
+ *
+ * <p>On bfloat16 tensors (all of one type, as PyTorch's autocast convolutions) cuDNN gets bfloat16
+ * descriptors; ours stages bfloat16 im2col bands for gemm_bf16.cu, and every output element is rounded to
+ * bfloat16 once, after its whole sum in float32: the forward pass's GEMM writes bfloat16 directly (each
+ * output belongs to one band), while the backward passes, whose outputs sum over bands (col2im) or
+ * images (the weight), accumulate in a float32 buffer that is cast once at the end.
  */
 final class ConvCuda {
-    /** Upper bound on the floats of one im2col band (256 MiB). */
+    /** Upper bound on the elements of one im2col band (256 MiB of float32). */
     private static final long COL_BUDGET_ELEMENTS = 64L << 20;
 
     private final CudaRuntime rt;
@@ -35,43 +42,44 @@ final class ConvCuda {
 
     void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
         if (!emptyBatch(x, null)) {
-            forward(ConvGeometry.of(x, w, p, out), "conv2d", addressOf(x), addressOf(w), addressOf(out));
+            forward(ConvGeometry.of(x, w, p, out), "conv2d", x.dtype(), addressOf(x), addressOf(w), addressOf(out));
             addBias(bias, out);
         }
     }
 
     void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
         if (!emptyBatch(gy, null)) {
-            backwardData(ConvGeometry.of(gx, w, p, gy), "conv2d", addressOf(gy), addressOf(w), addressOf(gx));
+            backwardData(ConvGeometry.of(gx, w, p, gy), "conv2d", gy.dtype(), addressOf(gy), addressOf(w), addressOf(gx));
         }
     }
 
     void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
         if (!emptyBatch(gy, gw)) {
-            backwardWeight(ConvGeometry.of(x, gw, p, gy), "conv2d", addressOf(gy), addressOf(x), addressOf(gw));
+            backwardWeight(ConvGeometry.of(x, gw, p, gy), "conv2d", gy.dtype(), addressOf(gy), addressOf(x),
+                    addressOf(gw));
         }
     }
 
     void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
         if (!emptyBatch(x, null)) {
-            backwardData(ConvGeometry.transposed(x, w, p, out), "conv_transpose2d", addressOf(x), addressOf(w),
-                    addressOf(out));
+            backwardData(ConvGeometry.transposed(x, w, p, out), "conv_transpose2d", x.dtype(), addressOf(x),
+                    addressOf(w), addressOf(out));
             addBias(bias, out);
         }
     }
 
     void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
         if (!emptyBatch(gy, null)) {
-            forward(ConvGeometry.transposed(gx, w, p, gy), "conv_transpose2d", addressOf(gy), addressOf(w),
-                    addressOf(gx));
+            forward(ConvGeometry.transposed(gx, w, p, gy), "conv_transpose2d", gy.dtype(), addressOf(gy),
+                    addressOf(w), addressOf(gx));
         }
     }
 
     /** The conv's weight gradient with its input = gy and its output gradient = x. */
     void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
         if (!emptyBatch(gy, gw)) {
-            backwardWeight(ConvGeometry.transposed(x, gw, p, gy), "conv_transpose2d", addressOf(x), addressOf(gy),
-                    addressOf(gw));
+            backwardWeight(ConvGeometry.transposed(x, gw, p, gy), "conv_transpose2d", gy.dtype(), addressOf(x),
+                    addressOf(gy), addressOf(gw));
         }
     }
 
@@ -87,7 +95,7 @@ final class ConvCuda {
             return false;
         }
         if (weightGradient != null) {
-            rt.driver.fill32(addressOf(weightGradient), 0, weightGradient.numel());
+            rt.fill(weightGradient, 0f);
         }
         return true;
     }
@@ -95,20 +103,28 @@ final class ConvCuda {
     // ------------------------------------------------------------------ the three passes
 
     /**
-     * The sizes our im2col passes work with: the GEMM's inner dimension (colRows) and output positions
-     * as ints (our SGEMM takes ints), the band of positions whose im2col matrix stays within budget,
-     * and one image's input and output in bytes.
+     * The sizes our im2col passes work with: the element type, the GEMM's inner dimension (colRows) and
+     * output positions as ints (our GEMMs take ints), the band of positions whose im2col matrix stays within
+     * budget, and one image's input and output in bytes.
      */
-    private record OwnPass(int colRows, int positions, long band, long inputImageBytes, long outputImageBytes) {
-        static OwnPass of(ConvGeometry g) {
+    private record OwnPass(DType type, int colRows, int positions, long band, long inputImageBytes,
+                           long outputImageBytes) {
+        static OwnPass of(ConvGeometry g, DType type) {
             long band = Math.min(g.positions(), Math.max(1, COL_BUDGET_ELEMENTS / Math.max(1, g.colRows())));
-            return new OwnPass(Math.toIntExact(g.colRows()), Math.toIntExact(g.positions()), band,
-                    g.inputElements() * Float.BYTES, g.outputElements() * Float.BYTES);
+            return new OwnPass(type, Math.toIntExact(g.colRows()), Math.toIntExact(g.positions()), band,
+                    g.inputElements() * type.byteSize(), g.outputElements() * type.byteSize());
         }
 
-        /** The im2col band buffer, or null where the input already is that matrix (pointwise). */
-        CachingAllocator.Block colBuffer(ConvGeometry g, CachingAllocator allocator) {
-            return g.isPointwise() ? null : allocator.allocate((long) colRows * band * Float.BYTES);
+        boolean bf16() {
+            return type == DType.BFLOAT16;
+        }
+
+        /**
+         * A band buffer of elements of {@code elementBytes} (im2col's in the element type, the backward-data
+         * GEMM's in float32), or null where the input already is that matrix (pointwise).
+         */
+        CachingAllocator.Block colBuffer(ConvGeometry g, CachingAllocator allocator, int elementBytes) {
+            return g.isPointwise() ? null : allocator.allocate((long) colRows * band * elementBytes);
         }
     }
 
@@ -118,34 +134,60 @@ final class ConvCuda {
         }
     }
 
-    private void im2col(ConvGeometry g, long xImage, long col, long p0, long pc) {
-        k.im2col_f32(Grid.linear(g.colRows() * pc), xImage, col, g.cIn(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(),
-                g.strideW(), g.padH(), g.padW(), g.outW(), p0, pc);
+    private void im2col(OwnPass s, ConvGeometry g, long xImage, long col, long p0, long pc) {
+        Grid grid = Grid.linear(g.colRows() * pc);
+        if (s.bf16()) {
+            k.im2col_bf16(grid, xImage, col, g.cIn(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(),
+                    g.padW(), g.outW(), p0, pc);
+        } else {
+            k.im2col_f32(grid, xImage, col, g.cIn(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(),
+                    g.padW(), g.outW(), p0, pc);
+        }
+    }
+
+    /**
+     * C = op(A) op(B) + beta C with our GEMM for the pass's type: on bfloat16 A and B, C is bfloat16 unless
+     * {@code float32Out}; on float32 everything is float32.
+     */
+    private void multiply(OwnPass s, boolean float32Out, boolean transA, boolean transB, int m, int n, int kk, long a,
+                          int lda, long b, int ldb, float beta, long c, int ldc) {
+        if (s.bf16()) {
+            gemm.ownBf16(transA, transB, m, n, kk, 1f, a, lda, b, ldb, beta, c, !float32Out, ldc);
+        } else {
+            gemm.own(transA, transB, m, n, kk, 1f, a, lda, b, ldb, beta, c, ldc);
+        }
+    }
+
+    /** A float32 buffer of {@code elements} for a bfloat16 pass's sums, or null on float32 (they go to the output). */
+    private CachingAllocator.Block float32Sums(OwnPass s, long elements) {
+        return s.bf16() ? rt.allocator.allocate(elements * Float.BYTES) : null;
     }
 
     /** y = conv(x, w), overwriting y (bias added by the caller). */
-    void forward(ConvGeometry g, String op, long x, long w, long y) {
+    void forward(ConvGeometry g, String op, DType type, long x, long w, long y) {
         Cudnn cudnn = vendor.cudnn(op);
         if (cudnn != null) {
-            cudnn.forward(g, x, w, y, rt.allocator);
+            cudnn.forward(g, type, x, w, y, rt.allocator);
             return;
         }
-        OwnPass s = OwnPass.of(g);
+        OwnPass s = OwnPass.of(g, type);
         int kk = s.colRows();
         int p = s.positions();
-        CachingAllocator.Block col = s.colBuffer(g, rt.allocator);
+        CachingAllocator.Block col = s.colBuffer(g, rt.allocator, type.byteSize());
         try {
             for (int img = 0; img < g.n(); img++) {
                 long xi = x + img * s.inputImageBytes();
                 long yi = y + img * s.outputImageBytes();
                 if (g.isPointwise()) {
-                    gemm.own(false, false, g.cOut(), p, kk, 1f, w, kk, xi, p, 0f, yi, p);
+                    multiply(s, false, false, false, g.cOut(), p, kk, w, kk, xi, p, 0f, yi, p);
                     continue;
                 }
                 for (long p0 = 0; p0 < p; p0 += s.band()) {
                     int pc = (int) Math.min(s.band(), p - p0);
-                    im2col(g, xi, col.address(), p0, pc);
-                    gemm.own(false, false, g.cOut(), pc, kk, 1f, w, kk, col.address(), pc, 0f, yi + p0 * Float.BYTES, p);
+                    im2col(s, g, xi, col.address(), p0, pc);
+                    // Each output belongs to one band: written in the output's type directly.
+                    multiply(s, false, false, false, g.cOut(), pc, kk, w, kk, col.address(), pc, 0f,
+                            yi + p0 * type.byteSize(), p);
                 }
             }
         } finally {
@@ -154,76 +196,89 @@ final class ConvCuda {
     }
 
     /** gx = the gradient of conv(x, w) with respect to x, overwriting gx. */
-    private void backwardData(ConvGeometry g, String op, long gy, long w, long gx) {
+    private void backwardData(ConvGeometry g, String op, DType type, long gy, long w, long gx) {
         Cudnn cudnn = vendor.cudnn(op);
         if (cudnn != null) {
-            cudnn.backwardData(g, w, gy, gx, rt.allocator);
+            cudnn.backwardData(g, type, w, gy, gx, rt.allocator);
             return;
         }
-        OwnPass s = OwnPass.of(g);
+        OwnPass s = OwnPass.of(g, type);
         int kk = s.colRows();
         int p = s.positions();
         if (g.isPointwise()) {
             for (int img = 0; img < g.n(); img++) {
-                gemm.own(true, false, kk, p, g.cOut(), 1f, w, kk, gy + img * s.outputImageBytes(), p, 0f,
+                multiply(s, false, true, false, kk, p, g.cOut(), w, kk, gy + img * s.outputImageBytes(), p, 0f,
                         gx + img * s.inputImageBytes(), p);
             }
             return;
         }
         long inputImageElements = g.inputElements();
-        rt.driver.fill32(gx, 0, g.n() * inputImageElements);
-        CachingAllocator.Block col = s.colBuffer(g, rt.allocator);
+        CachingAllocator.Block col = s.colBuffer(g, rt.allocator, Float.BYTES);
+        CachingAllocator.Block sums = float32Sums(s, inputImageElements);
         try {
             for (int img = 0; img < g.n(); img++) {
                 long gxi = gx + img * s.inputImageBytes();
+                long sum = sums != null ? sums.address() : gxi;
+                rt.driver.fill32(sum, 0, inputImageElements);
                 for (long p0 = 0; p0 < p; p0 += s.band()) {
                     int pc = (int) Math.min(s.band(), p - p0);
-                    gemm.own(true, false, kk, pc, g.cOut(), 1f, w, kk, gy + img * s.outputImageBytes() + p0 * Float.BYTES,
-                            p, 0f, col.address(), pc);
+                    multiply(s, true, true, false, kk, pc, g.cOut(), w, kk,
+                            gy + img * s.outputImageBytes() + p0 * type.byteSize(), p, 0f, col.address(), pc);
                     // One thread per input element: col2im gathers, so it needs no atomics.
-                    k.col2im_add_f32(Grid.linear(inputImageElements), col.address(), gxi, g.cIn(), g.h(), g.w(), g.kh(),
+                    k.col2im_add_f32(Grid.linear(inputImageElements), col.address(), sum, g.cIn(), g.h(), g.w(), g.kh(),
                             g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(), g.outW(), p0, pc);
+                }
+                if (sums != null) {
+                    k.cast_f32_to_bf16(Grid.linear(inputImageElements), sum, gxi, inputImageElements);
                 }
             }
         } finally {
             release(col);
+            release(sums);
         }
     }
 
     /** gw = the gradient of conv(x, w) with respect to w, overwriting gw (summed over images). */
-    private void backwardWeight(ConvGeometry g, String op, long gy, long x, long gw) {
+    private void backwardWeight(ConvGeometry g, String op, DType type, long gy, long x, long gw) {
         Cudnn cudnn = vendor.cudnn(op);
         if (cudnn != null) {
-            cudnn.backwardFilter(g, x, gy, gw, rt.allocator);
+            cudnn.backwardFilter(g, type, x, gy, gw, rt.allocator);
             return;
         }
-        OwnPass s = OwnPass.of(g);
+        OwnPass s = OwnPass.of(g, type);
         int kk = s.colRows();
         int p = s.positions();
+        long weightElements = g.cOut() * (long) kk;
         boolean first = true;
-        CachingAllocator.Block col = s.colBuffer(g, rt.allocator);
+        CachingAllocator.Block col = s.colBuffer(g, rt.allocator, type.byteSize());
+        CachingAllocator.Block sums = float32Sums(s, weightElements);
+        long sum = sums != null ? sums.address() : gw;
         try {
             for (int img = 0; img < g.n(); img++) {
                 long gyi = gy + img * s.outputImageBytes();
                 long xi = x + img * s.inputImageBytes();
                 if (g.isPointwise()) {
-                    gemm.own(false, true, g.cOut(), kk, p, 1f, gyi, p, xi, p, first ? 0f : 1f, gw, kk);
+                    multiply(s, true, false, true, g.cOut(), kk, p, gyi, p, xi, p, first ? 0f : 1f, sum, kk);
                     first = false;
                     continue;
                 }
                 for (long p0 = 0; p0 < p; p0 += s.band()) {
                     int pc = (int) Math.min(s.band(), p - p0);
-                    im2col(g, xi, col.address(), p0, pc);
-                    gemm.own(false, true, g.cOut(), kk, pc, 1f, gyi + p0 * Float.BYTES, p, col.address(), pc,
-                            first ? 0f : 1f, gw, kk);
+                    im2col(s, g, xi, col.address(), p0, pc);
+                    multiply(s, true, false, true, g.cOut(), kk, pc, gyi + p0 * type.byteSize(), p, col.address(), pc,
+                            first ? 0f : 1f, sum, kk);
                     first = false;
                 }
             }
+            if (first) {
+                rt.driver.fill32(sum, 0, weightElements);
+            }
+            if (sums != null) {
+                k.cast_f32_to_bf16(Grid.linear(weightElements), sum, gw, weightElements);
+            }
         } finally {
             release(col);
-        }
-        if (first) {
-            rt.driver.fill32(gw, 0, g.cOut() * (long) kk);
+            release(sums);
         }
     }
 }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.pixelgrad.kernels.ConvGeometry;
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,15 +24,21 @@ import java.util.function.IntPredicate;
  * used: its Java API on Maven Central stops at cuDNN 7/8 and its native part does not load next to
  * cuDNN 9.) Convolutions follow {@link Precision}: FP32 runs in FMA math (no tensor cores), so results
  * match the CPU to float rounding; TF32 allows tensor cores (CUDNN_DEFAULT_MATH, as PyTorch sets it for
- * {@code torch.backends.cudnn.allow_tf32}). Algorithms come from cuDNN's heuristics, once per shape,
- * pass and precision, and each runs in the math type the heuristics reported for it.
+ * {@code torch.backends.cudnn.allow_tf32}). bfloat16 tensors get bfloat16 descriptors with float32
+ * compute and tensor-op math, as PyTorch's bfloat16 convolutions (cuDNN's only bfloat16 configuration
+ * for them: bfloat16 data, float32 sums). Algorithms come from cuDNN's heuristics, once per shape, pass,
+ * type and precision, and each runs in the math type the heuristics reported for it.
  */
 final class Cudnn {
     private static final int NCHW = 0;
+    /** cudnnDataType_t: CUDNN_DATA_FLOAT, CUDNN_DATA_BFLOAT16. */
     private static final int FLOAT = 0;
+    private static final int BFLOAT16 = 9;
     private static final int CROSS_CORRELATION = 1;
     /** cudnnMathType_t: DEFAULT lets FP32 convolutions use TF32 tensor cores (compute capability 8.0+). */
     private static final int DEFAULT_MATH = 0;
+    /** Tensor cores allowed: what PyTorch sets for bfloat16 (and half) convolutions. */
+    private static final int TENSOR_OP_MATH = 1;
     private static final int FMA_MATH = 3;
     /** The mathType field of cudnnConvolution*AlgoPerf_t. */
     private static final long PERF_MATH_TYPE = 28;
@@ -158,18 +165,19 @@ final class Cudnn {
             return d;
         }
 
-        MemorySegment tensor(int n, int c, int h, int w) throws Throwable {
+        MemorySegment tensor(DType type, int n, int c, int h, int w) throws Throwable {
             MemorySegment d = create(createTensor, destroyTensor, "cudnnCreateTensorDescriptor");
-            check((int) setTensor4d.invokeExact(d, NCHW, FLOAT, n, c, h, w), "cudnnSetTensor4dDescriptor");
+            check((int) setTensor4d.invokeExact(d, NCHW, dataType(type), n, c, h, w), "cudnnSetTensor4dDescriptor");
             return d;
         }
 
-        MemorySegment filter(int k, int c, int h, int w) throws Throwable {
+        MemorySegment filter(DType type, int k, int c, int h, int w) throws Throwable {
             MemorySegment d = create(createFilter, destroyFilter, "cudnnCreateFilterDescriptor");
-            check((int) setFilter4d.invokeExact(d, FLOAT, NCHW, k, c, h, w), "cudnnSetFilter4dDescriptor");
+            check((int) setFilter4d.invokeExact(d, dataType(type), NCHW, k, c, h, w), "cudnnSetFilter4dDescriptor");
             return d;
         }
 
+        /** A convolution computing in float32 (for float32 and for bfloat16 tensors alike). */
         MemorySegment conv(int ph, int pw, int sh, int sw, int mathType) throws Throwable {
             MemorySegment d = create(createConv, destroyConv, "cudnnCreateConvolutionDescriptor");
             check((int) setConv2d.invokeExact(d, ph, pw, sh, sw, 1, 1, CROSS_CORRELATION, FLOAT),
@@ -211,12 +219,20 @@ final class Cudnn {
         return MemorySegment.ofAddress(address);
     }
 
+    private static int dataType(DType type) {
+        return switch (type) {
+            case FLOAT32 -> FLOAT;
+            case BFLOAT16 -> BFLOAT16;
+            case INT32 -> throw new IllegalArgumentException("cuDNN: no int32 convolutions or pooling here");
+        };
+    }
+
     /**
      * Algorithms left out in FP32: FFT and Winograd trade FP32 accuracy for speed (errors well above float
      * rounding), which would break parity with the CPU. Forward: FFT 4, FFT_TILING 5, WINOGRAD 6 and 7;
      * backward data: FFT 2, FFT_TILING 3, WINOGRAD 4 and 5; backward filter: FFT 2, WINOGRAD_NONFUSED 4,
-     * FFT_TILING 5. In TF32 every algorithm is allowed, as in PyTorch: there the bar is TF32's rounding
-     * of the inputs (2^-11 relative), not float rounding.
+     * FFT_TILING 5. In TF32 and on bfloat16 every algorithm is allowed, as in PyTorch: there the bar is
+     * the rounding of the inputs (2^-11 and 2^-8 relative), not float rounding.
      */
     private static boolean inexact(String pass, int algo) {
         if (pass.equals("fwd")) {
@@ -289,21 +305,22 @@ final class Cudnn {
      * One pass of a convolution: descriptors for x, w, y and the convolution, the algorithm (chosen once
      * per shape, pass and precision), a workspace from the caching allocator, then the call.
      */
-    private void convolve(String pass, ConvGeometry g, AlgoQueryFor query, WorkspaceQueryFor workspace, ConvCall call,
-                          CachingAllocator memory) {
+    private void convolve(String pass, ConvGeometry g, DType type, AlgoQueryFor query, WorkspaceQueryFor workspace,
+                          ConvCall call, CachingAllocator memory) {
         try (Descriptors d = new Descriptors()) {
-            MemorySegment xd = d.tensor(g.n(), g.cIn(), g.h(), g.w());
-            MemorySegment wd = d.filter(g.cOut(), g.cIn(), g.kh(), g.kw());
-            MemorySegment yd = d.tensor(g.n(), g.cOut(), g.outH(), g.outW());
-            Precision precision = Precision.current();
-            String key = precision + " " + pass + " " + key(g);
+            MemorySegment xd = d.tensor(type, g.n(), g.cIn(), g.h(), g.w());
+            MemorySegment wd = d.filter(type, g.cOut(), g.cIn(), g.kh(), g.kw());
+            MemorySegment yd = d.tensor(type, g.n(), g.cOut(), g.outH(), g.outW());
+            boolean bf16 = type == DType.BFLOAT16;
+            boolean tf32 = !bf16 && Precision.current() == Precision.TF32;
+            String key = (bf16 ? "bf16 " : tf32 ? "tf32 " : "fp32 ") + pass + " " + key(g);
             long[] algo = algorithms.get(key);
-            // A shape seen before runs in the math type chosen for it; a new one asks the heuristics in the
-            // precision's own (TF32: DEFAULT, which lets them offer tensor-core algorithms).
-            int mathType = algo != null ? (int) algo[2] : precision == Precision.TF32 ? DEFAULT_MATH : FMA_MATH;
+            // A shape seen before runs in the math type chosen for it; a new one asks the heuristics in its
+            // type's and precision's own (TF32: DEFAULT, which lets them offer tensor-core algorithms).
+            int mathType = algo != null ? (int) algo[2] : bf16 ? TENSOR_OP_MATH : tf32 ? DEFAULT_MATH : FMA_MATH;
             MemorySegment cd = d.conv(g.padH(), g.padW(), g.strideH(), g.strideW(), mathType);
             if (algo == null) {
-                IntPredicate allowed = precision == Precision.TF32 ? a -> true : a -> !inexact(pass, a);
+                IntPredicate allowed = bf16 || tf32 ? a -> true : a -> !inexact(pass, a);
                 algo = choose(d, key, allowed, (req, ret, perf) -> query.run(xd, wd, yd, cd, req, ret, perf),
                         (a, math, size) -> {
                             d.setMath(cd, math);
@@ -339,8 +356,8 @@ final class Cudnn {
     }
 
     /** y = conv(x, w), overwriting y. */
-    void forward(ConvGeometry g, long x, long w, long y, CachingAllocator memory) {
-        convolve("fwd", g,
+    void forward(ConvGeometry g, DType type, long x, long w, long y, CachingAllocator memory) {
+        convolve("fwd", g, type,
                 (xd, wd, yd, cd, req, ret, perf) -> (int) fwdAlgo.invokeExact(handle, xd, wd, cd, yd, req, ret, perf),
                 (xd, wd, yd, cd, a, size) -> (int) fwdWorkspace.invokeExact(handle, xd, wd, cd, yd, a, size),
                 (xd, wd, yd, cd, a, ws, bytes) -> (int) fwd.invokeExact(handle, one, xd, at(x), wd, at(w), cd, a, ws,
@@ -348,8 +365,8 @@ final class Cudnn {
     }
 
     /** dx = the gradient with respect to x, from dy and w, overwriting dx. */
-    void backwardData(ConvGeometry g, long w, long dy, long dx, CachingAllocator memory) {
-        convolve("bwd-data", g,
+    void backwardData(ConvGeometry g, DType type, long w, long dy, long dx, CachingAllocator memory) {
+        convolve("bwd-data", g, type,
                 (xd, wd, yd, cd, req, ret, perf) -> (int) bwdDataAlgo.invokeExact(handle, wd, yd, cd, xd, req, ret, perf),
                 (xd, wd, yd, cd, a, size) -> (int) bwdDataWorkspace.invokeExact(handle, wd, yd, cd, xd, a, size),
                 (xd, wd, yd, cd, a, ws, bytes) -> (int) bwdData.invokeExact(handle, one, wd, at(w), yd, at(dy), cd, a, ws,
@@ -357,8 +374,8 @@ final class Cudnn {
     }
 
     /** dw = the gradient with respect to w, from x and dy, overwriting dw. */
-    void backwardFilter(ConvGeometry g, long x, long dy, long dw, CachingAllocator memory) {
-        convolve("bwd-filter", g,
+    void backwardFilter(ConvGeometry g, DType type, long x, long dy, long dw, CachingAllocator memory) {
+        convolve("bwd-filter", g, type,
                 (xd, wd, yd, cd, req, ret, perf) -> (int) bwdFilterAlgo.invokeExact(handle, xd, yd, cd, wd, req, ret, perf),
                 (xd, wd, yd, cd, a, size) -> (int) bwdFilterWorkspace.invokeExact(handle, xd, yd, cd, wd, a, size),
                 (xd, wd, yd, cd, a, ws, bytes) -> (int) bwdFilter.invokeExact(handle, one, xd, at(x), yd, at(dy), cd, a,
@@ -366,10 +383,10 @@ final class Cudnn {
     }
 
     /** db[c] = sum of dy[n, c, i, j]: the bias gradient (dy viewed as [n, c, h, w]). */
-    void biasGrad(int n, int c, int h, int w, long dy, long db) {
+    void biasGrad(DType type, int n, int c, int h, int w, long dy, long db) {
         try (Descriptors d = new Descriptors()) {
-            MemorySegment dyd = d.tensor(n, c, h, w);
-            MemorySegment dbd = d.tensor(1, c, 1, 1);
+            MemorySegment dyd = d.tensor(type, n, c, h, w);
+            MemorySegment dbd = d.tensor(type, 1, c, 1, 1);
             check((int) bwdBias.invokeExact(handle, one, dyd, at(dy), zero, dbd, at(db)), "cudnnConvolutionBackwardBias");
         } catch (RuntimeException e) {
             throw e;
@@ -381,12 +398,12 @@ final class Cudnn {
     // ------------------------------------------------------------------ pooling
 
     /** Max pooling of x [n, c, h, w] into y [n, c, oh, ow]; the caller makes oh, ow cuDNN's floor sizes. */
-    void maxPoolForward(int n, int c, int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int sh, int sw,
-                        long x, long y) {
+    void maxPoolForward(DType type, int n, int c, int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int sh,
+                        int sw, long x, long y) {
         try (Descriptors d = new Descriptors()) {
             MemorySegment pd = d.pool(kh, kw, ph, pw, sh, sw);
-            MemorySegment xd = d.tensor(n, c, h, w);
-            MemorySegment yd = d.tensor(n, c, oh, ow);
+            MemorySegment xd = d.tensor(type, n, c, h, w);
+            MemorySegment yd = d.tensor(type, n, c, oh, ow);
             check((int) poolFwd.invokeExact(handle, pd, one, xd, at(x), zero, yd, at(y)), "cudnnPoolingForward");
         } catch (RuntimeException e) {
             throw e;
@@ -395,12 +412,12 @@ final class Cudnn {
         }
     }
 
-    void maxPoolBackward(int n, int c, int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int sh, int sw,
-                         long y, long dy, long x, long dx) {
+    void maxPoolBackward(DType type, int n, int c, int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int sh,
+                         int sw, long y, long dy, long x, long dx) {
         try (Descriptors d = new Descriptors()) {
             MemorySegment pd = d.pool(kh, kw, ph, pw, sh, sw);
-            MemorySegment xd = d.tensor(n, c, h, w);
-            MemorySegment yd = d.tensor(n, c, oh, ow);
+            MemorySegment xd = d.tensor(type, n, c, h, w);
+            MemorySegment yd = d.tensor(type, n, c, oh, ow);
             check((int) poolBwd.invokeExact(handle, pd, one, yd, at(y), yd, at(dy), xd, at(x), zero, xd, at(dx)),
                     "cudnnPoolingBackward");
         } catch (RuntimeException e) {

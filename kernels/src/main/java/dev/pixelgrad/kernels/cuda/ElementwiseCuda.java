@@ -64,18 +64,18 @@ final class ElementwiseCuda {
     }
 
     void crop(Tensor x, int offH, int offW, Tensor out) {
-        if (bf16(out)) {
-            long n = out.numel();
-            k.crop_bf16(Grid.linear(n), addressOf(x), addressOf(out), x.dim(2), x.dim(3), offH, offW, out.dim(2),
-                    out.dim(3), n);
-        } else {
-            crop(addressOf(x), x.dim(2), x.dim(3), offH, offW, addressOf(out), out.dim(2), out.dim(3), out.numel());
-        }
+        crop(out.dtype(), addressOf(x), x.dim(2), x.dim(3), offH, offW, addressOf(out), out.dim(2), out.dim(3),
+                out.numel());
     }
 
-    /** out [planes, outH, outW] = x [planes, inH, inW] from row offH, column offW (float32, on raw addresses). */
-    void crop(long x, int inH, int inW, int offH, int offW, long out, int outH, int outW, long outElements) {
-        k.crop_f32(Grid.linear(outElements), x, out, inH, inW, offH, offW, outH, outW, outElements);
+    /** out [planes, outH, outW] = x [planes, inH, inW] from row offH, column offW (on raw addresses). */
+    void crop(DType type, long x, int inH, int inW, int offH, int offW, long out, int outH, int outW, long outElements) {
+        Grid grid = Grid.linear(outElements);
+        if (type == DType.BFLOAT16) {
+            k.crop_bf16(grid, x, out, inH, inW, offH, offW, outH, outW, outElements);
+        } else {
+            k.crop_f32(grid, x, out, inH, inW, offH, offW, outH, outW, outElements);
+        }
     }
 
     void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {

@@ -21,6 +21,7 @@ final class Kernels {
     /** Every kernel, in file then source order. */
     static final List<Entry> ALL = List.of(
             new Entry("conv", "im2col_f32", "ppiiiiiiiiiill"),
+            new Entry("conv", "im2col_bf16", "ppiiiiiiiiiill"),
             new Entry("conv", "col2im_add_f32", "ppiiiiiiiiiill"),
             new Entry("elementwise", "add_f32", "pppl"),
             new Entry("elementwise", "add_bf16", "pppl"),
@@ -62,16 +63,22 @@ final class Kernels {
             new Entry("optim", "sgd_step_f32", "pppfffl"),
             new Entry("optim", "adam_step_f32", "ppppffffffl"),
             new Entry("pool", "maxpool_forward_f32", "pppliiiiiiiiii"),
+            new Entry("pool", "maxpool_forward_bf16", "pppliiiiiiiiii"),
             new Entry("pool", "maxpool_backward_f32", "pppliiiiiiiiii"),
+            new Entry("pool", "maxpool_backward_bf16", "pppliiiiiiiiii"),
             new Entry("pool", "pad_neg_inf_f32", "ppliiii"),
+            new Entry("pool", "pad_neg_inf_bf16", "ppliiii"),
             new Entry("reduce", "sum_partial_f32", "ppl"),
             new Entry("reduce", "sum_finish_f32", "pidp"),
             new Entry("reduce", "sum_per_channel_f32", "ppiil"),
+            new Entry("reduce", "sum_per_channel_bf16", "ppiil"),
             new Entry("reduce", "argmax_channels_f32", "ppiil"),
+            new Entry("reduce", "argmax_channels_bf16", "ppiil"),
             new Entry("reduce", "check_labels_i32", "piilpp"),
             new Entry("reduce", "confusion_matrix_i32", "pppiil"));
 
     private final Kernel im2col_f32;
+    private final Kernel im2col_bf16;
     private final Kernel col2im_add_f32;
     private final Kernel add_f32;
     private final Kernel add_bf16;
@@ -113,17 +120,23 @@ final class Kernels {
     private final Kernel sgd_step_f32;
     private final Kernel adam_step_f32;
     private final Kernel maxpool_forward_f32;
+    private final Kernel maxpool_forward_bf16;
     private final Kernel maxpool_backward_f32;
+    private final Kernel maxpool_backward_bf16;
     private final Kernel pad_neg_inf_f32;
+    private final Kernel pad_neg_inf_bf16;
     private final Kernel sum_partial_f32;
     private final Kernel sum_finish_f32;
     private final Kernel sum_per_channel_f32;
+    private final Kernel sum_per_channel_bf16;
     private final Kernel argmax_channels_f32;
+    private final Kernel argmax_channels_bf16;
     private final Kernel check_labels_i32;
     private final Kernel confusion_matrix_i32;
 
     Kernels(CudaDriver driver) {
         im2col_f32 = new Kernel(driver, "conv", "im2col_f32", "ppiiiiiiiiiill");
+        im2col_bf16 = new Kernel(driver, "conv", "im2col_bf16", "ppiiiiiiiiiill");
         col2im_add_f32 = new Kernel(driver, "conv", "col2im_add_f32", "ppiiiiiiiiiill");
         add_f32 = new Kernel(driver, "elementwise", "add_f32", "pppl");
         add_bf16 = new Kernel(driver, "elementwise", "add_bf16", "pppl");
@@ -165,12 +178,17 @@ final class Kernels {
         sgd_step_f32 = new Kernel(driver, "optim", "sgd_step_f32", "pppfffl");
         adam_step_f32 = new Kernel(driver, "optim", "adam_step_f32", "ppppffffffl");
         maxpool_forward_f32 = new Kernel(driver, "pool", "maxpool_forward_f32", "pppliiiiiiiiii");
+        maxpool_forward_bf16 = new Kernel(driver, "pool", "maxpool_forward_bf16", "pppliiiiiiiiii");
         maxpool_backward_f32 = new Kernel(driver, "pool", "maxpool_backward_f32", "pppliiiiiiiiii");
+        maxpool_backward_bf16 = new Kernel(driver, "pool", "maxpool_backward_bf16", "pppliiiiiiiiii");
         pad_neg_inf_f32 = new Kernel(driver, "pool", "pad_neg_inf_f32", "ppliiii");
+        pad_neg_inf_bf16 = new Kernel(driver, "pool", "pad_neg_inf_bf16", "ppliiii");
         sum_partial_f32 = new Kernel(driver, "reduce", "sum_partial_f32", "ppl");
         sum_finish_f32 = new Kernel(driver, "reduce", "sum_finish_f32", "pidp");
         sum_per_channel_f32 = new Kernel(driver, "reduce", "sum_per_channel_f32", "ppiil");
+        sum_per_channel_bf16 = new Kernel(driver, "reduce", "sum_per_channel_bf16", "ppiil");
         argmax_channels_f32 = new Kernel(driver, "reduce", "argmax_channels_f32", "ppiil");
+        argmax_channels_bf16 = new Kernel(driver, "reduce", "argmax_channels_bf16", "ppiil");
         check_labels_i32 = new Kernel(driver, "reduce", "check_labels_i32", "piilpp");
         confusion_matrix_i32 = new Kernel(driver, "reduce", "confusion_matrix_i32", "pppiil");
     }
@@ -179,6 +197,7 @@ final class Kernels {
     Map<String, Long> launches() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("im2col_f32", im2col_f32.launches());
+        m.put("im2col_bf16", im2col_bf16.launches());
         m.put("col2im_add_f32", col2im_add_f32.launches());
         m.put("add_f32", add_f32.launches());
         m.put("add_bf16", add_bf16.launches());
@@ -220,12 +239,17 @@ final class Kernels {
         m.put("sgd_step_f32", sgd_step_f32.launches());
         m.put("adam_step_f32", adam_step_f32.launches());
         m.put("maxpool_forward_f32", maxpool_forward_f32.launches());
+        m.put("maxpool_forward_bf16", maxpool_forward_bf16.launches());
         m.put("maxpool_backward_f32", maxpool_backward_f32.launches());
+        m.put("maxpool_backward_bf16", maxpool_backward_bf16.launches());
         m.put("pad_neg_inf_f32", pad_neg_inf_f32.launches());
+        m.put("pad_neg_inf_bf16", pad_neg_inf_bf16.launches());
         m.put("sum_partial_f32", sum_partial_f32.launches());
         m.put("sum_finish_f32", sum_finish_f32.launches());
         m.put("sum_per_channel_f32", sum_per_channel_f32.launches());
+        m.put("sum_per_channel_bf16", sum_per_channel_bf16.launches());
         m.put("argmax_channels_f32", argmax_channels_f32.launches());
+        m.put("argmax_channels_bf16", argmax_channels_bf16.launches());
         m.put("check_labels_i32", check_labels_i32.launches());
         m.put("confusion_matrix_i32", confusion_matrix_i32.launches());
         return m;
@@ -234,6 +258,11 @@ final class Kernels {
     /** conv.cu: {@code im2col_f32(const float*x, float*col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc)} */
     void im2col_f32(Grid grid, long x, long col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc) {
         im2col_f32.ptr(0, x).ptr(1, col).i32(2, cin).i32(3, h).i32(4, w).i32(5, kh).i32(6, kw).i32(7, sh).i32(8, sw).i32(9, ph).i32(10, pw).i32(11, wo).i64(12, p0).i64(13, pc).launch(grid);
+    }
+
+    /** conv.cu: {@code im2col_bf16(const bf16*x, bf16*col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc)} */
+    void im2col_bf16(Grid grid, long x, long col, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc) {
+        im2col_bf16.ptr(0, x).ptr(1, col).i32(2, cin).i32(3, h).i32(4, w).i32(5, kh).i32(6, kw).i32(7, sh).i32(8, sw).i32(9, ph).i32(10, pw).i32(11, wo).i64(12, p0).i64(13, pc).launch(grid);
     }
 
     /** conv.cu: {@code col2im_add_f32(const float*col, float*gx, int cin, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int wo, long p0, long pc)} */
@@ -441,14 +470,29 @@ final class Kernels {
         maxpool_forward_f32.ptr(0, x).ptr(1, y).ptr(2, idx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
     }
 
+    /** pool.cu: {@code maxpool_forward_bf16(const bf16*x, bf16*y, int*idx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw)} */
+    void maxpool_forward_bf16(Grid grid, long x, long y, long idx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        maxpool_forward_bf16.ptr(0, x).ptr(1, y).ptr(2, idx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
+    }
+
     /** pool.cu: {@code maxpool_backward_f32(const float*gy, const int*idx, float*gx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw)} */
     void maxpool_backward_f32(Grid grid, long gy, long idx, long gx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
         maxpool_backward_f32.ptr(0, gy).ptr(1, idx).ptr(2, gx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
     }
 
+    /** pool.cu: {@code maxpool_backward_bf16(const bf16*gy, const int*idx, bf16*gx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw)} */
+    void maxpool_backward_bf16(Grid grid, long gy, long idx, long gx, long planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        maxpool_backward_bf16.ptr(0, gy).ptr(1, idx).ptr(2, gx).i64(3, planes).i32(4, h).i32(5, w).i32(6, oh).i32(7, ow).i32(8, kh).i32(9, kw).i32(10, sh).i32(11, sw).i32(12, ph).i32(13, pw).launch(grid);
+    }
+
     /** pool.cu: {@code pad_neg_inf_f32(const float*x, float*y, long planes, int h, int w, int padded_h, int padded_w)} */
     void pad_neg_inf_f32(Grid grid, long x, long y, long planes, int h, int w, int padded_h, int padded_w) {
         pad_neg_inf_f32.ptr(0, x).ptr(1, y).i64(2, planes).i32(3, h).i32(4, w).i32(5, padded_h).i32(6, padded_w).launch(grid);
+    }
+
+    /** pool.cu: {@code pad_neg_inf_bf16(const bf16*x, bf16*y, long planes, int h, int w, int padded_h, int padded_w)} */
+    void pad_neg_inf_bf16(Grid grid, long x, long y, long planes, int h, int w, int padded_h, int padded_w) {
+        pad_neg_inf_bf16.ptr(0, x).ptr(1, y).i64(2, planes).i32(3, h).i32(4, w).i32(5, padded_h).i32(6, padded_w).launch(grid);
     }
 
     /** reduce.cu: {@code sum_partial_f32(const float*x, double*partial, long n)} */
@@ -466,9 +510,19 @@ final class Kernels {
         sum_per_channel_f32.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
     }
 
+    /** reduce.cu: {@code sum_per_channel_bf16(const bf16*x, bf16*out, int n, int channels, long plane)} */
+    void sum_per_channel_bf16(Grid grid, long x, long out, int n, int channels, long plane) {
+        sum_per_channel_bf16.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    }
+
     /** reduce.cu: {@code argmax_channels_f32(const float*x, int*out, int n, int channels, long plane)} */
     void argmax_channels_f32(Grid grid, long x, long out, int n, int channels, long plane) {
         argmax_channels_f32.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    }
+
+    /** reduce.cu: {@code argmax_channels_bf16(const bf16*x, int*out, int n, int channels, long plane)} */
+    void argmax_channels_bf16(Grid grid, long x, long out, int n, int channels, long plane) {
+        argmax_channels_bf16.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
     }
 
     /** reduce.cu: {@code check_labels_i32(const int*labels, int classes, int ignore, long n, unsigned long long*first_bad, unsigned long long*used)} */

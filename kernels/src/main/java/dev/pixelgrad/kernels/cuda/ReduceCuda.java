@@ -2,6 +2,7 @@ package dev.pixelgrad.kernels.cuda;
 
 import static dev.pixelgrad.kernels.cuda.CudaStorage.addressOf;
 
+import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.LabelCheck;
 import dev.pixelgrad.tensor.Tensor;
 
@@ -72,7 +73,10 @@ final class ReduceCuda {
         reduceInto(n, (grid, partial) -> k.sum_partial_f32(grid, addressOf(x), partial, n), 1.0, addressOf(out));
     }
 
-    /** One block per channel; cuDNN's bias gradient where chosen ("bias_grad"). */
+    /**
+     * One block per channel; cuDNN's bias gradient where chosen ("bias_grad"). float32 or bfloat16, out in
+     * the input's type (bfloat16: the sum rounded once).
+     */
     void sumPerChannel(Tensor x, Tensor out) {
         int n = x.dim(0);
         int c = x.dim(1);
@@ -81,21 +85,31 @@ final class ReduceCuda {
             return;
         }
         if (n == 0 || plane == 0) {
-            rt.driver.fill32(addressOf(out), 0, c);
+            rt.fill(out, 0f);
             return;
         }
         Cudnn cudnn = plane <= Integer.MAX_VALUE ? vendor.cudnn("bias_grad") : null;
         if (cudnn != null) {
-            cudnn.biasGrad(n, c, (int) plane, 1, addressOf(x), addressOf(out));
+            cudnn.biasGrad(x.dtype(), n, c, (int) plane, 1, addressOf(x), addressOf(out));
             return;
         }
-        k.sum_per_channel_f32(new Grid(c, 1, Grid.BLOCK), addressOf(x), addressOf(out), n, c, plane);
+        Grid grid = new Grid(c, 1, Grid.BLOCK);
+        if (x.dtype() == DType.BFLOAT16) {
+            k.sum_per_channel_bf16(grid, addressOf(x), addressOf(out), n, c, plane);
+        } else {
+            k.sum_per_channel_f32(grid, addressOf(x), addressOf(out), n, c, plane);
+        }
     }
 
     void argmaxChannels(Tensor x, Tensor out) {
         long plane = x.shape().numelFrom(2);
         long pixels = x.dim(0) * plane;
-        k.argmax_channels_f32(Grid.linear(pixels), addressOf(x), addressOf(out), x.dim(0), x.dim(1), plane);
+        Grid grid = Grid.linear(pixels);
+        if (x.dtype() == DType.BFLOAT16) {
+            k.argmax_channels_bf16(grid, addressOf(x), addressOf(out), x.dim(0), x.dim(1), plane);
+        } else {
+            k.argmax_channels_f32(grid, addressOf(x), addressOf(out), x.dim(0), x.dim(1), plane);
+        }
     }
 
     /**

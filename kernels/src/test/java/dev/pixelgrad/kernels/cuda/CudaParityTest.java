@@ -469,22 +469,130 @@ class CudaParityTest {
                 Backends.of(GPU).matmul(gpu(a), ta, gpu(b), tb, wide);
                 assertClose(exact, wide.toFloatArray(), 1e-5, what + ", float32 result");
 
-                Tensor half = Ops.matmul(gpu(a), ta, gpu(b), tb);
-                assertEquals(DType.BFLOAT16, half.dtype(), what);
-                float[] got = half.toFloatArray();
-                double scale = 0;
-                for (float e : exact) {
-                    scale = Math.max(scale, Math.abs(e));
-                }
-                for (int i = 0; i < exact.length; i++) {
-                    double bound = 0x1p-8 * Math.abs(exact[i]) + 1e-5 * scale;
-                    if (!(Math.abs(got[i] - exact[i]) <= bound)) {
-                        throw new AssertionError(what + ", bfloat16 result: element " + i + " is " + got[i]
-                                + ", the exact sum " + exact[i] + " (more than one bfloat16 rounding apart)");
-                    }
-                }
+                withinOneRounding(exact, Ops.matmul(gpu(a), ta, gpu(b), tb), 1e-5, what + ", bfloat16 result");
             }
         }
+    }
+
+    /**
+     * Every element of a bfloat16 result within one bfloat16 rounding (2^-8 relative) of the exact value,
+     * give or take {@code slack} times the largest exact magnitude (the float32 sums' own rounding).
+     */
+    private static void withinOneRounding(float[] exact, Tensor cudaBf16, double slack, String what) {
+        assertEquals(GPU, cudaBf16.device(), what + " ran on the GPU");
+        assertEquals(DType.BFLOAT16, cudaBf16.dtype(), what + " stays bfloat16");
+        float[] got = cudaBf16.toFloatArray();
+        assertEquals(exact.length, got.length, what);
+        double scale = 0;
+        for (float e : exact) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < exact.length; i++) {
+            double bound = 0x1p-8 * Math.abs(exact[i]) + slack * scale;
+            if (!(Math.abs(got[i] - exact[i]) <= bound)) {
+                throw new AssertionError(what + ": element " + i + " is " + got[i] + ", the exact value " + exact[i]
+                        + " (more than one bfloat16 rounding apart)");
+            }
+        }
+    }
+
+    /**
+     * Convolutions, transposed convolutions and their gradients on bfloat16 (ours: bfloat16 im2col bands
+     * into the BF16 GEMM; cuDNN: bfloat16 descriptors): every element within one rounding of the float32
+     * result on the same bfloat16 values, each output rounded once however many bands or images it sums
+     * over. The bias is added to the bfloat16 convolution and rounded again, as PyTorch's bfloat16
+     * convolution adds it: checked bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void convolutionsInBf16(Impl impl) {
+        use("conv2d", impl);
+        use("conv_transpose2d", impl);
+        Assumptions.assumeTrue(CudaRuntime.get().driver.ampereTensorCores(), "no BF16 tensor cores on this GPU");
+        // CONVS but for its largest case (three minutes of emulated tensor cores), which this one stands in for:
+        // more output channels than one 128-row tile, and a sum of 180 terms.
+        int[][] convs = Arrays.copyOf(CONVS, CONVS.length);
+        convs[CONVS.length - 1] = new int[] {2, 20, 9, 10, 130, 3, 3, 1, 1, 1, 1};
+        for (int[] c : convs) {
+            Tensor x = bf16(rand(c[0], c[1], c[2], c[3]));
+            Tensor w = bf16(Ops.scale(rand(c[4], c[1], c[5], c[6]), 0.5f));
+            Tensor b = bf16(rand(c[4]));
+            ConvParams p = new ConvParams(c[7], c[8], c[9], c[10]);
+            Tensor y = Ops.conv2d(f32(x), f32(w), null, p);
+            Tensor gy = bf16(rand(y.shape().dims()));
+            String what = "bfloat16 conv2d " + Arrays.toString(c);
+            Tensor yGpu = Ops.conv2d(gpu(x), gpu(w), null, p);
+            withinOneRounding(y.toFloatArray(), yGpu, 1e-4, what + " forward");
+            sameBits(Ops.addChannelBias(f32(yGpu.to(Device.CPU)), f32(b)), Ops.conv2d(gpu(x), gpu(w), gpu(b), p),
+                    what + " forward with bias");
+            withinOneRounding(Ops.conv2dBackwardData(f32(gy), f32(w), x.shape(), p).toFloatArray(),
+                    Ops.conv2dBackwardData(gpu(gy), gpu(w), x.shape(), p), 1e-4, what + " backward data");
+            withinOneRounding(Ops.conv2dBackwardWeight(f32(gy), f32(x), w.shape(), p).toFloatArray(),
+                    Ops.conv2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 1e-4, what + " backward weight");
+        }
+        // FCN-8s's last upsampling (16x16, stride 8) rather than FCN-32s's 64x64: a sixteenth of the emulated work.
+        int[][] transposed = {{2, 3, 5, 4, 2, 4, 2, 1}, {1, 21, 3, 4, 21, 16, 8, 0}, {2, 3, 4, 3, 5, 1, 1, 0}};
+        for (int[] c : transposed) {
+            Tensor x = bf16(rand(c[0], c[1], c[2], c[3]));
+            Tensor w = bf16(rand(c[1], c[4], c[5], c[5]));
+            ConvParams p = ConvParams.of(c[6], c[7]);
+            Tensor y = Ops.convTranspose2d(f32(x), f32(w), null, p);
+            Tensor gy = bf16(rand(y.shape().dims()));
+            String what = "bfloat16 conv_transpose2d " + Arrays.toString(c);
+            withinOneRounding(y.toFloatArray(), Ops.convTranspose2d(gpu(x), gpu(w), null, p), 1e-4, what + " forward");
+            withinOneRounding(Ops.convTranspose2dBackwardData(f32(gy), f32(w), x.shape(), p).toFloatArray(),
+                    Ops.convTranspose2dBackwardData(gpu(gy), gpu(w), x.shape(), p), 1e-4, what + " backward data");
+            withinOneRounding(Ops.convTranspose2dBackwardWeight(f32(gy), f32(x), w.shape(), p).toFloatArray(),
+                    Ops.convTranspose2dBackwardWeight(gpu(gy), gpu(x), w.shape(), p), 1e-4, what + " backward weight");
+        }
+    }
+
+    /**
+     * Max pooling on bfloat16: the maxima bit for bit (values are only compared and moved), the indices as
+     * the CPU's (ours), the gradient within one rounding of its float32 sum (ours: bit for bit, summed in
+     * the CPU's order), ceil mode included (cuDNN's -infinity padding).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void maxPoolInBf16(Impl impl) {
+        use("max_pool2d", impl);
+        for (PoolParams p : new PoolParams[] {PoolParams.of(2, 2, 0, true), new PoolParams(3, 2, 2, 1, 1, 0, true)}) {
+            Tensor x = bf16(rand(2, 3, 9, 11));
+            Ops.Pooled ref = Ops.maxPool2d(f32(x), p);
+            Tensor gy = bf16(rand(ref.output().shape().dims()));
+            Tensor gx = Ops.maxPool2dBackward(f32(gy), f32(x), ref, p);
+            String what = "bfloat16 max_pool2d " + p;
+            Tensor xg = gpu(x);
+            Ops.Pooled got = Ops.maxPool2d(xg, p);
+            sameBits(ref.output(), got.output(), what + " forward");
+            Tensor gxGpu = Ops.maxPool2dBackward(gpu(gy), xg, got, p);
+            withinOneRounding(gx.toFloatArray(), gxGpu, 0, what + " backward");
+            if (impl == Impl.OWN) {
+                assertArrayEquals(ref.indices().toIntArray(), got.indices().toIntArray(), what + " indices");
+                sameBits(gx, gxGpu, what + " backward, bit for bit");
+            }
+        }
+    }
+
+    /** The bias gradient and argmax on bfloat16: each channel's sum within one rounding of the exact sum. */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void reductionsInBf16(Impl impl) {
+        use("bias_grad", impl);
+        Tensor x = bf16(rand(3, 7, 11, 13));
+        float[] v = x.toFloatArray();
+        float[] exact = new float[7];
+        for (int c = 0; c < 7; c++) {
+            double sum = 0;
+            for (int img = 0; img < 3; img++) {
+                for (int i = 0; i < 11 * 13; i++) {
+                    sum += v[(img * 7 + c) * 11 * 13 + i];
+                }
+            }
+            exact[c] = (float) sum;
+        }
+        withinOneRounding(exact, Ops.sumPerChannel(gpu(x)), 1e-6, "bfloat16 sum per channel");
+        assertArrayEquals(Ops.argmax(f32(x)).toIntArray(), Ops.argmax(gpu(x)).toIntArray(), "bfloat16 argmax");
     }
 
     /**
@@ -596,13 +704,20 @@ class CudaParityTest {
         Tensor padded = Tensor.zeros(Shape.of(2, 3, 6, 7), DType.FLOAT32, GPU);
         CudaRuntime.get().kernels.pad_neg_inf_f32(Grid.linear(padded.numel()), CudaStorage.addressOf(gpu(x)),
                 CudaStorage.addressOf(padded), 6, 4, 5, 6, 7);
-        float[] in = x.toFloatArray();
-        float[] out = padded.toFloatArray();
+        Tensor xb = bf16(x);
+        Tensor paddedBf16 = Tensor.zeros(Shape.of(2, 3, 6, 7), DType.BFLOAT16, GPU);
+        CudaRuntime.get().kernels.pad_neg_inf_bf16(Grid.linear(paddedBf16.numel()), CudaStorage.addressOf(gpu(xb)),
+                CudaStorage.addressOf(paddedBf16), 6, 4, 5, 6, 7);
+        checkPadded(x.toFloatArray(), padded.toFloatArray(), "float32");
+        checkPadded(xb.toFloatArray(), paddedBf16.toFloatArray(), "bfloat16");
+    }
+
+    private static void checkPadded(float[] in, float[] out, String type) {
         for (int p = 0; p < 6; p++) {
             for (int r = 0; r < 6; r++) {
                 for (int q = 0; q < 7; q++) {
                     float want = r < 4 && q < 5 ? in[(p * 4 + r) * 5 + q] : Float.NEGATIVE_INFINITY;
-                    assertEquals(want, out[(p * 6 + r) * 7 + q], "plane " + p + " row " + r + " column " + q);
+                    assertEquals(want, out[(p * 6 + r) * 7 + q], type + " plane " + p + " row " + r + " column " + q);
                 }
             }
         }

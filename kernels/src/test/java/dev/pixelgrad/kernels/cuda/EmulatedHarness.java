@@ -174,8 +174,8 @@ final class EmulatedHarness {
         long yd = zeros(y.numel());
         ElementwiseCuda elementwise = new ElementwiseCuda(rt);
         new ConvCuda(rt, new GemmCuda(rt, vendor), vendor, elementwise)
-                .forward(new ConvGeometry(2, 3, 11, 13, 4, 3, 2, 2, 3, 1, 0, y.dim(2), y.dim(3)), "conv2d", upload(x),
-                        upload(w), yd);
+                .forward(new ConvGeometry(2, 3, 11, 13, 4, 3, 2, 2, 3, 1, 0, y.dim(2), y.dim(3)), "conv2d",
+                        DType.FLOAT32, upload(x), upload(w), yd);
         return error(y, download(yd, (int) y.numel()));
     }
 

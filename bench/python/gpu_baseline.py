@@ -5,12 +5,15 @@ dev/pixelgrad/bench/cuda/GpuBaseline.java), to be run on the same GPU, one right
   - the two ceilings: a large device-to-device copy (bytes read + written per second) and SGEMM at 8192^3;
   - SGEMM at 1024, 2048, 4096, in FP32 (TF32 off, "pytorch fp32") and in TF32 ("pytorch tf32"), and the
     same products of bfloat16 operands ("pytorch bf16", PyTorch's defaults);
-  - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight, in FP32 and
-    in TF32 (PyTorch's default for convolutions);
+  - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight, in FP32, in
+    TF32 (PyTorch's default for convolutions) and on bfloat16 operands ("pytorch bf16");
   - FCN-8s (the reference Caffe net: pad 100, ceil-mode pools, fc6/fc7 as convolutions, frozen bilinear
     upsampling, crops 5/9/31), full width, 500x500, batch 1, 21 classes: one training step (forward,
     cross-entropy, backward, SGD with momentum) and one inference, with the device-memory peak, in FP32
-    with TF32 off ("pytorch fp32") and with PyTorch's defaults (TF32 convolutions, "pytorch default").
+    with TF32 off ("pytorch fp32"), with PyTorch's defaults (TF32 convolutions, "pytorch default"), and in
+    bfloat16 mixed precision: torch.autocast(dtype=torch.bfloat16) with the loss in float32 ("pytorch
+    bf16"), and the same with the model and image in channels-last memory format ("pytorch bf16
+    channels_last"), the fastest form PyTorch's documentation recommends for convolutions on tensor cores.
 
 Each case is warmed up, then timed (CUDA events on a GPU) until it has --min-seconds of samples (at least
 5); the median is reported. Inputs are random, never zeros. One JSON line per case goes to --json;
@@ -188,14 +191,17 @@ def conv(b):
         gy = b.randn(1, cout, out, out)
         flop = 2.0 * cin * cout * 9 * out * out
         shape = f"conv {cin}->{cout} @{size}" + (f" pad {pad}" if pad != 1 else "")
-        for impl, setup in PRECISIONS:
+        for impl, setup in PRECISIONS + [("pytorch bf16", lambda: fp32(True))]:
             setup()
+            # bfloat16 operands for the bf16 rows, cast once outside the timing (as GpuBaseline's).
+            cast = (lambda t: t.bfloat16()) if impl.endswith("bf16") else (lambda t: t)
+            xc, wc, bc, gc = cast(x), cast(w), cast(bias), cast(gy)
             with torch.no_grad():
-                b.record("conv", shape + " forward", impl, b.time(lambda: F.conv2d(x, w, bias, padding=pad)), flop)
+                b.record("conv", shape + " forward", impl, b.time(lambda: F.conv2d(xc, wc, bc, padding=pad)), flop)
                 b.record("conv", shape + " backward-data", impl,
-                         b.time(lambda: torch.nn.grad.conv2d_input(x.shape, w, gy, padding=pad)), flop)
+                         b.time(lambda: torch.nn.grad.conv2d_input(xc.shape, wc, gc, padding=pad)), flop)
                 b.record("conv", shape + " backward-weight", impl,
-                         b.time(lambda: torch.nn.grad.conv2d_weight(x, w.shape, gy, padding=pad)), flop)
+                         b.time(lambda: torch.nn.grad.conv2d_weight(xc, wc.shape, gc, padding=pad)), flop)
     fp32(True)
 
 
@@ -204,16 +210,27 @@ def fcn(b):
     image = (torch.rand(1, 3, size, size, device=b.device) - 0.5) * 200
     labels = torch.randint(0, 21, (1, size, size), device=b.device)
     label = f"fcn8s {size}x{size}"
-    for impl, strict in [("pytorch fp32", True), ("pytorch default", False)]:
+    # name, TF32 off, bfloat16 autocast, channels-last
+    variants = [("pytorch fp32", True, False, False), ("pytorch default", False, False, False),
+                ("pytorch bf16", False, True, False), ("pytorch bf16 channels_last", False, True, True)]
+    for impl, strict, bf16, channels_last in variants:
         fp32(strict)
         torch.manual_seed(7)
         model = Fcn8s(21, width).to(b.device)
+        x = image
+        if channels_last:
+            model = model.to(memory_format=torch.channels_last)
+            x = image.contiguous(memory_format=torch.channels_last)
         sgd = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=1e-10, momentum=0.99,
                               weight_decay=5e-4)
 
+        def forward():
+            with torch.autocast(b.device.type, dtype=torch.bfloat16, enabled=bf16):
+                return model(x)
+
         def step():
             sgd.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(image), labels, ignore_index=255)
+            loss = F.cross_entropy(forward().float(), labels, ignore_index=255)
             loss.backward()
             sgd.step()
 
@@ -225,7 +242,7 @@ def fcn(b):
         model.eval()
         b.peak_reset()
         with torch.no_grad():
-            t = b.time(lambda: model(image))
+            t = b.time(forward)
         b.record("fcn", label + " inference", impl, t, peak=b.peak_mib())
         del model, sgd
     fp32(True)

@@ -36,7 +36,7 @@ EOF
 done
 mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.11.4 \
     -DoutputDirectory="$stage/junit" >/dev/null
-for m in tensor kernels fcn; do cp -r "$m/target/test-classes" "$stage/test-classes/$m"; done
+for m in tensor kernels autograd fcn; do cp -r "$m/target/test-classes" "$stage/test-classes/$m"; done
 rm -rf "$stage/test-classes/tensor/golden"   # the CPU golden fixtures are not needed on the GPU host
 "$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,java.xml,jdk.management,jdk.unsupported,jdk.incubator.vector \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jre"

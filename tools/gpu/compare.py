@@ -23,11 +23,12 @@ def load(path):
 
 
 def baseline_of(impl, impls):
-    """The PyTorch row a Pixelgrad row is divided by: the same precision."""
+    """The PyTorch row a Pixelgrad row is divided by: the same precision (bf16: PyTorch's fastest form of it,
+    channels-last, where the group has it)."""
     if impl.endswith(" tf32"):
         return "pytorch tf32" if "pytorch tf32" in impls else "pytorch default"
     if impl.endswith(" bf16"):
-        return "pytorch bf16"
+        return "pytorch bf16 channels_last" if "pytorch bf16 channels_last" in impls else "pytorch bf16"
     return "pytorch fp32"
 
 

@@ -4,10 +4,11 @@
 # Steps (docs/gpu.md says what each runs and what passing looks like):
 #   check      is there a usable GPU? (every run starts with it and stops at once if not)
 #   info       nvidia-smi, driver, CUDA, cuBLAS and cuDNN as loaded, pixelgrad devices
-#   tests      CudaParityTest and FcnCudaTest, both implementations of every switchable op
+#   tests      CudaParityTest, AutocastTest and FcnCudaTest, both implementations of every switchable op
 #   memcheck   compute-sanitizer memcheck over the parity tests of our kernels
 #   racecheck  compute-sanitizer racecheck over the same
 #   train      full-width FCN-8s on the built-in set with --device cuda, memory at every validation
+#              (TRAIN_PRECISION=tf32 or bf16 trains at that precision; fp32 otherwise)
 #   baseline   GpuBaseline (Pixelgrad) and bench/python/gpu_baseline.py (PyTorch), side by side
 #   bench      the JMH CUDA benchmarks, package dev.pixelgrad.bench.cuda (BENCH_PATTERN=regex picks some)
 #   all        check,info,tests,memcheck,racecheck,train,baseline
@@ -23,7 +24,7 @@ mkdir -p "$logs"
 device="${PIXELGRAD_CUDA_DEVICE:-gpu}"
 java=("$here/jre/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true
       "-Dpixelgrad.cuda.device=$device")
-cp="$(ls "$here"/lib/*.jar | paste -sd: -):$here/test-classes/tensor:$here/test-classes/kernels:$here/test-classes/fcn"
+cp="$(ls "$here"/lib/*.jar | paste -sd: -):$here/test-classes/tensor:$here/test-classes/kernels:$here/test-classes/autograd:$here/test-classes/fcn"
 junit="$(ls "$here"/junit/junit-platform-console-standalone-*.jar)"
 python="${PYTHON:-python3}"
 if [ -z "${PIXELGRAD_CUDA_LIBS:-}" ] && [ "$device" = gpu ]; then
@@ -103,7 +104,8 @@ EOF
 }
 
 tests() {
-  junit_run tests -- --select-class dev.pixelgrad.kernels.cuda.CudaParityTest --select-class dev.pixelgrad.fcn.FcnCudaTest
+  junit_run tests -- --select-class dev.pixelgrad.kernels.cuda.CudaParityTest --select-class dev.pixelgrad.autograd.AutocastTest \
+      --select-class dev.pixelgrad.fcn.FcnCudaTest
   say "## tests (skipped = did not run; on a GPU only nothing should be skipped)"
   junit_table "$logs/tests-reports"
   say ""
@@ -140,10 +142,11 @@ train() {
   fi
   rm -rf /tmp/pixelgrad-run
   "${java[@]}" -cp "$cp" dev.pixelgrad.fcn.cli.Main train --device cuda --model fcn8s --data builtin \
-      --builtin-dir "/tmp/pixelgrad-data-$device" "${size[@]}" --lr 1e-4 --output /tmp/pixelgrad-run \
+      --builtin-dir "/tmp/pixelgrad-data-$device" "${size[@]}" --lr 1e-4 --precision "${TRAIN_PRECISION:-fp32}" \
+      --output /tmp/pixelgrad-run \
       > "$logs/train.log" 2>&1
   cp /tmp/pixelgrad-run/train.csv /tmp/pixelgrad-run/val.csv "$logs/" 2>/dev/null
-  say "## train"
+  say "## train (precision ${TRAIN_PRECISION:-fp32})"
   if [ -f "$logs/train.csv" ]; then
     "$python" - "$logs/train.csv" <<'EOF' | tee -a "$summary"
 import csv, statistics, sys

@@ -4,6 +4,7 @@ import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Ops;
 import dev.pixelgrad.tensor.PoolParams;
+import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Shape;
 import dev.pixelgrad.tensor.Tensor;
@@ -30,9 +31,17 @@ public final class F {
      * @param w the weight
      * @param b the bias, or null for none
      * @param p the stride and the padding
-     * @return y [N, Cout, Ho, Wo], as {@link Ops#conv2d}
+     * @return y [N, Cout, Ho, Wo], as {@link Ops#conv2d}; bfloat16 under {@link Precision#BF16} on a GPU, where
+     *         float32 operands are cast first
      */
     public static Variable conv2d(Variable x, Variable w, Variable b, ConvParams p) {
+        if (Autocast.toBf16(x)) {
+            return conv2dAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
+        }
+        return conv2dAsGiven(x, w, b, p);
+    }
+
+    private static Variable conv2dAsGiven(Variable x, Variable w, Variable b, ConvParams p) {
         Tensor y = Ops.conv2d(x.data(), w.data(), b == null ? null : b.data(), p);
         return Variable.fromOp("conv2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
             needs[0] ? Ops.conv2dBackwardData(gy, w.data(), x.shape(), p) : null,
@@ -48,9 +57,17 @@ public final class F {
      * @param w the weight
      * @param b the bias, or null for none
      * @param p the stride (the upsampling factor) and the padding
-     * @return y [N, Cout, Ho, Wo], Ho = (H - 1) * strideH - 2 * padH + kh, as {@link Ops#convTranspose2d}
+     * @return y [N, Cout, Ho, Wo], Ho = (H - 1) * strideH - 2 * padH + kh, as {@link Ops#convTranspose2d};
+     *         bfloat16 under {@link Precision#BF16} on a GPU, where float32 operands are cast first
      */
     public static Variable convTranspose2d(Variable x, Variable w, Variable b, ConvParams p) {
+        if (Autocast.toBf16(x)) {
+            return convTranspose2dAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
+        }
+        return convTranspose2dAsGiven(x, w, b, p);
+    }
+
+    private static Variable convTranspose2dAsGiven(Variable x, Variable w, Variable b, ConvParams p) {
         Tensor y = Ops.convTranspose2d(x.data(), w.data(), b == null ? null : b.data(), p);
         return Variable.fromOp("conv_transpose2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
             needs[0] ? Ops.convTranspose2dBackwardData(gy, w.data(), x.shape(), p) : null,
@@ -147,9 +164,17 @@ public final class F {
      *
      * @param a the left operand [M, K]
      * @param b the right operand [K, N]
-     * @return the product [M, N]
+     * @return the product [M, N]; bfloat16 under {@link Precision#BF16} on a GPU, where float32 operands are
+     *         cast first
      */
     public static Variable matmul(Variable a, Variable b) {
+        if (Autocast.toBf16(a)) {
+            return matmulAsGiven(Autocast.bf16(a), Autocast.bf16(b));
+        }
+        return matmulAsGiven(a, b);
+    }
+
+    private static Variable matmulAsGiven(Variable a, Variable b) {
         Tensor y = Ops.matmul(a.data(), b.data());
         return Variable.fromOp("matmul", y, new Variable[] {a, b}, (gy, needs) -> new Tensor[] {
             needs[0] ? Ops.matmul(gy, false, b.data(), true) : null,   // dA = dY B^T
@@ -288,7 +313,8 @@ public final class F {
      * {@code classWeights} null this is {@link #softmaxCrossEntropy(Variable, Tensor, int, Reduction)}
      * exactly.
      *
-     * @param logits       the class scores [N, C, ...]
+     * @param logits       the class scores [N, C, ...]; bfloat16 ones are cast to float32 (differentiably), in which
+     *                     the loss computes, as under PyTorch's autocast
      * @param labels       the class of each pixel, int32 [N, ...], in [0, C) or {@code ignoreIndex}
      * @param classWeights the weight of each class, float32 [C] on the logits' device, each finite and at
      *                     least 0 (a plain tensor: weights take no gradient); or null for none
@@ -301,6 +327,9 @@ public final class F {
      */
     public static Variable softmaxCrossEntropy(Variable logits, Tensor labels, Tensor classWeights, int ignoreIndex,
                                                Reduction reduction) {
+        if (logits.data().dtype() == DType.BFLOAT16) {
+            return softmaxCrossEntropy(cast(logits, DType.FLOAT32), labels, classWeights, ignoreIndex, reduction);
+        }
         boolean withGrad = GradMode.isEnabled() && logits.requiresGrad();
         Ops.LossAndGrad r = Ops.softmaxCrossEntropy(logits.data(), labels, classWeights, ignoreIndex, reduction, withGrad);
         Tensor grad = r.gradLogits();

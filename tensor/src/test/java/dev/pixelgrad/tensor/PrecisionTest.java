@@ -17,9 +17,11 @@ class PrecisionTest {
     void namesReadInAnyCaseAndPrintAsOptionsTakeThem() {
         assertEquals(Precision.TF32, Precision.parse(" TF32 "));
         assertEquals(Precision.FP32, Precision.parse("fp32"));
+        assertEquals(Precision.BF16, Precision.parse("Bf16"));
         assertEquals("tf32", Precision.TF32.toString());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.parse("bf16"));
-        assertEquals("unknown precision 'bf16' (fp32 or tf32)", e.getMessage());
+        assertEquals("bf16", Precision.BF16.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.parse("fp16"));
+        assertEquals("unknown precision 'fp16' (fp32, tf32 or bf16)", e.getMessage());
     }
 
     @Test

@@ -41,10 +41,10 @@ import java.util.Map;
  * warmed up, then run until it has {@code --min-seconds} of samples (at least 5), each sample ended by
  * a device synchronise; the median is reported. Inputs are random, never zeros. Writes one JSON line per
  * case to {@code --json FILE} (tools/gpu/compare.py puts both halves side by side) and a table to stdout.
- * Every case runs at each {@link Precision} of {@code --precision} (default: fp32, and tf32 where the GPU
- * has TF32 tensor cores); a TF32 row's implementation is named with " tf32" after it. {@code bf16} in
- * {@code --precision} (the default where the GPU has BF16 tensor cores) adds matrix products of bfloat16
- * operands to the SGEMM case, rows named with " bf16".
+ * Every case runs at each {@link Precision} of {@code --precision} (default: fp32, and tf32 and bf16 where
+ * the GPU has Ampere tensor cores); a TF32 or BF16 row's implementation is named with " tf32" or " bf16"
+ * after it. Under BF16 the SGEMM and convolution cases take bfloat16 operands (cast once, outside the
+ * timing, as autocast would) and the FCN-8s case runs mixed precision ({@link Precision#BF16}).
  *
  * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]
  *     [--precision fp32,tf32,bf16]</pre>
@@ -58,16 +58,13 @@ public final class GpuBaseline {
     private final double minSeconds;
     private final List<String> json = new ArrayList<>();
     private final List<Precision> precisions;
-    /** Whether the SGEMM case also multiplies bfloat16 operands. */
-    private final boolean bf16;
     private final PrintStream out = System.out;
     private long seed = 1;
 
-    private GpuBaseline(boolean quick, double minSeconds, List<Precision> precisions, boolean bf16) {
+    private GpuBaseline(boolean quick, double minSeconds, List<Precision> precisions) {
         this.quick = quick;
         this.minSeconds = minSeconds;
         this.precisions = precisions;
-        this.bf16 = bf16;
         this.impls = ((CudaBackend) cuda).emulated() ? List.of(Impl.OWN) : List.of(Impl.OWN, Impl.VENDOR);
     }
 
@@ -110,6 +107,14 @@ public final class GpuBaseline {
     }
 
     /**
+     * An operand as the current precision computes on it: under BF16 a bfloat16 copy (owned by the open
+     * scope), as autocast would cast it; otherwise the tensor itself.
+     */
+    private static Tensor operand(Tensor t) {
+        return Precision.current() == Precision.BF16 ? Ops.cast(t, DType.BFLOAT16) : t;
+    }
+
+    /**
      * Our kernels ("own") and NVIDIA's ("vendor": cuBLAS, cuDNN), for the op families that have both;
      * ours only on the emulated device, which has no NVIDIA libraries.
      */
@@ -122,18 +127,13 @@ public final class GpuBaseline {
             Tensor b = randn(n, n);
             for (Precision precision : precisions) {
                 Precision.set(precision);
-                for (Impl impl : impls) {
-                    Implementations.set("matmul", impl);
-                    record("sgemm", "sgemm " + n + "^3", name(impl), time(() -> Ops.matmul(a, false, b, false)),
-                            2.0 * n * n * n, 0);
-                }
-            }
-            if (bf16) {
-                try (Tensor a16 = Ops.cast(a, DType.BFLOAT16); Tensor b16 = Ops.cast(b, DType.BFLOAT16)) {
+                try (Scope s = Scope.open()) {
+                    Tensor left = operand(a);
+                    Tensor right = operand(b);
                     for (Impl impl : impls) {
                         Implementations.set("matmul", impl);
-                        record("sgemm", "sgemm " + n + "^3", name(impl, "bf16"),
-                                time(() -> Ops.matmul(a16, false, b16, false)), 2.0 * n * n * n, 0);
+                        record("sgemm", "sgemm " + n + "^3", name(impl), time(() -> Ops.matmul(left, false, right, false)),
+                                2.0 * n * n * n, 0);
                     }
                 }
             }
@@ -164,13 +164,19 @@ public final class GpuBaseline {
             String shape = "conv " + cin + "->" + cout + " @" + size + (c[3] != 1 ? " pad " + c[3] : "");
             for (Precision precision : precisions) {
                 Precision.set(precision);
-                for (Impl impl : impls) {
-                    Implementations.set("conv2d", impl);
-                    record("conv", shape + " forward", name(impl), time(() -> Ops.conv2d(x, w, b, p)), flop, 0);
-                    record("conv", shape + " backward-data", name(impl),
-                            time(() -> Ops.conv2dBackwardData(gy, w, x.shape(), p)), flop, 0);
-                    record("conv", shape + " backward-weight", name(impl),
-                            time(() -> Ops.conv2dBackwardWeight(gy, x, w.shape(), p)), flop, 0);
+                try (Scope s = Scope.open()) {
+                    Tensor xp = operand(x);
+                    Tensor wp = operand(w);
+                    Tensor bp = operand(b);
+                    Tensor gyp = operand(gy);
+                    for (Impl impl : impls) {
+                        Implementations.set("conv2d", impl);
+                        record("conv", shape + " forward", name(impl), time(() -> Ops.conv2d(xp, wp, bp, p)), flop, 0);
+                        record("conv", shape + " backward-data", name(impl),
+                                time(() -> Ops.conv2dBackwardData(gyp, wp, x.shape(), p)), flop, 0);
+                        record("conv", shape + " backward-weight", name(impl),
+                                time(() -> Ops.conv2dBackwardWeight(gyp, xp, w.shape(), p)), flop, 0);
+                    }
                 }
             }
             for (Tensor t : new Tensor[] {x, w, b, gy}) {
@@ -228,14 +234,10 @@ public final class GpuBaseline {
         }
     }
 
-    /** The implementation's name in the tables, with " tf32" after it for the TF32 rows. */
+    /** The implementation's name in the tables, with the precision after it except for FP32 (the unmarked rows). */
     private static String name(Impl impl) {
-        return name(impl, Precision.current().toString());
-    }
-
-    /** The implementation's name with the precision after it, except for FP32 (the unmarked rows). */
-    private static String name(Impl impl, String precision) {
-        return impl.name().toLowerCase(Locale.ROOT) + (precision.equals("fp32") ? "" : " " + precision);
+        Precision precision = Precision.current();
+        return impl.name().toLowerCase(Locale.ROOT) + (precision == Precision.FP32 ? "" : " " + precision);
     }
 
     public static void main(String[] args) throws IOException {
@@ -264,8 +266,7 @@ public final class GpuBaseline {
             precisionNames = ((CudaBackend) Backends.of(GPU)).ampereTensorCores() ? List.of("fp32", "tf32", "bf16")
                     : List.of("fp32");
         }
-        List<Precision> precisions = precisionNames.stream().filter(s -> !s.equals("bf16")).map(Precision::parse).toList();
-        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisions, precisionNames.contains("bf16"));
+        GpuBaseline b = new GpuBaseline(quick, minSeconds, precisionNames.stream().map(Precision::parse).toList());
         System.out.println("# " + b.cuda.describe());
         System.out.println("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |");
         System.out.println("|---|---|---|---|---|---|");

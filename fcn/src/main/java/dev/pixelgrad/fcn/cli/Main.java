@@ -103,9 +103,11 @@ public final class Main {
                                      sbd: train, val, trainval (docs/fcn.md: seg11valid)
               --exclude FILE         drop the ids FILE lists from the training split (SBD less seg11valid)
               --device cpu|cuda      (cpu)
-              --precision fp32|tf32  (fp32) cuda's convolutions and matmuls: tf32 runs them on tensor cores
-                                     (inputs rounded to 10 mantissa bits), PyTorch's default for
-                                     convolutions; the CPU always computes fp32
+              --precision fp32|tf32|bf16   (fp32) cuda's convolutions and matmuls: tf32 runs them on tensor
+                                     cores (inputs rounded to 10 mantissa bits), PyTorch's default for
+                                     convolutions; bf16 is mixed precision as PyTorch's autocast (bfloat16
+                                     activations, float32 weights and loss; Ampere or newer); the CPU
+                                     always computes fp32
               --iterations N | --epochs N                (1000 iterations)
               --batch N              (8)
               --width X              channel multiplier, 1 = reference VGG16
@@ -299,7 +301,7 @@ public final class Main {
     }
 
     /**
-     * --device, checked as an option (cpu, cuda or cuda:N), and with it --precision (fp32 or tf32), which
+     * --device, checked as an option (cpu, cuda or cuda:N), and with it --precision (fp32, tf32 or bf16), which
      * sets the library's {@link Precision} for this command (its default where the option is left out).
      */
     private static Device device(Args a) {
@@ -524,7 +526,7 @@ public final class Main {
                 this.model = model;
                 this.startNote = note;
                 if (!device.isCpu()) {
-                    bar.message(Backends.of(device).describe());
+                    bar.message(Backends.of(device).describe() + "; precision " + Precision.current());
                 }
                 bar.message(String.format(Locale.ROOT, "%s, %d classes, width %s, %,d trainable parameters; %s; steps %d to %d",
                         model.config().architecture(), model.numClasses(), model.config().width(), model.trainableCount(), note,

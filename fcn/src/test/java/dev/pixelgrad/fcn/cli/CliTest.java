@@ -133,8 +133,8 @@ class CliTest extends CommandLineTest {
         assertTrue(stderr().contains("--optimizer must be adam or sgd, got 'rmsprop'"), stderr());
         assertEquals(2, run(train(dir.resolve("y"), 1, "--device", "tpu")));
         assertTrue(stderr().contains("--device: unknown device 'tpu'"), stderr());
-        assertEquals(2, run(train(dir.resolve("y"), 1, "--precision", "bf16")));
-        assertTrue(stderr().contains("--precision: unknown precision 'bf16' (fp32 or tf32)"), stderr());
+        assertEquals(2, run(train(dir.resolve("y"), 1, "--precision", "fp16")));
+        assertTrue(stderr().contains("--precision: unknown precision 'fp16' (fp32, tf32 or bf16)"), stderr());
         // An unknown option last on the line is unknown, not "needs a value"; a known one there needs a value.
         assertEquals(2, run(List.of("train", "--frobnicate")));
         assertTrue(stderr().contains("unknown option: --frobnicate"), stderr());

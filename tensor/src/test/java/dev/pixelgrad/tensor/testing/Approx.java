@@ -34,6 +34,24 @@ public final class Approx {
         return maxDiff / maxExpected;
     }
 
+    /**
+     * ||actual - expected|| / ||expected|| in the 2-norm: the error of the array as a whole, for results where
+     * a few elements may be far off by design (a gradient through ReLUs whose masks bfloat16's rounding flips).
+     */
+    public static double normwiseError(float[] actual, float[] expected) {
+        if (actual.length != expected.length) {
+            throw new AssertionError("lengths differ: " + actual.length + " vs " + expected.length);
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double d = (double) actual[i] - expected[i];
+            diff += d * d;
+            norm += (double) expected[i] * expected[i];
+        }
+        return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+    }
+
     public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
         double err = relativeError(actual, expected);
         if (!(err <= tolerance)) {

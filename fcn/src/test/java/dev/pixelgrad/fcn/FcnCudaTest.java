@@ -89,21 +89,31 @@ class FcnCudaTest {
         }
     }
 
+    /** The same model on the CPU and on the GPU, each with its SGD (the Caffe recipe's groups). */
+    private record Twins(Fcn cpu, Sgd sgdCpu, Fcn gpu, Sgd sgdGpu) {
+        static Twins of(FcnConfig cfg) {
+            Fcn cpu = Fcn.create(cfg);
+            Fcn gpu = Fcn.create(cfg);
+            gpu.to(GPU);
+            return new Twins(cpu, new Sgd(ParamGroup.caffeRecipe(cpu), 1e-3f, 0.9f, 5e-4f), gpu,
+                    new Sgd(ParamGroup.caffeRecipe(gpu), 1e-3f, 0.9f, 5e-4f));
+        }
+    }
+
+    private static Tensor image() {
+        return Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+    }
+
     private static void stepsMatch(Impl impl, FcnConfig cfg) {
         Implementations.set("all", impl);
-        Fcn cpu = Fcn.create(cfg);
-        Fcn gpu = Fcn.create(cfg);
-        gpu.to(GPU);
-        Sgd sgdCpu = new Sgd(ParamGroup.caffeRecipe(cpu), 1e-3f, 0.9f, 5e-4f);
-        Sgd sgdGpu = new Sgd(ParamGroup.caffeRecipe(gpu), 1e-3f, 0.9f, 5e-4f);
-        Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+        Twins t = Twins.of(cfg);
         for (int k = 0; k < 2; k++) {
-            float lc = step(cpu, sgdCpu, image, labels(), Device.CPU);
-            float lg = step(gpu, sgdGpu, image, labels(), GPU);
+            float lc = step(t.cpu(), t.sgdCpu(), image(), labels(), Device.CPU);
+            float lg = step(t.gpu(), t.sgdGpu(), image(), labels(), GPU);
             assertEquals(lc, lg, 1e-4 * Math.abs(lc), impl + ", " + cfg.architecture() + ": loss at step " + k);
         }
-        Map<String, Tensor> a = cpu.state();
-        Map<String, Tensor> b = gpu.state();
+        Map<String, Tensor> a = t.cpu().state();
+        Map<String, Tensor> b = t.gpu().state();
         for (String name : a.keySet()) {
             assertClose(a.get(name), b.get(name).to(Device.CPU), 1e-4,
                     impl + ", " + cfg.architecture() + ": " + name + " after two steps");
@@ -121,23 +131,17 @@ class FcnCudaTest {
      */
     @Test
     void aBf16TrainingStepFollowsTheCpusFp32() {
-        FcnConfig cfg = new FcnConfig("fcn8s", 3, 1f / 16, false, Preprocessing.CAFFE, 3);
-        Fcn cpu = Fcn.create(cfg);
-        Fcn gpu = Fcn.create(cfg);
-        gpu.to(GPU);
-        Sgd sgdCpu = new Sgd(ParamGroup.caffeRecipe(cpu), 1e-3f, 0.9f, 5e-4f);
-        Sgd sgdGpu = new Sgd(ParamGroup.caffeRecipe(gpu), 1e-3f, 0.9f, 5e-4f);
-        Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+        Twins t = Twins.of(new FcnConfig("fcn8s", 3, 1f / 16, false, Preprocessing.CAFFE, 3));
         try {
             Precision.set(Precision.BF16);
-            float lc = step(cpu, sgdCpu, image, labels(), Device.CPU);
-            float lg = step(gpu, sgdGpu, image, labels(), GPU);
+            float lc = step(t.cpu(), t.sgdCpu(), image(), labels(), Device.CPU);
+            float lg = step(t.gpu(), t.sgdGpu(), image(), labels(), GPU);
             assertEquals(lc, lg, 1e-2 * Math.abs(lc), "the loss at step 1");
-            lc = backward(cpu, image, labels(), Device.CPU);
-            lg = backward(gpu, image, labels(), GPU);
+            lc = backward(t.cpu(), image(), labels(), Device.CPU);
+            lg = backward(t.gpu(), image(), labels(), GPU);
             assertEquals(lc, lg, 1e-2 * Math.abs(lc), "the loss at step 2");
-            Map<String, Variable> a = cpu.namedParameters();
-            Map<String, Variable> b = gpu.namedParameters();
+            Map<String, Variable> a = t.cpu().namedParameters();
+            Map<String, Variable> b = t.gpu().namedParameters();
             double least = Double.POSITIVE_INFINITY;
             for (String name : a.keySet()) {
                 Tensor expected = a.get(name).grad();
@@ -167,7 +171,7 @@ class FcnCudaTest {
         Fcn model = Fcn.create(cfg);
         model.to(GPU);
         Sgd sgd = new Sgd(ParamGroup.caffeRecipe(model), 1e-4f, 0.9f, 5e-4f);
-        Tensor image = Tensor.uniform(Shape.of(1, 3, 29, 22), -100, 100, 5, Device.CPU);
+        Tensor image = image();
         List<Map<String, Long>> stats = new ArrayList<>();
         for (int k = 0; k < 6; k++) {
             step(model, sgd, image, labels(), GPU);

@@ -14,10 +14,14 @@ import dev.pixelgrad.tensor.Tensor;
 public final class Approx {
     private Approx() {}
 
-    public static double relativeError(float[] actual, float[] expected) {
+    private static void sameLength(float[] actual, float[] expected) {
         if (actual.length != expected.length) {
             throw new AssertionError("lengths differ: " + actual.length + " vs " + expected.length);
         }
+    }
+
+    public static double relativeError(float[] actual, float[] expected) {
+        sameLength(actual, expected);
         double maxDiff = 0;
         double maxExpected = 0;
         for (int i = 0; i < actual.length; i++) {
@@ -39,9 +43,7 @@ public final class Approx {
      * a few elements may be far off by design (a gradient through ReLUs whose masks bfloat16's rounding flips).
      */
     public static double normwiseError(float[] actual, float[] expected) {
-        if (actual.length != expected.length) {
-            throw new AssertionError("lengths differ: " + actual.length + " vs " + expected.length);
-        }
+        sameLength(actual, expected);
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < actual.length; i++) {

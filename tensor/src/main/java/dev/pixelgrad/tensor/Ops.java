@@ -41,7 +41,7 @@ public final class Ops {
         if (x.dtype() == dtype) {
             return x.copy();
         }
-        Backend k = backend("cast", x);
+        Backend k = x.backend(); // casts take bfloat16 on every backend: they are the way in and out of it
         Tensor out = Tensor.empty(x.shape(), dtype, x.device());
         k.cast(x, out);
         return out;
@@ -813,6 +813,10 @@ public final class Ops {
 
     // ================================================================== checks
 
+    /**
+     * The backend of the op's tensors, after checking that they share one device and that the backend
+     * computes on their types (bfloat16: only where {@link Backend#computesBfloat16} says so).
+     */
     private static Backend backend(String op, Tensor first, Tensor... rest) {
         Device d = first.device();
         for (Tensor t : rest) {
@@ -820,7 +824,21 @@ public final class Ops {
                 throw new IllegalArgumentException(op + ": tensors on different devices (" + d + " and " + t.device() + ")");
             }
         }
-        return first.backend();
+        Backend k = first.backend();
+        if (!k.computesBfloat16()) {
+            requireNoBfloat16(op, k, first);
+            for (Tensor t : rest) {
+                requireNoBfloat16(op, k, t);
+            }
+        }
+        return k;
+    }
+
+    private static void requireNoBfloat16(String op, Backend k, Tensor t) {
+        if (t.dtype() == DType.BFLOAT16) {
+            throw new UnsupportedOperationException(op + ": the " + k.name() + " backend computes float32 only, not "
+                    + t.dtype() + " (Ops.cast to float32 first)");
+        }
     }
 
     private static void requireSameShape(String op, Tensor a, Tensor b) {

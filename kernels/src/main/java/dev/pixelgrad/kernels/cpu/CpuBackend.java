@@ -82,67 +82,48 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /**
-     * The refusal of bfloat16 (mixed-precision training is a GPU feature; the CPU computes float32), with the
-     * op's name, instead of a failure deep inside a kernel.
-     */
-    private static void requireFloat32(String op, Tensor t) {
-        if (t.dtype() != DType.FLOAT32) {
-            throw new UnsupportedOperationException(op + ": the cpu backend computes float32 only, not " + t.dtype()
-                    + " (Ops.cast to float32 first)");
-        }
-    }
-
     // ------------------------------------------------------------------ element-wise
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
-        requireFloat32("add", out);
         ElementwiseCpu.add(a.hostFloats(), b.hostFloats(), out.hostFloats(), (int) out.numel());
     }
 
     @Override
     public void addChannelBias(Tensor x, Tensor bias, Tensor out) {
-        requireFloat32("add_channel_bias", out);
         ElementwiseCpu.addChannelBias(x.hostFloats(), bias.hostFloats(), out.hostFloats(), x.dim(0), x.dim(1),
                 (int) x.shape().numelFrom(2));
     }
 
     @Override
     public void scale(Tensor x, float s, Tensor out) {
-        requireFloat32("scale", out);
         ElementwiseCpu.scale(x.hostFloats(), s, out.hostFloats(), (int) out.numel());
     }
 
     @Override
     public void relu(Tensor x, Tensor out) {
-        requireFloat32("relu", out);
         ElementwiseCpu.relu(x.hostFloats(), out.hostFloats(), (int) out.numel());
     }
 
     @Override
     public void reluBackward(Tensor gy, Tensor y, Tensor gx) {
-        requireFloat32("relu_backward", gx);
         ElementwiseCpu.reluBackward(gy.hostFloats(), y.hostFloats(), gx.hostFloats(), (int) gx.numel());
     }
 
     @Override
     public void crop(Tensor x, int offH, int offW, Tensor out) {
-        requireFloat32("crop", out);
         ElementwiseCpu.crop(x.hostFloats(), x.dim(2), x.dim(3), offH, offW, out.hostFloats(), out.dim(2), out.dim(3),
                 x.dim(0) * x.dim(1));
     }
 
     @Override
     public void cropBackward(Tensor gy, int offH, int offW, Tensor gx) {
-        requireFloat32("crop_backward", gx);
         ElementwiseCpu.cropBackward(gy.hostFloats(), gy.dim(2), gy.dim(3), offH, offW, gx.hostFloats(), gx.dim(2),
                 gx.dim(3), gx.dim(0) * gx.dim(1));
     }
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor out) {
-        requireFloat32("dropout", out);
         ElementwiseCpu.dropout(x.hostFloats(), p, seed, out.hostFloats(), (int) out.numel());
     }
 
@@ -155,7 +136,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void sumPerChannel(Tensor x, Tensor out) {
-        requireFloat32("sum_per_channel", x);
         ReductionCpu.sumPerChannel(x.hostFloats(), x.dim(0), x.dim(1), (int) x.shape().numelFrom(2), out.hostFloats());
     }
 
@@ -166,7 +146,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void argmaxChannels(Tensor x, Tensor out) {
-        requireFloat32("argmax", x);
         ReductionCpu.argmaxChannels(x.hostFloats(), x.dim(0), x.dim(1), (int) x.shape().numelFrom(2), out.hostInts());
     }
 
@@ -174,28 +153,24 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        requireFloat32("conv2d", x);
         ConvCpu.forward(Sgemm.get(), ConvGeometry.of(x, w, p, out), x.hostFloats(), w.hostFloats(),
                 bias == null ? null : bias.hostFloats(), out.hostFloats());
     }
 
     @Override
     public void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        requireFloat32("conv2d_backward_data", gy);
         ConvCpu.backwardData(Sgemm.get(), ConvGeometry.of(gx, w, p, gy), gy.hostFloats(), w.hostFloats(),
                 gx.hostFloats());
     }
 
     @Override
     public void conv2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
-        requireFloat32("conv2d_backward_weight", gy);
         ConvCpu.backwardWeight(Sgemm.get(), ConvGeometry.of(x, gw, p, gy), gy.hostFloats(), x.hostFloats(),
                 gw.hostFloats());
     }
 
     @Override
     public void convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        requireFloat32("conv_transpose2d", x);
         ConvGeometry g = ConvGeometry.transposed(x, w, p, out);
         ConvCpu.backwardData(Sgemm.get(), g, x.hostFloats(), w.hostFloats(), out.hostFloats());
         if (bias != null) {
@@ -206,14 +181,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void convTranspose2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
-        requireFloat32("conv_transpose2d_backward_data", gy);
         ConvCpu.forward(Sgemm.get(), ConvGeometry.transposed(gx, w, p, gy), gy.hostFloats(), w.hostFloats(), null,
                 gx.hostFloats());
     }
 
     @Override
     public void convTranspose2dBackwardWeight(Tensor gy, Tensor x, ConvParams p, Tensor gw) {
-        requireFloat32("conv_transpose2d_backward_weight", gy);
         // The conv's weight gradient with its output gradient = x and its input = gy.
         ConvCpu.backwardWeight(Sgemm.get(), ConvGeometry.transposed(x, gw, p, gy), x.hostFloats(), gy.hostFloats(),
                 gw.hostFloats());
@@ -223,14 +196,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool2d(Tensor x, PoolParams p, Tensor out, Tensor indices) {
-        requireFloat32("max_pool2d", x);
         PoolCpu.forward(x.hostFloats(), x.dim(0) * x.dim(1), x.dim(2), x.dim(3), p, out.dim(2), out.dim(3),
                 out.hostFloats(), indices.hostInts());
     }
 
     @Override
     public void maxPool2dBackward(Tensor gy, Tensor x, Tensor y, Tensor indices, PoolParams p, Tensor gx) {
-        requireFloat32("max_pool2d_backward", gy);
         PoolCpu.backward(gy.hostFloats(), indices.hostInts(), gy.dim(0) * gy.dim(1), gy.dim(2) * gy.dim(3),
                 gx.hostFloats(), gx.dim(2) * gx.dim(3));
     }
@@ -260,7 +231,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor out) {
-        requireFloat32("matmul", a);
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transA ? a.dim(0) : a.dim(1);

@@ -121,6 +121,12 @@ public final class CudaBackend implements Backend {
         return families().rt().driver.ampereTensorCores();
     }
 
+    /** The bfloat16 forms of the ops (Ops says which) all run here; the matrix products need BF16 tensor cores. */
+    @Override
+    public boolean computesBfloat16() {
+        return true;
+    }
+
     @Override
     public synchronized void synchronize() {
         families().rt().synchronize();

@@ -87,6 +87,17 @@ public interface Backend {
     }
 
     /**
+     * Whether this backend's ops compute on bfloat16 tensors. Where they do not, {@code Ops} refuses a
+     * bfloat16 argument with the op's and the backend's names before calling the backend; copies, fills and
+     * casts take bfloat16 on every backend.
+     *
+     * @return true where the ops take bfloat16; the default is false (float32 only)
+     */
+    default boolean computesBfloat16() {
+        return false;
+    }
+
+    /**
      * Copies between tensors of equal shape and dtype; one of them is on this backend's device.
      *
      * @param src the tensor to read, on this backend's device or on the host

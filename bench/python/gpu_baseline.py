@@ -155,8 +155,11 @@ def tf32_everywhere():
     torch.backends.cudnn.allow_tf32 = True
 
 
-# The precisions the sgemm and conv groups run at: the row's implementation name and how to set it up.
-PRECISIONS = [("pytorch fp32", lambda: fp32(True)), ("pytorch tf32", tf32_everywhere)]
+# The precisions the sgemm and conv groups run at: the row's implementation name, how to set it up, and the
+# operands' type (bfloat16 operands are cast once, outside the timing, with PyTorch's defaults otherwise, as
+# a researcher's bfloat16 product runs; as GpuBaseline's).
+PRECISIONS = [("pytorch fp32", lambda: fp32(True), torch.float32), ("pytorch tf32", tf32_everywhere, torch.float32),
+              ("pytorch bf16", lambda: fp32(True), torch.bfloat16)]
 
 
 def ceilings(b):
@@ -173,13 +176,11 @@ def ceilings(b):
 def sgemm(b):
     for n in ([128, 256] if b.quick else [1024, 2048, 4096]):
         a, c = b.randn(n, n), b.randn(n, n)
-        for impl, setup in PRECISIONS:
+        for impl, setup, dtype in PRECISIONS:
             setup()
-            b.record("sgemm", f"sgemm {n}^3", impl, b.time(lambda: a @ c), 2.0 * n ** 3)
-        fp32(True)
-        # bfloat16 operands and result, PyTorch's defaults otherwise (as a researcher's bf16 matmul runs).
-        a16, c16 = a.bfloat16(), c.bfloat16()
-        b.record("sgemm", f"sgemm {n}^3", "pytorch bf16", b.time(lambda: a16 @ c16), 2.0 * n ** 3)
+            left, right = a.to(dtype), c.to(dtype)
+            b.record("sgemm", f"sgemm {n}^3", impl, b.time(lambda: left @ right), 2.0 * n ** 3)
+    fp32(True)
 
 
 def conv(b):
@@ -191,11 +192,9 @@ def conv(b):
         gy = b.randn(1, cout, out, out)
         flop = 2.0 * cin * cout * 9 * out * out
         shape = f"conv {cin}->{cout} @{size}" + (f" pad {pad}" if pad != 1 else "")
-        for impl, setup in PRECISIONS + [("pytorch bf16", lambda: fp32(True))]:
+        for impl, setup, dtype in PRECISIONS:
             setup()
-            # bfloat16 operands for the bf16 rows, cast once outside the timing (as GpuBaseline's).
-            cast = (lambda t: t.bfloat16()) if impl.endswith("bf16") else (lambda t: t)
-            xc, wc, bc, gc = cast(x), cast(w), cast(bias), cast(gy)
+            xc, wc, bc, gc = x.to(dtype), w.to(dtype), bias.to(dtype), gy.to(dtype)
             with torch.no_grad():
                 b.record("conv", shape + " forward", impl, b.time(lambda: F.conv2d(xc, wc, bc, padding=pad)), flop)
                 b.record("conv", shape + " backward-data", impl,

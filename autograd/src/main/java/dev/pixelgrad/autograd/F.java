@@ -35,7 +35,7 @@ public final class F {
      *         float32 operands are cast first
      */
     public static Variable conv2d(Variable x, Variable w, Variable b, ConvParams p) {
-        if (Autocast.toBf16(x)) {
+        if (Autocast.applies(x)) {
             return conv2dAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
         }
         return conv2dAsGiven(x, w, b, p);
@@ -61,7 +61,7 @@ public final class F {
      *         bfloat16 under {@link Precision#BF16} on a GPU, where float32 operands are cast first
      */
     public static Variable convTranspose2d(Variable x, Variable w, Variable b, ConvParams p) {
-        if (Autocast.toBf16(x)) {
+        if (Autocast.applies(x)) {
             return convTranspose2dAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
         }
         return convTranspose2dAsGiven(x, w, b, p);
@@ -168,7 +168,7 @@ public final class F {
      *         cast first
      */
     public static Variable matmul(Variable a, Variable b) {
-        if (Autocast.toBf16(a)) {
+        if (Autocast.applies(a)) {
             return matmulAsGiven(Autocast.bf16(a), Autocast.bf16(b));
         }
         return matmulAsGiven(a, b);

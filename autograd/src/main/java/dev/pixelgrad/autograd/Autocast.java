@@ -15,7 +15,7 @@ final class Autocast {
 
     /**
      * Whether the products whose first operand is {@code x} run in bfloat16 now: under BF16, on a backend that
-     * computes bfloat16 (CUDA's).
+     * computes bfloat16 (CUDA's; and the meta device's, so that a traced graph shows the casts).
      */
     static boolean applies(Variable x) {
         return Precision.current() == Precision.BF16 && x.data().backend().computesBfloat16();

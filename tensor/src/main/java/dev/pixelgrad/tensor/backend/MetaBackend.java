@@ -35,6 +35,7 @@ final class MetaBackend {
             case "describe" -> "meta: shapes only, no memory and no arithmetic";
             case "allocate" -> new MetaStorage((DType) args[0], (Long) args[1]);
             case "memoryStats" -> Map.of();
+            case "computesBfloat16" -> true; // shapes only: every type goes through
             case "toString" -> "meta backend";
             case "hashCode" -> System.identityHashCode(proxy);
             case "equals" -> proxy == args[0];

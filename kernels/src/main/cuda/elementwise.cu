@@ -4,7 +4,7 @@
 //   add:        y[i] = a[i] + b[i]
 //   scale:      y[i] = s * x[i]
 //   relu:       y[i] = x[i] <= 0 ? 0 : x[i]    relu_backward: gx[i] = y[i] > 0 ? gy[i] : 0
-//   bias:       y[n, c, i] = x[n, c, i] + b[c]
+//   bias:       y[n, c, i] = x[n, c, i] + b[c]        bias_relu: relu of that (the fused convolution's epilogue)
 //   crop:       y[p, r, q] = x[p, offH + r, offW + q]        crop_backward: its adjoint (zeros elsewhere)
 //   dropout:    y[i] = uniform(seed, i) >= p ? x[i] * scale : 0   (the same call maps gy to gx)
 //   broadcast:  y[i] = scale * s[0]
@@ -49,17 +49,30 @@ extern "C" __global__ void relu_backward_bf16(const bf16* gy, const bf16* y, bf1
     relu_backward(gy, y, gx, n);
 }
 
-template <typename T>
+// Rounding to bfloat16 is monotonic and keeps zero and NaN, so rectifying before the one rounding gives the
+// bits of bias followed by relu.
+template <bool Relu, typename T>
 __device__ __forceinline__ void add_channel_bias(const T* x, const T* b, T* y, int channels, long plane, long n) {
-    FOR_EACH(i, n) store_rounded(y, i, load_as_float(x, i) + load_as_float(b, (i / plane) % channels));
+    FOR_EACH(i, n) {
+        float v = load_as_float(x, i) + load_as_float(b, (i / plane) % channels);
+        store_rounded(y, i, Relu && v <= 0.f ? 0.f : v);  // NaN stays NaN, as relu's
+    }
 }
 extern "C" __global__ void add_channel_bias_f32(const float* x, const float* b, float* y, int channels, long plane,
                                                 long n) {
-    add_channel_bias(x, b, y, channels, plane, n);
+    add_channel_bias<false>(x, b, y, channels, plane, n);
 }
 extern "C" __global__ void add_channel_bias_bf16(const bf16* x, const bf16* b, bf16* y, int channels, long plane,
                                                  long n) {
-    add_channel_bias(x, b, y, channels, plane, n);
+    add_channel_bias<false>(x, b, y, channels, plane, n);
+}
+extern "C" __global__ void add_channel_bias_relu_f32(const float* x, const float* b, float* y, int channels,
+                                                     long plane, long n) {
+    add_channel_bias<true>(x, b, y, channels, plane, n);
+}
+extern "C" __global__ void add_channel_bias_relu_bf16(const bf16* x, const bf16* b, bf16* y, int channels,
+                                                      long plane, long n) {
+    add_channel_bias<true>(x, b, y, channels, plane, n);
 }
 
 // One thread per output element; total = planes * outH * outW.

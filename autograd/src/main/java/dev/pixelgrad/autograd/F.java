@@ -51,6 +51,37 @@ public final class F {
     }
 
     /**
+     * y = relu(conv2d(x, w) + b) as one op ({@link Ops#conv2dRelu}): the same values and gradients as
+     * {@link #relu relu}({@link #conv2d conv2d}(x, w, b, p)), with one pass fewer over the output each way
+     * and no tensor kept for the convolution before its relu (the relu's gradient needs only y). The
+     * backward pass masks the output's gradient in place, then runs the convolution's gradients on it.
+     *
+     * @param x the input [N, Cin, H, W]
+     * @param w the weight [Cout, Cin, kh, kw]
+     * @param b the bias [Cout], or null for none
+     * @param p the stride and the padding
+     * @return y [N, Cout, Ho, Wo], as {@link #conv2d}; bfloat16 under {@link Precision#BF16} on a GPU
+     */
+    public static Variable conv2dRelu(Variable x, Variable w, Variable b, ConvParams p) {
+        if (Autocast.applies(x)) {
+            return conv2dReluAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
+        }
+        return conv2dReluAsGiven(x, w, b, p);
+    }
+
+    private static Variable conv2dReluAsGiven(Variable x, Variable w, Variable b, ConvParams p) {
+        Tensor y = Ops.conv2dRelu(x.data(), w.data(), b == null ? null : b.data(), p);
+        return Variable.fromOp("conv2d_relu", p, y, new Variable[] {x, w, b}, (gy, needs) -> {
+            Ops.reluBackwardInPlace(gy, y); // gy is this node's own (Node.Backward)
+            return new Tensor[] {
+                needs[0] ? Ops.conv2dBackwardData(gy, w.data(), x.shape(), p) : null,
+                needs[1] ? Ops.conv2dBackwardWeight(gy, x.data(), w.shape(), p) : null,
+                needs[2] ? Ops.sumPerChannel(gy) : null,
+            };
+        });
+    }
+
+    /**
      * y = conv_transpose2d(x, w) + b; x [N, Cin, H, W], w [Cin, Cout, kh, kw], b [Cout] or null.
      *
      * @param x the input

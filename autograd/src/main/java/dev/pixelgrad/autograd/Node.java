@@ -10,7 +10,9 @@ import dev.pixelgrad.tensor.Tensor;
 final class Node {
     /**
      * Computes input gradients from the output gradient {@code gy}. Entry i of the result is the
-     * gradient for input i, or null where {@code needs[i]} is false.
+     * gradient for input i, or null where {@code needs[i]} is false. {@code gy} belongs to this node
+     * alone (backward hands each gradient tensor to one owner, and closes it after the node unless it is
+     * returned): the function may overwrite it, as the fused convolution and relu does.
      */
     @FunctionalInterface
     interface Backward {

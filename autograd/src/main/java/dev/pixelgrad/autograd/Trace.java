@@ -30,7 +30,7 @@ public final class Trace implements AutoCloseable {
     /**
      * One op as it ran.
      *
-     * @param name     conv2d, conv_transpose2d, max_pool2d, relu, dropout, add, crop, scale, ...
+     * @param name     conv2d, conv2d_relu, conv_transpose2d, max_pool2d, relu, dropout, add, crop, scale, ...
      * @param settings what the op was given besides its inputs: {@link dev.pixelgrad.tensor.ConvParams}
      *                 (the kernel size is the weight's shape), {@link dev.pixelgrad.tensor.PoolParams}, a
      *                 {@link CropOffset}, the factor of scale or the drop probability of dropout (a Float);

@@ -93,6 +93,47 @@ class AutogradTest {
     }
 
     @Test
+    void theFusedConvolutionAndReluIsTheTwoOpsBitForBit() {
+        // Odd sizes and a stride that does not divide; about half the pre-activations negative, so the mask
+        // matters. The output also feeds a second op, so its gradient arrives as a sum of two.
+        ConvParams p = new ConvParams(2, 3, 1, 0);
+        for (boolean withBias : new boolean[] {true, false}) {
+            try (Scope scope = Scope.open()) {
+                Variable x = Variable.parameter(Tensor.uniform(Shape.of(2, 3, 7, 6), -1, 1, 11, Device.CPU));
+                Variable w = Variable.parameter(Tensor.uniform(Shape.of(4, 3, 3, 2), -0.5f, 0.5f, 12, Device.CPU));
+                Variable b = withBias ? Variable.parameter(Tensor.uniform(Shape.of(4), -0.5f, 0.5f, 13, Device.CPU)) : null;
+                Variable[] params = withBias ? new Variable[] {x, w, b} : new Variable[] {x, w};
+                Variable fused = F.conv2dRelu(x, w, b, p);
+                float[][] fusedGrads = grads(F.add(fused, F.scale(fused, 3f)), params);
+                Variable twoOps = F.relu(F.conv2d(x, w, b, p));
+                float[][] twoOpsGrads = grads(F.add(twoOps, F.scale(twoOps, 3f)), params);
+
+                float[] y = fused.data().toFloatArray();
+                assertArrayEquals(twoOps.data().toFloatArray(), y);
+                long zeros = 0;
+                for (float v : y) {
+                    zeros += v == 0f ? 1 : 0;
+                }
+                assertTrue(zeros > y.length / 4 && zeros < 3 * y.length / 4, zeros + " of " + y.length + " rectified");
+                for (int k = 0; k < params.length; k++) {
+                    assertArrayEquals(twoOpsGrads[k], fusedGrads[k], "bias " + withBias + ", input " + k);
+                }
+            }
+        }
+    }
+
+    /** Backward from {@code y} with a fixed random seed; the gradients of {@code params}, which it then zeroes. */
+    private static float[][] grads(Variable y, Variable... params) {
+        y.backward(Tensor.uniform(y.shape(), -1, 1, 14, Device.CPU));
+        float[][] g = new float[params.length][];
+        for (int k = 0; k < params.length; k++) {
+            g[k] = params[k].grad().toFloatArray();
+            params[k].zeroGrad();
+        }
+        return g;
+    }
+
+    @Test
     void reluKeepsNaNSoABlownUpNetworkShows() {
         Variable x = Variable.of(Tensor.of(new float[] {Float.NaN, -1f, 2f}, 3));
         float[] y = F.relu(x).data().toFloatArray();

@@ -42,6 +42,8 @@ class BadInputTest {
         Variable x = Variable.of(Tensor.zeros(1, 3, 8, 8));
         Variable w = Variable.parameter(Tensor.zeros(4, 5, 3, 3));
         assertMentions(message(() -> F.conv2d(x, w, null, ConvParams.of(1, 1))), "conv2d", "[1, 3, 8, 8]", "[4, 5, 3, 3]");
+        assertMentions(message(() -> F.conv2dRelu(x, w, null, ConvParams.of(1, 1))), "conv2d_relu", "[1, 3, 8, 8]",
+                "[4, 5, 3, 3]");
 
         Variable wt = Variable.parameter(Tensor.zeros(2, 4, 4, 4));
         assertMentions(message(() -> F.convTranspose2d(x, wt, null, ConvParams.of(2, 0))), "conv_transpose2d",

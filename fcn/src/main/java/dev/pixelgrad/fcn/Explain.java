@@ -87,8 +87,10 @@ public final class Explain {
      * One layer as it ran.
      *
      * @param name         the reference prototxt's name (conv1_1, pool1, fc6, score_pool4c, fuse_pool4, ...)
-     * @param op           the op: conv2d, conv_transpose2d, max_pool2d, relu, dropout, crop, add, scale
-     * @param settings     kernel, stride, padding, ceil mode, crop offset, factor
+     * @param op           the op: conv2d, conv2d_relu, conv_transpose2d, max_pool2d, relu, dropout, crop, add,
+     *                     scale
+     * @param settings     kernel, stride, padding, ceil mode, crop offset, factor; "fused into conv1_1" for a
+     *                     reference relu layer that runs in its convolution's op
      * @param output       the output's shape for one image: [1, C, H, W]
      * @param h            the output's geometry along the height
      * @param w            the output's geometry along the width
@@ -99,8 +101,20 @@ public final class Explain {
      */
     public record Layer(String name, String op, String settings, Shape output, Axis h, Axis w, long trainable,
                         long frozen, long multiplyAdds, String arithmetic) {
+        private static final String FUSED_INTO = "fused into ";
+
         long bytes(DType dtype) {
             return output.numel() * dtype.byteSize();
+        }
+
+        /**
+         * Whether this row is a layer of the reference that runs inside the op of the row before it (a relu
+         * fused into its convolution): no op and no tensor of its own.
+         *
+         * @return true for such a row
+         */
+        public boolean fused() {
+            return settings.startsWith(FUSED_INTO);
         }
     }
 
@@ -210,12 +224,18 @@ public final class Explain {
             long activationBytes = 0;
             for (Trace.Op op : ops) {
                 Layer layer = layer(op, op.output() == y);
-                byOutput.put(op.output(), layer);
                 String before = starts.get(op.inputs().get(0));
                 boolean moved = layer.h().start() != byOutput.get(op.inputs().get(0)).h().start();
                 starts.put(op.output(), moved ? before + " -> " + layer.name() + " " + number(layer.h().start()) : before);
                 layers.add(layer);
                 activationBytes += layer.bytes(op.output().data().dtype());
+                if (op.name().equals("conv2d_relu")) {
+                    // The reference's relu layer, shown as its own row; its output is the fused op's one tensor.
+                    layer = new Layer(unique("relu" + suffix(layer.name())), "relu", Layer.FUSED_INTO + layer.name(),
+                            layer.output(), layer.h(), layer.w(), 0, 0, 0, "");
+                    layers.add(layer);
+                }
+                byOutput.put(op.output(), layer);
             }
             List<Crop> crops = new ArrayList<>();
             for (Trace.Op op : ops) {
@@ -251,7 +271,7 @@ public final class Explain {
             }
             Shape out = op.output().shape();
             return switch (op.name()) {
-                case "conv2d", "conv_transpose2d" -> convolution(op, src, out);
+                case "conv2d", "conv2d_relu", "conv_transpose2d" -> convolution(op, src, out);
                 case "max_pool2d" -> {
                     PoolParams p = (PoolParams) op.settings();
                     pools++;
@@ -544,7 +564,9 @@ public final class Explain {
     }
 
     /**
-     * Bytes of every layer's output for one image: what a training forward pass holds for backward.
+     * Bytes of every op's output for one image: what a training forward pass holds for backward. A relu
+     * fused into its convolution ({@code conv2d_relu}) writes the convolution's one output, so its row adds
+     * nothing.
      *
      * @return the bytes, at 4 bytes per float32 element
      */
@@ -585,7 +607,7 @@ public final class Explain {
                         grouped(trainable), grouped(frozen)),
                 String.format(Locale.ROOT, "forward, one image: %s multiply-adds = %.1f GFLOP (convolutions)",
                         grouped(multiplyAdds), gflop()),
-                String.format(Locale.ROOT, "activations, one image: %s bytes = %.1f MiB (every layer's output, float32)",
+                String.format(Locale.ROOT, "activations, one image: %s bytes = %.1f MiB (every op's output, float32)",
                         grouped(activationBytes), activationBytes / 1048576.0));
     }
 

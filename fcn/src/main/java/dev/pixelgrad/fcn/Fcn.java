@@ -67,7 +67,6 @@ public abstract class Fcn extends Module {
     protected final Conv2d fc7;
     private final Dropout drop6;
     private final Dropout drop7;
-    private final ReLU relu = new ReLU();
 
     /**
      * The encoder's outputs that the heads read.
@@ -212,8 +211,8 @@ public abstract class Fcn extends Module {
         Variable pool3 = features.forward(x, 0, pool3End);
         Variable pool4 = features.forward(pool3, pool3End, pool4End);
         Variable pool5 = features.forward(pool4, pool4End, pool5End);
-        Variable h = drop6.forward(relu.forward(fc6.forward(pool5)));
-        h = drop7.forward(relu.forward(fc7.forward(h)));
+        Variable h = drop6.forward(fc6.forwardRelu(pool5));
+        h = drop7.forward(fc7.forwardRelu(h));
         return new Encoded(pool3, pool4, h);
     }
 

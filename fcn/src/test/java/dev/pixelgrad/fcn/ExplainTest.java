@@ -1,6 +1,7 @@
 package dev.pixelgrad.fcn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,9 +71,15 @@ class ExplainTest {
         assertEquals(64L * 698 * 698 * 3 * 3 * 3, e.layer("conv1_1").multiplyAdds());
         assertEquals(21L * 16 * 16 * 21 * 4 * 4, e.layer("upscore2").multiplyAdds()); // 16x16 inputs, 21 x 21 x 4 x 4 each
         assertEquals(2.0 * e.multiplyAdds() / 1e9, e.gflop(), 1e-9);
+        // Every convolution of the encoder carries its relu (one output, two rows): conv1_1 then relu1_1.
+        assertEquals("conv2d_relu", e.layer("conv1_1").op());
+        assertEquals("fused into conv1_1", e.layer("relu1_1").settings());
+        assertTrue(e.layer("relu7").fused());
+        assertFalse(e.layer("drop7").fused());
+        assertEquals("drop7", e.layers().get(e.layers().indexOf(e.layer("relu7")) + 1).name());
         long bytes = 0;
         for (Explain.Layer l : e.layers().subList(1, e.layers().size())) {
-            bytes += 4 * l.output().numel();
+            bytes += l.fused() ? 0 : 4 * l.output().numel();
         }
         assertEquals(bytes, e.activationBytes());
     }
@@ -113,7 +120,8 @@ class ExplainTest {
                 }
                 List<String> explained = new ArrayList<>();
                 Explain e = Explain.of(config, size[0], size[1]);
-                e.layers().subList(1, e.layers().size()).forEach(l -> explained.add(l.op() + " " + l.output()));
+                e.layers().subList(1, e.layers().size()).stream().filter(l -> !l.fused())
+                        .forEach(l -> explained.add(l.op() + " " + l.output()));
                 assertEquals(real, explained, name + " at " + size[0] + "x" + size[1]);
             }
         }

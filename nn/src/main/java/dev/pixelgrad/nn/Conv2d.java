@@ -77,6 +77,18 @@ public final class Conv2d extends Module {
         return F.conv2d(x, weight, bias, params);
     }
 
+    /**
+     * relu(forward(x)) as one op ({@link F#conv2dRelu}): the same values, one pass fewer over the output
+     * and no tensor kept for the convolution before its relu. {@link Sequential} runs a Conv2d followed by a
+     * {@link ReLU} this way.
+     *
+     * @param x the input [N, Cin, H, W]
+     * @return max(conv2d(x) + bias, 0)
+     */
+    public Variable forwardRelu(Variable x) {
+        return F.conv2dRelu(x, weight, bias, params);
+    }
+
     @Override
     public String toString() {
         return "Conv2d(" + inChannels + ", " + outChannels + ", kernel " + kernel + ", " + params + ")";

@@ -4,7 +4,11 @@ import dev.pixelgrad.autograd.Variable;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Modules applied in order; children are named 0, 1, 2, ... as in PyTorch's nn.Sequential. */
+/**
+ * Modules applied in order; children are named 0, 1, 2, ... as in PyTorch's nn.Sequential. A {@link Conv2d}
+ * directly followed by a {@link ReLU} runs as one op ({@link Conv2d#forwardRelu}): the same values, with
+ * the relu applied as the convolution's output is written.
+ */
 public final class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
 
@@ -67,7 +71,12 @@ public final class Sequential extends Module {
     public Variable forward(Variable x, int from, int to) {
         Variable h = x;
         for (int i = from; i < to; i++) {
-            h = layers.get(i).forward(h);
+            if (layers.get(i) instanceof Conv2d conv && i + 1 < to && layers.get(i + 1) instanceof ReLU) {
+                h = conv.forwardRelu(h);
+                i++;
+            } else {
+                h = layers.get(i).forward(h);
+            }
         }
         return h;
     }

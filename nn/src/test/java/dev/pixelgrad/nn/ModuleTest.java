@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelgrad.autograd.F;
+import dev.pixelgrad.autograd.Trace;
 import dev.pixelgrad.autograd.Variable;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Reduction;
@@ -41,6 +42,29 @@ class ModuleTest {
         assertTrue(text.contains("\n    (1): ReLU\n") || text.contains("\n    (1): ReLU()\n"), text);
         assertTrue(text.endsWith("\n  )\n  (1): " + new ReLU() + "\n)"), text);
         assertEquals(10, text.split("\n").length, text); // 2 heads, 5 layers, 1 close, the ReLU, the last close
+    }
+
+    @Test
+    void aSequentialRunsAConvolutionAndItsReluAsOneOp() {
+        Sequential s = net(new RandomState(1));
+        try (Scope scope = Scope.open()) {
+            Variable x = Variable.of(Tensor.uniform(Shape.of(2, 3, 5, 7), -1, 1, 3, Device.CPU));
+            List<String> ops = new ArrayList<>();
+            Variable y;
+            try (Trace trace = Trace.start()) {
+                y = s.forward(x, 0, 3);
+                trace.ops().forEach(op -> ops.add(op.name()));
+            }
+            assertEquals(List.of("conv2d_relu", "max_pool2d"), ops);
+            Conv2d conv = (Conv2d) s.get(0);
+            Variable twoOps = F.maxPool2d(F.relu(conv.forward(x)), ((MaxPool2d) s.get(2)).params);
+            assertArrayEquals(twoOps.data().toFloatArray(), y.data().toFloatArray());
+            // Stopping between the two runs the convolution alone.
+            try (Trace trace = Trace.start()) {
+                s.forward(x, 0, 1);
+                assertEquals("conv2d", trace.ops().getFirst().name());
+            }
+        }
     }
 
     @Test

@@ -143,6 +143,20 @@ public final class Ops {
     }
 
     /**
+     * The relu gradient written over the upstream gradient: gy becomes gy where y &gt; 0, else 0. For a
+     * caller that owns {@code gy} and needs it no more (the fused convolution's backward): no new tensor.
+     *
+     * @param gy the gradient of the loss with respect to the relu's output; overwritten with the gradient with
+     *           respect to its input
+     * @param y  the relu's output (same shape)
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    public static void reluBackwardInPlace(Tensor gy, Tensor y) {
+        requireSameShapeAndType("relu_backward", gy, y);
+        backend("relu_backward", gy, y).reluBackward(gy, y, gy);
+    }
+
+    /**
      * The window [offH, offH + height) x [offW, offW + width) of the spatial axes of x [N, C, H, W], as
      * Caffe's crop layer in FCN (offsets measured from the top-left, not centred).
      *
@@ -331,6 +345,27 @@ public final class Ops {
         Backend k = bias == null ? backend("conv2d", x, w) : backend("conv2d", x, w, bias);
         Tensor out = Tensor.empty(outShape, x.dtype(), x.device());
         k.conv2d(x, w, bias, p, out);
+        return out;
+    }
+
+    /**
+     * {@link #relu relu}({@link #conv2d conv2d}(x, w, bias, p)) as one op: the output is written once,
+     * already rectified, and no tensor holds the convolution before its relu. The values are those of the
+     * two ops (bit for bit on the CPU; on bfloat16 each value is rounded once after the bias, as there).
+     * Every convolution of VGG16 is followed by a relu.
+     *
+     * @param x    the input [N, Cin, H, W]
+     * @param w    the weight [Cout, Cin, kh, kw]
+     * @param bias the bias [Cout], or null for none
+     * @param p    the stride and the zero padding
+     * @return max(conv2d(x, w, bias, p), 0), [N, Cout, Ho, Wo]
+     * @throws IllegalArgumentException as {@link #conv2d}, the message naming conv2d_relu
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        Shape outShape = convOutputShape("conv2d_relu", x, w, bias, p, false);
+        Backend k = bias == null ? backend("conv2d_relu", x, w) : backend("conv2d_relu", x, w, bias);
+        Tensor out = Tensor.empty(outShape, x.dtype(), x.device());
+        k.conv2dRelu(x, w, bias, p, out);
         return out;
     }
 

@@ -47,6 +47,17 @@ final class ConvCuda {
         }
     }
 
+    /**
+     * max(conv2d(x, w) + bias, 0): the convolution (cuDNN's or ours) writes the output without its bias, and
+     * one pass adds the bias and rectifies it in place, where the two ops read and write it twice.
+     */
+    void conv2dRelu(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        if (!emptyBatch(x, null)) {
+            forward(ConvGeometry.of(x, w, p, out), "conv2d", x.dtype(), addressOf(x), addressOf(w), addressOf(out));
+            elementwise.addChannelBiasReluInPlace(out, bias);
+        }
+    }
+
     void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
         if (!emptyBatch(gy, null)) {
             backwardData(ConvGeometry.of(gx, w, p, gy), "conv2d", gy.dtype(), addressOf(gy), addressOf(w), addressOf(gx));

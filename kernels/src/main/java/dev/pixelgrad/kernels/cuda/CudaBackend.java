@@ -259,6 +259,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public synchronized void conv2dRelu(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        families().conv().conv2dRelu(x, w, bias, p, out);
+    }
+
+    @Override
     public synchronized void conv2dBackwardData(Tensor gy, Tensor w, ConvParams p, Tensor gx) {
         families().conv().conv2dBackwardData(gy, w, p, gx);
     }

@@ -36,6 +36,22 @@ final class ElementwiseCuda {
         }
     }
 
+    /** y = max(y + bias, 0) in place, in one pass (bias null: the relu alone): a convolution's epilogue. */
+    void addChannelBiasReluInPlace(Tensor y, Tensor bias) {
+        if (bias == null) {
+            relu(y, y);
+            return;
+        }
+        long n = y.numel();
+        if (bf16(y)) {
+            k.add_channel_bias_relu_bf16(Grid.linear(n), addressOf(y), addressOf(bias), addressOf(y), y.dim(1),
+                    y.shape().numelFrom(2), n);
+        } else {
+            k.add_channel_bias_relu_f32(Grid.linear(n), addressOf(y), addressOf(bias), addressOf(y), y.dim(1),
+                    y.shape().numelFrom(2), n);
+        }
+    }
+
     void scale(Tensor x, float s, Tensor out) {
         long n = out.numel();
         if (bf16(out)) {

@@ -33,6 +33,8 @@ final class Kernels {
             new Entry("elementwise", "relu_backward_bf16", "pppl"),
             new Entry("elementwise", "add_channel_bias_f32", "pppill"),
             new Entry("elementwise", "add_channel_bias_bf16", "pppill"),
+            new Entry("elementwise", "add_channel_bias_relu_f32", "pppill"),
+            new Entry("elementwise", "add_channel_bias_relu_bf16", "pppill"),
             new Entry("elementwise", "crop_f32", "ppiiiiiil"),
             new Entry("elementwise", "crop_bf16", "ppiiiiiil"),
             new Entry("elementwise", "crop_backward_f32", "ppiiiiiil"),
@@ -90,6 +92,8 @@ final class Kernels {
     private final Kernel relu_backward_bf16;
     private final Kernel add_channel_bias_f32;
     private final Kernel add_channel_bias_bf16;
+    private final Kernel add_channel_bias_relu_f32;
+    private final Kernel add_channel_bias_relu_bf16;
     private final Kernel crop_f32;
     private final Kernel crop_bf16;
     private final Kernel crop_backward_f32;
@@ -148,6 +152,8 @@ final class Kernels {
         relu_backward_bf16 = new Kernel(driver, "elementwise", "relu_backward_bf16", "pppl");
         add_channel_bias_f32 = new Kernel(driver, "elementwise", "add_channel_bias_f32", "pppill");
         add_channel_bias_bf16 = new Kernel(driver, "elementwise", "add_channel_bias_bf16", "pppill");
+        add_channel_bias_relu_f32 = new Kernel(driver, "elementwise", "add_channel_bias_relu_f32", "pppill");
+        add_channel_bias_relu_bf16 = new Kernel(driver, "elementwise", "add_channel_bias_relu_bf16", "pppill");
         crop_f32 = new Kernel(driver, "elementwise", "crop_f32", "ppiiiiiil");
         crop_bf16 = new Kernel(driver, "elementwise", "crop_bf16", "ppiiiiiil");
         crop_backward_f32 = new Kernel(driver, "elementwise", "crop_backward_f32", "ppiiiiiil");
@@ -209,6 +215,8 @@ final class Kernels {
         m.put("relu_backward_bf16", relu_backward_bf16.launches());
         m.put("add_channel_bias_f32", add_channel_bias_f32.launches());
         m.put("add_channel_bias_bf16", add_channel_bias_bf16.launches());
+        m.put("add_channel_bias_relu_f32", add_channel_bias_relu_f32.launches());
+        m.put("add_channel_bias_relu_bf16", add_channel_bias_relu_bf16.launches());
         m.put("crop_f32", crop_f32.launches());
         m.put("crop_bf16", crop_bf16.launches());
         m.put("crop_backward_f32", crop_backward_f32.launches());
@@ -318,6 +326,16 @@ final class Kernels {
     /** elementwise.cu: {@code add_channel_bias_bf16(const bf16*x, const bf16*b, bf16*y, int channels, long plane, long n)} */
     void add_channel_bias_bf16(Grid grid, long x, long b, long y, int channels, long plane, long n) {
         add_channel_bias_bf16.ptr(0, x).ptr(1, b).ptr(2, y).i32(3, channels).i64(4, plane).i64(5, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code add_channel_bias_relu_f32(const float*x, const float*b, float*y, int channels, long plane, long n)} */
+    void add_channel_bias_relu_f32(Grid grid, long x, long b, long y, int channels, long plane, long n) {
+        add_channel_bias_relu_f32.ptr(0, x).ptr(1, b).ptr(2, y).i32(3, channels).i64(4, plane).i64(5, n).launch(grid);
+    }
+
+    /** elementwise.cu: {@code add_channel_bias_relu_bf16(const bf16*x, const bf16*b, bf16*y, int channels, long plane, long n)} */
+    void add_channel_bias_relu_bf16(Grid grid, long x, long b, long y, int channels, long plane, long n) {
+        add_channel_bias_relu_bf16.ptr(0, x).ptr(1, b).ptr(2, y).i32(3, channels).i64(4, plane).i64(5, n).launch(grid);
     }
 
     /** elementwise.cu: {@code crop_f32(const float*x, float*y, int inH, int inW, int offH, int offW, int outH, int outW, long total)} */

@@ -255,6 +255,40 @@ class CudaParityTest {
         }
     }
 
+    /**
+     * The fused convolution and relu (the convolution, then the bias and the relu in one pass in place):
+     * bit for bit the two ops on the same device, float32 and bfloat16, with and without a bias, and the
+     * relu's gradient masked in place as the out-of-place one.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void conv2dReluIsTheTwoOps(Impl impl) {
+        use("conv2d", impl);
+        boolean bf16 = CudaRuntime.get().driver.ampereTensorCores();
+        for (int[] c : Arrays.copyOf(CONVS, CONVS.length - 1)) {
+            for (DType type : bf16 ? List.of(DType.FLOAT32, DType.BFLOAT16) : List.of(DType.FLOAT32)) {
+                Tensor x = gpu(Ops.cast(rand(c[0], c[1], c[2], c[3]), type));
+                Tensor w = gpu(Ops.cast(Ops.scale(rand(c[4], c[1], c[5], c[6]), 0.5f), type));
+                Tensor b = gpu(Ops.cast(rand(c[4]), type));
+                ConvParams p = new ConvParams(c[7], c[8], c[9], c[10]);
+                String what = type + " conv2d_relu " + Arrays.toString(c);
+                for (Tensor bias : Arrays.asList(b, null)) {
+                    Tensor twoOps = Ops.relu(Ops.conv2d(x, w, bias, p)).to(Device.CPU);
+                    Tensor fused = Ops.conv2dRelu(x, w, bias, p);
+                    assertEquals(type, fused.dtype(), what);
+                    assertArrayEquals(rawBits(f32(twoOps).toFloatArray()), rawBits(f32(fused.to(Device.CPU)).toFloatArray()),
+                            what + (bias == null ? " without bias" : " with bias"));
+                }
+                Tensor y = Ops.conv2dRelu(x, w, b, p);
+                Tensor gy = gpu(Ops.cast(rand(y.shape().dims()), type));
+                Tensor expected = Ops.reluBackward(gy, y).to(Device.CPU);
+                Ops.reluBackwardInPlace(gy, y);
+                assertArrayEquals(rawBits(f32(expected).toFloatArray()), rawBits(f32(gy.to(Device.CPU)).toFloatArray()),
+                        what + " relu backward in place");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
     void convTranspose2dForwardAndBackward(Impl impl) {

@@ -170,7 +170,8 @@ public interface Backend {
     }
 
     /**
-     * gx = gy where y > 0, else 0.
+     * gx = gy where y > 0, else 0. {@code gx} may be {@code gy} itself (the fused convolution's backward
+     * masks its gradient in place).
      *
      * @param gy the gradient of the relu's output
      * @param y  the relu's output
@@ -275,6 +276,22 @@ public interface Backend {
      */
     default void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
         throw notImplemented("conv2d");
+    }
+
+    /**
+     * out = max(conv2d(x, w) + bias, 0), as {@link dev.pixelgrad.tensor.Ops#conv2dRelu}. The default runs
+     * {@link #conv2d} and then {@link #relu} in place on its output; a backend that can add the bias and
+     * apply the relu in one pass over the output (or inside the convolution) overrides it.
+     *
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param p    the stride and the padding
+     * @param out  the output, written in full
+     */
+    default void conv2dRelu(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+        conv2d(x, w, bias, p, out);
+        relu(out, out);
     }
 
     /**

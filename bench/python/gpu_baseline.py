@@ -7,6 +7,8 @@ dev/pixelgrad/bench/cuda/GpuBaseline.java), to be run on the same GPU, one right
     same products of bfloat16 operands ("pytorch bf16", PyTorch's defaults);
   - FCN's VGG16 3x3 convolutions at a 500x500 input: forward, backward-data, backward-weight, in FP32, in
     TF32 (PyTorch's default for convolutions) and on bfloat16 operands ("pytorch bf16");
+  - the bandwidth-bound ops (element-wise, bias, dropout, cast, SGD and Adam steps, the loss, max pooling)
+    on 64M float32 values, with the bytes each moves per second;
   - FCN-8s (the reference Caffe net: pad 100, ceil-mode pools, fc6/fc7 as convolutions, frozen bilinear
     upsampling, crops 5/9/31), full width, 500x500, batch 1, 21 classes: one training step (forward,
     cross-entropy, backward, SGD with momentum) and one inference, with the device-memory peak, in FP32
@@ -137,7 +139,8 @@ class Bench:
                "gflops": round(flop / ms / 1e6) if flop else None, "peak_mib": peak, "samples": n}
         row.update(extra)
         self.rows.append(row)
-        print(f"| {case} | {impl} | {ms:.3f} | {row['gflops'] or ''} | {peak or ''} | {n} |", flush=True)
+        rate = f"{row['gbytes_per_s']:.0f} GB/s" if "gbytes_per_s" in row else row["gflops"] or ""
+        print(f"| {case} | {impl} | {ms:.3f} | {rate} | {peak or ''} | {n} |", flush=True)
 
     def randn(self, *shape):
         return torch.randn(*shape, device=self.device)
@@ -204,6 +207,42 @@ def conv(b):
     fp32(True)
 
 
+def bandwidth(b):
+    """The bandwidth-bound ops of GpuBaseline's group of that name, with the same shapes and byte counts (every
+    input read once, every output written once), in PyTorch's eager form: its optimizers as a training loop
+    builds them (their default implementation), its loss's gradient through autograd."""
+    fp32(True)
+    side = 128 if b.quick else 1024
+    n = 64 * side * side
+    x, y, bias = b.randn(1, 64, side, side), b.randn(1, 64, side, side), b.randn(64)
+    logits = b.randn(1, 21, side, side).requires_grad_()
+    labels = torch.randint(0, 21, (1, side, side), device=b.device)
+    w = b.randn(1, 64, side, side)
+    sgd_w, adam_w = w.clone().requires_grad_(), w.clone().requires_grad_()
+    sgd_w.grad, adam_w.grad = y.clone(), y.clone()
+    sgd = torch.optim.SGD([sgd_w], lr=1e-10, momentum=0.99, weight_decay=5e-4)
+    adam = torch.optim.Adam([adam_w], lr=1e-10, betas=(0.9, 0.999), eps=1e-8)
+
+    def loss_and_grad():
+        return torch.autograd.grad(F.cross_entropy(logits, labels, ignore_index=255), logits)
+
+    # Nothing here records an autograd graph but the loss, whose inputs are the only ones that require grad.
+    cases = [("device copy", 8 * n, lambda: x.clone()),
+             ("relu", 8 * n, lambda: torch.relu(x)),
+             ("add", 12 * n, lambda: x + y),
+             ("relu backward", 12 * n, lambda: torch.ops.aten.threshold_backward(x, y, 0)),
+             ("bias add", 8 * n, lambda: x + bias.view(1, -1, 1, 1)),
+             ("dropout", 8 * n, lambda: F.dropout(x, 0.5, True)),
+             ("cast to bfloat16", 6 * n, lambda: x.to(torch.bfloat16)),
+             ("sgd step", 20 * n, sgd.step),
+             ("adam step", 28 * n, adam.step),
+             ("softmax cross-entropy forward and backward", (2 * 21 * 4 + 4) * side * side, loss_and_grad),
+             ("max_pool2d 2x2 forward", 5 * n, lambda: F.max_pool2d(x, 2, 2))]
+    for case, nbytes, fn in cases:
+        t = b.time(fn)
+        b.record("bandwidth", case, "pytorch fp32", t, gbytes_per_s=round(nbytes / t[0] / 1e6, 1))
+
+
 def fcn(b):
     size, width = (64, 1 / 16) if b.quick else (500, 1.0)
     image = (torch.rand(1, 3, size, size, device=b.device) - 0.5) * 200
@@ -253,7 +292,8 @@ def main():
     p.add_argument("--quick", action="store_true", help="small shapes, to check the script")
     p.add_argument("--min-seconds", type=float, default=1.0, help="timed samples per case, in seconds (1)")
     p.add_argument("--json", help="write one JSON line per case here")
-    p.add_argument("--only", default="ceiling,sgemm,conv,fcn", help="groups to run (ceiling,sgemm,conv,fcn)")
+    p.add_argument("--only", default="ceiling,sgemm,conv,bandwidth,fcn",
+                   help="groups to run (ceiling,sgemm,conv,bandwidth,fcn)")
     a = p.parse_args()
     device = torch.device(a.device)
     if device.type == "cuda" and not torch.cuda.is_available():
@@ -269,7 +309,7 @@ def main():
     print("| case | implementation | ms (median) | GFLOP/s | peak MiB | samples |")
     print("|---|---|---|---|---|---|")
     groups = a.only.split(",")
-    for name, run in [("ceiling", ceilings), ("sgemm", sgemm), ("conv", conv), ("fcn", fcn)]:
+    for name, run in [("ceiling", ceilings), ("sgemm", sgemm), ("conv", conv), ("bandwidth", bandwidth), ("fcn", fcn)]:
         if name in groups:
             run(b)
     if a.json:

@@ -5,7 +5,7 @@ tables for docs/benchmarks.md: milliseconds (median) per implementation and the 
 Pixelgrad's to PyTorch's at the same precision (below 1: Pixelgrad is faster): FP32 rows against "pytorch
 fp32"; TF32 rows (" tf32" after the name) against "pytorch tf32", or where that half has none (the FCN
 step, whose products are all convolutions) "pytorch default", PyTorch's TF32 convolutions; BF16 rows against
-"pytorch bf16".
+"pytorch bf16". The bandwidth group also gets its rates as shares of the device copy's.
 
     python3 tools/gpu/compare.py RESULTS/pixelgrad.json RESULTS/pytorch.json
 """
@@ -65,6 +65,30 @@ def table(rows, group):
     print()
 
 
+def rates(rows):
+    """The bandwidth group's rates in GB/s, each also as a share of the device copy's rate (the ceiling group's
+    large copy where that ran, else the fastest copy in the group): the bandwidth-bound kernels' goal is 90%."""
+    band = [r for r in rows if r["group"] == "bandwidth"]
+    if not band:
+        return
+    copies = [r["gbytes_per_s"] for r in rows if r["group"] == "ceiling" and r.get("gbytes_per_s")]
+    copy = max(copies or [r["gbytes_per_s"] for r in band if r["case"] == "device copy"] or [0])
+    cases, impls = [], []
+    for r in band:
+        cases += [r["case"]] if r["case"] not in cases else []
+        impls += [r["impl"]] if r["impl"] not in impls else []
+    by = {(r["case"], r["impl"]): r for r in band}
+    print(f"| case (GB/s, % of the copy's {copy} GB/s) | " + " | ".join(impls) + " |")
+    print("|" + "---|" * (len(impls) + 1))
+    for c in cases:
+        cells = [c]
+        for i in impls:
+            r = by.get((c, i))
+            cells.append(f"{r['gbytes_per_s']} ({100 * r['gbytes_per_s'] / copy:.0f}%)" if r and copy else "-")
+        print("| " + " | ".join(cells) + " |")
+    print()
+
+
 def main():
     if len(sys.argv) != 3:
         raise SystemExit("usage: compare.py PIXELGRAD_JSON PYTORCH_JSON")
@@ -79,6 +103,8 @@ def main():
         print()
     table(rows, "sgemm")
     table(rows, "conv")
+    table(rows, "bandwidth")
+    rates(rows)
     table(rows, "fcn")
 
 

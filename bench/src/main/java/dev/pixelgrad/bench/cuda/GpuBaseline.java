@@ -16,6 +16,7 @@ import dev.pixelgrad.tensor.ConvParams;
 import dev.pixelgrad.tensor.DType;
 import dev.pixelgrad.tensor.Device;
 import dev.pixelgrad.tensor.Ops;
+import dev.pixelgrad.tensor.PoolParams;
 import dev.pixelgrad.tensor.Precision;
 import dev.pixelgrad.tensor.Reduction;
 import dev.pixelgrad.tensor.Scope;
@@ -36,8 +37,9 @@ import java.util.Map;
 /**
  * Pixelgrad's half of the GPU baseline: the cases of bench/python/gpu_baseline.py (the PyTorch half)
  * on the CUDA backend, each with our kernels and with NVIDIA's, timed in one JVM: SGEMM, FCN's VGG16
- * 3x3 convolutions at a 500x500 input (forward, backward-data, backward-weight), and a full-width
- * FCN-8s training step and inference at 500x500, batch 1, with the device-memory peak. Each case is
+ * 3x3 convolutions at a 500x500 input (forward, backward-data, backward-weight), the bandwidth-bound
+ * kernels against a device copy (float32), and a full-width FCN-8s training step and inference at
+ * 500x500, batch 1, with the device-memory peak. Each case is
  * warmed up, then run until it has {@code --min-seconds} of samples (at least 5), each sample ended by
  * a device synchronise; the median is reported. Inputs are random, never zeros. Writes one JSON line per
  * case to {@code --json FILE} (tools/gpu/compare.py puts both halves side by side) and a table to stdout.
@@ -46,8 +48,8 @@ import java.util.Map;
  * after it. Under BF16 the SGEMM and convolution cases take bfloat16 operands (cast once, outside the
  * timing, as autocast would) and the FCN-8s case runs mixed precision ({@link Precision#BF16}).
  *
- * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE] [--only sgemm|conv|fcn]
- *     [--precision fp32,tf32,bf16]</pre>
+ * <pre>java ... dev.pixelgrad.bench.cuda.GpuBaseline [--quick] [--min-seconds S] [--json FILE]
+ *     [--only sgemm,conv,bandwidth,fcn] [--precision fp32,tf32,bf16]</pre>
  * {@code --quick}: small shapes, for checking the harness on the emulated device.
  */
 public final class GpuBaseline {
@@ -185,6 +187,57 @@ public final class GpuBaseline {
         }
     }
 
+    /**
+     * The bandwidth-bound kernels (element-wise, pooling, loss, optimizer updates, cast) on 64M float32 values
+     * (quick: 1M), each with the bytes it must move (every input read once, every output written once) over
+     * its time, beside a device-to-device copy of as many bytes: the goal is 90% of the copy's rate. The
+     * maps are [1, 64, side, side] (the loss: 21 channels).
+     */
+    private void bandwidth() {
+        int side = quick ? 128 : 1024;
+        long n = 64L * side * side;
+        Tensor x = randn(1, 64, side, side);
+        Tensor y = randn(1, 64, side, side);
+        Tensor bias = randn(64);
+        Tensor w = randn(1, 64, side, side);
+        Tensor m = randn(1, 64, side, side);
+        Tensor v = Ops.relu(randn(1, 64, side, side)); // Adam's second moment: not negative
+        Tensor logits = randn(1, 21, side, side);
+        Tensor labels = Tensor.ofInts(DeviceBenchmark.scatteredLabels(side * side, 21), 1, side, side).to(GPU);
+        Precision.set(Precision.FP32);
+        streaming("device copy", 8 * n, "own", x::copy);
+        streaming("relu", 8 * n, "own", () -> Ops.relu(x));
+        streaming("add", 12 * n, "own", () -> Ops.add(x, y));
+        streaming("relu backward", 12 * n, "own", () -> Ops.reluBackward(x, y));
+        streaming("bias add", 8 * n, "own", () -> Ops.addChannelBias(x, bias));
+        streaming("dropout", 8 * n, "own", () -> Ops.dropout(x, 0.5f, 7));
+        streaming("cast to bfloat16", 6 * n, "own", () -> Ops.cast(x, DType.BFLOAT16));
+        streaming("sgd step", 20 * n, "own", () -> Ops.sgdStep(w, y, m, 1e-10f, 0.99f, 5e-4f));
+        streaming("adam step", 28 * n, "own", () -> Ops.adamStep(w, y, m, v, 1e-10f, 0.9f, 0.999f, 1e-8f, 0f, 1));
+        long lossBytes = (2L * 21 * 4 + 4) * side * side;
+        streaming("softmax cross-entropy forward and backward", lossBytes, "own",
+                () -> Ops.softmaxCrossEntropy(logits, labels, 255, Reduction.MEAN, true));
+        for (Impl impl : impls) {
+            Implementations.set("max_pool2d", impl);
+            streaming("max_pool2d 2x2 forward", 5 * n, name(impl), () -> Ops.maxPool2d(x, PoolParams.of(2, 2, 0, false)));
+        }
+        Implementations.reset();
+        for (Tensor t : new Tensor[] {x, y, bias, w, m, v, logits, labels}) {
+            t.close();
+        }
+    }
+
+    /** One bandwidth case: its time, and its rate as gigabytes per second of {@code bytes} moved. */
+    private void streaming(String name, long bytes, String impl, Runnable body) {
+        double[] t = time(body);
+        double gbPerS = bytes / t[0] / 1e6;
+        out.printf(Locale.ROOT, "| %s | %s | %.3f | %.0f GB/s | | %d |%n", name, impl, t[0], gbPerS, (int) t[1]);
+        json.add(String.format(Locale.ROOT,
+                "{\"group\": \"bandwidth\", \"case\": \"%s\", \"impl\": \"pixelgrad %s\", \"ms\": %.5f, "
+                        + "\"gflops\": null, \"peak_mib\": null, \"samples\": %d, \"gbytes_per_s\": %.1f}",
+                name, impl, t[0], (int) t[1], gbPerS));
+    }
+
     /** A full-width FCN-8s (quick: 1/16) at 500x500 (quick: 64x64), batch 1, 21 classes. */
     private void fcn() {
         int size = quick ? 64 : 500;
@@ -244,7 +297,7 @@ public final class GpuBaseline {
         boolean quick = false;
         double minSeconds = 1.0;
         Path jsonFile = null;
-        List<String> only = new ArrayList<>(List.of("sgemm", "conv", "fcn"));
+        List<String> only = new ArrayList<>(List.of("sgemm", "conv", "bandwidth", "fcn"));
         List<String> precisionNames = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -254,7 +307,7 @@ public final class GpuBaseline {
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--precision" -> precisionNames = Arrays.asList(args[++i].split(","));
                 default -> throw new IllegalArgumentException("GpuBaseline: unknown argument '" + args[i]
-                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,fcn, --precision fp32,tf32,bf16)");
+                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,bandwidth,fcn, --precision fp32,tf32,bf16)");
             }
         }
         String reason = Backends.unavailableReason(GPU.type());
@@ -275,6 +328,9 @@ public final class GpuBaseline {
         }
         if (only.contains("conv")) {
             b.conv();
+        }
+        if (only.contains("bandwidth")) {
+            b.bandwidth();
         }
         if (only.contains("fcn")) {
             b.fcn();

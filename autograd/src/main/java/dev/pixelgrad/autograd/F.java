@@ -35,19 +35,7 @@ public final class F {
      *         float32 operands are cast first
      */
     public static Variable conv2d(Variable x, Variable w, Variable b, ConvParams p) {
-        if (Autocast.applies(x)) {
-            return conv2dAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
-        }
-        return conv2dAsGiven(x, w, b, p);
-    }
-
-    private static Variable conv2dAsGiven(Variable x, Variable w, Variable b, ConvParams p) {
-        Tensor y = Ops.conv2d(x.data(), w.data(), b == null ? null : b.data(), p);
-        return Variable.fromOp("conv2d", p, y, new Variable[] {x, w, b}, (gy, needs) -> new Tensor[] {
-            needs[0] ? Ops.conv2dBackwardData(gy, w.data(), x.shape(), p) : null,
-            needs[1] ? Ops.conv2dBackwardWeight(gy, x.data(), w.shape(), p) : null,
-            needs[2] ? Ops.sumPerChannel(gy) : null,
-        });
+        return conv2d(x, w, b, p, false);
     }
 
     /**
@@ -63,19 +51,23 @@ public final class F {
      * @return y [N, Cout, Ho, Wo], as {@link #conv2d}; bfloat16 under {@link Precision#BF16} on a GPU
      */
     public static Variable conv2dRelu(Variable x, Variable w, Variable b, ConvParams p) {
-        if (Autocast.applies(x)) {
-            return conv2dReluAsGiven(Autocast.bf16(x), Autocast.bf16(w), Autocast.bf16(b), p);
-        }
-        return conv2dReluAsGiven(x, w, b, p);
+        return conv2d(x, w, b, p, true);
     }
 
-    private static Variable conv2dReluAsGiven(Variable x, Variable w, Variable b, ConvParams p) {
-        Tensor y = Ops.conv2dRelu(x.data(), w.data(), b == null ? null : b.data(), p);
-        return Variable.fromOp("conv2d_relu", p, y, new Variable[] {x, w, b}, (gy, needs) -> {
-            Ops.reluBackwardInPlace(gy, y); // gy is this node's own (Node.Backward)
+    private static Variable conv2d(Variable x, Variable w, Variable b, ConvParams p, boolean relu) {
+        boolean bf16 = Autocast.applies(x);
+        Variable xs = bf16 ? Autocast.bf16(x) : x;
+        Variable ws = bf16 ? Autocast.bf16(w) : w;
+        Variable bs = bf16 ? Autocast.bf16(b) : b;
+        Tensor bias = bs == null ? null : bs.data();
+        Tensor y = relu ? Ops.conv2dRelu(xs.data(), ws.data(), bias, p) : Ops.conv2d(xs.data(), ws.data(), bias, p);
+        return Variable.fromOp(relu ? "conv2d_relu" : "conv2d", p, y, new Variable[] {xs, ws, bs}, (gy, needs) -> {
+            if (relu) {
+                Ops.reluBackwardInPlace(gy, y); // gy is this node's own (Node.Backward)
+            }
             return new Tensor[] {
-                needs[0] ? Ops.conv2dBackwardData(gy, w.data(), x.shape(), p) : null,
-                needs[1] ? Ops.conv2dBackwardWeight(gy, x.data(), w.shape(), p) : null,
+                needs[0] ? Ops.conv2dBackwardData(gy, ws.data(), xs.shape(), p) : null,
+                needs[1] ? Ops.conv2dBackwardWeight(gy, xs.data(), ws.shape(), p) : null,
                 needs[2] ? Ops.sumPerChannel(gy) : null,
             };
         });

@@ -1,7 +1,8 @@
 // Reductions, label checks and the confusion matrix. Partial sums are double and combined in a fixed
 // order, so results do not depend on scheduling. Plain versions (ReductionCpu.java):
 //   sum:              out = sum_i x[i]
-//   sum_per_channel:  out[c] = sum over n, i of x[n, c, i]
+//   sum_per_channel:  out[c] = sum over n, i of x[n, c, i]    (relu_mask_: of x masked by y > 0, the mask
+//                     written back into x)
 //   argmax_channels:  out[n, i] = the first c with the largest x[n, c, i] (NaN wins)
 //   confusion:        counts[label * C + pred] += 1 for every pixel whose label is not ignored
 #include "common.cuh"
@@ -22,26 +23,66 @@ extern "C" __global__ void sum_finish_f32(const double* partial, int count, doub
     if (threadIdx.x == 0) out[0] = (float)(s * scale);
 }
 
-// One block per channel; on bfloat16 the sum is rounded once, from the float32 the sum in double gives (as the
-// CPU's float32 sum then rounded).
-template <typename T>
-__device__ __forceinline__ void sum_per_channel(const T* x, T* out, int n, int channels, long plane) {
+// Per-channel sums in two passes. The first runs a grid of (channel, slice) blocks: block (c, s) adds up the
+// s-th of gridDim.y equal slices of channel c's n x plane values into partial[c * slices + s], walking the
+// slice image by image (no division per value); the finish adds each channel's slices in order, and on
+// bfloat16 rounds the sum once, from the float32 the double sum gives (as the CPU's float32 sum then
+// rounded). With Relu (the backward pass of a convolution fused with its relu) each value of x is first
+// masked by y > 0, in place: the relu's gradient and the bias gradient in one pass.
+template <bool Relu, typename T>
+__device__ __forceinline__ void sum_per_channel_partial(const T* x, const T* y, T* masked, double* partial, int n,
+                                                        int channels, long plane) {
     int c = blockIdx.x;
-    double s = 0.0;
     long total = (long)n * plane;
-    for (long j = threadIdx.x; j < total; j += blockDim.x) {
-        long img = j / plane;
-        long i = j - img * plane;
-        s += load_as_float(x, (img * channels + c) * plane + i);
+    long per = (total + gridDim.y - 1) / gridDim.y;
+    long begin = blockIdx.y * per;
+    long end = min(total, begin + per);
+    double s = 0.0;
+    for (long img = begin / plane; img * plane < end; img++) {
+        long base = (img * channels + c) * plane;
+        long to = min(end, (img + 1) * plane) - img * plane;
+        for (long i = max(begin, img * plane) - img * plane + threadIdx.x; i < to; i += blockDim.x) {
+            float v = load_as_float(x, base + i);
+            if (Relu && !(load_as_float(y, base + i) > 0.f)) {
+                v = 0.f;
+                masked[base + i] = (T)0;
+            }
+            s += v;
+        }
     }
     s = block_sum(s);
-    if (threadIdx.x == 0) store_rounded(out, c, (float)s);
+    if (threadIdx.x == 0) partial[c * gridDim.y + blockIdx.y] = s;
 }
-extern "C" __global__ void sum_per_channel_f32(const float* x, float* out, int n, int channels, long plane) {
-    sum_per_channel(x, out, n, channels, plane);
+extern "C" __global__ void sum_per_channel_partial_f32(const float* x, double* partial, int n, int channels,
+                                                       long plane) {
+    sum_per_channel_partial<false>(x, x, (float*)0, partial, n, channels, plane);
 }
-extern "C" __global__ void sum_per_channel_bf16(const bf16* x, bf16* out, int n, int channels, long plane) {
-    sum_per_channel(x, out, n, channels, plane);
+extern "C" __global__ void sum_per_channel_partial_bf16(const bf16* x, double* partial, int n, int channels,
+                                                        long plane) {
+    sum_per_channel_partial<false>(x, x, (bf16*)0, partial, n, channels, plane);
+}
+extern "C" __global__ void relu_mask_sum_per_channel_partial_f32(float* gy, const float* y, double* partial, int n,
+                                                                 int channels, long plane) {
+    sum_per_channel_partial<true>(gy, y, gy, partial, n, channels, plane);
+}
+extern "C" __global__ void relu_mask_sum_per_channel_partial_bf16(bf16* gy, const bf16* y, double* partial, int n,
+                                                                  int channels, long plane) {
+    sum_per_channel_partial<true>(gy, y, gy, partial, n, channels, plane);
+}
+
+template <typename T>
+__device__ __forceinline__ void sum_per_channel_finish(const double* partial, int slices, T* out, int channels) {
+    FOR_EACH(c, channels) {
+        double s = 0.0;
+        for (int k = 0; k < slices; k++) s += partial[c * slices + k];
+        store_rounded(out, c, (float)s);
+    }
+}
+extern "C" __global__ void sum_per_channel_finish_f32(const double* partial, int slices, float* out, int channels) {
+    sum_per_channel_finish(partial, slices, out, channels);
+}
+extern "C" __global__ void sum_per_channel_finish_bf16(const double* partial, int slices, bf16* out, int channels) {
+    sum_per_channel_finish(partial, slices, out, channels);
 }
 
 template <typename T>

@@ -62,13 +62,20 @@ public final class F {
         Tensor bias = bs == null ? null : bs.data();
         Tensor y = relu ? Ops.conv2dRelu(xs.data(), ws.data(), bias, p) : Ops.conv2d(xs.data(), ws.data(), bias, p);
         return Variable.fromOp(relu ? "conv2d_relu" : "conv2d", p, y, new Variable[] {xs, ws, bs}, (gy, needs) -> {
-            if (relu) {
-                Ops.reluBackwardInPlace(gy, y); // gy is this node's own (Node.Backward)
+            // Under relu, gy (this node's own, Node.Backward) is masked in place, with the bias gradient in the
+            // same pass where one is needed.
+            Tensor gb = null;
+            if (relu && needs[2]) {
+                gb = Ops.reluBackwardInPlaceSumPerChannel(gy, y);
+            } else if (relu) {
+                Ops.reluBackwardInPlace(gy, y);
+            } else if (needs[2]) {
+                gb = Ops.sumPerChannel(gy);
             }
             return new Tensor[] {
                 needs[0] ? Ops.conv2dBackwardData(gy, ws.data(), xs.shape(), p) : null,
                 needs[1] ? Ops.conv2dBackwardWeight(gy, xs.data(), ws.shape(), p) : null,
-                needs[2] ? Ops.sumPerChannel(gy) : null,
+                gb,
             };
         });
     }

@@ -157,6 +157,27 @@ public final class Ops {
     }
 
     /**
+     * {@link #reluBackwardInPlace} and then {@link #sumPerChannel} of the result, in one pass where the
+     * backend can: the backward pass of {@link #conv2dRelu} with a bias, up to the convolution's own
+     * gradients.
+     *
+     * @param gy the gradient of the fused op's output [N, C, ...]; overwritten with the gradient of the
+     *           convolution's output (gy where y &gt; 0, else 0)
+     * @param y  the fused op's output (same shape)
+     * @return the bias gradient [C], the per-channel sums of the masked gy, in gy's type
+     * @throws IllegalArgumentException if the shapes differ or there is no channel axis
+     */
+    public static Tensor reluBackwardInPlaceSumPerChannel(Tensor gy, Tensor y) {
+        requireSameShapeAndType("relu_backward", gy, y);
+        if (gy.rank() < 2) {
+            throw new IllegalArgumentException("sum_per_channel: input " + gy.shape() + " has no channel axis");
+        }
+        Tensor out = Tensor.empty(Shape.of(gy.dim(1)), gy.dtype(), gy.device());
+        backend("relu_backward", gy, y).reluBackwardSumPerChannel(gy, y, out);
+        return out;
+    }
+
+    /**
      * The window [offH, offH + height) x [offW, offW + width) of the spatial axes of x [N, C, H, W], as
      * Caffe's crop layer in FCN (offsets measured from the top-left, not centred).
      *

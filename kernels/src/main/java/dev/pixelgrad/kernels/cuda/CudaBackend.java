@@ -52,7 +52,7 @@ public final class CudaBackend implements Backend {
                 LOG.log(Level.INFO, "CUDA: " + vendor.missing() + "; those ops run on Pixelgrad's own kernels");
             }
             ElementwiseCuda elementwise = new ElementwiseCuda(rt);
-            ReduceCuda reduce = new ReduceCuda(rt, vendor);
+            ReduceCuda reduce = new ReduceCuda(rt, vendor, elementwise);
             GemmCuda gemm = new GemmCuda(rt, vendor);
             return new Families(rt, vendor, elementwise, reduce, new LossCuda(rt, reduce),
                     new PoolCuda(rt, vendor, elementwise), gemm, new ConvCuda(rt, gemm, vendor, elementwise),
@@ -239,6 +239,11 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void sumPerChannel(Tensor x, Tensor out) {
         families().reduce().sumPerChannel(x, out);
+    }
+
+    @Override
+    public synchronized void reluBackwardSumPerChannel(Tensor gy, Tensor y, Tensor gradBias) {
+        families().reduce().reluBackwardSumPerChannel(gy, y, gradBias);
     }
 
     @Override

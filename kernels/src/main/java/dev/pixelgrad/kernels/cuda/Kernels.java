@@ -72,8 +72,12 @@ final class Kernels {
             new Entry("pool", "pad_neg_inf_bf16", "ppliiii"),
             new Entry("reduce", "sum_partial_f32", "ppl"),
             new Entry("reduce", "sum_finish_f32", "pidp"),
-            new Entry("reduce", "sum_per_channel_f32", "ppiil"),
-            new Entry("reduce", "sum_per_channel_bf16", "ppiil"),
+            new Entry("reduce", "sum_per_channel_partial_f32", "ppiil"),
+            new Entry("reduce", "sum_per_channel_partial_bf16", "ppiil"),
+            new Entry("reduce", "relu_mask_sum_per_channel_partial_f32", "pppiil"),
+            new Entry("reduce", "relu_mask_sum_per_channel_partial_bf16", "pppiil"),
+            new Entry("reduce", "sum_per_channel_finish_f32", "pipi"),
+            new Entry("reduce", "sum_per_channel_finish_bf16", "pipi"),
             new Entry("reduce", "argmax_channels_f32", "ppiil"),
             new Entry("reduce", "argmax_channels_bf16", "ppiil"),
             new Entry("reduce", "check_labels_i32", "piilpp"),
@@ -131,8 +135,12 @@ final class Kernels {
     private final Kernel pad_neg_inf_bf16;
     private final Kernel sum_partial_f32;
     private final Kernel sum_finish_f32;
-    private final Kernel sum_per_channel_f32;
-    private final Kernel sum_per_channel_bf16;
+    private final Kernel sum_per_channel_partial_f32;
+    private final Kernel sum_per_channel_partial_bf16;
+    private final Kernel relu_mask_sum_per_channel_partial_f32;
+    private final Kernel relu_mask_sum_per_channel_partial_bf16;
+    private final Kernel sum_per_channel_finish_f32;
+    private final Kernel sum_per_channel_finish_bf16;
     private final Kernel argmax_channels_f32;
     private final Kernel argmax_channels_bf16;
     private final Kernel check_labels_i32;
@@ -191,8 +199,12 @@ final class Kernels {
         pad_neg_inf_bf16 = new Kernel(driver, "pool", "pad_neg_inf_bf16", "ppliiii");
         sum_partial_f32 = new Kernel(driver, "reduce", "sum_partial_f32", "ppl");
         sum_finish_f32 = new Kernel(driver, "reduce", "sum_finish_f32", "pidp");
-        sum_per_channel_f32 = new Kernel(driver, "reduce", "sum_per_channel_f32", "ppiil");
-        sum_per_channel_bf16 = new Kernel(driver, "reduce", "sum_per_channel_bf16", "ppiil");
+        sum_per_channel_partial_f32 = new Kernel(driver, "reduce", "sum_per_channel_partial_f32", "ppiil");
+        sum_per_channel_partial_bf16 = new Kernel(driver, "reduce", "sum_per_channel_partial_bf16", "ppiil");
+        relu_mask_sum_per_channel_partial_f32 = new Kernel(driver, "reduce", "relu_mask_sum_per_channel_partial_f32", "pppiil");
+        relu_mask_sum_per_channel_partial_bf16 = new Kernel(driver, "reduce", "relu_mask_sum_per_channel_partial_bf16", "pppiil");
+        sum_per_channel_finish_f32 = new Kernel(driver, "reduce", "sum_per_channel_finish_f32", "pipi");
+        sum_per_channel_finish_bf16 = new Kernel(driver, "reduce", "sum_per_channel_finish_bf16", "pipi");
         argmax_channels_f32 = new Kernel(driver, "reduce", "argmax_channels_f32", "ppiil");
         argmax_channels_bf16 = new Kernel(driver, "reduce", "argmax_channels_bf16", "ppiil");
         check_labels_i32 = new Kernel(driver, "reduce", "check_labels_i32", "piilpp");
@@ -254,8 +266,12 @@ final class Kernels {
         m.put("pad_neg_inf_bf16", pad_neg_inf_bf16.launches());
         m.put("sum_partial_f32", sum_partial_f32.launches());
         m.put("sum_finish_f32", sum_finish_f32.launches());
-        m.put("sum_per_channel_f32", sum_per_channel_f32.launches());
-        m.put("sum_per_channel_bf16", sum_per_channel_bf16.launches());
+        m.put("sum_per_channel_partial_f32", sum_per_channel_partial_f32.launches());
+        m.put("sum_per_channel_partial_bf16", sum_per_channel_partial_bf16.launches());
+        m.put("relu_mask_sum_per_channel_partial_f32", relu_mask_sum_per_channel_partial_f32.launches());
+        m.put("relu_mask_sum_per_channel_partial_bf16", relu_mask_sum_per_channel_partial_bf16.launches());
+        m.put("sum_per_channel_finish_f32", sum_per_channel_finish_f32.launches());
+        m.put("sum_per_channel_finish_bf16", sum_per_channel_finish_bf16.launches());
         m.put("argmax_channels_f32", argmax_channels_f32.launches());
         m.put("argmax_channels_bf16", argmax_channels_bf16.launches());
         m.put("check_labels_i32", check_labels_i32.launches());
@@ -523,14 +539,34 @@ final class Kernels {
         sum_finish_f32.ptr(0, partial).i32(1, count).f64(2, scale).ptr(3, out).launch(grid);
     }
 
-    /** reduce.cu: {@code sum_per_channel_f32(const float*x, float*out, int n, int channels, long plane)} */
-    void sum_per_channel_f32(Grid grid, long x, long out, int n, int channels, long plane) {
-        sum_per_channel_f32.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    /** reduce.cu: {@code sum_per_channel_partial_f32(const float*x, double*partial, int n, int channels, long plane)} */
+    void sum_per_channel_partial_f32(Grid grid, long x, long partial, int n, int channels, long plane) {
+        sum_per_channel_partial_f32.ptr(0, x).ptr(1, partial).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
     }
 
-    /** reduce.cu: {@code sum_per_channel_bf16(const bf16*x, bf16*out, int n, int channels, long plane)} */
-    void sum_per_channel_bf16(Grid grid, long x, long out, int n, int channels, long plane) {
-        sum_per_channel_bf16.ptr(0, x).ptr(1, out).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    /** reduce.cu: {@code sum_per_channel_partial_bf16(const bf16*x, double*partial, int n, int channels, long plane)} */
+    void sum_per_channel_partial_bf16(Grid grid, long x, long partial, int n, int channels, long plane) {
+        sum_per_channel_partial_bf16.ptr(0, x).ptr(1, partial).i32(2, n).i32(3, channels).i64(4, plane).launch(grid);
+    }
+
+    /** reduce.cu: {@code relu_mask_sum_per_channel_partial_f32(float*gy, const float*y, double*partial, int n, int channels, long plane)} */
+    void relu_mask_sum_per_channel_partial_f32(Grid grid, long gy, long y, long partial, int n, int channels, long plane) {
+        relu_mask_sum_per_channel_partial_f32.ptr(0, gy).ptr(1, y).ptr(2, partial).i32(3, n).i32(4, channels).i64(5, plane).launch(grid);
+    }
+
+    /** reduce.cu: {@code relu_mask_sum_per_channel_partial_bf16(bf16*gy, const bf16*y, double*partial, int n, int channels, long plane)} */
+    void relu_mask_sum_per_channel_partial_bf16(Grid grid, long gy, long y, long partial, int n, int channels, long plane) {
+        relu_mask_sum_per_channel_partial_bf16.ptr(0, gy).ptr(1, y).ptr(2, partial).i32(3, n).i32(4, channels).i64(5, plane).launch(grid);
+    }
+
+    /** reduce.cu: {@code sum_per_channel_finish_f32(const double*partial, int slices, float*out, int channels)} */
+    void sum_per_channel_finish_f32(Grid grid, long partial, int slices, long out, int channels) {
+        sum_per_channel_finish_f32.ptr(0, partial).i32(1, slices).ptr(2, out).i32(3, channels).launch(grid);
+    }
+
+    /** reduce.cu: {@code sum_per_channel_finish_bf16(const double*partial, int slices, bf16*out, int channels)} */
+    void sum_per_channel_finish_bf16(Grid grid, long partial, int slices, long out, int channels) {
+        sum_per_channel_finish_bf16.ptr(0, partial).i32(1, slices).ptr(2, out).i32(3, channels).launch(grid);
     }
 
     /** reduce.cu: {@code argmax_channels_f32(const float*x, int*out, int n, int channels, long plane)} */

@@ -15,15 +15,21 @@ final class ReduceCuda {
     private static final int REDUCE_BLOCKS = 1024;
     /** Threads of the second pass's one block: one per partial sum at most. */
     private static final int FINISH_THREADS = 1024;
+    /** Blocks the per-channel sums aim for when channels are few (a few per multiprocessor of a large GPU). */
+    private static final int SUM_BLOCKS = 1024;
+    /** The shortest slice of a channel that one block of the per-channel sums takes. */
+    private static final long SLICE_ELEMENTS = 16384;
 
     private final CudaRuntime rt;
     private final Kernels k;
     private final VendorLibraries vendor;
+    private final ElementwiseCuda elementwise;
 
-    ReduceCuda(CudaRuntime rt, VendorLibraries vendor) {
+    ReduceCuda(CudaRuntime rt, VendorLibraries vendor, ElementwiseCuda elementwise) {
         this.rt = rt;
         this.k = rt.kernels;
         this.vendor = vendor;
+        this.elementwise = elementwise;
     }
 
     /** A reduction's first pass: writes one double per block of {@code grid} at {@code partial}. */
@@ -74,10 +80,24 @@ final class ReduceCuda {
     }
 
     /**
-     * One block per channel; cuDNN's bias gradient where chosen ("bias_grad"). float32 or bfloat16, out in
-     * the input's type (bfloat16: the sum rounded once).
+     * cuDNN's bias gradient where chosen ("bias_grad"), else ours: float32 or bfloat16, out in the input's type
+     * (bfloat16: the sum rounded once).
      */
     void sumPerChannel(Tensor x, Tensor out) {
+        sumPerChannel(x, null, out);
+    }
+
+    /**
+     * The backward pass of a convolution fused with its relu, up to the convolution's own gradients: gy
+     * masked in place by y &gt; 0, and its per-channel sums (the bias gradient) in {@code out}. Ours in one
+     * pass; where cuDNN's bias gradient is chosen, the relu's gradient first and then cuDNN's sum.
+     */
+    void reluBackwardSumPerChannel(Tensor gy, Tensor y, Tensor out) {
+        sumPerChannel(gy, y, out);
+    }
+
+    /** Per-channel sums of x, first masked in place by {@code reluOutput} &gt; 0 where that is not null. */
+    private void sumPerChannel(Tensor x, Tensor reluOutput, Tensor out) {
         int n = x.dim(0);
         int c = x.dim(1);
         long plane = x.shape().numelFrom(2);
@@ -90,14 +110,38 @@ final class ReduceCuda {
         }
         Cudnn cudnn = plane <= Integer.MAX_VALUE ? vendor.cudnn("bias_grad") : null;
         if (cudnn != null) {
+            if (reluOutput != null) {
+                elementwise.reluBackward(x, reluOutput, x);
+            }
             cudnn.biasGrad(x.dtype(), n, c, (int) plane, 1, addressOf(x), addressOf(out));
             return;
         }
-        Grid grid = new Grid(c, 1, Grid.BLOCK);
-        if (x.dtype() == DType.BFLOAT16) {
-            k.sum_per_channel_bf16(grid, addressOf(x), addressOf(out), n, c, plane);
-        } else {
-            k.sum_per_channel_f32(grid, addressOf(x), addressOf(out), n, c, plane);
+        // Enough (channel, slice) blocks to fill the GPU where there are few channels, each slice at least
+        // SLICE_ELEMENTS long.
+        long perChannel = (long) n * plane;
+        int slices = (int) Math.max(1, Math.min((SUM_BLOCKS + c - 1) / c, perChannel / SLICE_ELEMENTS));
+        CachingAllocator.Block partial = rt.allocator.allocate((long) c * slices * Double.BYTES);
+        try {
+            Grid grid = new Grid(c, slices, Grid.BLOCK);
+            boolean bf16 = x.dtype() == DType.BFLOAT16;
+            if (reluOutput == null && bf16) {
+                k.sum_per_channel_partial_bf16(grid, addressOf(x), partial.address(), n, c, plane);
+            } else if (reluOutput == null) {
+                k.sum_per_channel_partial_f32(grid, addressOf(x), partial.address(), n, c, plane);
+            } else if (bf16) {
+                k.relu_mask_sum_per_channel_partial_bf16(grid, addressOf(x), addressOf(reluOutput), partial.address(), n,
+                        c, plane);
+            } else {
+                k.relu_mask_sum_per_channel_partial_f32(grid, addressOf(x), addressOf(reluOutput), partial.address(), n,
+                        c, plane);
+            }
+            if (bf16) {
+                k.sum_per_channel_finish_bf16(Grid.linear(c), partial.address(), slices, addressOf(out), c);
+            } else {
+                k.sum_per_channel_finish_f32(Grid.linear(c), partial.address(), slices, addressOf(out), c);
+            }
+        } finally {
+            rt.allocator.release(partial);
         }
     }
 

@@ -223,6 +223,38 @@ class CudaParityTest {
         same(Ops.sumPerChannel(x), Ops.sumPerChannel(gpu(x)), 1e-5, "sum per channel");
         Tensor flat = rand(9, 4);
         same(Ops.sumPerChannel(flat), Ops.sumPerChannel(gpu(flat)), 1e-5, "sum per channel, rank 2");
+        // 67,950 values per channel: four slices of a channel per block row, their bounds inside images.
+        Tensor sliced = rand(3, 5, 150, 151);
+        same(Ops.sumPerChannel(sliced), Ops.sumPerChannel(gpu(sliced)), 1e-5, "sum per channel in slices");
+    }
+
+    /**
+     * The backward pass of the fused convolution and relu with a bias: the gradient masked in place bit for bit
+     * as the relu's gradient, and its per-channel sums as the CPU's sums of the masked gradient (ours in one
+     * pass, in slices where a channel is long; cuDNN's after the mask).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Impl.class, names = {"OWN", "VENDOR"})
+    void reluBackwardAndBiasGradientInOnePass(Impl impl) {
+        use("bias_grad", impl);
+        for (int[] dims : new int[][] {{3, 7, 11, 13}, {3, 5, 150, 151}, {9, 4}}) {
+            Tensor y = Ops.relu(rand(dims));
+            Tensor gy = rand(dims);
+            Tensor masked = Ops.reluBackward(gy, y);
+            Tensor sums = Ops.sumPerChannel(masked);
+            String what = "relu backward and bias gradient " + Arrays.toString(dims);
+            Tensor gyGpu = gpu(gy);
+            Tensor sumsGpu = Ops.reluBackwardInPlaceSumPerChannel(gyGpu, gpu(y));
+            same(sums, sumsGpu, 1e-5, what + ": sums");
+            assertArrayEquals(rawBits(masked.toFloatArray()), rawBits(gyGpu.toFloatArray()), what + ": the mask");
+            if (CudaRuntime.get().driver.ampereTensorCores()) {
+                Tensor yb = bf16(y);
+                Tensor gyb = gpu(bf16(gy));
+                withinOneRounding(Ops.sumPerChannel(Ops.reluBackward(f32(bf16(gy)), f32(yb))).toFloatArray(),
+                        Ops.reluBackwardInPlaceSumPerChannel(gyb, gpu(yb)), 1e-6, "bfloat16 " + what + ": sums");
+                sameBits(Ops.reluBackward(f32(bf16(gy)), f32(yb)), gyb, "bfloat16 " + what + ": the mask");
+            }
+        }
     }
 
     /** n, cin, h, w, cout, kh, kw, sh, sw, ph, pw. */

@@ -160,9 +160,23 @@ final class EmulatedHarness {
         Tensor x = rand(3, 70_001);
         long xd = upload(x);
         long out = zeros(1);
-        new ReduceCuda(rt, vendor).reduceInto(x.numel(), (grid, partial) -> rt.kernels.sum_partial_f32(grid, xd, partial,
-                x.numel()), 1.0, out);
+        new ReduceCuda(rt, vendor, new ElementwiseCuda(rt)).reduceInto(x.numel(),
+                (grid, partial) -> rt.kernels.sum_partial_f32(grid, xd, partial, x.numel()), 1.0, out);
         return error(Ops.sum(x), download(out, 1));
+    }
+
+    /**
+     * The per-channel sums over a grid of (channel, slice) blocks, as ReduceCuda launches them: 3 images of 5
+     * channels of 40 x 41, each channel in 4 slices whose bounds fall inside images.
+     */
+    double channelSums() {
+        Tensor x = rand(7, 3, 5, 40, 41);
+        int slices = 4;
+        long partial = zeros(2 * 5 * slices); // doubles
+        long out = zeros(5);
+        rt.kernels.sum_per_channel_partial_f32(new Grid(5, slices, Grid.BLOCK), upload(x), partial, 3, 5, 40 * 41);
+        rt.kernels.sum_per_channel_finish_f32(Grid.linear(5), partial, slices, out, 5);
+        return error(Ops.sumPerChannel(x), download(out, 5));
     }
 
     /** Our im2col convolution with different row and column strides. */
@@ -195,6 +209,7 @@ final class EmulatedHarness {
             case "sgemm-tf32" -> h.sgemmTf32();
             case "gemm-bf16" -> h.gemmBf16();
             case "sum" -> h.sum();
+            case "channel-sums" -> h.channelSums();
             case "conv" -> h.conv();
             case "relu" -> h.relu();
             default -> throw new IllegalArgumentException("no check " + args[1]);

@@ -66,7 +66,7 @@ class KernelMutationTest {
         EmulatedHarness real = new EmulatedHarness(EmulatedHarness.build(null, null, null, Files.createDirectory(work.resolve("real"))));
         for (var check : List.<ToDoubleFunction<EmulatedHarness>>of(EmulatedHarness::sgemm, EmulatedHarness::sgemmTf32,
                 EmulatedHarness::gemmBf16,
-                EmulatedHarness::sum, EmulatedHarness::conv, EmulatedHarness::relu)) {
+                EmulatedHarness::sum, EmulatedHarness::channelSums, EmulatedHarness::conv, EmulatedHarness::relu)) {
             Outcome o = run(real, check);
             assertEquals(List.of(), o.failedUnder(), "a real kernel failed its check");
         }
@@ -143,6 +143,15 @@ class KernelMutationTest {
         // this also shows that the schedule setting takes effect.
         assertTrue(o.failedUnder().stream().anyMatch(f -> f.startsWith("in-order")), "in order: " + o.failedUnder());
         assertTrue(o.failedUnder().stream().noneMatch(f -> f.startsWith("reversed")), "reversed: " + o.failedUnder());
+    }
+
+    @Test
+    void aSliceOfAChannelSumLeftOutIsCaught() throws Exception {
+        // Each slice's block starts where the previous one ended; starting every block at the channel's first
+        // value sums the first slice several times and never the rest.
+        EmulatedHarness h = mutant("channel-slices", "reduce.cu", "long begin = blockIdx.y * per;", "long begin = 0 * per;");
+        Outcome o = run(h, EmulatedHarness::channelSums);
+        assertEquals(SCHEDULES.size(), o.failedUnder().size(), "caught under every schedule: " + o.failedUnder());
     }
 
     @Test

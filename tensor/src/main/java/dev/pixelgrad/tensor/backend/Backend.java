@@ -241,6 +241,21 @@ public interface Backend {
     }
 
     /**
+     * The backward pass of {@link #conv2dRelu} up to the convolution's own gradients: gy becomes gy where
+     * y &gt; 0, else 0, in place, and gradBias[c] the sum of channel c of it. The default runs
+     * {@link #reluBackward} in place and then {@link #sumPerChannel}; a backend that can mask and sum in one
+     * pass overrides it.
+     *
+     * @param gy       the gradient of the fused op's output [N, C, ...]; overwritten with the masked gradient
+     * @param y        the fused op's output, of gy's shape
+     * @param gradBias the bias gradient [C], written in full
+     */
+    default void reluBackwardSumPerChannel(Tensor gy, Tensor y, Tensor gradBias) {
+        reluBackward(gy, y, gy);
+        sumPerChannel(gy, gradBias);
+    }
+
+    /**
      * out[i] = scale * scalar[] for every i.
      *
      * @param scalar a one-element tensor

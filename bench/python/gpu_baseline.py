@@ -217,7 +217,7 @@ def bandwidth(b):
     x, y, bias = b.randn(1, 64, side, side), b.randn(1, 64, side, side), b.randn(64)
     logits = b.randn(1, 21, side, side).requires_grad_()
     labels = torch.randint(0, 21, (1, side, side), device=b.device)
-    w = b.randn(1, 64, side, side)
+    w, m = b.randn(1, 64, side, side), b.randn(1, 64, side, side)
     sgd_w, adam_w = w.clone().requires_grad_(), w.clone().requires_grad_()
     sgd_w.grad, adam_w.grad = y.clone(), y.clone()
     sgd = torch.optim.SGD([sgd_w], lr=1e-10, momentum=0.99, weight_decay=5e-4)
@@ -237,7 +237,10 @@ def bandwidth(b):
              ("sgd step", 20 * n, sgd.step),
              ("adam step", 28 * n, adam.step),
              ("softmax cross-entropy forward and backward", (2 * 21 * 4 + 4) * side * side, loss_and_grad),
-             ("max_pool2d 2x2 forward", 5 * n, lambda: F.max_pool2d(x, 2, 2))]
+             ("max_pool2d 2x2 forward", 5 * n, lambda: F.max_pool2d(x, 2, 2)),
+             ("sum per channel", 4 * n, lambda: x.sum((0, 2, 3))),
+             ("relu backward and bias gradient", 12 * n,
+              lambda: torch.ops.aten.threshold_backward(m, y, 0).sum((0, 2, 3)))]
     for case, nbytes, fn in cases:
         t = b.time(fn)
         b.record("bandwidth", case, "pytorch fp32", t, gbytes_per_s=round(nbytes / t[0] / 1e6, 1))

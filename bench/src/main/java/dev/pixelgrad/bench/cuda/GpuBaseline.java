@@ -220,6 +220,11 @@ public final class GpuBaseline {
         for (Impl impl : impls) {
             Implementations.set("max_pool2d", impl);
             streaming("max_pool2d 2x2 forward", 5 * n, name(impl), () -> Ops.maxPool2d(x, PoolParams.of(2, 2, 0, false)));
+            Implementations.set("bias_grad", impl);
+            streaming("sum per channel", 4 * n, name(impl), () -> Ops.sumPerChannel(x));
+            // The gradient is masked in place: after the first run every sample masks the same values again.
+            streaming("relu backward and bias gradient", 12 * n, name(impl),
+                    () -> Ops.reluBackwardInPlaceSumPerChannel(m, y));
         }
         Implementations.reset();
         for (Tensor t : new Tensor[] {x, y, bias, w, m, v, logits, labels}) {

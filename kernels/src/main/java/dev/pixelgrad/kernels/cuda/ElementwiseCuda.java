@@ -26,29 +26,30 @@ final class ElementwiseCuda {
     }
 
     void addChannelBias(Tensor x, Tensor bias, Tensor out) {
-        long n = x.numel();
-        if (bf16(out)) {
-            k.add_channel_bias_bf16(Grid.linear(n), addressOf(x), addressOf(bias), addressOf(out), x.dim(1),
-                    x.shape().numelFrom(2), n);
-        } else {
-            k.add_channel_bias_f32(Grid.linear(n), addressOf(x), addressOf(bias), addressOf(out), x.dim(1),
-                    x.shape().numelFrom(2), n);
-        }
+        channelBias(x, bias, out, false);
     }
 
     /** y = max(y + bias, 0) in place, in one pass (bias null: the relu alone): a convolution's epilogue. */
     void addChannelBiasReluInPlace(Tensor y, Tensor bias) {
         if (bias == null) {
             relu(y, y);
-            return;
-        }
-        long n = y.numel();
-        if (bf16(y)) {
-            k.add_channel_bias_relu_bf16(Grid.linear(n), addressOf(y), addressOf(bias), addressOf(y), y.dim(1),
-                    y.shape().numelFrom(2), n);
         } else {
-            k.add_channel_bias_relu_f32(Grid.linear(n), addressOf(y), addressOf(bias), addressOf(y), y.dim(1),
-                    y.shape().numelFrom(2), n);
+            channelBias(y, bias, y, true);
+        }
+    }
+
+    private void channelBias(Tensor x, Tensor bias, Tensor out, boolean relu) {
+        long n = x.numel();
+        Grid grid = Grid.linear(n);
+        long plane = x.shape().numelFrom(2);
+        if (bf16(out) && relu) {
+            k.add_channel_bias_relu_bf16(grid, addressOf(x), addressOf(bias), addressOf(out), x.dim(1), plane, n);
+        } else if (bf16(out)) {
+            k.add_channel_bias_bf16(grid, addressOf(x), addressOf(bias), addressOf(out), x.dim(1), plane, n);
+        } else if (relu) {
+            k.add_channel_bias_relu_f32(grid, addressOf(x), addressOf(bias), addressOf(out), x.dim(1), plane, n);
+        } else {
+            k.add_channel_bias_f32(grid, addressOf(x), addressOf(bias), addressOf(out), x.dim(1), plane, n);
         }
     }
 

@@ -169,9 +169,7 @@ public final class Ops {
      */
     public static Tensor reluBackwardInPlaceSumPerChannel(Tensor gy, Tensor y) {
         requireSameShapeAndType("relu_backward", gy, y);
-        if (gy.rank() < 2) {
-            throw new IllegalArgumentException("sum_per_channel: input " + gy.shape() + " has no channel axis");
-        }
+        requireChannelAxis(gy);
         Tensor out = Tensor.empty(Shape.of(gy.dim(1)), gy.dtype(), gy.device());
         backend("relu_backward", gy, y).reluBackwardSumPerChannel(gy, y, out);
         return out;
@@ -291,13 +289,18 @@ public final class Ops {
      */
     public static Tensor sumPerChannel(Tensor x) {
         requireSameFloating("sum_per_channel", x);
-        if (x.rank() < 2) {
-            throw new IllegalArgumentException("sum_per_channel: input " + x.shape() + " has no channel axis");
-        }
+        requireChannelAxis(x);
         Backend k = backend("sum_per_channel", x);
         Tensor out = Tensor.empty(Shape.of(x.dim(1)), x.dtype(), x.device());
         k.sumPerChannel(x, out);
         return out;
+    }
+
+    /** A per-channel sum needs an axis 1, the channels. */
+    private static void requireChannelAxis(Tensor x) {
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException("sum_per_channel: input " + x.shape() + " has no channel axis");
+        }
     }
 
     /**

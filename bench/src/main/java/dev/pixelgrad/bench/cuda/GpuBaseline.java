@@ -54,6 +54,8 @@ import java.util.Map;
  */
 public final class GpuBaseline {
     private static final Device GPU = Device.cuda(0);
+    /** The groups of cases, in the order they run; {@code --only} picks some. */
+    private static final List<String> GROUPS = List.of("sgemm", "conv", "bandwidth", "fcn");
 
     private final Backend cuda = Backends.of(GPU);
     private final boolean quick;
@@ -94,14 +96,26 @@ public final class GpuBaseline {
     }
 
     private void record(String group, String name, String impl, double[] timing, double flop, long peakBytes) {
+        record(group, name, impl, timing, flop, 0, peakBytes);
+    }
+
+    /**
+     * One row: the table's line and the JSON line. The rate column is GFLOP/s where {@code flop} is given, GB/s
+     * where {@code bytesMoved} is (the bandwidth group, whose JSON also carries gbytes_per_s).
+     */
+    private void record(String group, String name, String impl, double[] timing, double flop, long bytesMoved,
+                        long peakBytes) {
         double ms = timing[0];
         String gflops = flop > 0 ? String.format(Locale.ROOT, "%.0f", flop / ms / 1e6) : "";
+        double gbPerS = bytesMoved / ms / 1e6;
+        String rate = bytesMoved > 0 ? String.format(Locale.ROOT, "%.0f GB/s", gbPerS) : gflops;
         String peak = peakBytes > 0 ? String.format(Locale.ROOT, "%.0f", peakBytes / 1048576.0) : "";
-        out.printf(Locale.ROOT, "| %s | %s | %.3f | %s | %s | %d |%n", name, impl, ms, gflops, peak, (int) timing[1]);
+        out.printf(Locale.ROOT, "| %s | %s | %.3f | %s | %s | %d |%n", name, impl, ms, rate, peak, (int) timing[1]);
         json.add(String.format(Locale.ROOT,
                 "{\"group\": \"%s\", \"case\": \"%s\", \"impl\": \"pixelgrad %s\", \"ms\": %.5f, \"gflops\": %s, "
-                        + "\"peak_mib\": %s, \"samples\": %d}",
-                group, name, impl, ms, gflops.isEmpty() ? "null" : gflops, peak.isEmpty() ? "null" : peak, (int) timing[1]));
+                        + "\"peak_mib\": %s, \"samples\": %d%s}",
+                group, name, impl, ms, gflops.isEmpty() ? "null" : gflops, peak.isEmpty() ? "null" : peak, (int) timing[1],
+                bytesMoved > 0 ? String.format(Locale.ROOT, ", \"gbytes_per_s\": %.1f", gbPerS) : ""));
     }
 
     private Tensor randn(int... dims) {
@@ -234,13 +248,7 @@ public final class GpuBaseline {
 
     /** One bandwidth case: its time, and its rate as gigabytes per second of {@code bytes} moved. */
     private void streaming(String name, long bytes, String impl, Runnable body) {
-        double[] t = time(body);
-        double gbPerS = bytes / t[0] / 1e6;
-        out.printf(Locale.ROOT, "| %s | %s | %.3f | %.0f GB/s | | %d |%n", name, impl, t[0], gbPerS, (int) t[1]);
-        json.add(String.format(Locale.ROOT,
-                "{\"group\": \"bandwidth\", \"case\": \"%s\", \"impl\": \"pixelgrad %s\", \"ms\": %.5f, "
-                        + "\"gflops\": null, \"peak_mib\": null, \"samples\": %d, \"gbytes_per_s\": %.1f}",
-                name, impl, t[0], (int) t[1], gbPerS));
+        record("bandwidth", name, impl, time(body), 0, bytes, 0);
     }
 
     /** A full-width FCN-8s (quick: 1/16) at 500x500 (quick: 64x64), batch 1, 21 classes. */
@@ -302,7 +310,7 @@ public final class GpuBaseline {
         boolean quick = false;
         double minSeconds = 1.0;
         Path jsonFile = null;
-        List<String> only = new ArrayList<>(List.of("sgemm", "conv", "bandwidth", "fcn"));
+        List<String> only = GROUPS;
         List<String> precisionNames = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -312,7 +320,8 @@ public final class GpuBaseline {
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--precision" -> precisionNames = Arrays.asList(args[++i].split(","));
                 default -> throw new IllegalArgumentException("GpuBaseline: unknown argument '" + args[i]
-                        + "' (--quick, --min-seconds S, --json FILE, --only sgemm,conv,bandwidth,fcn, --precision fp32,tf32,bf16)");
+                        + "' (--quick, --min-seconds S, --json FILE, --only " + String.join(",", GROUPS)
+                        + ", --precision fp32,tf32,bf16)");
             }
         }
         String reason = Backends.unavailableReason(GPU.type());

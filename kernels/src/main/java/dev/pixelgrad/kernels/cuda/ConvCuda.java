@@ -40,21 +40,19 @@ final class ConvCuda {
 
     // ------------------------------------------------------------------ the ops
 
-    void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        if (!emptyBatch(x, null)) {
-            forward(ConvGeometry.of(x, w, p, out), "conv2d", x.dtype(), addressOf(x), addressOf(w), addressOf(out));
-            addBias(bias, out);
-        }
-    }
-
     /**
-     * max(conv2d(x, w) + bias, 0): the convolution (cuDNN's or ours) writes the output without its bias, and
-     * one pass adds the bias and rectifies it in place, where the two ops read and write it twice.
+     * conv2d(x, w) + bias, rectified where {@code relu} (conv2d_relu): the convolution (cuDNN's or ours) writes
+     * the output without its bias, then one pass adds the bias, and under relu rectifies it in the same pass,
+     * in place, where the two ops would read and write it twice.
      */
-    void conv2dRelu(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
+    void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, boolean relu, Tensor out) {
         if (!emptyBatch(x, null)) {
             forward(ConvGeometry.of(x, w, p, out), "conv2d", x.dtype(), addressOf(x), addressOf(w), addressOf(out));
-            elementwise.addChannelBiasReluInPlace(out, bias);
+            if (relu) {
+                elementwise.addChannelBiasReluInPlace(out, bias);
+            } else {
+                addBias(bias, out);
+            }
         }
     }
 

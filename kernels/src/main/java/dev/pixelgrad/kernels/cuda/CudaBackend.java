@@ -260,12 +260,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        families().conv().conv2d(x, w, bias, p, out);
+        families().conv().conv2d(x, w, bias, p, false, out);
     }
 
     @Override
     public synchronized void conv2dRelu(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor out) {
-        families().conv().conv2dRelu(x, w, bias, p, out);
+        families().conv().conv2d(x, w, bias, p, true, out);
     }
 
     @Override
